@@ -1,0 +1,193 @@
+"""The declarative data model: what flows from loading to export.
+
+Every record is a plain dataclass with ``to_dict()``/``from_dict()`` so the case store, the exporters and the
+Dask workers all share one shape. Character offsets always index the document's original ``text``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+__all__ = [
+    "Document",
+    "Mention",
+    "Entity",
+    "Place",
+    "Quantity",
+    "Claim",
+    "Record",
+    "content_hash",
+]
+
+R = TypeVar("R", bound="Record")
+
+
+def content_hash(obj: Any) -> str:
+    """SHA-256 of a canonical JSON rendering, so equal content always hashes equally."""
+    data = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+class Record:
+    """Shared (de)serialisation for the dataclasses below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def content_hash(self) -> str:
+        return content_hash(self.to_dict())
+
+
+@dataclass
+class Document(Record):
+    """One source item (article, post, feed entry, export row) with its provenance.
+
+    ``sha256`` is the hash of the raw bytes the loader read (the file, or the record's own bytes for exports);
+    ``id`` derives from it, so the same bytes always give the same document and ingesting twice is a no-op.
+    """
+
+    id: str
+    text: str
+    sha256: str
+    loader: str
+    retrieved: str
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    path: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    FRAME_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "title",
+        "source",
+        "author",
+        "url",
+        "published",
+        "retrieved",
+        "language",
+        "loader",
+        "path",
+        "sha256",
+        "text",
+    )
+
+    @staticmethod
+    def make_id(sha256: str) -> str:
+        return "doc-" + sha256[:16]
+
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = escape(self.title or self.id)
+        meta = " · ".join(escape(str(v)) for v in (self.source, self.author, self.published) if v)
+        body = escape(self.text[:600]) + ("…" if len(self.text) > 600 else "")
+        return (
+            f"<div class='osintkit-doc'><b>{head}</b><br><small>{meta}</small>"
+            f"<br><small><code>sha256 {self.sha256[:16]}…</code> via {escape(self.loader)}</small>"
+            f"<p>{body}</p></div>"
+        )
+
+
+@dataclass
+class Mention(Record):
+    """A tagged span. ``text == document.text[start:end]`` always holds.
+
+    ``source`` is ``"model"``, ``"rule"`` or ``"gazetteer"``. ``norm`` carries the normalised value where one is
+    known: a resolved date range, a quantity's value and what it counts, a demonym's country.
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    source: str
+    norm: dict[str, Any] = field(default_factory=dict)
+    entity_id: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass
+class Entity(Record):
+    """A canonical entity within a case: the mentions that name the same person, organisation or place."""
+
+    id: str
+    label: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    mention_count: int = 0
+    doc_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Place(Record):
+    """A resolved toponym: one LOC mention tied to a gazetteer record."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    lat: float
+    lon: float
+    geonameid: int | None
+    country_code: str | None
+    feature: str
+    confidence: float
+    doc_id: str | None = None
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    overridden: bool = False
+
+
+@dataclass
+class Quantity(Record):
+    """A number and what it counts, e.g. 11,000 soldiers deployed."""
+
+    value: float
+    text: str
+    unit: str | None = None
+    counted: str | None = None
+    start: int | None = None
+    end: int | None = None
+    approximate: bool = False
+
+
+@dataclass
+class Claim(Record):
+    """Who claims what, on whose authority, in one sentence of one document."""
+
+    id: str
+    doc_id: str
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    content: str
+    content_start: int
+    content_end: int
+    claimant: str | None
+    claimant_type: str
+    cue: str | None
+    direct: bool
+    hedged: bool
+    hedges: list[str] = field(default_factory=list)
+    negated: bool = False
+    claimant_entity_id: str | None = None
+    platform: str | None = None
+    quantities: list[dict[str, Any]] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
