@@ -1,0 +1,196 @@
+"""The ``osintkit`` command line: ingest, verify, run, tag, geocode, claims."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import OsintkitError
+
+
+def _fail(exc: OsintkitError) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2)
+
+
+def _load_one(path: str) -> Any:
+    from .load import load
+
+    result = load(path, on_error="raise")
+    if len(result) == 0:
+        raise OsintkitError(f"{path}: no document could be read")
+    return result
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="osintkit")
+def main() -> None:
+    """osintkit: an offline OSINT research notebook kit.
+
+    Load sources with provenance into a case (one SQLite file with a tamper-evident custody log), tag entities,
+    resolve places, extract and corroborate claims, rate sources on the Admiralty scale, and export the findings.
+    Nothing reaches the network unless you opt in.
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--case", "case_path", required=True, type=click.Path(dir_okay=False), help="The case file (SQLite).")
+@click.option("--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable).")
+@click.option("--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable).")
+@click.option("--actor", default=None, help="Who is acting, for the custody log (default: the OS user).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(
+    sources: tuple[str, ...], case_path: str, include: tuple[str, ...], exclude: tuple[str, ...],
+    actor: str | None, quiet: bool,
+) -> None:  # fmt: skip
+    """Load SOURCES (files, folders) into a case, hashing the raw bytes and logging custody.
+
+    Ingesting the same bytes again adds nothing. A bad file never stops a folder: every skipped file is reported.
+    """
+    from .pipeline import ingest as do_ingest
+    from .store import Case
+
+    try:
+        with Case(case_path, actor=actor) as case:
+            report = do_ingest(
+                case, sources, quiet=quiet, include=list(include) or None, exclude=list(exclude) or None
+            )
+    except OsintkitError as exc:
+        _fail(exc)
+    click.echo(str(report))
+
+
+@main.command()
+@click.option("--case", "case_path", required=True, type=click.Path(exists=True, dir_okay=False), help="Case file.")
+def verify(case_path: str) -> None:
+    """Re-hash every stored document and walk the custody chain.
+
+    Exits 0 when intact; exits 1 and names the first tampered record otherwise.
+    """
+    from .store import Case
+
+    try:
+        with Case(case_path) as case:
+            report = case.verify()
+    except OsintkitError as exc:
+        _fail(exc)
+    if report.ok:
+        click.echo(str(report))
+        return
+    click.echo(f"TAMPERED: first problem: {report.first_problem}", err=True)
+    for problem in report.problems[1:]:
+        click.echo(f"  also: {problem}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the findings.")
+@click.option("--case", "case_path", default=None, type=click.Path(dir_okay=False), help="Default: OUT/case.sqlite.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port) to scale out the analysis.")
+@click.option("--batch-size", default=32, show_default=True, help="Documents per analysis batch.")
+@click.option("--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix).")
+@click.option("--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable).")
+@click.option("--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable).")
+@click.option("--actor", default=None, help="Who is acting, for the custody log (default: the OS user).")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def run(
+    sources: tuple[str, ...], out_dir: str, case_path: str | None, scheduler: str | None, batch_size: int,
+    formats: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...], actor: str | None, quiet: bool,
+) -> None:  # fmt: skip
+    """Run every stage on SOURCES and write OUT/findings.json, OUT/report.md and the other exports.
+
+    Re-running on the same case adds no duplicates and resumes an interrupted run where it stopped.
+    """
+    from .pipeline import run as do_run
+    from .store import Case
+
+    try:
+        case_file = Path(case_path) if case_path else Path(out_dir) / "case.sqlite"
+        case_file.parent.mkdir(parents=True, exist_ok=True)
+        with Case(case_file, actor=actor) as case:
+            result = do_run(
+                sources, out_dir, case=case, quiet=quiet, batch_size=batch_size, scheduler=scheduler,
+                formats=list(formats) or None, include=list(include) or None, exclude=list(exclude) or None,
+            )  # fmt: skip
+    except OsintkitError as exc:
+        _fail(exc)
+    click.echo(str(result))
+    if result.report_path is not None:
+        click.echo(f"Report: {result.report_path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def tag(file: str) -> None:
+    """Tag entities in FILE; print one JSON object per mention (start, end, text, label, score, source)."""
+    from .tag import tag as do_tag
+
+    try:
+        for doc in _load_one(file):
+            for m in do_tag(doc):
+                record = {k: getattr(m, k) for k in ("start", "end", "text", "label", "score", "source")}
+                record["norm"] = m.norm
+                record["doc_id"] = doc.id
+                click.echo(json.dumps(record, ensure_ascii=False))
+    except OsintkitError as exc:
+        _fail(exc)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--country", default=None, help="Restrict to an ISO 3166 alpha-2 country code.")
+@click.option("--all", "show_all", is_flag=True, help="Print every candidate, not only the best.")
+def geocode(query: tuple[str, ...], country: str | None, show_all: bool) -> None:
+    """Geocode QUERY offline; print the best match as JSON (name, lat, lon, geonameid, country_code, feature)."""
+    from .geo import OfflineGeocoder
+
+    text = " ".join(query)
+    try:
+        result = OfflineGeocoder().geocode(text, exactly_one=not show_all, country=country)
+    except OsintkitError as exc:
+        _fail(exc)
+    locations = [] if result is None else (result if isinstance(result, list) else [result])
+    if not locations:
+        click.echo(f"error: no match for {text!r}", err=True)
+        sys.exit(1)
+    for loc in locations:
+        raw = loc.raw
+        click.echo(
+            json.dumps(
+                {
+                    "name": raw.get("name"),
+                    "lat": loc.latitude,
+                    "lon": loc.longitude,
+                    "geonameid": raw.get("geonameid"),
+                    "country_code": raw.get("countryCode"),
+                    "feature": raw.get("fcode"),
+                    "score": raw.get("score"),
+                },
+                ensure_ascii=False,
+            )
+        )
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def claims(file: str) -> None:
+    """Extract claims from FILE; print one JSON object per claim (claimant, cue, content, direct, hedged, ...)."""
+    from .claims import extract_claims
+
+    try:
+        for doc in _load_one(file):
+            for claim in extract_claims(doc):
+                click.echo(json.dumps(claim.to_dict(), ensure_ascii=False))
+    except OsintkitError as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

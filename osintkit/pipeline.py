@@ -1,0 +1,232 @@
+"""The batch pipeline: load → store → tag → geoparse → claims → normalise → corroborate → assess → export.
+
+Documents stream through in batches so memory stays flat as a corpus grows. Each document's analysis is written in
+one transaction together with a progress marker, so a run killed at any point resumes where it stopped, with no
+duplicates and no loss. With a Dask ``Client`` (or a scheduler address) the analysis of each batch runs on the
+cluster and the driver merges results into the case, the only writer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import OsintkitError
+from .model import Claim, Document, Mention, Place
+from .store import Case, IngestReport
+
+__all__ = ["RunResult", "DocumentAnalysis", "analyse_documents", "ingest", "analyse_case", "run", "ANALYSED"]
+
+ANALYSED = "analysed"
+DEFAULT_BATCH = 32
+
+
+@dataclass
+class DocumentAnalysis:
+    """Everything the per-document stages found; plain data so it can travel from a Dask worker."""
+
+    doc_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    case_path: Path
+    out_dir: Path | None
+    ingest: IngestReport
+    analysed: int
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def report_path(self) -> Path | None:
+        return self.outputs.get("md")
+
+    def __str__(self) -> str:
+        lines = [f"case: {self.case_path}", f"ingest: {self.ingest}", f"analysed: {self.analysed} documents"]
+        lines += [f"{fmt}: {path}" for fmt, path in sorted(self.outputs.items())]
+        return "\n".join(lines)
+
+
+def _progress(iterable: Iterable[Any], *, total: int | None, desc: str, quiet: bool) -> Iterator[Any]:
+    from tqdm.auto import tqdm
+
+    yield from tqdm(iterable, total=total, desc=desc, disable=quiet, unit="doc", leave=False)
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def analyse_documents(docs: Sequence[Document]) -> list[DocumentAnalysis]:
+    """Tag (batched across documents), geoparse and extract claims for a batch of documents."""
+    from .claims import extract_claims
+    from .geo import geoparse
+    from .tag import tag_many
+
+    all_mentions = tag_many(list(docs))
+    results = []
+    for doc, mentions in zip(docs, all_mentions, strict=True):
+        for m in mentions:
+            m.doc_id = doc.id
+        places = geoparse(doc, mentions=mentions)
+        for p in places:
+            p.doc_id = doc.id
+        claims = extract_claims(doc, mentions=mentions)
+        results.append(DocumentAnalysis(doc.id, mentions, places, claims))
+    return results
+
+
+def _store_analysis(case: Case, result: DocumentAnalysis) -> None:
+    with case.transaction():
+        case.replace_mentions(result.doc_id, result.mentions)
+        case.replace_places(result.doc_id, result.places)
+        case.replace_claims(result.doc_id, result.claims)
+        case.mark_done(result.doc_id, ANALYSED)
+
+
+def ingest(
+    case: Case,
+    sources: Sequence[str | os.PathLike[str]],
+    *,
+    quiet: bool = True,
+    batch_size: int = 256,
+    **load_options: Any,
+) -> IngestReport:
+    """Load sources into the case in batches; the same bytes twice never make a second document."""
+    from .load import iter_load
+
+    report = IngestReport()
+    skipped: list[Any] = []
+    stream = iter_load(*sources, skipped=skipped, **load_options)
+    for batch in _batched(_progress(stream, total=None, desc="ingest", quiet=quiet), batch_size):
+        docs = [doc for doc, _raw in batch]
+        raw = {doc.id: blob for doc, blob in batch}
+        part = case.add_documents(docs, raw=raw)
+        report.added += part.added
+        report.duplicates += part.duplicates
+    report.skipped += [(str(s.where), s.reason) for s in skipped]
+    if report.skipped:
+        case.log("ingest-skipped", None, [list(s) for s in report.skipped])
+    return report
+
+
+def analyse_case(
+    case: Case,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    quiet: bool = True,
+    client: Any = None,
+    scheduler: str | None = None,
+) -> int:
+    """Analyse every document not yet analysed; returns how many were analysed in this call."""
+    done = case.done(ANALYSED)
+    pending = [doc_id for doc_id in case.document_ids() if doc_id not in done]
+    if not pending:
+        return 0
+    if scheduler is not None and client is None:
+        from distributed import Client
+
+        client = Client(scheduler)
+        try:
+            return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet)
+        finally:
+            client.close()
+    if client is not None:
+        return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet)
+    count = 0
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(pending), desc="analyse", disable=quiet, unit="doc", leave=False) as bar:
+        for ids in _batched(pending, batch_size):
+            docs = [case.get_document(i) for i in ids]
+            for result in analyse_documents(docs):
+                _store_analysis(case, result)
+                count += 1
+            bar.update(len(ids))
+    return count
+
+
+def _analyse_on_dask(case: Case, pending: list[str], client: Any, *, batch_size: int, quiet: bool) -> int:
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    # Workers may run on other hosts without the case file, so documents travel with the task; the driver stays the
+    # only writer, which keeps the custody chain linear.
+    futures = []
+    for ids in _batched(pending, batch_size):
+        docs = [case.get_document(i) for i in ids]
+        futures.append(client.submit(analyse_documents, docs, pure=False))
+    count = 0
+    with tqdm(total=len(pending), desc="analyse (dask)", disable=quiet, unit="doc", leave=False) as bar:
+        for future in as_completed(futures):
+            results = future.result()
+            for result in results:
+                _store_analysis(case, result)
+                count += 1
+            bar.update(len(results))
+    return count
+
+
+def finish_case(case: Case) -> Any:
+    """Case-wide stages: link entities, corroborate claims, suggest ratings. Returns the corroboration."""
+    from .assess import suggest_ratings
+    from .claims import corroborate
+    from .tag.normalise import normalise_case
+
+    normalise_case(case)
+    corroboration = corroborate(case.claims(), case.documents())
+    suggest_ratings(case, corroboration=corroboration)
+    return corroboration
+
+
+def run(
+    sources: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str] | None = None,
+    *,
+    case: str | os.PathLike[str] | Case | None = None,
+    quiet: bool = True,
+    batch_size: int = DEFAULT_BATCH,
+    client: Any = None,
+    scheduler: str | None = None,
+    formats: Sequence[str] | None = None,
+    **load_options: Any,
+) -> RunResult:
+    """Run every stage on ``sources`` and write the findings to ``out``. Re-running on the same case resumes."""
+    if out is None and case is None:
+        raise OsintkitError("run() needs an output folder or a case")
+    out_dir = Path(out) if out is not None else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    own_case = not isinstance(case, Case)
+    if isinstance(case, Case):
+        the_case = case
+    else:
+        assert out_dir is not None or case is not None
+        the_case = Case(case if case is not None else out_dir / "case.sqlite")  # type: ignore[operator]
+    try:
+        report = ingest(the_case, sources, quiet=quiet, **load_options)
+        analysed = analyse_case(the_case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler)
+        corroboration = finish_case(the_case)
+        outputs: dict[str, Path] = {}
+        if out_dir is not None:
+            from .export import write_all
+            from .findings import Findings
+
+            findings = Findings.from_case(the_case, corroboration=corroboration)
+            outputs = write_all(findings, out_dir, formats=formats)
+        return RunResult(the_case.path, out_dir, report, analysed, outputs)
+    finally:
+        if own_case:
+            the_case.close()
