@@ -1,0 +1,113 @@
+"""osintkit: an offline OSINT research notebook kit.
+
+The public API follows the data: ``load`` sources with provenance, ``tag`` entities, ``geoparse`` places,
+``extract_claims`` and ``corroborate`` them, rate them on the Admiralty scale (``osintkit.assess``), and export the
+findings (``osintkit.export``), with the ``Case`` store beneath them all.
+
+Heavy dependencies (torch, transformers, pandas) load on first use, so ``import osintkit`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AssessmentError,
+    BinaryFileError,
+    CaseError,
+    DecodingError,
+    EmptyInputError,
+    ExportError,
+    FetchError,
+    GeocodingError,
+    InputError,
+    InputTooLargeError,
+    MalformedInputError,
+    MissingExtraError,
+    ModelError,
+    ModelIntegrityError,
+    ModelNotAvailableError,
+    NetworkDisabledError,
+    OsintkitError,
+    SchemaVersionError,
+    UnknownFieldError,
+    UnsupportedFormatError,
+)
+from .model import Claim, Document, Entity, Mention, Place, Quantity
+from .store import Case
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .claims import corroborate, extract_claims
+    from .findings import Findings
+    from .geo import OfflineGeocoder, geoparse
+    from .load import load, to_frame
+    from .pipeline import run
+    from .tag import tag
+
+_LAZY = {
+    "load": ".load",
+    "to_frame": ".load",
+    "tag": ".tag",
+    "geoparse": ".geo",
+    "OfflineGeocoder": ".geo",
+    "extract_claims": ".claims",
+    "corroborate": ".claims",
+    "Findings": ".findings",
+    "run": ".pipeline",
+}
+
+__all__ = [
+    "AssessmentError",
+    "BinaryFileError",
+    "Case",
+    "CaseError",
+    "Claim",
+    "DecodingError",
+    "Document",
+    "EmptyInputError",
+    "Entity",
+    "ExportError",
+    "FetchError",
+    "Findings",
+    "GeocodingError",
+    "InputError",
+    "InputTooLargeError",
+    "MalformedInputError",
+    "Mention",
+    "MissingExtraError",
+    "ModelError",
+    "ModelIntegrityError",
+    "ModelNotAvailableError",
+    "NetworkDisabledError",
+    "OfflineGeocoder",
+    "OsintkitError",
+    "Place",
+    "Quantity",
+    "SchemaVersionError",
+    "UnknownFieldError",
+    "UnsupportedFormatError",
+    "__version__",
+    "corroborate",
+    "extract_claims",
+    "geoparse",
+    "load",
+    "run",
+    "tag",
+    "to_frame",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'osintkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

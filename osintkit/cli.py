@@ -58,9 +58,7 @@ def ingest(
 
     try:
         with Case(case_path, actor=actor) as case:
-            report = do_ingest(
-                case, sources, quiet=quiet, include=list(include) or None, exclude=list(exclude) or None
-            )
+            report = do_ingest(case, sources, quiet=quiet, include=list(include) or None, exclude=list(exclude) or None)
     except OsintkitError as exc:
         _fail(exc)
     click.echo(str(report))
@@ -95,7 +93,9 @@ def verify(case_path: str) -> None:
 @click.option("--case", "case_path", default=None, type=click.Path(dir_okay=False), help="Default: OUT/case.sqlite.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port) to scale out the analysis.")
 @click.option("--batch-size", default=32, show_default=True, help="Documents per analysis batch.")
-@click.option("--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix).")
+@click.option(
+    "--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix)."
+)
 @click.option("--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable).")
 @click.option("--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable).")
 @click.option("--actor", default=None, help="Who is acting, for the custody log (default: the OS user).")

@@ -7,26 +7,26 @@ catch either ``OsintkitError`` or the familiar built-in (``ValueError``, ``KeyEr
 from __future__ import annotations
 
 __all__ = [
-    "OsintkitError",
-    "InputError",
+    "AssessmentError",
     "BinaryFileError",
+    "CaseError",
     "DecodingError",
     "EmptyInputError",
+    "ExportError",
+    "FetchError",
+    "GeocodingError",
+    "InputError",
     "InputTooLargeError",
     "MalformedInputError",
-    "UnknownFieldError",
-    "UnsupportedFormatError",
-    "NetworkDisabledError",
-    "FetchError",
-    "CaseError",
-    "SchemaVersionError",
+    "MissingExtraError",
     "ModelError",
     "ModelIntegrityError",
     "ModelNotAvailableError",
-    "GeocodingError",
-    "AssessmentError",
-    "ExportError",
-    "MissingExtraError",
+    "NetworkDisabledError",
+    "OsintkitError",
+    "SchemaVersionError",
+    "UnknownFieldError",
+    "UnsupportedFormatError",
 ]
 
 

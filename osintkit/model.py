@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "Claim",
     "Document",
-    "Mention",
     "Entity",
+    "Mention",
     "Place",
     "Quantity",
-    "Claim",
     "Record",
     "content_hash",
 ]

@@ -18,7 +18,7 @@ from .errors import OsintkitError
 from .model import Claim, Document, Mention, Place
 from .store import Case, IngestReport
 
-__all__ = ["RunResult", "DocumentAnalysis", "analyse_documents", "ingest", "analyse_case", "run", "ANALYSED"]
+__all__ = ["ANALYSED", "DocumentAnalysis", "RunResult", "analyse_case", "analyse_documents", "ingest", "run"]
 
 ANALYSED = "analysed"
 DEFAULT_BATCH = 32

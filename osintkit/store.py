@@ -26,7 +26,7 @@ from typing import Any
 from .errors import CaseError, SchemaVersionError
 from .model import Claim, Document, Entity, Mention, Place, content_hash
 
-__all__ = ["Case", "CustodyEntry", "IngestReport", "VerifyReport", "SCHEMA_VERSION", "utcnow"]
+__all__ = ["SCHEMA_VERSION", "Case", "CustodyEntry", "IngestReport", "VerifyReport", "utcnow"]
 
 GENESIS = "0" * 64
 
@@ -120,6 +120,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (doc_id, stage)
     );
     """,
+    # 3: analyst edits to entities (merge, split, relabel), kept as rules that normalisation re-applies
+    """
+    CREATE TABLE entity_edits (
+        id INTEGER PRIMARY KEY,
+        op TEXT NOT NULL,
+        data TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        time TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -168,10 +178,7 @@ class VerifyReport:
 
     def __str__(self) -> str:
         if self.ok:
-            return (
-                f"OK: {self.documents_checked} documents re-hashed, "
-                f"{self.entries_checked} custody entries chained"
-            )
+            return f"OK: {self.documents_checked} documents re-hashed, {self.entries_checked} custody entries chained"
         return "TAMPERED: " + "\n".join(self.problems)
 
 
@@ -233,8 +240,10 @@ class Case:
                 for statement in _split_sql(MIGRATIONS[version]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
-                if version > 0 or current > 0:
+                if current > 0:
                     self._append_log(conn, "migrate", f"schema-v{version + 1}", None)
+            if current == 0:
+                self._append_log(conn, "create-case", f"schema-v{SCHEMA_VERSION}", None)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -431,6 +440,41 @@ class Case:
                 (entity_id, doc_id, start, end),
             )
 
+    def set_mention_entities(self, assignments: Iterable[tuple[str, int, int, str, str | None]]) -> int:
+        """Bulk link of mentions to entities in one transaction: ``(doc_id, start, end, label, entity_id)`` rows."""
+        changed = 0
+        with self.transaction() as conn:
+            for doc_id, start, end, label, entity_id in assignments:
+                cur = conn.execute(
+                    'UPDATE mentions SET entity_id = ? WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+                    (entity_id, doc_id, start, end, label),
+                )
+                changed += cur.rowcount
+        return changed
+
+    def delete_entities(self, entity_ids: Iterable[str], *, action: str = "entity-delete") -> None:
+        """Remove entities (mentions that named them keep their rows, unlinked); each removal is logged."""
+        with self.transaction() as conn:
+            for entity_id in entity_ids:
+                conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id = ?", (entity_id,))
+                if conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount:
+                    self._append_log(conn, action, entity_id, None)
+
+    def add_entity_edit(self, op: str, data: dict[str, Any]) -> int:
+        """Store an analyst's entity edit (a rule that normalisation re-applies) and log it as ``entity-<op>``."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO entity_edits (op, data, actor, time) VALUES (?, ?, ?, ?)",
+                (op, json.dumps(data, ensure_ascii=False, sort_keys=True), self.actor, utcnow()),
+            )
+            self._append_log(conn, f"entity-{op}", data.get("entity_id"), content_hash([op, data]))
+            return int(cur.lastrowid or 0)
+
+    def entity_edits(self) -> list[dict[str, Any]]:
+        """The analyst's entity edits, oldest first: ``{"id", "op", "data", "actor", "time"}``."""
+        rows = self._conn.execute("SELECT id, op, data, actor, time FROM entity_edits ORDER BY id").fetchall()
+        return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
     def replace_places(self, doc_id: str, places: Sequence[Place], *, action: str = "geoparse") -> None:
         """Store resolved places; an analyst override on the same span is kept, not replaced."""
         with self.transaction() as conn:
@@ -441,9 +485,7 @@ class Case:
                     (doc_id,),
                 )
             }
-            conn.execute(
-                "DELETE FROM places WHERE doc_id = ? AND NOT json_extract(data, '$.overridden')", (doc_id,)
-            )
+            conn.execute("DELETE FROM places WHERE doc_id = ? AND NOT json_extract(data, '$.overridden')", (doc_id,))
             for p in places:
                 if (p.start, p.end) in kept:
                     continue
@@ -495,7 +537,9 @@ class Case:
         sql += " ORDER BY rowid"
         return [Claim.from_dict(json.loads(r[0])) for r in self._conn.execute(sql, params)]
 
-    def add_rating(self, kind: str, object_id: str, grade: str, *, origin: str = "analyst", rationale: str = "") -> None:
+    def add_rating(
+        self, kind: str, object_id: str, grade: str, *, origin: str = "analyst", rationale: str = ""
+    ) -> None:
         """Record a rating as given. Validation of the Admiralty rules lives in ``osintkit.assess``."""
         with self.transaction() as conn:
             conn.execute(
@@ -515,8 +559,7 @@ class Case:
     def current_rating(self, kind: str, object_id: str) -> dict[str, Any] | None:
         """The analyst's latest rating wins over any suggestion; otherwise the latest suggestion."""
         row = self._conn.execute(
-            "SELECT * FROM ratings WHERE kind = ? AND object_id = ?"
-            " ORDER BY origin = 'analyst' DESC, id DESC LIMIT 1",
+            "SELECT * FROM ratings WHERE kind = ? AND object_id = ? ORDER BY origin = 'analyst' DESC, id DESC LIMIT 1",
             (kind, object_id),
         ).fetchone()
         return dict(row) if row else None

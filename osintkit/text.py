@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "sentence_at"]
+__all__ = ["sentence_at", "split_sentences"]
 
 # Abbreviations that end in a period but do not end a sentence in news text.
 _ABBREVIATIONS = {
