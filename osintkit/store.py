@@ -130,16 +130,6 @@ MIGRATIONS: list[str] = [
         time TEXT NOT NULL
     );
     """,
-    # 3: analyst edits to entities (merge, split, relabel), kept as rules that normalisation re-applies
-    """
-    CREATE TABLE entity_edits (
-        id INTEGER PRIMARY KEY,
-        op TEXT NOT NULL,
-        data TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        time TEXT NOT NULL
-    );
-    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -449,41 +439,6 @@ class Case:
                 'UPDATE mentions SET entity_id = ? WHERE doc_id = ? AND start = ? AND "end" = ?',
                 (entity_id, doc_id, start, end),
             )
-
-    def set_mention_entities(self, assignments: Iterable[tuple[str, int, int, str, str | None]]) -> int:
-        """Bulk link of mentions to entities in one transaction: ``(doc_id, start, end, label, entity_id)`` rows."""
-        changed = 0
-        with self.transaction() as conn:
-            for doc_id, start, end, label, entity_id in assignments:
-                cur = conn.execute(
-                    'UPDATE mentions SET entity_id = ? WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
-                    (entity_id, doc_id, start, end, label),
-                )
-                changed += cur.rowcount
-        return changed
-
-    def delete_entities(self, entity_ids: Iterable[str], *, action: str = "entity-delete") -> None:
-        """Remove entities (mentions that named them keep their rows, unlinked); each removal is logged."""
-        with self.transaction() as conn:
-            for entity_id in entity_ids:
-                conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id = ?", (entity_id,))
-                if conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount:
-                    self._append_log(conn, action, entity_id, None)
-
-    def add_entity_edit(self, op: str, data: dict[str, Any]) -> int:
-        """Store an analyst's entity edit (a rule that normalisation re-applies) and log it as ``entity-<op>``."""
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO entity_edits (op, data, actor, time) VALUES (?, ?, ?, ?)",
-                (op, json.dumps(data, ensure_ascii=False, sort_keys=True), self.actor, utcnow()),
-            )
-            self._append_log(conn, f"entity-{op}", data.get("entity_id"), content_hash([op, data]))
-            return int(cur.lastrowid or 0)
-
-    def entity_edits(self) -> list[dict[str, Any]]:
-        """The analyst's entity edits, oldest first: ``{"id", "op", "data", "actor", "time"}``."""
-        rows = self._conn.execute("SELECT id, op, data, actor, time FROM entity_edits ORDER BY id").fetchall()
-        return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
 
     def set_mention_entities(self, assignments: Iterable[tuple[str, int, int, str, str | None]]) -> int:
         """Bulk link of mentions to entities in one transaction: ``(doc_id, start, end, label, entity_id)`` rows."""
