@@ -1,0 +1,110 @@
+"""The osintkit command line, driven through click's runner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from osintkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["ingest"], ["verify"], ["run"], ["tag"], ["geocode"], ["claims"]])
+def test_help_is_complete(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    if not command:
+        for name in ("ingest", "verify", "run", "tag", "geocode", "claims"):
+            assert name in result.output
+
+
+def test_ingest_twice_then_verify_then_tamper(runner: CliRunner, tmp_path: Path) -> None:
+    case = tmp_path / "case.sqlite"
+    first = runner.invoke(main, ["ingest", str(ROOT / "seeds"), "--case", str(case), "--quiet"])
+    assert first.exit_code == 0, first.output
+    assert "1 added" in first.output
+    again = runner.invoke(main, ["ingest", str(ROOT / "seeds"), "--case", str(case), "--quiet"])
+    assert "0 added, 1 already in the case" in again.output
+    ok = runner.invoke(main, ["verify", "--case", str(case)])
+    assert ok.exit_code == 0 and ok.output.startswith("OK")
+
+    conn = sqlite3.connect(case)
+    doc_id = conn.execute("SELECT id FROM documents").fetchone()[0]
+    conn.execute("UPDATE documents SET text = replace(text, 'Kyiv', 'Kyjv')")
+    conn.commit()
+    conn.close()
+    bad = runner.invoke(main, ["verify", "--case", str(case)])
+    assert bad.exit_code == 1
+    assert doc_id in bad.output
+
+
+def test_ingest_reports_skipped_files(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Kursk is a city in Russia.")
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 50)
+    result = runner.invoke(main, ["ingest", str(folder), "--case", str(tmp_path / "c.sqlite"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output and "2 skipped" in result.output
+    assert "empty.txt" in result.output and "binary.txt" in result.output
+
+
+def test_run_on_seeds_twice_keeps_one_document(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "osintkit.cli", "run", str(ROOT / "seeds"), "--out", str(out), "--quiet"]
+    for _ in range(2):
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+    assert "Report:" in result.stdout and "report.md" in result.stdout
+    findings = json.loads((out / "findings.json").read_text())
+    assert len(findings["documents"]) == 1
+    doc = findings["documents"][0]
+    for key in ("id", "sha256", "title", "source", "url", "published", "retrieved"):
+        assert key in doc
+    assert {"entities", "places", "claims"} <= findings.keys()
+    assert "Zelenskyy" in (out / "report.md").read_text()
+
+
+def test_tag_prints_json_mentions(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["tag", str(ROOT / "seeds" / "000_c49a4c7627602ff6.txt")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows and all({"start", "end", "text", "label", "score", "source"} <= r.keys() for r in rows)
+    assert any(r["text"] == "John Kirby" and r["label"] == "PERSON" for r in rows)
+
+
+def test_claims_prints_json_claims(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["claims", str(ROOT / "seeds" / "000_c49a4c7627602ff6.txt")])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert rows and all({"claimant", "cue", "content", "direct", "hedged", "quantities"} <= r.keys() for r in rows)
+
+
+def test_geocode_prints_best_match(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["geocode", "Kiev"])
+    assert result.exit_code == 0, result.output
+    best = json.loads(result.output)
+    assert {"name", "lat", "lon", "geonameid", "country_code", "feature"} <= best.keys()
+    assert abs(best["lat"] - 50.45) < 0.2 and abs(best["lon"] - 30.52) < 0.2
+
+
+def test_bad_input_exits_with_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"text": ')
+    result = runner.invoke(main, ["tag", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.json" in result.output
