@@ -191,3 +191,7 @@ class Claim(Record):
     quantities: list[dict[str, Any]] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
+    # Added for claims (issue 5): False when the sentence speaks in the publication's own voice.
+    attributed: bool = True
+    claimant_role: str | None = None  # an appositive such as "a spokesman for the White House"
+    quotes: list[str] = field(default_factory=list)  # the speaker's quoted words within the content
