@@ -1,0 +1,779 @@
+"""Claim extraction: who claims what, on whose authority, in each sentence.
+
+Attribution is found syntactically (cue verb, its subject, its complement) rather than by a quote detector, because
+news prose mostly reports speech indirectly: "X said that ...", "X claimed to have ...", "According to X, ...",
+"X, a spokesman for Y, said that ...", "X stated on X (Twitter) that ...", "In a post on Telegram, X said ...".
+Tagger mentions, when available, only link and type what the syntax found, and supply quantities, places and dates.
+Every sentence yields a claim: sentences with no attribution are claims made by the publication itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from osintkit.model import Claim, Document, Mention, Quantity
+
+__all__ = [
+    "CLAIMANT_TYPES",
+    "CUE_VERBS",
+    "HEDGE_PATTERNS",
+    "PLATFORMS",
+    "claim_id",
+    "extract_claims",
+    "fallback_quantities",
+]
+
+CLAIMANT_TYPES = (
+    "government",  # a government, a ministry, an official speaking for one
+    "military",
+    "intelligence",
+    "media",  # another outlet, a report, a journalist
+    "anonymous",  # unnamed sources or officials
+    "person",  # a named individual whose role the text does not give
+    "organisation",
+    "publication",  # the document's own voice: no attribution in the sentence
+    "unknown",
+)
+
+# Verbs that introduce reported speech on their own.
+CUE_VERBS = (
+    "said", "says", "say", "stated", "states", "claimed", "claims", "claim", "announced", "announces", "announce",
+    "added", "adds", "warned", "warns", "warn", "estimated", "estimates", "estimate", "reported", "reports",
+    "confirmed", "confirms", "confirm", "denied", "denies", "deny", "told", "tells", "insisted", "insists", "noted",
+    "notes", "alleged", "alleges", "allege", "asserted", "asserts", "acknowledged", "acknowledges", "admitted",
+    "admits", "declared", "declares", "explained", "explains", "argued", "argues", "revealed", "reveals",
+    "disclosed", "discloses", "maintained", "maintains", "assessed", "assesses", "believe", "believes",
+)  # fmt: skip
+# Verbs of publishing that only count as attribution when a "that"-clause, a colon or a quote follows.
+WEAK_CUE_VERBS = ("wrote", "writes", "posted", "posts", "shared", "shares", "tweeted", "tweets")
+_PARTICIPLE_CUES = ("claiming", "saying", "stating", "warning", "adding", "insisting", "alleging", "announcing")
+_SPEECH_NOUNS = ("warning", "statement", "report", "assessment", "announcement", "alert", "claim", "denial")
+_DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
+# A cue that itself signals the writer keeps their distance from the content.
+_HEDGING_CUES = {
+    "claim", "claims", "claimed", "claiming", "alleged", "alleges", "allege", "alleging", "estimated", "estimates",
+    "estimate", "believe", "believes", "assessed", "assesses",
+}  # fmt: skip
+
+HEDGE_PATTERNS = (
+    r"an estimated", r"estimated", r"probably", r"possibly", r"reportedly", r"allegedly", r"apparently",
+    r"purportedly", r"likely", r"unlikely", r"may(?: have)?", r"might(?: have)?", r"could have", r"believed to",
+    r"appear(?:s|ed) to", r"seem(?:s|ed)? to", r"suspected", r"unconfirmed", r"unverified", r"approximately", r"roughly",
+    r"about(?= \d)", r"around(?= \d)", r"some(?= \d)", r"up to(?= \d)", r"nearly(?= \d)", r"as many as",
+)  # fmt: skip
+_HEDGE_RE = re.compile(r"\b(?:" + "|".join(HEDGE_PATTERNS) + r")\b", re.IGNORECASE)
+_NEGATION_RE = re.compile(r"\b(?:not|never|no|none|neither|nor|nobody|nothing|without|denied|denies|deny|denial|rejected|refuted)\b|n[’']t\b", re.IGNORECASE)
+
+# Platform names as written, normalised: X and Twitter are one platform.
+PLATFORMS = {
+    "x": "X", "twitter": "X", "telegram": "Telegram", "facebook": "Facebook", "instagram": "Instagram",
+    "tiktok": "TikTok", "youtube": "YouTube", "vk": "VK", "vkontakte": "VK", "truth social": "Truth Social",
+    "weibo": "Weibo", "wechat": "WeChat", "threads": "Threads", "bluesky": "Bluesky", "mastodon": "Mastodon",
+    "whatsapp": "WhatsApp", "reddit": "Reddit",
+}  # fmt: skip
+_PLATFORM_NAME = (
+    r"(X(?:\s*\((?:formerly\s+)?Twitter\))?(?![\w-])|Twitter|Telegram|Facebook|Instagram|TikTok|YouTube|VKontakte"
+    r"|VK|Truth Social|Weibo|WeChat|Threads|Bluesky|Mastodon|WhatsApp|Reddit)"
+)
+_PLATFORM_RE = re.compile(
+    r"\b(?:on|via|to|in an? (?:post|video|message|statement|tweet|update|thread|address) (?:on|to))\s+(?:his |her |their |its |the )?"
+    + _PLATFORM_NAME
+    + r"|\bin an? "
+    + _PLATFORM_NAME
+    + r" (?:post|video|message|statement|channel|update)"
+)
+_TWEET_RE = re.compile(r"\btweet(?:ed|s)?\b", re.IGNORECASE)
+
+_WORD_CUES = CUE_VERBS + WEAK_CUE_VERBS
+_CUE_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_CUES, key=len, reverse=True)) + r")\b")
+_SPEECH_ACT_RE = re.compile(
+    r"\b(?:issued|released|published|put out|gave|made|delivered)\s+(?:a|an|its|his|her|their|the)\s+(?:\w+\s+)?"
+    r"(" + "|".join(_SPEECH_NOUNS) + r"),?\s+(?:(" + "|".join(_PARTICIPLE_CUES) + r")\s+)?(?:that\s+)?"
+)
+_ACCORDING_START_RE = re.compile(r"^\s*According to\s+([^,]{2,120}?),\s*")
+_ACCORDING_MID_RE = re.compile(r",?\s+according to\s+([^,;]{2,120}?)\s*(?:[,;]|[.!?]?[”\"’]?$)", re.IGNORECASE)
+_QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]{12,})’")
+
+_PRONOUNS = {"he", "she"}
+_OTHER_PRONOUNS = {"they", "it", "we", "i", "you"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "no"}
+_SUBJECT_ADVERBS = (
+    r"also|later|previously|earlier|further|then|separately|again|repeatedly|publicly|officially|reportedly|"
+    r"allegedly|recently|once|just|first|initially|subsequently|has|have|had|had\s+previously|has\s+also|"
+    r"had\s+also|would|will|has\s+repeatedly|had\s+earlier|falsely|wrongly|today|yesterday|[Oo]n\s+\w+day"
+)
+_TRAILING_ADVERBS_RE = re.compile(r"(?:\s+(?:" + _SUBJECT_ADVERBS + r"))+\s*$")
+_LEADING_CONJ_RE = re.compile(r"^(?:and|but|while|as|whereas|meanwhile|however|though|although|so|yet)\s+", re.I)
+_STOP_SUBJECT = re.compile(
+    r"\b(?:that|which|who|whom|whose|because|if|when|where|was|were|is|are|be|been|being|to)\b", re.IGNORECASE
+)
+
+_ANONYMOUS_RE = re.compile(
+    r"\b(?:unnamed|anonymous|anonymity|sources?|insiders?|people familiar|person familiar|one official|"
+    r"an? (?:senior |military |government |intelligence |western |u\.s\. )?official|officials)\b",
+    re.IGNORECASE,
+)
+_TYPE_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "intelligence",
+        re.compile(
+            r"\b(?:intelligence|spy agency|espionage|nis|cia|gur|sbu|mi6|fsb|mossad|security service|"
+            r"national intelligence)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "military",
+        re.compile(
+            r"\b(?:military|army|armed forces|general staff|defen[cs]e ministry|ministry of defen[cs]e|pentagon|"
+            r"commander|commanders|troops|forces|navy|air force|brigade|battalion|regiment|marines|general|"
+            r"colonel|major|lieutenant|soldiers?|joint chiefs|defen[cs]e forces)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "media",
+        re.compile(
+            r"\b(?:report|reports|newspaper|news|agency|outlet|broadcaster|journalists?|reporters?|correspondents?|"
+            r"media|tv|television|radio|times|post|daily|gazette|tribune|herald|wire|telegraph|ledger|monitor|"
+            r"dispatch|journal|magazine|channel|blogger|bbc|cnn|reuters|associated press|ap|afp|yonhap|tass|"
+            r"ria novosti|interfax)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "government",
+        re.compile(
+            r"\b(?:president|prime minister|minister|ministry|government|spokes(?:man|woman|person)|press secretary|"
+            r"council|white house|kremlin|state department|foreign office|embassy|ambassador|governor|mayor|"
+            r"parliament|senator|congress|lawmakers?|administration|cabinet|chancellor|authorities|officials?|"
+            r"the u\.s\.|united states|allies|nato|united nations|u\.n\.|european union|eu|head of state|"
+            r"secretary|envoy|diplomats?|king|queen|premier)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+# States and capitals used for their governments ("Pyongyang deployed", "Russia said").
+_STATES = {
+    "ukraine", "russia", "north korea", "south korea", "china", "united states", "the united states", "u.s.",
+    "the u.s.", "us", "america", "britain", "the uk", "uk", "france", "germany", "japan", "iran", "israel",
+    "india", "pakistan", "turkey", "poland", "belarus", "pyongyang", "seoul", "kyiv", "kiev", "moscow",
+    "washington", "beijing", "london", "paris", "berlin", "tokyo", "tehran", "minsk", "warsaw", "ankara",
+}  # fmt: skip
+
+
+def claim_id(doc_id: str, sentence_start: int, sentence_end: int, content_start: int, content_end: int) -> str:
+    """Stable id: the same span of the same document always gets the same id."""
+    key = f"{doc_id}:{sentence_start}:{sentence_end}:{content_start}:{content_end}"
+    return "clm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Attribution:
+    claimant: str | None
+    claimant_start: int | None  # sentence-relative
+    claimant_end: int | None
+    role: str | None
+    cue: str | None
+    content_start: int  # sentence-relative
+    content_end: int
+
+
+def extract_claims(
+    text_or_document: str | Document,
+    *,
+    mentions: Sequence[Mention] | None = None,
+    doc_id: str | None = None,
+    published: str | None = None,
+    include_unattributed: bool = True,
+) -> list[Claim]:
+    """Claims in one document, in reading order.
+
+    ``mentions`` are the document's tagged spans; when ``None`` the project's tagger is run if it is available (the
+    rule tagger alone otherwise), and small built-in fallbacks cover quantities and places without it.
+    A claim is ``direct`` when its content carries the speaker's quoted words (a quotation of three words or more).
+    """
+    if isinstance(text_or_document, Document):
+        doc: Document | None = text_or_document
+        text = text_or_document.text
+        doc_id = doc_id or text_or_document.id
+        publisher = text_or_document.source
+        published = published or text_or_document.published
+    else:
+        doc = None
+        text = text_or_document
+        publisher = None
+        if doc_id is None:
+            doc_id = Document.make_id(hashlib.sha256(text.encode("utf-8")).hexdigest())
+    from osintkit.text import split_sentences
+
+    if mentions is None:
+        mentions = _auto_mentions(doc if doc is not None else text, published)
+    mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+    has_rules = any(m.label in ("QUANTITY", "DATE") for m in mentions)
+    has_model = any(m.label in ("PERSON", "ORG", "LOC", "GPE") for m in mentions)
+
+    claims: list[Claim] = []
+    last_person: tuple[str, str | None] | None = None  # (name, entity id) of the last named individual claimant
+    last_person_claim_end = 0
+    for s_start, s_end in split_sentences(text):
+        sentence = text[s_start:s_end]
+        if len(sentence.split()) < 3:
+            continue
+        attr = _attribute(sentence)
+        sent_mentions = [m for m in mentions if m.start >= s_start and m.end <= s_end]
+        entity_id: str | None = None
+        claimant_type = "publication"
+        claimant: str | None = publisher
+        role: str | None = None
+        cue: str | None = None
+        if attr is None:
+            if not include_unattributed:
+                continue
+            c_start, c_end = _trim_span(sentence, 0, len(sentence))
+            attributed = False
+        else:
+            attributed = True
+            cue = attr.cue
+            role = attr.role
+            c_start, c_end = _trim_span(sentence, attr.content_start, attr.content_end)
+            claimant = attr.claimant
+            if claimant is not None and claimant.lower() in _PRONOUNS:
+                resolved = _resolve_pronoun(mentions, s_start, last_person, last_person_claim_end)
+                if resolved is not None:
+                    claimant, entity_id = resolved
+            elif claimant is not None and attr.claimant_start is not None and attr.claimant_end is not None:
+                entity_id, claimant = _link_claimant(
+                    sent_mentions, s_start + attr.claimant_start, s_start + attr.claimant_end, claimant
+                )
+            claimant_type = _claimant_type(claimant or "", role, text, sent_mentions, mentions)
+            if claimant and claimant_type in ("government", "military", "intelligence", "person"):
+                if _looks_like_person(claimant, mentions, s_start, s_end):
+                    last_person = (_person_name(claimant, mentions), entity_id)
+                    last_person_claim_end = s_end
+        abs_c_start, abs_c_end = s_start + c_start, s_start + c_end
+        content = text[abs_c_start:abs_c_end]
+        quotes = [q for q in _quotes_in(sentence, c_start, c_end) if len(q.split()) >= 3]
+        hedges = _hedges(sentence, attr, cue)
+        negated = bool(_NEGATION_RE.search(content)) or (cue is not None and cue.lower() in _DENIAL_CUES)
+        platform = _platform(sentence)
+        in_content = [m for m in sent_mentions if m.start >= abs_c_start and m.end <= abs_c_end]
+        quantities = _quantities(in_content, content, abs_c_start, has_rules)
+        places = _places(sent_mentions, sentence, has_model)
+        dates = [
+            {"text": m.text, "start": m.start, "end": m.end, "in_content": m.start >= abs_c_start, **m.norm}
+            for m in sent_mentions
+            if m.label == "DATE"
+        ]
+        claims.append(
+            Claim(
+                id=claim_id(doc_id, s_start, s_end, abs_c_start, abs_c_end),
+                doc_id=doc_id,
+                sentence=sentence,
+                sentence_start=s_start,
+                sentence_end=s_end,
+                content=content,
+                content_start=abs_c_start,
+                content_end=abs_c_end,
+                claimant=claimant,
+                claimant_type=claimant_type,
+                cue=cue,
+                direct=bool(quotes),
+                hedged=bool(hedges),
+                hedges=hedges,
+                negated=negated,
+                claimant_entity_id=entity_id,
+                platform=platform,
+                quantities=quantities,
+                places=places,
+                dates=dates,
+                attributed=attributed,
+                claimant_role=role,
+                quotes=quotes,
+            )
+        )
+    return claims
+
+
+# -- finding the attribution ------------------------------------------------------------------------------------
+
+
+def _attribute(sentence: str) -> _Attribution | None:
+    """The main attribution of a sentence, or None when the sentence speaks in the publication's own voice."""
+    m = _ACCORDING_START_RE.match(sentence)
+    if m:
+        who = m.group(1).strip()
+        return _Attribution(who, m.start(1), m.start(1) + len(who), None, "according to", m.end(), len(sentence))
+    m = _ACCORDING_MID_RE.search(sentence)
+    if m and m.start() > 10:
+        who = m.group(1).strip()
+        return _Attribution(who, m.start(1), m.start(1) + len(who), None, "according to", 0, m.start())
+    attr = _quote_then_speaker(sentence)
+    if attr is not None:
+        return attr
+    for match in _CUE_RE.finditer(sentence):
+        attr = _verb_attribution(sentence, match)
+        if attr is not None:
+            return attr
+    m = _SPEECH_ACT_RE.search(sentence)
+    if m:
+        subject = _subject(sentence[: m.start()])
+        if subject is not None:
+            who, w_start, w_end, role = subject
+            return _Attribution(who, w_start, w_end, role, m.group(1).lower(), m.end(), len(sentence))
+    return None
+
+
+def _quote_then_speaker(sentence: str) -> _Attribution | None:
+    """“Quote,” X said.  /  “Quote,” said X."""
+    m = re.match(r"^\s*[“\"](.+?)[”\"]\s*,?\s*", sentence)
+    if not m or m.end() >= len(sentence):
+        return None
+    rest_at = m.end()
+    rest = sentence[rest_at:]
+    verbs = "|".join(CUE_VERBS)
+    after = re.match(r"(?:(" + verbs + r")\s+(.+?)|(.+?)\s+(?:" + _SUBJECT_ADVERBS + r"\s+)?(" + verbs + r"))\b", rest)
+    if not after:
+        return None
+    if after.group(1):
+        cue, who, w_at = after.group(1), after.group(2), rest_at + after.start(2)
+    else:
+        cue, who, w_at = after.group(4), after.group(3), rest_at + after.start(3)
+    who = re.split(r"[,.;]", who)[0].strip()
+    if not who or len(who.split()) > 8:
+        return None
+    return _Attribution(who, w_at, w_at + len(who), None, cue.lower(), m.start(1), m.end(1))
+
+
+def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | None:
+    cue = match.group(1)
+    before = sentence[: match.start()]
+    after_at = match.end()
+    after = sentence[after_at:]
+    prev_word = before.split()[-1].lower() if before.split() else ""
+    if prev_word in _DETERMINERS or prev_word.endswith("’s") or prev_word.endswith("'s"):
+        return None  # "the claim that", "an estimated 11,000": a noun or an adjective, not a cue
+    if cue in WEAK_CUE_VERBS and not re.match(r"(?:\s+\S+){0,6}?\s*(?:that\b|:|[“\"])", after):
+        return None
+    if re.match(r"\s+(?:by|as|with)\b", after) and cue.endswith("ed"):
+        return None  # passive or participle: "was reported by", "reported as"
+    subject = _subject(before)
+    if subject is None:
+        inverted = _inverted_speaker(sentence, match)
+        return inverted
+    who, w_start, w_end, role = subject
+    c_start, c_end = _complement(sentence, after_at)
+    if c_end - c_start < 3 or not sentence[c_start:c_end].strip(" .,;:!?”\"’"):
+        # "North Korea sent troops, the ministry said."  The content precedes the speaker.
+        head = sentence[:w_start].rstrip()
+        if not head.endswith((",", "”", '"')):
+            return None
+        c_start, c_end = 0, len(head.rstrip(","))
+    return _Attribution(who, w_start, w_end, role, cue.lower(), c_start, c_end)
+
+
+def _inverted_speaker(sentence: str, match: re.Match[str]) -> _Attribution | None:
+    """"..., said John Kirby." """
+    before = sentence[: match.start()].rstrip()
+    if not before.endswith((",", "”", '"')):
+        return None
+    tail = sentence[match.end() :]
+    m = re.match(r"\s+((?:[A-Z][\w.’'-]*\s*){1,5})(?:,\s*([^.]+))?[.!?]?\s*$", tail)
+    if not m:
+        return None
+    who = m.group(1).strip()
+    w_start = match.end() + m.start(1)
+    role = m.group(2).strip() if m.group(2) else None
+    return _Attribution(who, w_start, w_start + len(who), role, match.group(1).lower(), 0, len(before.rstrip(",")))
+
+
+def _subject(before: str) -> tuple[str, int, int, str | None] | None:
+    """The claimant noun phrase ending right before a cue verb, with an appositive role if there is one."""
+    core = _TRAILING_ADVERBS_RE.sub("", before)
+    role = None
+    stripped = core.rstrip()
+    if stripped.endswith(","):
+        # "John Kirby, a spokesman for the White House National Security Council, said"
+        parts = stripped[:-1].rsplit(",", 1)
+        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|its|his|her|[a-z]+ (?:of|for|at))\b", parts[1]):
+            role = parts[1].strip()
+            stripped = parts[0]
+            seg_at = stripped.rfind(",") + 1
+        else:
+            return None
+    else:
+        seg_at = max(stripped.rfind(","), stripped.rfind(";"), stripped.rfind(":"), stripped.rfind("—")) + 1
+    segment = stripped[seg_at:]
+    lead = len(segment) - len(segment.lstrip())
+    seg_text = segment.strip()
+    conj = _LEADING_CONJ_RE.match(seg_text)
+    if conj:
+        lead += conj.end()
+        seg_text = seg_text[conj.end() :]
+    # A leading prepositional phrase without a comma: "On Saturday Zelenskyy said", "Last week officials said".
+    pp = re.match(r"^(?:(?:On|In|At|During|Since|Last|Earlier|Later|This|After|Before)\s+[\w’']+\s+)(?=[A-Z])", seg_text)
+    if pp and len(seg_text.split()) > 2:
+        lead += pp.end()
+        seg_text = seg_text[pp.end() :]
+    if not seg_text:
+        return None
+    words = seg_text.split()
+    if len(words) > 12 or _STOP_SUBJECT.search(seg_text):
+        return None
+    first = words[0]
+    if first.lower() in ("the", "a", "an") and len(words) > 1:
+        first = words[1]  # "the Ukrainian military", "a spokesman", "the report"
+        if first.lower() in _DETERMINERS:
+            return None
+    elif not (first[0].isupper() or first[0].isdigit() or first.lower() in _PRONOUNS | _OTHER_PRONOUNS):
+        if not re.match(r"(?:officials|sources|analysts|experts|observers|witnesses|residents|authorities)\b", first):
+            return None
+    if words[-1].lower() in _DETERMINERS or words[-1].lower() in {"of", "for", "in", "on", "at", "by", "with"}:
+        return None
+    if first.lower() in _OTHER_PRONOUNS and first.lower() != "they" and len(words) == 1:
+        return None
+    start = seg_at + lead
+    return seg_text, start, start + len(seg_text), role
+
+
+def _complement(sentence: str, at: int) -> tuple[int, int]:
+    """The span of what was said: after "that" when it comes within a few words, else right after the cue."""
+    after = sentence[at:]
+    m = re.match(r"(?:[^“\"]{0,80}?)\bthat\b\s*", after)
+    if m and not re.search(r"[.;]", after[: m.start() + len(m.group())]) and len(m.group().split()) <= 9:
+        return at + m.end(), len(sentence)
+    m = re.match(r"\s*(?:,|:)?\s*", after)
+    start = at + (m.end() if m else 0)
+    # Skip a short adverbial between the cue and a quote: "said on Saturday: “...”".
+    q = re.match(r"[^“\"]{0,40}?[:,]\s*(?=[“\"])", sentence[start:])
+    if q:
+        start += q.end()
+    return start, len(sentence)
+
+
+def _trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and sentence[start] in " ,:;—-":
+        start += 1
+    while end > start and sentence[end - 1] in " .,;:!?":
+        end -= 1
+    # Drop enclosing quote marks when the whole content is one quotation.
+    seg = sentence[start:end]
+    if len(seg) > 2 and seg[0] in "“\"" and seg[-1] in "”\"" and seg.count("“") + seg.count('"') <= 2:
+        start, end = start + 1, end - 1
+        while end > start and sentence[end - 1] in " .,;:!?":
+            end -= 1
+    return start, end
+
+
+def _quotes_in(sentence: str, c_start: int, c_end: int) -> list[str]:
+    out = []
+    for m in _QUOTE_RE.finditer(sentence):
+        if m.end() > c_start and m.start() < c_end + 2:
+            q = next(g for g in m.groups() if g is not None)
+            out.append(q.strip(" ,.").strip())
+    if not out:
+        # The content itself was a quotation whose marks _trim_span removed.
+        if c_start > 0 and sentence[c_start - 1] in "“\"" and c_end < len(sentence) and sentence[c_end] in "”\",.":
+            out.append(sentence[c_start:c_end])
+    return out
+
+
+def _hedges(sentence: str, attr: _Attribution | None, cue: str | None) -> list[str]:
+    out: list[str] = []
+    region = sentence
+    if attr is not None and attr.claimant_start is not None and attr.claimant_end is not None:
+        region = sentence[: attr.claimant_start] + " " * (attr.claimant_end - attr.claimant_start)
+        region += sentence[attr.claimant_end :]
+    for m in _HEDGE_RE.finditer(region):
+        h = m.group().lower()
+        if h == "estimated" and "an estimated" in out:
+            continue
+        if h not in out and not (cue and h == cue.lower()):
+            out.append(h)
+    if cue and cue.lower() in _HEDGING_CUES and cue.lower() not in out:
+        out.insert(0, cue.lower())
+    return out
+
+
+def _platform(sentence: str) -> str | None:
+    m = _PLATFORM_RE.search(sentence)
+    if m:
+        name = next(g for g in m.groups() if g is not None)
+        key = "x" if name.startswith("X") else name.lower()
+        return PLATFORMS.get(key, name)
+    if _TWEET_RE.search(sentence):
+        return "X"
+    return None
+
+
+# -- entities, claimant typing and pronouns ---------------------------------------------------------------------
+
+
+def _link_claimant(
+    sent_mentions: Sequence[Mention], start: int, end: int, claimant: str
+) -> tuple[str | None, str]:
+    """The entity id of the PERSON/ORG mention inside the claimant phrase (the last one: the head of the phrase)."""
+    inside = [
+        m
+        for m in sent_mentions
+        if m.start >= start and m.end <= end and m.label in ("PERSON", "ORG", "LOC", "GPE", "NORP")
+    ]
+    if not inside:
+        return None, claimant
+    people = [m for m in inside if m.label == "PERSON"] or [m for m in inside if m.label == "ORG"] or inside
+    head = people[-1]
+    return head.entity_id, claimant
+
+
+def _person_name(claimant: str, mentions: Sequence[Mention]) -> str:
+    """The name part of "Ukrainian President Volodymyr Zelenskyy": the longest PERSON mention inside it."""
+    names = [m.text for m in mentions if m.label == "PERSON" and m.text in claimant]
+    return max(names, key=len) if names else claimant
+
+
+def _looks_like_person(claimant: str, mentions: Sequence[Mention], s_start: int, s_end: int) -> bool:
+    if any(m.label == "PERSON" and m.text in claimant for m in mentions if s_start <= m.start < s_end):
+        return True
+    words = claimant.split()
+    if not 1 <= len(words) <= 5 or any(w.lower() in ("the", "and", "its", "of", "for") for w in words):
+        return False
+    if not all(w[0].isupper() for w in words):
+        return False
+    if claimant.lower() in _STATES:
+        return False
+    return not _TYPE_KEYWORDS[2][1].search(claimant) or len(words) > 1
+
+
+def _resolve_pronoun(
+    mentions: Sequence[Mention], s_start: int, last_person: tuple[str, str | None] | None, last_claim_end: int
+) -> tuple[str, str | None] | None:
+    """"He"/"she": the nearest previous person, when the text leaves no doubt who that is.
+
+    Candidates are the PERSON mentions since the last claim by a named individual; one distinct person, or the
+    previous speaker among them, is clear. Without a tagger, the previous named speaker is used.
+    """
+    window_from = min(last_claim_end, s_start) if last_person else 0
+    window_from = max(0, min(window_from, s_start))
+    candidates = [m for m in mentions if m.label == "PERSON" and m.end <= s_start and m.start >= window_from]
+    if last_person is not None:
+        name, eid = last_person
+        if not candidates:
+            return name, eid
+        last_names = {name.split()[-1].lower()}
+        if any(m.text.split()[-1].lower() in last_names or (eid and m.entity_id == eid) for m in candidates):
+            return name, eid
+        distinct = {(m.entity_id or m.text.split()[-1].lower()) for m in candidates}
+        if len(distinct) == 1:
+            return candidates[-1].text, candidates[-1].entity_id
+        return None
+    earlier = [m for m in mentions if m.label == "PERSON" and m.end <= s_start]
+    if earlier:
+        return earlier[-1].text, earlier[-1].entity_id
+    return None
+
+
+def _claimant_type(
+    claimant: str,
+    role: str | None,
+    text: str,
+    sent_mentions: Sequence[Mention],
+    mentions: Sequence[Mention],
+) -> str:
+    phrase = f"{claimant} {role or ''}".strip()
+    lowered = claimant.lower().strip()
+    if not phrase:
+        return "unknown"
+    named = any(w[:1].isupper() for w in claimant.split()[1:]) or (
+        claimant[:1].isupper() and claimant.split()[0].lower() not in _DETERMINERS | {"one", "two", "several"}
+    )
+    if _ANONYMOUS_RE.search(claimant) and not re.search(r"[A-Z]", claimant[1:]):
+        return "anonymous"
+    for kind, pattern in _TYPE_KEYWORDS:
+        if pattern.search(phrase):
+            return kind
+    if lowered in _STATES or lowered.removeprefix("the ") in _STATES:
+        return "government"
+    if any(m.label in ("LOC", "GPE") and m.text == claimant for m in sent_mentions):
+        return "government"
+    if named and _looks_like_person(claimant, mentions, 0, len(text)):
+        # The role is often given once, at first mention: "Ukrainian President Volodymyr Zelenskyy".
+        surname = re.escape(claimant.split()[-1].rstrip("y"))
+        for m in re.finditer(r"((?:\S+\s+){0,4})" + surname + r"\w*(,\s+[^,]{3,80},)?", text):
+            context = (m.group(1) or "") + (m.group(2) or "")
+            for kind, pattern in _TYPE_KEYWORDS:
+                if kind != "media" and pattern.search(context):
+                    return kind
+        return "person"
+    if any(m.label == "ORG" for m in sent_mentions if m.text in claimant):
+        return "organisation"
+    return "unknown"
+
+
+# -- quantities and places --------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}  # fmt: skip
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "k": 1e3, "m": 1e6, "bn": 1e9}
+_UNITS = {
+    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mi": "mi", "metres": "m", "meters": "m",
+    "%": "%", "percent": "%", "per cent": "%", "tonnes": "t", "tons": "t", "dollars": "USD", "$": "USD",
+    "euros": "EUR", "€": "EUR", "hours": "h", "days": "d",
+}  # fmt: skip
+_APPROX_RE = re.compile(
+    r"(?:an estimated|estimated|about|around|approximately|roughly|some|nearly|almost|up to|more than|over|"
+    r"at least|as many as)\s*$",
+    re.IGNORECASE,
+)
+_QTY_RE = re.compile(
+    r"(?<![\w.,])(\$|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")(?:\s*(thousand|million|billion|bn|k)\b)?(\s*%| per ?cent)?"
+    r"((?:\s+(?!(?:had|have|has|were|was|are|is|to|of|in|on|at|from|and|or|who|which|that|as|by|with|for|had)\b)"
+    r"[A-Za-z][\w’'-]*){0,4})",
+    re.IGNORECASE,
+)
+_COUNTED_STOP = re.compile(r"^(?:more|less|fewer|other|additional|of)$", re.IGNORECASE)
+
+
+def fallback_quantities(content: str, offset: int = 0) -> list[dict[str, Any]]:
+    """Numbers and what they count, for when the rule tagger is not installed.
+
+    The counted noun is the last word of the short noun phrase after the number ("4,000 North Korean soldiers").
+    """
+    out: list[dict[str, Any]] = []
+    for m in _QTY_RE.finditer(content):
+        raw = m.group(2)
+        if re.fullmatch(r"(?:19|20)\d\d", raw) and not m.group(5).strip():
+            continue  # a year
+        number = _NUMBER_WORDS.get(raw.lower())
+        value = float(number) if number is not None else float(raw.replace(",", ""))
+        if m.group(3):
+            value *= _SCALE[m.group(3).lower()]
+        words = m.group(5).split()
+        # Keep the noun phrase to its nouns and adjectives: cut at the first lowercase verb-like word.
+        phrase: list[str] = []
+        for w in words:
+            bare = w.strip("’'").lower()
+            if phrase and (bare.endswith("ed") or bare.endswith("ing")) and not phrase[-1][0].isupper():
+                break
+            if _COUNTED_STOP.match(bare):
+                continue
+            phrase.append(w)
+            if bare.endswith("s") and not w[0].isupper() and len(bare) > 3:
+                break  # a plural noun heads the phrase: "soldiers", "troops"
+        unit = None
+        if m.group(1):
+            unit = _UNITS[m.group(1)]
+        elif m.group(4):
+            unit = "%"
+        elif phrase and phrase[0].lower() in _UNITS:
+            unit = _UNITS[phrase[0].lower()]
+        counted = phrase[-1].lower().strip("’'") if phrase and unit is None else None
+        if number is not None and counted is None:
+            continue  # "one of the", "two" alone: not a quantity worth reporting
+        end = m.start(5) + len(" ".join(phrase)) + (len(m.group(5)) - len(m.group(5).lstrip())) if phrase else m.end(4)
+        end = max(end or m.end(2), m.end(2))
+        out.append(
+            Quantity(
+                value=value,
+                text=content[m.start() : end],
+                unit=unit,
+                counted=counted,
+                start=offset + m.start(),
+                end=offset + end,
+                approximate=bool(_APPROX_RE.search(content[: m.start()])),
+            ).to_dict()
+        )
+    return out
+
+
+def _quantities(in_content: Sequence[Mention], content: str, offset: int, has_rules: bool) -> list[dict[str, Any]]:
+    if not has_rules:
+        return fallback_quantities(content, offset)
+    out = []
+    for m in in_content:
+        if m.label != "QUANTITY":
+            continue
+        value = m.norm.get("value")
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        out.append(
+            Quantity(
+                value=number,
+                text=m.text,
+                unit=m.norm.get("unit"),
+                counted=m.norm.get("counted"),
+                start=m.start,
+                end=m.end,
+                approximate=bool(m.norm.get("approximate", False)),
+            ).to_dict()
+        )
+    return out
+
+
+_PLACE_FALLBACK_RE = re.compile(
+    r"\b(?:in|from|to|near|at|into|across)\s+(?:the\s+)?((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+){0,2})"
+    r"(?:\s+(?:region|oblast|province|city|district))?"
+)
+_NOT_PLACES = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "x", "twitter",
+    "telegram", "facebook", "instagram", "youtube", "tiktok",
+}  # fmt: skip
+
+
+def _places(sent_mentions: Sequence[Mention], sentence: str, has_model: bool) -> list[str]:
+    out: list[str] = []
+    if has_model:
+        for m in sent_mentions:
+            if m.label in ("LOC", "GPE") and m.text not in out:
+                out.append(m.text)
+        return out
+    for m in _PLACE_FALLBACK_RE.finditer(sentence):
+        name = m.group(1)
+        words = name.split()
+        if name.lower() in _NOT_PLACES or words[0].lower() in _NOT_PLACES:
+            continue
+        if any(w.endswith(("ian", "ians", "ese", "ish", "eans")) for w in words) or _TYPE_KEYWORDS[1][1].search(name):
+            continue  # "Ukrainian forces", "Russian soldiers": demonyms, not places
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _auto_mentions(doc_or_text: str | Document, published: str | None) -> list[Mention]:
+    """The project's tagger when installed; the rule tagger alone otherwise; nothing when neither is."""
+    from osintkit.errors import OsintkitError
+
+    text = doc_or_text.text if isinstance(doc_or_text, Document) else doc_or_text
+    mentions: list[Mention] = []
+    try:
+        from osintkit.tag import tag
+
+        mentions = list(tag(doc_or_text))
+    except (ImportError, OsintkitError, OSError):
+        try:
+            from osintkit.tag.rules import rule_mentions
+
+            mentions = list(rule_mentions(text, published=published))
+        except (ImportError, OsintkitError):
+            return []
+    if mentions and not any(m.entity_id for m in mentions):
+        try:
+            from osintkit.tag.normalise import link_entities
+
+            link_entities(mentions)
+        except (ImportError, OsintkitError):
+            pass
+    return mentions
