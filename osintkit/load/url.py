@@ -1,0 +1,188 @@
+"""Opt-in, polite fetching of URLs with the standard library.
+
+Nothing is fetched unless ``allow_network=True``. A real user agent must be given (sites should know who is
+reading them); responses go to a disk cache, so a page is fetched once however often a notebook re-runs; and
+requests to one host are spaced by ``rate_limit`` seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from osintkit.errors import FetchError, InputError, InputTooLargeError, NetworkDisabledError
+from osintkit.load._common import sha256_hex, utc_now
+
+__all__ = ["FetchResult", "cache_root", "check_user_agent", "fetch", "is_url"]
+
+USER_AGENT_ENV = "OSINTKIT_USER_AGENT"
+CACHE_ENV = "OSINTKIT_CACHE_DIR"
+TIMEOUT_S = 30.0
+# Library defaults say nothing about who is fetching; refuse them like a missing one.
+_ANONYMOUS = (
+    "python-urllib",
+    "python-requests",
+    "python-httpx",
+    "aiohttp",
+    "go-http-client",
+    "curl/",
+    "wget/",
+    "java/",
+    "libwww-perl",
+    "feedparser",
+    "trafilatura",
+)
+
+_lock = threading.Lock()
+_next_slot: dict[str, float] = {}
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    data: bytes
+    content_type: str
+    status: int
+    retrieved: str
+    from_cache: bool
+
+
+def is_url(value: object) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def check_user_agent(user_agent: str | None) -> str:
+    ua = (user_agent or os.environ.get(USER_AGENT_ENV) or "").strip()
+    hint = (
+        "pass user_agent='my-project/1.0 (contact: me@example.org)' to load(), or set the "
+        f"{USER_AGENT_ENV} environment variable, so sites know who is fetching"
+    )
+    if not ua:
+        raise InputError(f"fetching needs a user agent: {hint}", field="user_agent")
+    if ua.lower().startswith(_ANONYMOUS):
+        raise InputError(f"{ua!r} is a library default, not a user agent that names you: {hint}", field="user_agent")
+    return ua
+
+
+def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("osintkit")) / "http"
+
+
+def _cache_paths(root: Path, url: str) -> tuple[Path, Path]:
+    key = sha256_hex(url.encode("utf-8"))
+    folder = root / key[:2]
+    return folder / f"{key}.body", folder / f"{key}.json"
+
+
+def _wait_turn(host: str, rate_limit: float) -> None:
+    """Reserve this host's next free slot, then sleep until it; the lock is never held while sleeping."""
+    if rate_limit <= 0:
+        return
+    with _lock:
+        now = time.monotonic()
+        slot = max(now, _next_slot.get(host, now))
+        _next_slot[host] = slot + rate_limit
+    delay = slot - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def fetch(
+    url: str,
+    *,
+    allow_network: bool = False,
+    user_agent: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    rate_limit: float = 1.0,
+    max_bytes: int = 20 * 1024 * 1024,
+) -> FetchResult:
+    """Fetch one URL (or read it from the cache). Raises NetworkDisabledError unless ``allow_network``."""
+    if not allow_network:
+        raise NetworkDisabledError(
+            f"{url}: fetching is off; pass allow_network=True to load() (or --allow-network on the command line) "
+            "to fetch it"
+        )
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InputError("only http:// and https:// URLs can be fetched", path=url)
+    ua = check_user_agent(user_agent)
+    root = cache_root(cache_dir)
+    body_path, meta_path = _cache_paths(root, url)
+    if body_path.is_file() and meta_path.is_file():
+        try:
+            info = json.loads(meta_path.read_text(encoding="utf-8"))
+            data = body_path.read_bytes()
+            if sha256_hex(data) == info.get("sha256"):
+                return FetchResult(
+                    url=url,
+                    final_url=info.get("final_url", url),
+                    data=data,
+                    content_type=info.get("content_type", ""),
+                    status=int(info.get("status", 200)),
+                    retrieved=info.get("retrieved", utc_now()),
+                    from_cache=True,
+                )
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is simply fetched again
+    _wait_turn(parts.hostname.lower() + (f":{parts.port}" if parts.port else ""), rate_limit)
+    request = urllib.request.Request(url, headers={"User-Agent": ua, "Accept": "*/*"})
+    retrieved = utc_now()
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as resp:
+            data = resp.read(max_bytes + 1)
+            status = int(getattr(resp, "status", 200))
+            content_type = resp.headers.get("Content-Type", "") or ""
+            final_url = resp.geturl()
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise FetchError(f"{url}: {exc.reason}") from exc
+    except (OSError, ValueError) as exc:
+        raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    if len(data) > max_bytes:
+        raise InputTooLargeError(f"response is over the {max_bytes:,}-byte limit (raise max_bytes=)", path=url)
+    try:
+        body_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(body_path, data)
+        info = {
+            "url": url,
+            "final_url": final_url,
+            "status": status,
+            "content_type": content_type,
+            "retrieved": retrieved,
+            "sha256": sha256_hex(data),
+            "user_agent": ua,
+        }
+        _write_atomic(meta_path, json.dumps(info, indent=1).encode("utf-8"))
+    except OSError:
+        pass  # an unwritable cache must not lose a page we already have
+    return FetchResult(
+        url=url,
+        final_url=final_url,
+        data=data,
+        content_type=content_type,
+        status=status,
+        retrieved=retrieved,
+        from_cache=False,
+    )
