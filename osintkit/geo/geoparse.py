@@ -1,0 +1,349 @@
+"""Geoparsing: resolve a document's toponyms to places, using the whole document as context.
+
+Two passes: every distinct name is first ranked on its own; the confident answers then tell the second pass which
+countries and admin areas the document is about, and each name is re-ranked with that context (its own vote left
+out, so a name cannot confirm itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import GeocodingError, InputError
+from ..model import Document, Mention, Place
+from .geocoder import Candidate, Context, OfflineGeocoder
+from .normalise import name_key, split_admin, strip_article
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..store import Case
+
+__all__ = ["find_toponyms", "geoparse", "override_place", "places_frame"]
+
+LOC_LABELS = frozenset({"LOC", "GPE", "LOCATION", "FAC", "NORP_LOC"})
+# Words that make an unresolved name a facility inside the document's main place (a street, a church...).
+_FACILITY = re.compile(
+    r"\b(street|st|road|rd|avenue|ave|boulevard|blvd|lane|square|plaza|park|bridge|church|cathedral|library|school|"
+    r"university|college|hospital|airport|station|stadium|arena|center|centre|hall|museum|market|mall|building|"
+    r"tower|house|hotel|inn|court|courthouse|prison|base|port|harbou?r|river|lake|bay|beach|island|mountain|"
+    r"district|neighbou?rhood|quarter|village|county|parish|valley|creek|highway|freeway|campus|camp)\b"
+)
+_MAX_ALTERNATIVES = 4
+_FOCUS_CONFIDENCE = 0.15
+
+_DEFAULT_GEOCODER: OfflineGeocoder | None = None
+
+
+def _geocoder(geocoder: OfflineGeocoder | None) -> OfflineGeocoder:
+    global _DEFAULT_GEOCODER
+    if geocoder is not None:
+        if not isinstance(geocoder, OfflineGeocoder):
+            raise GeocodingError("geoparse needs an OfflineGeocoder (online geocoders are for single opt-in lookups)")
+        return geocoder
+    from .gazetteer import default_gazetteer
+
+    gz = default_gazetteer()  # follows OSINTKIT_CACHE_DIR, so tests with their own cache get their own index
+    if _DEFAULT_GEOCODER is None or _DEFAULT_GEOCODER.gazetteer is not gz:
+        _DEFAULT_GEOCODER = OfflineGeocoder(gz)
+    return _DEFAULT_GEOCODER
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+def _spans_from(
+    text: str, spans: Sequence[tuple[int, int]] | None, mentions: Sequence[Mention] | None
+) -> list[_Span]:
+    out: list[_Span] = []
+    if spans is not None:
+        for i, pair in enumerate(spans):
+            try:
+                start, end = int(pair[0]), int(pair[1])
+            except (TypeError, ValueError, IndexError):
+                raise InputError(f"span {i} is not a (start, end) pair: {pair!r}", field="spans") from None
+            if not 0 <= start < end <= len(text):
+                raise InputError(f"span {i} ({start}, {end}) is outside the text (length {len(text)})", field="spans")
+            out.append(_Span(start, end, text[start:end], strip_article(name_key(text[start:end]))))
+        return out
+    if mentions is None:
+        try:
+            from ..tag import tag
+        except ImportError as exc:  # the tagger ships separately; find_toponyms still works without it
+            raise GeocodingError("geoparse without spans needs osintkit.tag; pass spans= or mentions=") from exc
+        mentions = [*tag(text), *find_toponyms(text)]
+    seen: set[tuple[int, int]] = set()
+    for m in mentions:
+        if m.label.upper() not in LOC_LABELS and not (m.norm or {}).get("country_code"):
+            continue
+        if (m.start, m.end) in seen or not 0 <= m.start < m.end <= len(text):
+            continue
+        seen.add((m.start, m.end))
+        out.append(_Span(m.start, m.end, text[m.start : m.end], strip_article(name_key(text[m.start : m.end]))))
+    out.sort(key=lambda s: (s.start, s.end))
+    return out
+
+
+def _context(votes: dict[str, list[Candidate]], leave_out: str | None) -> Context:
+    """Country weights and admin areas from every name's first-pass answer except ``leave_out``'s."""
+    ctx = Context()
+    weights: dict[str, float] = defaultdict(float)
+    total = 0.0
+    for key, cands in votes.items():
+        if key == leave_out or not cands:
+            continue
+        top = cands[0]
+        rec = top.record
+        conf = top.probability
+        if not rec.country_code:
+            continue
+        weight = conf * (1.5 if rec.type == "country" else 1.0)
+        weights[rec.country_code] += weight
+        total += weight
+        if rec.type == "admin1" and rec.admin1 and conf >= 0.4:
+            ctx.admin1.add((rec.country_code, rec.admin1))
+        if rec.type in ("city", "capital", "admin2") and conf >= 0.5:
+            ctx.points.append((rec.lat, rec.lng))
+    if total > 0:
+        ctx.countries = {cc: w / total for cc, w in weights.items() if w >= 0.3}
+    return ctx
+
+
+def _place(span: _Span, cands: list[Candidate], doc_id: str | None) -> Place:
+    best = cands[0]
+    rec = best.record
+    return Place(
+        text=span.text,
+        start=span.start,
+        end=span.end,
+        name=rec.name,
+        lat=rec.lat,
+        lon=rec.lng,
+        geonameid=rec.geonameid,
+        country_code=rec.country_code or None,
+        feature=rec.type,
+        confidence=round(best.probability, 4),
+        doc_id=doc_id,
+        alternatives=[c.summary() for c in cands[1 : 1 + _MAX_ALTERNATIVES]],
+    )
+
+
+def geoparse(
+    text_or_document: str | Document,
+    spans: Sequence[tuple[int, int]] | None = None,
+    *,
+    mentions: Sequence[Mention] | None = None,
+    geocoder: OfflineGeocoder | None = None,
+    focus_fallback: bool = True,
+) -> list[Place]:
+    """Resolve a document's place mentions to gazetteer places, in text order.
+
+    ``spans``: resolve exactly these (start, end) character spans. ``mentions``: use their LOC mentions (the pipeline
+    passes the tagger's output so the text is tagged once). Neither: tag the text with ``osintkit.tag.tag`` plus
+    :func:`find_toponyms`. A span the gazetteer cannot resolve but that names a facility ("Royal Street") is placed
+    at the document's main city with low confidence when ``focus_fallback``; any other unresolved span is left out.
+    """
+    if isinstance(text_or_document, Document):
+        text, doc_id = text_or_document.text, text_or_document.id
+    elif isinstance(text_or_document, str):
+        text, doc_id = text_or_document, None
+    else:
+        raise InputError(f"geoparse needs a str or Document, not {type(text_or_document).__name__}", field="text")
+    gc = _geocoder(geocoder)
+    items = _spans_from(text, spans, mentions)
+    keys = {s.key for s in items if s.key}
+    first = {k: gc.candidates(k, limit=25) for k in keys}
+    # Names counted once per mention: a country named five times outweighs a town named once.
+    counts: dict[str, int] = defaultdict(int)
+    for s in items:
+        counts[s.key] += 1
+    votes = {k: v for k, v in first.items() if v}
+    resolved: dict[str, list[Candidate]] = {}
+    for key, cands in votes.items():
+        if len(cands) == 1:
+            resolved[key] = cands
+            continue
+        ctx = _context(votes, key)
+        resolved[key] = gc.candidates(key, context=ctx, limit=25)
+    focus = _focus(resolved, counts) if focus_fallback else None
+    places = []
+    for s in items:
+        cands = resolved.get(s.key)
+        if cands:
+            places.append(_place(s, cands, doc_id))
+        elif focus is not None and _FACILITY.search(s.key):
+            place = _place(s, [focus], doc_id)
+            place.confidence = _FOCUS_CONFIDENCE
+            place.feature = "focus"
+            places.append(place)
+    return places
+
+
+def _focus(resolved: dict[str, list[Candidate]], counts: dict[str, int]) -> Candidate | None:
+    """The document's main settlement: the most mentioned confidently resolved city."""
+    best: tuple[float, Candidate] | None = None
+    for key, cands in resolved.items():
+        top = cands[0]
+        if top.record.type not in ("city", "capital") or top.probability < 0.5:
+            continue
+        weight = counts.get(key, 1) + top.probability
+        if best is None or weight > best[0]:
+            best = (weight, top)
+    return best[1] if best else None
+
+
+# -- toponym finder ----------------------------------------------------------------------------------------------
+
+_REGION_WORDS = r"(?:region|oblast|province|krai|governorate|federal district|district|republic)"
+_ADMIN_PATTERN = re.compile(
+    r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,2}" + _REGION_WORDS + r")\b|\b(Russia[’']s\s+Far\s+East)\b"
+)
+_CURATED_PHRASES: tuple[str, ...] = (
+    "Russia's Far East",
+    "Russian Far East",
+    "Far Eastern Federal District",
+    "Donbas",
+    "Donbass",
+    "Crimea",
+    "Crimean Peninsula",
+    "Siberia",
+    "Transnistria",
+    "South Ossetia",
+    "Nagorno-Karabakh",
+    "Gaza Strip",
+    "West Bank",
+    "Sahel",
+    "Balkans",
+    "Baltics",
+    "Kashmir",
+    "Darfur",
+    "Kurdistan Region",
+)
+_CURATED_RE = re.compile(
+    r"\b(?:the\s+)?("
+    + "|".join(re.escape(p).replace(r"'", r"['’]").replace(r"\-", r"[-\s]") for p in _CURATED_PHRASES)
+    + r")\b"
+)
+
+
+def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list[Mention]:
+    """Multiword regions by gazetteer matching: "Russia's Far East", "Donbas", "the Kursk region", "Kursk Oblast".
+
+    Returned as LOC mentions with ``source="gazetteer"`` for the tagger to merge; ``norm`` holds the geonameid.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"find_toponyms needs a str, not {type(text).__name__}", field="text")
+    gc = _geocoder(geocoder)
+    out: dict[tuple[int, int], Mention] = {}
+    for regex in (_CURATED_RE, _ADMIN_PATTERN):
+        for m in regex.finditer(text):
+            group = 1 if m.group(1) else 2
+            start, end = m.span(group) if m.group(group) else m.span()
+            if m.group(0).lower().startswith("the ") and group == 1 and regex is _ADMIN_PATTERN:
+                start = m.start()  # keep "the" so "the Kursk region" reads as the analyst wrote it
+            phrase = text[start:end]
+            key = strip_article(name_key(phrase))
+            if regex is _ADMIN_PATTERN and not split_admin(key):
+                continue
+            cands = gc.candidates(phrase, limit=3)
+            if not cands or cands[0].record.type in ("city", "capital") and regex is _ADMIN_PATTERN:
+                continue
+            rec = cands[0].record
+            span = (start, end)
+            if any(s <= start and end <= e and (s, e) != span for s, e in out):
+                continue
+            for other in [k for k in out if start <= k[0] and k[1] <= end and k != span]:
+                del out[other]
+            out[span] = Mention(
+                start=start,
+                end=end,
+                text=phrase,
+                label="LOC",
+                score=round(cands[0].probability, 4),
+                source="gazetteer",
+                norm={"geonameid": rec.geonameid, "name": rec.name, "country_code": rec.country_code or None},
+            )
+    return sorted(out.values(), key=lambda m: (m.start, m.end))
+
+
+# -- tables and overrides ----------------------------------------------------------------------------------------
+
+PLACE_COLUMNS = (
+    "doc_id",
+    "start",
+    "end",
+    "text",
+    "name",
+    "lat",
+    "lon",
+    "geonameid",
+    "country_code",
+    "feature",
+    "confidence",
+    "overridden",
+    "alternatives",
+)
+
+
+def places_frame(places: Sequence[Place]) -> pd.DataFrame:
+    """One row per resolved mention; ``alternatives`` lists the runner-up names."""
+    import pandas as pd
+
+    rows = []
+    for p in places:
+        row = p.to_dict()
+        row["alternatives"] = ", ".join(f"{a.get('name')} ({a.get('countryCode') or '?'})" for a in p.alternatives)
+        rows.append({c: row.get(c) for c in PLACE_COLUMNS})
+    return pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+
+
+def override_place(
+    case: Case,
+    doc_id: str,
+    start: int,
+    end: int,
+    geonameid_or_query: int | str,
+    *,
+    geocoder: OfflineGeocoder | None = None,
+) -> Place:
+    """The analyst's resolution for one span, stored in the case (kept across re-runs) and logged in custody."""
+    gc = _geocoder(geocoder)
+    doc = case.get_document(doc_id)
+    if not 0 <= start < end <= len(doc.text):
+        raise InputError(f"span ({start}, {end}) is outside document {doc_id} (length {len(doc.text)})", field="start")
+    if isinstance(geonameid_or_query, int) and not isinstance(geonameid_or_query, bool):
+        rec = gc.gazetteer.get(geonameid_or_query)
+        if rec is None:
+            raise GeocodingError(f"no gazetteer record with geonameid {geonameid_or_query}")
+    elif isinstance(geonameid_or_query, str):
+        cands = gc.candidates(geonameid_or_query, limit=1)
+        if not cands:
+            raise GeocodingError(f"no place matches {geonameid_or_query!r}")
+        rec = cands[0].record
+    else:
+        raise InputError("override needs a geonameid (int) or a place query (str)", field="geonameid_or_query")
+    place = Place(
+        text=doc.text[start:end],
+        start=start,
+        end=end,
+        name=rec.name,
+        lat=rec.lat,
+        lon=rec.lng,
+        geonameid=rec.geonameid,
+        country_code=rec.country_code or None,
+        feature=rec.type,
+        confidence=1.0,
+        doc_id=doc_id,
+        overridden=True,
+    )
+    case.override_place(place)
+    return place
