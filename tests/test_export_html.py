@@ -1,0 +1,104 @@
+"""HTML report: self-contained, every source value escaped, the sections a reader needs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from export_case import FORMULA, PIPE_CLAIM, SCRIPT, build_case
+
+from osintkit.export import to_html, write_html
+from osintkit.findings import Findings
+from osintkit.model import Document
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend((tag, k, v) for k, v in attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> tuple[str, Findings]:
+    case, _, _ = build_case(tmp_path / "case.sqlite")
+    with case:
+        findings = Findings.from_case(case, corroboration={"groups": [{"claims": ["claim-a1"], "note": SCRIPT}]})
+    path = write_html(findings, tmp_path / "report.html")
+    return path.read_text(encoding="utf-8"), findings
+
+
+def test_hostile_text_is_escaped(report: tuple[str, Findings]) -> None:
+    html, _ = report
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    parsed = _Collector()
+    parsed.feed(html)
+    assert "script" not in parsed.tags
+    text = "".join(parsed.text)
+    # What the reader sees is the source's text, literally.
+    assert SCRIPT in text
+    assert FORMULA in text
+    assert PIPE_CLAIM in text
+
+
+def test_self_contained(report: tuple[str, Findings]) -> None:
+    html, _ = report
+    parsed = _Collector()
+    parsed.feed(html)
+    assert not {"script", "link", "iframe", "object", "embed", "form"} & set(parsed.tags)
+    for tag, name, value in parsed.attrs:
+        if name in {"src", "href", "action", "srcset", "poster"}:
+            assert value is not None
+            assert value.startswith(("#", "data:")), (tag, name, value)
+        assert not name.startswith("on"), (tag, name)
+    # The javascript: URL of the hostile document is shown as text, never as a link target.
+    assert "javascript:alert(1)" in "".join(parsed.text)
+    assert "Content-Security-Policy" in html
+    assert not re.search(r"url\(\s*['\"]?https?:", html)
+
+
+def test_sections_and_values(report: tuple[str, Findings]) -> None:
+    html, findings = report
+    for section in (
+        "id='map'",
+        "id='entities'",
+        "id='claims'",
+        "id='corroboration'",
+        "id='sources'",
+        "id='provenance'",
+        "<footer>",
+    ):
+        assert section in html
+    for d in findings.documents:
+        assert d.sha256 in html
+    assert str(findings.custody["head"]) in html
+    assert ">B2</span>" in html and ">B3</span>" in html
+    assert "Volodymyr Zelenskyy" in html
+    assert "11,000 (soldiers)" in html
+    assert "GeoNames" in html
+    # The map is either embedded as a data: image or its absence is explained.
+    assert "src='data:image/" in html or "class='note'" in html.split("id='map'")[1].split("<h2")[0]
+
+
+def test_full_texts_stay_out() -> None:
+    text = "Kyiv. " * 2000
+    doc = Document(id="doc-long", text=text, sha256="0" * 64, loader="text", retrieved="2025-01-01T00:00:00Z")
+    html = to_html(Findings(documents=[doc]))
+    assert "0" * 64 in html
+    assert html.count("Kyiv.") < 40  # a snippet, not 2,000 repetitions
+
+
+def test_empty_findings_render() -> None:
+    html = to_html(Findings())
+    assert "No claims." in html and "No places" in html
