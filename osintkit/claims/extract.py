@@ -259,7 +259,7 @@ def extract_claims(
         content = text[abs_c_start:abs_c_end]
         quotes = [q for q in _quotes_in(sentence, c_start, c_end) if len(q.split()) >= 3]
         hedges = _hedges(sentence, attr, cue)
-        negated = bool(_NEGATION_RE.search(content)) or (cue is not None and cue.lower() in _DENIAL_CUES)
+        negated = bool(_NEGATION_RE.search(sentence)) or (cue is not None and cue.lower() in _DENIAL_CUES)
         platform = _platform(sentence)
         in_content = [m for m in sent_mentions if m.start >= abs_c_start and m.end <= abs_c_end]
         quantities = _quantities(in_content, content, abs_c_start, has_rules)
@@ -367,13 +367,22 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
         return inverted
     who, w_start, w_end, role = subject
     c_start, c_end = _complement(sentence, after_at)
-    if c_end - c_start < 3 or not sentence[c_start:c_end].strip(" .,;:!?”\"’"):
+    remainder = sentence[c_start:c_end].strip(" .,;:!?”\"’")
+    head_ends = sentence[:w_start].rstrip().endswith((",", "”", '"'))
+    if not remainder or (head_ends and _ADVERBIAL_ONLY.fullmatch(remainder)):
         # "North Korea sent troops, the ministry said."  The content precedes the speaker.
         head = sentence[:w_start].rstrip()
         if not head.endswith((",", "”", '"')):
             return None
         c_start, c_end = 0, len(head.rstrip(","))
     return _Attribution(who, w_start, w_end, role, cue.lower(), c_start, c_end)
+
+
+# What may follow a cue when the content came first: "..., Zelenskyy said on Saturday."
+_ADVERBIAL_ONLY = re.compile(
+    r"(?:(?:on|in|at|last|this|earlier|later|late|during|yesterday|today|tonight|in a (?:statement|post|video)|"
+    r"on (?:X|Telegram|Twitter|Facebook))\b[^,;]{0,40}|(?:also|too|again))"
+)
 
 
 def _inverted_speaker(sentence: str, match: re.Match[str]) -> _Attribution | None:
@@ -403,6 +412,14 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
             role = parts[1].strip()
             stripped = parts[0]
             seg_at = stripped.rfind(",") + 1
+        elif len(parts) == 2 and re.fullmatch(r"\s*(?:[A-Z][\w.’'-]+\s*){1,4}", parts[1]):
+            # "A spokeswoman for the SBU, Iryna Koval, said": the role comes first, then the name.
+            role_at = parts[0].rfind(",") + 1
+            role = parts[0][role_at:].strip()
+            if not re.match(r"(?:a|an|the)\s", role, re.IGNORECASE):
+                return None
+            stripped = stripped[:-1]
+            seg_at = len(parts[0]) + 1
         else:
             return None
     else:
