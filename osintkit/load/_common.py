@@ -219,6 +219,26 @@ def check_binary(data: bytes, path: str | None) -> None:
         raise BinaryFileError("binary file (contains NUL bytes), not text", path=path)
 
 
+_PREFERRED = (
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "cp1250",
+    "iso8859_2",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
@@ -261,7 +281,14 @@ def decode_bytes(data: bytes, path: str | None) -> tuple[str, str, list[str]]:
         return _check_text(replaced, path), "utf-8 (with replacement)", warnings
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = list(from_bytes(data))
+    best = results[0] if results else None
+    if best is not None:
+        # Near-identical scores are common between sibling code pages (cp1250/cp1252); prefer the widespread one.
+        tied = [
+            m for m in results if (m.percent_chaos, m.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+        ]
+        best = min(tied, key=lambda m: _PREFERRED.index(m.encoding) if m.encoding in _PREFERRED else len(_PREFERRED))
     if best is None or not best.encoding:
         raise DecodingError(
             f"not valid UTF-8 (first invalid byte at line {line}, byte {first_bad}) and no other encoding fits",

@@ -47,7 +47,9 @@ def load_feed(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
     check_binary(data, path)
     try:
         parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
-    except (RecursionError, MemoryError):
+    except RecursionError as exc:
+        raise MalformedInputError("feed is nested too deeply to parse", path=path) from exc
+    except MemoryError:
         raise
     except Exception as exc:  # feedparser is lenient, but a third-party parser on hostile bytes may still throw
         raise MalformedInputError(f"feed could not be parsed: {type(exc).__name__}: {exc}", path=path) from exc
