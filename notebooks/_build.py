@@ -1,0 +1,713 @@
+"""Write the curated notebooks from the cell lists below (run: ``python notebooks/_build.py``).
+
+The committed ``.ipynb`` files are what users open and what tests execute; this script only keeps them consistent
+(stable cell ids, no outputs, a ``parameters`` cell for papermill, the python3 kernelspec). Edit here, rebuild, and
+commit both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+Cell = tuple[str, str]  # ("md" | "code" | "params", source)
+
+
+def md(text: str) -> Cell:
+    return ("md", text.strip("\n"))
+
+
+def code(text: str) -> Cell:
+    return ("code", text.strip("\n"))
+
+
+def params(text: str) -> Cell:
+    return ("params", text.strip("\n"))
+
+
+def build(stem: str, title: str, cells: list[Cell]) -> None:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["title"] = title
+    for i, (kind, source) in enumerate(cells):
+        cid = f"{stem[:2]}-{i:02d}"
+        if kind == "md":
+            cell = new_markdown_cell(source, id=cid)
+        else:
+            cell = new_code_cell(source, id=cid)
+            if kind == "params":
+                cell.metadata["tags"] = ["parameters"]
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    nbformat.write(nb, HERE / f"{stem}.ipynb")
+
+
+# Every notebook opens with a parameters cell (papermill injects overrides after it) and then this setup cell.
+SETUP = """
+from pathlib import Path
+
+import osintkit
+from osintkit import Case
+
+Path(CASE).parent.mkdir(parents=True, exist_ok=True)
+print("osintkit", osintkit.__version__, "| case:", CASE)
+"""
+
+NB00 = [
+    md("""
+# 00 · Quickstart: from sources to a report
+
+This notebook takes a folder of sources all the way to a report in a few cells: load, tag entities, resolve places,
+extract claims, suggest Admiralty ratings, and export. Everything runs **offline**: the entity model, the gazetteer
+and the map data ship with osintkit, so sensitive material never leaves this machine.
+
+The parameters cell below is tagged `parameters`, so you can rerun the notebook on other material with papermill:
+`papermill 00-quickstart.ipynb run.ipynb -p SOURCES '["/path/to/folder"]' -p CASE out/mine.sqlite`.
+"""),
+    params("""
+SOURCES = ["../seeds"]  # files or folders, relative to this notebook
+CASE = "out/00-quickstart.sqlite"  # the case file: one SQLite file per investigation
+OUT = "out/00-quickstart"  # where the report and exports go
+"""),
+    code(SETUP),
+    md("""
+## 1 · Run the pipeline
+
+`osintkit.run` ingests every source into the case (hashing the raw bytes first, so provenance is fixed before any
+analysis touches the text), then tags, geoparses, extracts claims, corroborates them across sources, suggests
+ratings, and writes the findings in every export format. Rerunning on the same case resumes: nothing is duplicated.
+"""),
+    code("""
+result = osintkit.run(SOURCES, out=OUT, case=CASE, quiet=True)
+print(result)
+"""),
+    md("""
+## 2 · What the tagger found
+
+Highlights show each entity mention in context. Reading them against the text is the fastest way to spot a tagger
+error before it propagates into the entity list, the map and the report.
+"""),
+    code("""
+from osintkit.tag.display import highlight
+
+case = Case(CASE)
+doc = case.documents()[0]
+highlight(doc, case.mentions(doc.id))
+"""),
+    md("""
+## 3 · Where it happened
+
+Places are resolved against the offline GeoNames gazetteer. The map draws country outlines shipped with osintkit
+instead of fetching map tiles: requesting tiles from a third-party server would reveal what you are looking at.
+"""),
+    code("""
+from osintkit.geo import interactive_map
+
+interactive_map(case.places())
+"""),
+    md("""
+## 4 · The report
+
+The Markdown report is one of several exports (HTML, JSON, CSV, GeoJSON, STIX 2.1; see notebook 06).
+"""),
+    code("""
+from IPython.display import Markdown
+
+for fmt, path in sorted(result.outputs.items()):
+    print(f"{fmt:8} {path}")
+Markdown(Path(result.outputs["md"]).read_text(encoding="utf-8")[:2500])
+"""),
+    md("""
+## 5 · Review and annotate
+
+Automated output is a starting point, not a finding. The panel lets you accept, reject or relabel mentions, pick
+the right place when a name is ambiguous, rate the source (A–F) and each claim (1–6) on the Admiralty scale, and
+add notes. **Every click is saved to the case and written to its custody log**, so the record shows who decided
+what, and when.
+"""),
+    code("""
+from osintkit.widgets import AnnotationPanel
+
+panel = AnnotationPanel(case, doc.id)
+panel
+"""),
+]
+
+NB01 = [
+    md("""
+# 01 · Sourcing and provenance
+
+An OSINT finding is only as strong as the chain that links it back to what was collected. Before any analysis,
+osintkit fixes **what was read** (the SHA-256 of the raw bytes), **where it came from** (path, URL, publisher) and
+**when** (retrieval time), and records every later step in a hash-chained custody log. This notebook shows the
+loaders, the hashes, the custody log, and what `verify()` reports when someone edits the evidence.
+"""),
+    params("""
+SOURCES = ["../seeds", "data/corroboration"]
+CASE = "out/01-provenance.sqlite"
+"""),
+    code(SETUP),
+    md("""
+## 1 · Load sources
+
+`osintkit.load` takes files and folders (text, Markdown, HTML, CSV/JSON/JSONL exports, RSS/Atom feeds) and reads
+sidecar `*.meta.json` files for publisher, author and date. A file it cannot read is **skipped and reported**,
+never silently dropped: an analyst must know what did not make it into the case.
+"""),
+    code("""
+from osintkit.load import load
+
+docs = load(*SOURCES)
+docs
+"""),
+    code("""
+docs.to_frame()[["id", "title", "source", "published", "loader", "sha256"]]
+"""),
+    md("""
+A messy folder, as collections usually are: a binary file and an empty note sit next to a good article.
+"""),
+    code("""
+messy = Path(CASE).parent / "01-messy"
+messy.mkdir(parents=True, exist_ok=True)
+(messy / "photo.txt").write_bytes(bytes(range(256)) * 4)
+(messy / "empty.txt").write_text("")
+(messy / "note.md").write_text("# Field note\\n\\nTwo soldiers were moved to Kyiv, according to officials.\\n")
+found = load(messy)
+found.skipped
+"""),
+    md("""
+## 2 · Hashes
+
+A document's `sha256` is the hash of the exact bytes on disk, and its `id` derives from it, so anyone holding the
+same file can check that it is the one analysed.
+"""),
+    code("""
+import hashlib
+
+seed = next(d for d in docs if d.path and d.path.endswith(".txt") and "seeds" in d.path)
+print(seed.id, seed.sha256)
+print("file on disk matches:", hashlib.sha256(Path(seed.path).read_bytes()).hexdigest() == seed.sha256)
+"""),
+    md("""
+## 3 · The case and its custody log
+
+Ingesting stores each document with its raw bytes. Ingesting the same material twice adds nothing: duplicates are
+recognised by hash. Each write appends a custody entry whose hash covers the previous one.
+"""),
+    code("""
+case = Case(CASE)
+print(case.add_documents(docs, raw=docs.raw))
+print(case.add_documents(docs, raw=docs.raw))  # again: all duplicates
+case.add_note(seed.id, "Publisher unknown; date inferred from the text (see the meta sidecar).")
+case.custody_frame()[["seq", "time", "actor", "action", "object_id", "entry_hash"]].tail(8)
+"""),
+    code("""
+print(case.verify())
+"""),
+    md("""
+## 4 · Tampering is detected
+
+We work on a **copy** of the case (SQLite's backup API gives a consistent one) and change one figure in a stored
+article, as someone might to make a report say more than the source did. `verify()` re-hashes every document
+and walks the chain, and names the record that no longer matches. The log itself is append-only: SQLite refuses
+to edit or delete an entry.
+"""),
+    code("""
+import sqlite3
+
+tampered_path = Path(CASE).with_name("01-tampered-copy.sqlite")
+tampered_path.unlink(missing_ok=True)
+with sqlite3.connect(CASE) as src, sqlite3.connect(tampered_path) as dst:
+    src.backup(dst)
+with sqlite3.connect(tampered_path) as db:
+    db.execute("UPDATE documents SET text = replace(text, '11,000', '21,000') WHERE id = ?", (seed.id,))
+    try:
+        db.execute("DELETE FROM custody WHERE seq = 1")
+    except sqlite3.DatabaseError as exc:
+        print("deleting a custody entry:", exc)
+db.close()
+
+tampered = Case(tampered_path)
+report = tampered.verify()
+print(report)
+tampered.close()
+assert not report.ok and case.verify().ok
+"""),
+]
+
+NB02 = [
+    md("""
+# 02 · Entities: tagging, normalisation, correcting the tagger
+
+Who and what a report names (people, organisations, places, groups, dates, figures) is the backbone of link
+analysis. osintkit's tagger combines a small shipped model (people, organisations, locations) with rules for dates,
+quantities and nationalities. No tagger is perfect, so this notebook also shows how an analyst corrects it, and
+how those corrections are kept and logged.
+"""),
+    params("""
+SOURCES = ["../seeds"]
+CASE = "out/02-entities.sqlite"
+"""),
+    code(SETUP),
+    md("""
+## 1 · Tag a document
+
+Each mention carries its character offsets into the original text, its label, a score and where it came from
+(`model`, `rule` or `gazetteer`). Dates and quantities are normalised: a relative date such as "on Saturday" is
+resolved against the publication date.
+"""),
+    code("""
+from osintkit.load import load
+from osintkit.tag import tag
+from osintkit.tag.display import highlight, mentions_frame
+
+docs = load(*SOURCES)
+doc = docs[0]
+mentions = tag(doc)
+highlight(doc, mentions)
+"""),
+    code("""
+mentions_frame(mentions).head(20)
+"""),
+    md("""
+## 2 · From mentions to entities
+
+"Zelenskyy", "Volodymyr Zelenskyy" and "the Ukrainian President" may name one person. Normalisation links
+mentions to canonical entities across every document in the case, so counts and networks are about people and
+organisations, not spellings.
+"""),
+    code("""
+from osintkit.pipeline import ingest, analyse_case
+from osintkit.tag.normalise import entities_frame, normalise_case
+
+case = Case(CASE)
+print(ingest(case, SOURCES, quiet=True))
+analyse_case(case, quiet=True)
+normalise_case(case)
+entities_frame(case.entities())
+"""),
+    md("""
+## 3 · Correcting the tagger
+
+Corrections are stored in the case (never by editing the model's output in place) and logged. Here we do it in
+code; the panel below does the same with clicks. A rejected mention disappears from the entity list and the
+exports, but stays in the case, marked, so the decision can be reviewed.
+"""),
+    code("""
+stored = case.mentions(doc.id)
+first = stored[0]
+case.set_mention_status(doc.id, first.start, first.end, "accepted")
+print("accepted:", first.text, first.label)
+case.custody_frame()[["seq", "action", "object_id"]].tail(3)
+"""),
+    code("""
+from osintkit.widgets import AnnotationPanel
+
+panel = AnnotationPanel(case, doc.id)
+# What a click does, scripted: reject the last mention in the list.
+panel.entity_select.value = panel.entity_select.options[-1][1]
+panel.reject_button.click()
+print(panel.status.value)
+panel
+"""),
+    md("""
+Merging and splitting entities work the same way (`osintkit.tag.normalise.merge_entities`, `split_entity`,
+`relabel_entity`): the edit is kept as a rule that later normalisation runs re-apply.
+"""),
+    code("""
+print(case.verify())
+case.custody_frame()["action"].value_counts()
+"""),
+]
+
+NB03 = [
+    md("""
+# 03 · Places: geocoding, disambiguation, distances, the offline map
+
+"Kursk" is a city and an oblast; "Kyiv" has several spellings; many place names exist in more than one country.
+Geolocation errors travel far in OSINT reporting, so osintkit keeps the runner-up candidates beside each
+resolution and lets the analyst choose. Everything here uses the offline GeoNames gazetteer: no geocoding
+request leaves the machine.
+"""),
+    params("""
+SOURCES = ["../seeds"]
+CASE = "out/03-places.sqlite"
+"""),
+    code(SETUP),
+    md("""
+## 1 · A geopy-compatible offline geocoder
+
+`OfflineGeocoder` speaks geopy's interface, so code written for Nominatim works unchanged, without the network.
+"""),
+    code("""
+from osintkit.geo import OfflineGeocoder
+
+geocoder = OfflineGeocoder()
+kyiv = geocoder.geocode("Kyiv")
+print(kyiv, kyiv.latitude, kyiv.longitude)
+for loc in geocoder.geocode("Kursk", exactly_one=False)[:5]:
+    print(" candidate:", loc.address, round(loc.latitude, 2), round(loc.longitude, 2))
+"""),
+    md("""
+## 2 · Geoparse a document
+
+Toponyms in context are resolved together: the other places in the text vote for the region, which is how
+"Kursk" next to "Ukraine" and "Russia" resolves to the Russian city rather than a namesake elsewhere.
+"""),
+    code("""
+from osintkit.geo import geoparse, places_frame
+from osintkit.load import load
+from osintkit.pipeline import ingest
+
+case = Case(CASE)
+ingest(case, SOURCES, quiet=True)
+doc = case.documents()[0]
+places = geoparse(doc)
+case.replace_places(doc.id, places)
+places_frame(places)
+"""),
+    md("""
+## 3 · Disambiguation: the analyst decides
+
+When the gazetteer's choice is wrong, override it. The override is stored in the case, kept across pipeline
+re-runs and logged in custody. The annotation panel offers the same choice from a dropdown of candidates.
+"""),
+    code("""
+from osintkit.geo import override_place
+
+target = next((p for p in places if p.alternatives), places[0])
+print("was:", target.text, "->", target.name, target.country_code)
+choice = target.alternatives[0].get("geonameid") if target.alternatives else target.geonameid
+fixed = override_place(case, doc.id, target.start, target.end, int(choice) if choice else target.name)
+print("now:", fixed.text, "->", fixed.name, fixed.country_code, "(overridden)")
+case.custody_frame()[["seq", "action", "object_id"]].tail(2)
+"""),
+    md("""
+## 4 · Distances
+
+How far apart two reported locations are is often the first plausibility check ("taken to Kyiv" from the Kursk
+front is a journey of several hundred kilometres).
+"""),
+    code("""
+from osintkit.geo import distance_km, distance_matrix
+
+resolved = case.places(doc.id)
+unique = list({p.name: p for p in resolved}.values())
+print(f"Kyiv to Kursk: {distance_km(geocoder.geocode('Kyiv'), geocoder.geocode('Kursk')):.0f} km")
+distance_matrix(unique).round(0)
+"""),
+    md("""
+## 5 · The offline map
+
+The interactive map (ipyleaflet) draws shipped country outlines instead of remote tiles; the static map (for
+reports) is an SVG or PNG drawn with matplotlib.
+"""),
+    code("""
+from osintkit.geo import interactive_map
+
+interactive_map(resolved)
+"""),
+    code("""
+from IPython.display import SVG
+from osintkit.geo import static_map
+
+SVG(static_map(resolved, fmt="svg"))
+"""),
+]
+
+NB04 = [
+    md("""
+# 04 · Claims and corroboration
+
+Reports are chains of claims: *who* says *what*, on whose authority. Corroboration means **independent** sources
+agreeing. A copied article, a wire reprint or a story that cites another outlet repeats a claim; it does not
+confirm it. This notebook uses an invented corpus of six reports of one event (see `data/corroboration/README.md`)
+built to show agreement, added detail, a contradiction, a platform discrepancy, and two echoes.
+"""),
+    params("""
+SOURCES = ["data/corroboration"]
+CASE = "out/04-claims.sqlite"
+"""),
+    code(SETUP),
+    md("""
+## 1 · Attribution
+
+Each claim records its claimant, the cue ("said", "according to"), whether it is direct or reported, hedges
+("estimated", "reportedly"), the platform it was made on, and the quantities, places and dates it contains.
+"""),
+    code("""
+import pandas as pd
+from osintkit.pipeline import analyse_case, ingest
+
+case = Case(CASE)
+print(ingest(case, SOURCES, quiet=True))
+analyse_case(case, quiet=True)
+docs = {d.id: d for d in case.documents()}
+claims = case.claims()
+pd.DataFrame(
+    [
+        {
+            "source": docs[c.doc_id].source,
+            "claimant": c.claimant,
+            "cue": c.cue,
+            "hedged": c.hedged,
+            "platform": c.platform,
+            "content": c.content[:90],
+        }
+        for c in claims
+    ]
+)
+"""),
+    md("""
+## 2 · The corroboration matrix
+
+Claims about the same proposition are grouped; each source's stance is shown per group: agrees, adds detail, or
+contradicts. Echoes are marked, because they must not be counted as confirmation.
+"""),
+    code("""
+from osintkit.claims import corroborate
+from osintkit.claims import views
+
+result = corroborate(claims, list(docs.values()))
+views.styled_matrix(result)
+"""),
+    md("""
+## 3 · Contradictions
+
+A contradiction is a lead, not a failure: 11,000 versus 12,000 soldiers may reflect different estimates, dates or
+agencies, and the report should say which source says what.
+"""),
+    code("""
+for group in result.groups:
+    for member in group.contradictions:
+        claim = result.claims[member.claim_id]
+        print(f"[{group.label}] {member.source}: {claim.content!r}\\n    {member.reason}")
+"""),
+    md("""
+## 4 · Independence
+
+Echo detection looks for shared passages, explicit citations ("the Kyiv Ledger reported") and wire credits. Each
+echo collapses onto the source it repeats when counting independent support.
+"""),
+    code("""
+for link in result.independence:
+    print(f"{result.source_of(link.echo)} echoes {result.source_of(link.original)}: {link.to_dict().get('reason', '')}")
+print("echo chains:", [[result.source_of(n) for n in chain] for chain in result.echo_chains])
+for group in result.groups:
+    print(f"{group.label}: {len(group.sources)} sources, independent: {result.independent_sources(group)}")
+"""),
+    code("""
+views.timeline(result, list(docs.values()))
+"""),
+]
+
+NB05 = [
+    md("""
+# 05 · Source-evaluation exercise (for trainers)
+
+The Admiralty (NATO) system grades **the source** for reliability (A, completely reliable, to E, unreliable; F when
+it cannot be judged) and **the information** for credibility (1, confirmed by other independent sources, to 5,
+improbable; 6 when it cannot be judged). The two are independent: a reliable outlet can carry a doubtful claim.
+
+Learners rate the sources and claims of an invented six-report corpus below, press **Check** for feedback on each
+answer, and the trainer can **Reveal the answer key** with the reasoning. Run all cells before the session.
+"""),
+    params("""
+SOURCES = ["data/corroboration"]
+CASE = "out/05-exercise.sqlite"
+"""),
+    code(SETUP),
+    md("""
+## The material
+
+Each report's publisher, author and date come from the collection, exactly as a learner would see them.
+"""),
+    code("""
+from osintkit.pipeline import ingest
+
+case = Case(CASE)
+ingest(case, SOURCES, quiet=True)
+docs = {Path(d.path).stem: d for d in case.documents()}
+case.to_frame()[["source", "author", "published", "title"]]
+"""),
+    md("""
+## The exercise
+
+The answer key reflects the corpus as written (see `data/corroboration/README.md`): an uncredited copy adds no
+reliability of its own, and a figure only one source gives cannot be graded 1.
+"""),
+    code("""
+from osintkit.widgets import RatingExercise
+
+
+def excerpt(stem: str, n: int = 260) -> str:
+    text = " ".join(docs[stem].text.split())
+    return text[:n] + ("…" if len(text) > n else "")
+
+
+items = [
+    {"id": "kyiv_ledger", "kind": "source", "prompt": f"Source: {docs['kyiv_ledger'].source}, the original report",
+     "context": excerpt("kyiv_ledger")},
+    {"id": "daily_aggregator", "kind": "source", "prompt": f"Source: {docs['daily_aggregator'].source}",
+     "context": excerpt("daily_aggregator")},
+    {"id": "claim_11000", "kind": "claim",
+     "prompt": "Claim: 'North Korea deployed an estimated 11,000 soldiers to Russia' (U.S. and allies, via the Kyiv Ledger)",
+     "context": "Reported by the Kyiv Ledger, copied by the Daily Aggregator; the Steppe Monitor says 12,000."},
+    {"id": "claim_captured", "kind": "claim",
+     "prompt": "Claim: 'Ukraine captured two North Korean soldiers in the Kursk region'",
+     "context": "Stated by President Zelenskyy and reported independently by several outlets."},
+    {"id": "claim_telegram", "kind": "claim",
+     "prompt": "Claim: 'Zelenskyy announced the capture on Telegram' (Northern Dispatch)",
+     "context": excerpt("northern_dispatch")},
+]
+answer_key = {
+    "kyiv_ledger": {"grade": "B", "why": "Named author, specific sourcing, consistent with later reporting."},
+    "daily_aggregator": {"grade": "F", "why": "An uncredited copy: no track record or access of its own to judge."},
+    "claim_11000": {"grade": "3", "why": "One estimate, hedged, repeated by an echo; a second source gives 12,000."},
+    "claim_captured": {"grade": "1", "why": "Confirmed by independent outlets and the head of state."},
+    "claim_telegram": {"grade": "4", "why": "Other reports name X; a platform discrepancy from one source is doubtful."},
+}
+exercise = RatingExercise(items, answer_key)
+exercise
+"""),
+    md("""
+## Trainer's check
+
+A scripted learner answers, so the feedback can be previewed before the session (set the grades back to
+"– choose –" to reset).
+"""),
+    code("""
+for item_id, grade in {"kyiv_ledger": "B", "daily_aggregator": "C", "claim_11000": "1"}.items():
+    exercise.rows[item_id].grade.value = grade
+print("right:", exercise.check_all(), "of", len(items))
+for item_id in ("daily_aggregator", "claim_11000"):
+    print(item_id, "→", exercise.feedback(item_id, exercise.rows[item_id].grade.value)[1])
+"""),
+    md("""
+## Comparing with osintkit's suggestions
+
+osintkit suggests ratings from the corroboration evidence (marked `suggested`, never overriding an analyst's). A
+useful discussion: where do the learners, the answer key and the suggestion differ, and why?
+"""),
+    code("""
+from osintkit.assess import suggest_ratings
+from osintkit.pipeline import analyse_case
+
+analyse_case(case, quiet=True)
+suggest_ratings(case)
+import pandas as pd
+
+pd.DataFrame(case.ratings())[["kind", "object_id", "grade", "origin", "rationale"]].head(12)
+"""),
+]
+
+NB06 = [
+    md("""
+# 06 · Export: the annotated findings in every format
+
+Findings leave the kit as files others must be able to check: an editor, a court, a threat-intelligence platform.
+Each export carries the analyst's annotations (corrections, place choices, Admiralty ratings, notes) and the
+provenance hashes that tie every statement back to the bytes collected.
+"""),
+    params("""
+SOURCES = ["../seeds"]
+CASE = "out/06-export.sqlite"
+OUT = "out/06-export"
+USE_DASK = False  # True: analyse on a local Dask cluster (see the last section)
+"""),
+    code(SETUP),
+    md("""
+## 1 · Build a case and annotate it
+
+The pipeline does the analysis; the analyst adds a source rating and a note, both of which must appear in every
+export.
+"""),
+    code("""
+from osintkit.assess import rate_source
+
+result = osintkit.run(SOURCES, case=CASE, quiet=True)
+case = Case(CASE)
+doc = case.documents()[0]
+rate_source(case, doc.source or doc.id, "C", rationale="Unknown publisher, but consistent with official statements.")
+case.add_note(doc.id, "Cross-check the 11,000 figure against South Korean NIS briefings.")
+print(result)
+"""),
+    md("""
+## 2 · Write every format
+
+`write_all` writes JSON (with a documented schema), Markdown and self-contained HTML reports (static map embedded,
+all content escaped), CSV tables (safe against spreadsheet formula injection), GeoJSON and a STIX 2.1 bundle.
+"""),
+    code("""
+from osintkit.export import write_all
+from osintkit.findings import Findings
+
+findings = Findings.from_case(case)
+outputs = write_all(findings, OUT)
+for fmt, path in outputs.items():
+    size = sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) if Path(path).is_dir() else Path(path).stat().st_size
+    print(f"{fmt:8} {path}  ({size:,} bytes)")
+"""),
+    md("""
+## 3 · Check what others will receive
+
+A STIX consumer will parse the bundle; GIS tools will read the GeoJSON; the JSON follows its published schema.
+"""),
+    code("""
+import json
+
+import stix2
+
+bundle = stix2.parse(Path(outputs["stix"]).read_text(encoding="utf-8"), allow_custom=True)
+print("STIX objects:", sorted({o.type for o in bundle.objects}))
+geo = json.loads(Path(outputs["geojson"]).read_text(encoding="utf-8"))
+print("GeoJSON features:", len(geo["features"]), "| first:", geo["features"][0]["properties"].get("name") if geo["features"] else None)
+data = json.loads(Path(outputs["json"]).read_text(encoding="utf-8"))
+print("findings.json sections:", sorted(data))
+"""),
+    code("""
+from IPython.display import Markdown
+
+Markdown(Path(outputs["md"]).read_text(encoding="utf-8")[:3000])
+"""),
+    md("""
+## 4 · Scaling out with Dask
+
+For thousands of documents, the per-document analysis (tagging, geoparsing, claims) can run on a Dask cluster:
+pass `client=` to `osintkit.run` (or `--scheduler tcp://host:8786` on the command line). Workers return plain
+records and the driver stays the case's only writer, so the custody log remains one linear chain and results are
+identical to a local run. The cell below is skipped unless `USE_DASK = True`: starting a cluster takes longer than
+analysing the seed article.
+"""),
+    code("""
+if USE_DASK:
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, Client(cluster) as client:
+        dask_result = osintkit.run(SOURCES, out=OUT + "-dask", case=CASE.replace(".sqlite", "-dask.sqlite"),
+                                   client=client, quiet=True)
+    print(dask_result)
+else:
+    print("Dask section skipped (USE_DASK = False)")
+"""),
+]
+
+NOTEBOOKS = {
+    "00-quickstart": ("Quickstart", NB00),
+    "01-sourcing-and-provenance": ("Sourcing and provenance", NB01),
+    "02-entities": ("Entities", NB02),
+    "03-places": ("Places", NB03),
+    "04-claims-and-corroboration": ("Claims and corroboration", NB04),
+    "05-source-evaluation-exercise": ("Source-evaluation exercise", NB05),
+    "06-export": ("Export", NB06),
+}
+
+if __name__ == "__main__":
+    for stem, (title, cells) in NOTEBOOKS.items():
+        build(stem, title, cells)
+        print("wrote", stem + ".ipynb")
