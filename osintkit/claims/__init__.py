@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+# Bound eagerly on purpose: the function ``corroborate`` shares its name with its module, and importing the
+# function here keeps ``from osintkit.claims import corroborate`` the function whatever was imported before.
+from .corroborate import Corroboration, Group, Member, compare_claims, corroborate, independent_sources
 from .extract import claim_id, extract_claims
 
-__all__ = ["claim_id", "corroborate", "extract_claims", "Corroboration"]
-
-
-def __getattr__(name: str) -> object:
-    # Corroboration pulls in numpy and the encoder; load it only when asked for.
-    if name in ("corroborate", "Corroboration"):
-        from . import corroborate as _mod
-
-        return getattr(_mod, name)
-    raise AttributeError(name)
+__all__ = [
+    "Corroboration",
+    "Group",
+    "Member",
+    "claim_id",
+    "compare_claims",
+    "corroborate",
+    "extract_claims",
+    "independent_sources",
+]

@@ -133,13 +133,13 @@ class Corroboration:
             )
             return sorted({self.root_source(m.doc_id) for m in group.members if m.stance in _SUPPORT})
         cid = group_or_claim if isinstance(group_or_claim, str) else group_or_claim.id
-        group = self.group_of(cid)
+        found = self.group_of(cid)
         claim = self.claims.get(cid)
-        if group is None or claim is None:
+        if found is None or claim is None:
             return []
         own = {self.root_source(claim.doc_id), self.doc_sources.get(claim.doc_id, claim.doc_id)}
         out = set()
-        for m in group.members:
+        for m in found.members:
             other = self.claims[m.claim_id]
             if m.claim_id == cid or compare_claims(claim, other)[0] == "contradicts":
                 continue
@@ -150,9 +150,7 @@ class Corroboration:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "groups": [
-                {**g.to_dict(), "independent_sources": self.independent_sources(g)} for g in self.groups
-            ],
+            "groups": [{**g.to_dict(), "independent_sources": self.independent_sources(g)} for g in self.groups],
             "independence": [
                 {
                     **lk.to_dict(),

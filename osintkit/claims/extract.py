@@ -62,11 +62,15 @@ _HEDGING_CUES = {
 HEDGE_PATTERNS = (
     r"an estimated", r"estimated", r"probably", r"possibly", r"reportedly", r"allegedly", r"apparently",
     r"purportedly", r"likely", r"unlikely", r"may(?: have)?", r"might(?: have)?", r"could have", r"believed to",
-    r"appear(?:s|ed) to", r"seem(?:s|ed)? to", r"suspected", r"unconfirmed", r"unverified", r"approximately", r"roughly",
+    r"appear(?:s|ed) to", r"seem(?:s|ed)? to", r"suspected", r"unconfirmed", r"unverified", r"approximately",
+    r"roughly",
     r"about(?= \d)", r"around(?= \d)", r"some(?= \d)", r"up to(?= \d)", r"nearly(?= \d)", r"as many as",
 )  # fmt: skip
 _HEDGE_RE = re.compile(r"\b(?:" + "|".join(HEDGE_PATTERNS) + r")\b", re.IGNORECASE)
-_NEGATION_RE = re.compile(r"\b(?:not|never|no|none|neither|nor|nobody|nothing|without|denied|denies|deny|denial|rejected|refuted)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION_RE = re.compile(
+    r"\b(?:not|never|no|none|neither|nor|nobody|nothing|without|denied|denies|deny|denial|rejected|refuted)\b|n[’']t\b",
+    re.IGNORECASE,
+)
 
 # Platform names as written, normalised: X and Twitter are one platform.
 PLATFORMS = {
@@ -80,7 +84,8 @@ _PLATFORM_NAME = (
     r"|VK|Truth Social|Weibo|WeChat|Threads|Bluesky|Mastodon|WhatsApp|Reddit)"
 )
 _PLATFORM_RE = re.compile(
-    r"\b(?:on|via|to|in an? (?:post|video|message|statement|tweet|update|thread|address) (?:on|to))\s+(?:his |her |their |its |the )?"
+    r"\b(?:on|via|to|in an? (?:post|video|message|statement|tweet|update|thread|address) (?:on|to))\s+"
+    r"(?:his |her |their |its |the )?"
     + _PLATFORM_NAME
     + r"|\bin an? "
     + _PLATFORM_NAME
@@ -367,7 +372,7 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
         return inverted
     who, w_start, w_end, role = subject
     c_start, c_end = _complement(sentence, after_at)
-    remainder = sentence[c_start:c_end].strip(" .,;:!?”\"’")
+    remainder = sentence[c_start:c_end].strip(' .,;:!?”"’')
     head_ends = sentence[:w_start].rstrip().endswith((",", "”", '"'))
     if not remainder or (head_ends and _ADVERBIAL_ONLY.fullmatch(remainder)):
         # "North Korea sent troops, the ministry said."  The content precedes the speaker.
@@ -386,7 +391,7 @@ _ADVERBIAL_ONLY = re.compile(
 
 
 def _inverted_speaker(sentence: str, match: re.Match[str]) -> _Attribution | None:
-    """"..., said John Kirby." """
+    """ "..., said John Kirby." """
     before = sentence[: match.start()].rstrip()
     if not before.endswith((",", "”", '"')):
         return None
@@ -432,7 +437,9 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
         lead += conj.end()
         seg_text = seg_text[conj.end() :]
     # A leading prepositional phrase without a comma: "On Saturday Zelenskyy said", "Last week officials said".
-    pp = re.match(r"^(?:(?:On|In|At|During|Since|Last|Earlier|Later|This|After|Before)\s+[\w’']+\s+)(?=[A-Z])", seg_text)
+    pp = re.match(
+        r"^(?:(?:On|In|At|During|Since|Last|Earlier|Later|This|After|Before)\s+[\w’']+\s+)(?=[A-Z])", seg_text
+    )
     if pp and len(seg_text.split()) > 2:
         lead += pp.end()
         seg_text = seg_text[pp.end() :]
@@ -479,7 +486,7 @@ def _trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     # Drop enclosing quote marks when the whole content is one quotation.
     seg = sentence[start:end]
-    if len(seg) > 2 and seg[0] in "“\"" and seg[-1] in "”\"" and seg.count("“") + seg.count('"') <= 2:
+    if len(seg) > 2 and seg[0] in '“"' and seg[-1] in '”"' and seg.count("“") + seg.count('"') <= 2:
         start, end = start + 1, end - 1
         while end > start and sentence[end - 1] in " .,;:!?":
             end -= 1
@@ -494,7 +501,7 @@ def _quotes_in(sentence: str, c_start: int, c_end: int) -> list[str]:
             out.append(q.strip(" ,.").strip())
     if not out:
         # The content itself was a quotation whose marks _trim_span removed.
-        if c_start > 0 and sentence[c_start - 1] in "“\"" and c_end < len(sentence) and sentence[c_end] in "”\",.":
+        if c_start > 0 and sentence[c_start - 1] in '“"' and c_end < len(sentence) and sentence[c_end] in '”",.':
             out.append(sentence[c_start:c_end])
     return out
 
@@ -530,9 +537,7 @@ def _platform(sentence: str) -> str | None:
 # -- entities, claimant typing and pronouns ---------------------------------------------------------------------
 
 
-def _link_claimant(
-    sent_mentions: Sequence[Mention], start: int, end: int, claimant: str
-) -> tuple[str | None, str]:
+def _link_claimant(sent_mentions: Sequence[Mention], start: int, end: int, claimant: str) -> tuple[str | None, str]:
     """The entity id of the PERSON/ORG mention inside the claimant phrase (the last one: the head of the phrase)."""
     inside = [
         m
@@ -568,7 +573,7 @@ def _looks_like_person(claimant: str, mentions: Sequence[Mention], s_start: int,
 def _resolve_pronoun(
     mentions: Sequence[Mention], s_start: int, last_person: tuple[str, str | None] | None, last_claim_end: int
 ) -> tuple[str, str | None] | None:
-    """"He"/"she": the nearest previous person, when the text leaves no doubt who that is.
+    """ "He"/"she": the nearest previous person, when the text leaves no doubt who that is.
 
     Candidates are the PERSON mentions since the last claim by a named individual; one distinct person, or the
     previous speaker among them, is clear. Without a tagger, the previous named speaker is used.
@@ -757,8 +762,8 @@ def _places(sent_mentions: Sequence[Mention], sentence: str, has_model: bool) ->
             if m.label in ("LOC", "GPE") and m.text not in out:
                 out.append(m.text)
         return out
-    for m in _PLACE_FALLBACK_RE.finditer(sentence):
-        name = m.group(1)
+    for pm in _PLACE_FALLBACK_RE.finditer(sentence):
+        name = pm.group(1)
         words = name.split()
         if name.lower() in _NOT_PLACES or words[0].lower() in _NOT_PLACES:
             continue

@@ -1,0 +1,93 @@
+"""Notebook views of claims: the corroboration matrix and the timeline of dated claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from osintkit.model import Claim
+
+    from .corroborate import Corroboration
+
+__all__ = ["CELL_COLOURS", "corroboration_matrix", "styled_matrix", "timeline"]
+
+CELL_COLOURS = {
+    "agrees": "background-color:#c8e6c9",
+    "adds": "background-color:#bbdefb",
+    "contradicts": "background-color:#ffcdd2",
+    "echo": "background-color:#eeeeee;color:#777",
+}
+_CELL = {"agrees": "agrees", "adds detail": "adds", "contradicts": "contradicts"}
+
+
+def corroboration_matrix(claims: Sequence[Claim] | None, corroboration: Corroboration) -> Any:
+    """Groups (rows, labelled by proposition) × sources (columns); cells agree/adds/contradicts/echo, blank if silent.
+
+    An echo's cell says "echo" whatever it repeats, because it adds no independent weight. ``claims`` may narrow
+    the rows to the groups that contain one of them.
+    """
+    import pandas as pd
+
+    wanted = {c.id for c in claims} if claims is not None else None
+    sources = sorted({m.source for g in corroboration.groups for m in g.members})
+    rows: list[dict[str, Any]] = []
+    index: list[str] = []
+    for g in corroboration.groups:
+        if wanted is not None and not any(m.claim_id in wanted for m in g.members):
+            continue
+        row: dict[str, Any] = dict.fromkeys(sources, "")
+        for m in g.members:
+            cell = "echo" if m.echo_of else _CELL.get(m.stance, m.stance)
+            # A source with two claims in a group shows its strongest signal: a contradiction first.
+            if row[m.source] != "contradicts":
+                row[m.source] = cell
+        row["independent sources"] = len(corroboration.independent_sources(g))
+        rows.append(row)
+        index.append(g.label)
+    frame = pd.DataFrame(rows, index=pd.Index(index, name="proposition"), columns=[*sources, "independent sources"])
+    return frame
+
+
+def styled_matrix(claims: Sequence[Claim] | None, corroboration: Corroboration) -> Any:
+    """The matrix as a pandas Styler: green agrees, blue adds detail, red contradicts, grey echo."""
+    frame = corroboration_matrix(claims, corroboration)
+    cols = [c for c in frame.columns if c != "independent sources"]
+    return frame.style.map(lambda v: CELL_COLOURS.get(v, ""), subset=cols).set_caption(
+        "Corroboration: agrees · adds (detail) · contradicts · echo (copy, citation or wire reprint: not independent)"
+    )
+
+
+def _date_key(d: dict[str, Any]) -> str | None:
+    for k in ("value", "start"):
+        if d.get(k):
+            return str(d[k])[:10]
+    return None
+
+
+def timeline(claims: Sequence[Claim]) -> Any:
+    """Dated claims sorted by resolved date: one row per (claim, date). Dates without a resolved value are left out."""
+    import pandas as pd
+
+    rows = []
+    for c in claims:
+        for d in c.dates:
+            key = _date_key(d)
+            if key is None:
+                continue
+            rows.append(
+                {
+                    "date": pd.Timestamp(key),
+                    "end": pd.Timestamp(str(d["end"])[:10]) if d.get("end") else pd.Timestamp(key),
+                    "date_text": d.get("text"),
+                    "claimant": c.claimant,
+                    "cue": c.cue,
+                    "content": c.content,
+                    "hedged": c.hedged,
+                    "doc_id": c.doc_id,
+                    "claim_id": c.id,
+                }
+            )
+    cols = ["date", "end", "date_text", "claimant", "cue", "content", "hedged", "doc_id", "claim_id"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
