@@ -8,6 +8,7 @@ same state, and the findings can be built or edited in a notebook without a case
 from __future__ import annotations
 
 import importlib
+import types
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -222,6 +223,9 @@ class Findings:
         claims = case.claims()
         if corroboration is None and claims:
             corroborate = _optional_attr("osintkit.claims", "corroborate")
+            if isinstance(corroborate, types.ModuleType) or corroborate is None:
+                # The submodule of the same name may shadow the function, or the package not re-export it.
+                corroborate = _optional_attr("osintkit.claims.corroborate", "corroborate")
             if callable(corroborate):
                 try:
                     corroboration = corroborate(claims, documents)

@@ -180,3 +180,34 @@ def build_case(path: Path) -> tuple[Case, Document, Document]:
     case.add_note("claim-a1", f"Check the photos {SCRIPT}")
     case.set_source_card(HOSTILE_SOURCE, {"owner": FORMULA, "note": SCRIPT})
     return case, a, b
+
+
+# The shape osintkit.claims.corroborate(...).to_dict() returns, with one contradiction and one echo.
+CORROBORATION = {
+    "groups": [
+        {
+            "id": "g1",
+            "label": "soldiers taken to Kyiv",
+            "anchor": "claim-a1",
+            "sources": ["Kyiv Independent", HOSTILE_SOURCE],
+            "members": [
+                {"claim_id": "claim-a1", "doc_id": "doc-a", "source": "Kyiv Independent", "stance": "agrees",
+                 "reason": "anchor", "similarity": 1.0, "echo_of": None},
+                {"claim_id": "claim-b1", "doc_id": "doc-b", "source": HOSTILE_SOURCE, "stance": "contradicts",
+                 "reason": f"denial | {SCRIPT}", "similarity": 0.61234, "echo_of": None},
+            ],
+            "independent_sources": ["Kyiv Independent"],
+        },
+        {"id": "g2", "label": "deployment", "anchor": "claim-a2", "sources": ["Kyiv Independent"],
+         "members": [{"claim_id": "claim-a2", "doc_id": "doc-a", "source": "Kyiv Independent", "stance": "agrees",
+                      "reason": "anchor", "similarity": 1.0}], "independent_sources": ["Kyiv Independent"]},
+    ],
+    "independence": [
+        {"original": "doc-a", "echo": "doc-b", "relation": "shared passage", "score": 0.8, "evidence": "two soldiers",
+         "details": {}, "original_source": "Kyiv Independent", "echo_source": HOSTILE_SOURCE},
+    ],
+    "echo_chains": [["Kyiv Independent", HOSTILE_SOURCE]],
+    "echo_chain_ids": [["doc-a", "doc-b"]],
+    "unmatched_claims": 0,
+    "future_key": {"what": "shown generically"},
+}  # fmt: skip

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from export_case import FORMULA, PIPE_CLAIM, SCRIPT, build_case
+from export_case import CORROBORATION, FORMULA, PIPE_CLAIM, SCRIPT, build_case
 
 from osintkit.export import to_html, write_html
 from osintkit.findings import Findings
@@ -102,3 +102,19 @@ def test_full_texts_stay_out() -> None:
 def test_empty_findings_render() -> None:
     html = to_html(Findings())
     assert "No claims." in html and "No places" in html
+
+
+def test_corroboration_section(tmp_path: Path) -> None:
+    case, _, _ = build_case(tmp_path / "case.sqlite")
+    with case:
+        findings = Findings.from_case(case, corroboration=CORROBORATION)
+    html = to_html(findings)
+    section = html.split("id='corroboration'")[1].split("<h2")[0]
+    assert "1 propositions are reported by more than one claim; 1 contradictions" in section
+    assert "<h3>Contradictions</h3>" in section and "<h4>soldiers taken to Kyiv</h4>" in section
+    assert "<b>contradicts</b>" in section
+    assert PIPE_CLAIM in section  # members shown with the claim's own text
+    assert "Kyiv Independent → &lt;script&gt;" in section  # the echo chain
+    assert "shared passage" in section
+    assert "Future key" in section and "shown generically" in section
+    assert SCRIPT not in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from export_case import PIPE_CLAIM, SCRIPT, build_case
+from export_case import CORROBORATION, PIPE_CLAIM, SCRIPT, build_case
 
 from osintkit.export import md_escape, to_markdown, write_markdown
 from osintkit.findings import Findings
@@ -25,7 +25,7 @@ def test_md_escape() -> None:
 def report(tmp_path: Path) -> str:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case)
+        findings = Findings.from_case(case, corroboration=CORROBORATION)
     return write_markdown(findings, tmp_path / "report.md").read_text(encoding="utf-8")
 
 
@@ -80,7 +80,17 @@ def test_reads_well(report: str) -> None:
     assert "Volodymyr Zelenskyy" in report
 
 
-def test_corroboration_rendered() -> None:
-    md = to_markdown(Findings(corroboration={"echo_chains": [{"origin": "a|b", "copies": ["x", "y"]}]}))
-    assert "### Echo chains" in md
-    assert "a\\|b" in md
+def test_corroboration_rendered(tmp_path: Path) -> None:
+    case, _, _ = build_case(tmp_path / "case.sqlite")
+    with case:
+        findings = Findings.from_case(case, corroboration=CORROBORATION)
+    md = to_markdown(findings)
+    section = md.split("## Corroboration")[1].split("## Entities")[0]
+    assert "### Contradictions" in section and "#### soldiers taken to Kyiv" in section
+    assert "**contradicts**" in section
+    assert "denial \\| &lt;script&gt;" in section
+    assert "- Kyiv Independent → &lt;script&gt;" in section
+    assert "### Source independence" in section
+    assert "Future key" in section
+    rows = _table_rows(section, "| Claimant |")
+    assert len(rows) == 2 and all(_cells(r) == 7 for r in rows), rows

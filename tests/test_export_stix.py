@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import stix2
-from export_case import SCRIPT, build_case
+from export_case import CORROBORATION, SCRIPT, build_case
 
 from osintkit.export import credibility_to_confidence, write_stix
 from osintkit.findings import Findings
@@ -17,7 +17,7 @@ from osintkit.findings import Findings
 def findings(tmp_path: Path) -> Findings:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        f = Findings.from_case(case)
+        f = Findings.from_case(case, corroboration=CORROBORATION)
     return f
 
 

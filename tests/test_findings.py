@@ -72,14 +72,14 @@ def test_credibility_digit() -> None:
 def test_custody_head_and_verification(tmp_path: Path) -> None:
     case, a, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        f = Findings.from_case(case)
+        f = Findings.from_case(case, corroboration={})
         log = case.custody()
         assert f.custody == {"entries": len(log), "head": log[-1].entry_hash, "verified": True, "problems": []}
     # Tampering with a stored document shows in the next export's custody block.
     with sqlite3.connect(tmp_path / "case.sqlite") as conn:
         conn.execute("UPDATE documents SET text = text || '!' WHERE id = ?", (a.id,))
     with Case(tmp_path / "case.sqlite", actor="tester") as case2:
-        f2 = Findings.from_case(case2)
+        f2 = Findings.from_case(case2, corroboration={})
     assert f2.custody["verified"] is False
     assert any(a.id in p for p in f2.custody["problems"])
 
@@ -130,3 +130,16 @@ def test_to_frames(findings: Findings) -> None:
     empty = Findings().to_frames()
     assert list(empty["claims"].columns)[:2] == ["id", "doc_id"]
     assert len(empty["claims"]) == 0
+
+
+def test_corroboration_computed_when_not_given(tmp_path: Path) -> None:
+    """Without a corroboration, from_case runs osintkit.claims' corroborate when that module works."""
+    case, _, _ = build_case(tmp_path / "case.sqlite")
+    with case:
+        f = Findings.from_case(case)
+    try:
+        from osintkit.claims.corroborate import corroborate  # noqa: F401
+    except Exception:
+        assert f.corroboration is None
+    else:
+        assert f.corroboration is not None and "groups" in f.corroboration

@@ -249,3 +249,80 @@ def ensure_parent(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     ensure_dir(p.parent)
     return p
+
+
+# -- corroboration ----------------------------------------------------------------------------------------------
+# osintkit.claims.corroborate's to_dict(): groups (id, label, anchor, sources, members[claim_id, doc_id, source,
+# stance, reason, similarity, echo_of], independent_sources), independence (echo links), echo_chains. The reports
+# render that shape in readable tables; any key they do not know is still shown, generically.
+
+KNOWN_CORROBORATION_KEYS = {"groups", "independence", "echo_chains", "echo_chain_ids", "unmatched_claims"}
+
+
+@dataclass
+class CorroborationView:
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    contradictions: list[dict[str, Any]] = field(default_factory=list)
+    independence: list[dict[str, Any]] = field(default_factory=list)
+    echo_chains: list[str] = field(default_factory=list)
+    unmatched: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def corroboration_view(findings: Findings) -> CorroborationView | None:
+    data = findings.corroboration
+    if data is None:
+        return None
+    claims = {c.id: c for c in findings.claims}
+    view = CorroborationView(extra={k: v for k, v in data.items() if k not in KNOWN_CORROBORATION_KEYS})
+    for g in data.get("groups") or []:
+        if not isinstance(g, dict):
+            view.extra.setdefault("groups", []).append(g)
+            continue
+        members = []
+        for m in g.get("members") or []:
+            if not isinstance(m, dict):
+                continue
+            claim = claims.get(str(m.get("claim_id")))
+            row = {
+                "claim_id": m.get("claim_id"),
+                "claimant": claim.claimant if claim else None,
+                "claim": claim.content if claim else m.get("claim_id"),
+                "source": m.get("source"),
+                "stance": m.get("stance"),
+                "reason": m.get("reason"),
+                "similarity": m.get("similarity"),
+                "echo_of": m.get("echo_of"),
+            }
+            members.append(row)
+            if str(m.get("stance") or "").startswith("contradict"):
+                view.contradictions.append({**row, "group": g.get("label") or g.get("id")})
+        view.groups.append(
+            {
+                "id": g.get("id"),
+                "label": g.get("label") or g.get("id"),
+                "anchor": g.get("anchor"),
+                "sources": list(g.get("sources") or []),
+                "independent_sources": list(g.get("independent_sources") or []),
+                "members": members,
+            }
+        )
+    for lk in data.get("independence") or []:
+        if isinstance(lk, dict):
+            view.independence.append(
+                {
+                    "echo": lk.get("echo_source") or lk.get("echo"),
+                    "repeats": lk.get("original_source") or lk.get("original"),
+                    "relation": lk.get("relation"),
+                    "score": lk.get("score"),
+                    "evidence": lk.get("evidence"),
+                }
+            )
+    for chain in data.get("echo_chains") or []:
+        if isinstance(chain, list):
+            view.echo_chains.append(" → ".join(str(n) for n in chain))
+        else:
+            view.echo_chains.append(str(chain))
+    unmatched = data.get("unmatched_claims")
+    view.unmatched = unmatched if isinstance(unmatched, int) else None
+    return view

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings
-from ._common import compact_json, ensure_parent, group_places, table
+from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "static_map_data_uri", "to_html", "write_html"]
 
@@ -177,6 +177,73 @@ def _title(key: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _corroboration(f: Findings) -> Iterable[str]:
+    view = corroboration_view(f)
+    if view is None:
+        yield "<p class='meta'>Corroboration was not computed for this case.</p>\n"
+        return
+    shared = [g for g in view.groups if len(g["members"]) > 1]
+    alone = len(view.groups) - len(shared)
+    yield (
+        f"<p>{len(shared)} propositions are reported by more than one claim; {len(view.contradictions)} "
+        f"contradictions; {len(view.independence)} echo links between sources"
+        + (f"; {alone} claims stand alone" if alone else "")
+        + (f"; {view.unmatched} claims unmatched" if view.unmatched else "")
+        + ".</p>\n"
+    )
+    yield "<h3>Contradictions</h3>\n"
+    if view.contradictions:
+        yield _table(
+            ["Proposition", "Claimant", "Contradicting claim", "Source", "Why"],
+            (
+                [e(r["group"]), e(r["claimant"]), e(r["claim"]), e(r["source"]), e(r["reason"])]
+                for r in view.contradictions
+            ),
+        )
+    else:
+        yield "<p class='meta'>No contradictions found.</p>\n"
+    if shared:
+        yield "<h3>Claim groups</h3>\n"
+    for g in shared:
+        indep = g["independent_sources"]
+        yield f"<h4>{e(g['label'])}</h4>\n"
+        yield (
+            f"<p class='meta'>Sources: {e(', '.join(g['sources']))}. Independent supporting sources "
+            f"({len(indep)}): {e(', '.join(indep) or 'none')}.</p>\n"
+        )
+        yield _table(
+            ["Claimant", "Claim", "Source", "Stance", "Why", "Similarity", "Echo of"],
+            (
+                [
+                    e(m["claimant"]),
+                    e(m["claim"]),
+                    e(m["source"]),
+                    f"<b>{e(m['stance'])}</b>" if str(m["stance"]).startswith("contradict") else e(m["stance"]),
+                    e(m["reason"]),
+                    _cell(m["similarity"]),
+                    e(m["echo_of"]),
+                ]
+                for m in g["members"]
+            ),
+        )
+    yield "<h3>Echo chains</h3>\n"
+    if view.echo_chains:
+        yield "<ul>" + "".join(f"<li>{e(c)}</li>" for c in view.echo_chains) + "</ul>\n"
+    else:
+        yield "<p class='meta'>No source repeats another.</p>\n"
+    if view.independence:
+        yield "<h3>Source independence</h3>\n"
+        yield _table(
+            ["Source", "Repeats", "How", "Score", "Evidence"],
+            (
+                [e(r["echo"]), e(r["repeats"]), e(r["relation"]), _cell(r["score"]), e(_short(r["evidence"]))]
+                for r in view.independence
+            ),
+        )
+    if view.extra:
+        yield _generic(view.extra) + "\n"
+
+
 def to_html(findings: Findings, *, title: str = "osintkit findings report") -> str:
     """The whole report as one HTML string."""
     return "".join(_render(findings, title))
@@ -276,10 +343,7 @@ def _render(f: Findings, title: str) -> Iterable[str]:
 
     # -- corroboration --------------------------------------------------------------------------------------
     yield "<h2 id='corroboration'>Corroboration</h2>\n"
-    if f.corroboration is None:
-        yield "<p class='meta'>Corroboration was not computed for this case.</p>\n"
-    else:
-        yield _generic(f.corroboration) + "\n"
+    yield from _corroboration(f)
 
     # -- sources --------------------------------------------------------------------------------------------
     yield "<h2 id='sources'>Sources</h2>\n"
