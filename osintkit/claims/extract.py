@@ -270,7 +270,8 @@ def extract_claims(
         quantities = _quantities(in_content, content, abs_c_start, has_rules)
         places = _places(sent_mentions, sentence, has_model)
         dates = [
-            {"text": m.text, "start": m.start, "end": m.end, "in_content": m.start >= abs_c_start, **m.norm}
+            # The norm's "start"/"end" are dates; the mention's character offsets get their own keys.
+            {**m.norm, "text": m.text, "char_start": m.start, "char_end": m.end, "in_content": m.start >= abs_c_start}
             for m in sent_mentions
             if m.label == "DATE"
         ]
