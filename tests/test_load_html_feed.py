@@ -66,13 +66,16 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example Feed</title><link>https://example.org/</link><language>en-us</language>
 <item><title>First &amp; foremost</title><link>https://example.org/1</link><guid>id-1</guid>
 <pubDate>Sat, 11 Jan 2025 10:00:00 +0200</pubDate><author>desk@example.org (Desk)</author>
-<description>&lt;p&gt;Troops were seen &lt;b&gt;near&lt;/b&gt; Kursk.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
-<item><title>Second</title><link>https://example.org/2</link><description>More news from the front line today.</description></item>
+<description>&lt;p&gt;Troops were seen &lt;b&gt;near&lt;/b&gt; Kursk.&lt;/p&gt;
+&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
+<item><title>Second</title><link>https://example.org/2</link>
+<description>More news from the front line today.</description></item>
 <item><title></title><description></description></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Source</title><id>urn:x</id><updated>2025-01-12T00:00:00Z</updated>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Source</title><id>urn:x</id>
+<updated>2025-01-12T00:00:00Z</updated>
 <entry><title>Atom entry</title><id>urn:x:1</id><link href="https://example.org/a1"/>
 <updated>2025-01-12T08:00:00Z</updated><author><name>Reporter</name></author>
 <content type="html">&lt;p&gt;Atom body text about the capture.&lt;/p&gt;</content></entry>
@@ -131,4 +134,15 @@ def test_feed_never_fetches(tmp_path: Path) -> None:
     p = tmp_path / "url.rss"
     p.write_text("http://192.0.2.1/feed.xml", "utf-8")
     with pytest.raises(MalformedInputError):
+        load(p, on_error="raise")
+
+
+def test_feed_entity_declarations_are_refused(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.rss"
+    p.write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        "<rss><channel><item><title>&b;</title></item></channel></rss>",
+        "utf-8",
+    )
+    with pytest.raises(MalformedInputError, match="entities"):
         load(p, on_error="raise")
