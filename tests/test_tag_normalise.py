@@ -1,0 +1,223 @@
+"""Entity normalisation: name variants, surname back-references, exonyms, and analyst edits in a real case."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from osintkit import Case, CaseError, Document, InputError, Mention
+from osintkit.tag.normalise import (
+    entities_frame,
+    link_entities,
+    merge_entities,
+    normalise_case,
+    relabel_entity,
+    split_entity,
+)
+from osintkit.tag.rules import rule_mentions
+
+
+def M(text: str, label: str, doc: str = "doc-1", start: int = 0) -> Mention:
+    return Mention(start, start + len(text), text, label, 0.9, "model", doc_id=doc)
+
+
+def by_name(entities: list) -> dict:
+    return {e.name: e for e in entities}
+
+
+def test_person_variants_are_one_entity() -> None:
+    mentions = [M("Volodymyr Zelenskyy", "PERSON"), M("Zelenskyy", "PERSON"), M("Zelensky", "PERSON"),
+                M("President Zelenskiy", "PERSON", "doc-2")]  # fmt: skip
+    (entity,) = link_entities(mentions)
+    assert entity.id == "ent-PERSON-volodymyr-zelenskyy"
+    assert entity.name == "Volodymyr Zelenskyy"
+    assert entity.aliases == ["President Zelenskiy", "Zelensky", "Zelenskyy"]
+    assert entity.mention_count == 4 and entity.doc_ids == ["doc-1", "doc-2"]
+    assert {m.entity_id for m in mentions} == {entity.id}
+
+
+def test_surname_back_reference_and_ambiguity() -> None:
+    mentions = [M("John Kirby", "PERSON"), M("Kirby", "PERSON", "doc-2"), M("Joe Biden", "PERSON"),
+                M("Jill Biden", "PERSON"), M("Biden", "PERSON", "doc-3")]  # fmt: skip
+    entities = by_name(link_entities(mentions))
+    assert entities["John Kirby"].aliases == ["Kirby"]
+    assert "Biden" in entities  # two full names end in Biden and neither is in doc-3: left apart
+    local = [M("Joe Biden", "PERSON", "doc-9"), M("Biden", "PERSON", "doc-9"), M("Jill Biden", "PERSON")]
+    assert by_name(link_entities(local))["Joe Biden"].mention_count == 2  # the same document's full name wins
+
+
+def test_exonyms_orgs_and_norp() -> None:
+    mentions = [M("Kyiv", "LOC"), M("Kiev", "LOC", "doc-2"), M("U.S.", "LOC"), M("United States", "LOC"),
+                M("Ukrainian Security Service", "ORG"), M("Ukrainian security service", "ORG"),
+                M("North Korean", "NORP"), M("North Koreans", "NORP"), M("11,000", "QUANTITY")]  # fmt: skip
+    entities = by_name(link_entities(mentions))
+    assert entities["Kyiv"].id == "ent-LOC-kyiv" and entities["Kyiv"].aliases == ["Kiev"]
+    assert entities["United States"].mention_count == 2
+    assert entities["Ukrainian Security Service"].aliases == ["Ukrainian security service"]
+    assert entities["North Korean"].mention_count == 2
+    assert mentions[-1].entity_id is None  # quantities are values, not entities
+    only_kiev = link_entities([M("Kiev", "LOC")])
+    assert [(e.id, e.name) for e in only_kiev] == [("ent-LOC-kyiv", "Kyiv")]
+
+
+def test_different_people_stay_apart() -> None:
+    mentions = [M("Ivanov", "PERSON"), M("Ivanova", "PERSON"), M("Kim Jong Un", "PERSON"), M("Kim Jong Il", "PERSON")]
+    assert len(link_entities(mentions)) == 4
+
+
+def test_linking_is_deterministic() -> None:
+    names = [
+        ("Volodymyr Zelenskyy", "PERSON"), ("Zelensky", "PERSON"), ("John Kirby", "PERSON"), ("Kirby", "PERSON"),
+        ("Kiev", "LOC"), ("Kyiv", "LOC"), ("Russia", "LOC"), ("NSC", "ORG"), ("National Security Council", "ORG"),
+    ]  # fmt: skip
+    first = link_entities([M(t, lab) for t, lab in names])
+    shuffled = names[:]
+    random.Random(7).shuffle(shuffled)
+    assert link_entities([M(t, lab) for t, lab in shuffled]) == first
+
+
+# -- in a real case --------------------------------------------------------------------------------------------
+
+SECOND = (
+    "Kirby told reporters in Kiev that the SBU questioned the men. Zelensky thanked the SBU. "
+    "Zelensky later met officials."
+)
+
+
+def make_doc(text: str, published: str) -> Document:
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Document(id=Document.make_id(sha), text=text, sha256=sha, loader="test", retrieved=published,
+                    published=published)  # fmt: skip
+
+
+def model_like(text: str, names: dict[str, str]) -> list[Mention]:
+    """What a model would return for these names (the model itself is tested elsewhere)."""
+    out = [
+        Mention(m.start(), m.end(), m.group(0), label, 0.9, "model")
+        for name, label in names.items()
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)
+    ]
+    taken: list[Mention] = []
+    for m in sorted(out, key=lambda m: (-(m.end - m.start), m.start)):
+        if not any(m.start < t.end and t.start < m.end for t in taken):
+            taken.append(m)
+    return sorted(taken, key=lambda m: m.start)
+
+
+NAMES = {
+    "Volodymyr Zelenskyy": "PERSON", "Zelenskyy": "PERSON", "Zelensky": "PERSON", "John Kirby": "PERSON",
+    "Kirby": "PERSON", "Kyiv": "LOC", "Kiev": "LOC", "Kursk": "LOC", "Russia": "LOC", "Ukraine": "LOC",
+    "North Korea": "LOC", "Pyongyang": "LOC", "Ukrainian Security Service": "ORG",
+    "Ukrainian security service": "ORG", "SBU": "ORG", "White House National Security Council": "ORG",
+}  # fmt: skip
+
+
+@pytest.fixture
+def case(tmp_path: Path, seed_text: str):
+    with Case(tmp_path / "case.sqlite", actor="analyst") as c:
+        docs = [make_doc(seed_text, "2025-01-12"), make_doc(SECOND, "2025-01-13")]
+        c.add_documents(docs)
+        for doc in docs:
+            c.replace_mentions(doc.id, tag_like(doc))
+        yield c
+
+
+def tag_like(doc: Document) -> list[Mention]:
+    model = model_like(doc.text, NAMES)
+    rules = [m for m in rule_mentions(doc.text, doc.published)
+             if not any(m.start < x.end and x.start < m.end for x in model)]  # fmt: skip
+    return sorted(model + rules, key=lambda m: m.start)
+
+
+def entity_of(case: Case, text: str) -> set[str | None]:
+    return {m.entity_id for m in case.mentions() if m.text == text}
+
+
+def test_normalise_case_stores_entities(case: Case) -> None:
+    entities = by_name(normalise_case(case))
+    zelenskyy = entities["Volodymyr Zelenskyy"]
+    assert zelenskyy.id == "ent-PERSON-volodymyr-zelenskyy"
+    assert set(zelenskyy.aliases) == {"Zelenskyy", "Zelensky"} and len(zelenskyy.doc_ids) == 2
+    assert entity_of(case, "Kirby") == entity_of(case, "John Kirby") == {"ent-PERSON-john-kirby"}
+    assert entity_of(case, "Kiev") == entity_of(case, "Kyiv") == {"ent-LOC-kyiv"}
+    assert entity_of(case, "Ukrainian security service") == {"ent-ORG-ukrainian-security-service"}
+    assert entity_of(case, "North Korean") == {"ent-NORP-north-korean"}
+    assert entity_of(case, "11,000") == {None}
+    frame = entities_frame(case)
+    assert list(frame.columns) == ["id", "label", "name", "aliases", "mentions", "documents", "doc_ids"]
+    row = frame.set_index("id").loc["ent-PERSON-volodymyr-zelenskyy"]
+    assert row["mentions"] == zelenskyy.mention_count and row["documents"] == 2
+    assert {e.id for e in case.entities()} == {e.id for e in entities.values()}
+    # a second run changes nothing and logs nothing new
+    size = len(case.custody())
+    normalise_case(case)
+    assert len(case.custody()) == size
+
+
+def test_merge_split_relabel_are_stored_logged_and_survive(case: Case) -> None:
+    normalise_case(case)
+    merged = merge_entities(
+        case, ["ent-ORG-ukrainian-security-service", "ent-ORG-sbu"], name="Security Service of Ukraine"
+    )
+    assert merged.id == "ent-ORG-ukrainian-security-service" and merged.name == "Security Service of Ukraine"
+    assert "SBU" in merged.aliases
+    assert entity_of(case, "SBU") == {"ent-ORG-ukrainian-security-service"}
+    assert "ent-ORG-sbu" not in {e.id for e in case.entities()}
+
+    second_doc = next(d for d in case.documents() if d.text == SECOND)
+    first_zelensky = next(m for m in case.mentions(second_doc.id) if m.text == "Zelensky")
+    where = (second_doc.id, first_zelensky.start, first_zelensky.end)
+    split = split_entity(case, "ent-PERSON-volodymyr-zelenskyy", [where], name="Oleksandr Zelensky")
+    assert split.id == "ent-PERSON-oleksandr-zelensky" and split.mention_count == 1
+
+    relabelled = relabel_entity(case, "ent-ORG-white-house-national-security-council", "loc")
+    assert relabelled.label == "LOC" and relabelled.id == "ent-ORG-white-house-national-security-council"
+
+    actions = [e.action for e in case.custody()]
+    assert {"entity-merge", "entity-split", "entity-relabel"} <= set(actions)
+    assert [e["op"] for e in case.entity_edits()] == ["merge", "split", "relabel"]
+
+    # re-tag every document (mentions come back unlinked), then re-normalise: the edits still hold
+    for doc in case.documents():
+        case.replace_mentions(doc.id, tag_like(doc))
+    assert entity_of(case, "SBU") == {None}
+    entities = by_name(normalise_case(case))
+    assert entity_of(case, "SBU") == {"ent-ORG-ukrainian-security-service"}
+    assert entities["Security Service of Ukraine"].mention_count == 4
+    zelensky_ids = [m.entity_id for m in case.mentions(second_doc.id) if m.text == "Zelensky"]
+    assert zelensky_ids == ["ent-PERSON-oleksandr-zelensky", "ent-PERSON-volodymyr-zelenskyy"]
+    assert entities["White House National Security Council"].label == "LOC"
+    assert case.verify().ok
+
+
+def test_merge_follows_a_member_whose_id_changes(tmp_path: Path) -> None:
+    with Case(tmp_path / "c.sqlite") as case:
+        one = make_doc("Zelensky spoke to Kirby.", "2025-01-12")
+        case.add_documents([one])
+        case.replace_mentions(one.id, model_like(one.text, {"Zelensky": "PERSON", "Kirby": "PERSON"}))
+        normalise_case(case)
+        merge_entities(case, ["ent-PERSON-kirby", "ent-PERSON-zelensky"])  # a deliberate (odd) analyst choice
+        two = make_doc("Volodymyr Zelensky arrived.", "2025-01-13")
+        case.add_documents([two])
+        case.replace_mentions(two.id, model_like(two.text, {"Volodymyr Zelensky": "PERSON"}))
+        entities = normalise_case(case)
+        # the Zelensky entity is now "ent-PERSON-volodymyr-zelensky", and still merged into Kirby
+        assert [e.id for e in entities] == ["ent-PERSON-kirby"]
+        assert entities[0].mention_count == 3
+
+
+def test_edit_errors(case: Case) -> None:
+    normalise_case(case)
+    with pytest.raises(CaseError, match="no entity"):
+        merge_entities(case, ["ent-PERSON-nobody", "ent-LOC-kyiv"])
+    with pytest.raises(InputError):
+        merge_entities(case, ["ent-LOC-kyiv"])
+    with pytest.raises(InputError, match="no mention"):
+        split_entity(case, "ent-LOC-kyiv", [("doc-x", 0, 1)])
+    with pytest.raises(InputError, match="label"):
+        relabel_entity(case, "ent-LOC-kyiv", "not a label!")
+    assert case.entity_edits() == []
