@@ -31,6 +31,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from ..model import Mention
+from .quantities import SpanSet
 
 __all__ = ["date_mentions", "parse_anchor"]
 
@@ -366,19 +367,19 @@ def _month_number(name: str) -> int | None:
 
 _WD_PREFIX = rf"(?:(?:{_WEEKDAY}),?\s+)?"
 PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    ("iso", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d|-\d)"), "iso"),
-    ("iso", re.compile(r"(?<![\w./])(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?![\d/])"), "iso"),
+    ("iso", re.compile(r"(?=[0-9])(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d|-\d)"), "iso"),
+    ("iso", re.compile(r"(?=[0-9])(?<![\w./])(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?![\d/])"), "iso"),
     (
         "numeric",
         re.compile(
-            r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/)\d{2})(?![\w/]|\.\d)"
+            r"(?=[0-9])(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|(?<=/)\d{2})(?![\w/]|\.\d)"
         ),
         "numeric",
     ),
     (
         "day_month",
         re.compile(
-            rf"(?<![\w.,]){_WD_PREFIX}(?:the\s+)?(?P<day>\d{{1,2}}){_ORD}(?:\s+of)?\s+(?P<month>{_MONTH_ANY})"
+            rf"(?=[A-Z0-9t])(?<![\w.,]){_WD_PREFIX}(?:the\s+)?(?P<day>\d{{1,2}}){_ORD}(?:\s+of)?\s+(?P<month>{_MONTH_ANY})"
             rf"(?!\w)(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
         ),
         "day_month",
@@ -386,32 +387,34 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     (
         "day_month",
         re.compile(
-            rf"(?<!\w){_WD_PREFIX}(?P<month>{_MONTH_ANY})\s+(?P<day>\d{{1,2}}){_ORD}(?![\d,.]\d|\w)"
+            rf"(?=[A-Z])(?<!\w){_WD_PREFIX}(?P<month>{_MONTH_ANY})\s+(?P<day>\d{{1,2}}){_ORD}(?![\d,.]\d|\w)"
             rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
         ),
         "day_month",
     ),
     (
         "month_year",
-        re.compile(rf"(?<!\w)(?:{_PART}[\s-]+)?(?P<month>{_MONTH_ANY}),?\s+(?P<year>\d{{4}})(?!\d)"),
+        re.compile(rf"(?=[A-Zelmt])(?<!\w)(?:{_PART}[\s-]+)?(?P<month>{_MONTH_ANY}),?\s+(?P<year>\d{{4}})(?!\d)"),
         "month_year",
     ),
     (
         "month",
         re.compile(
-            rf"(?<!\w)(?:{_PART}[\s-]+)?(?:(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<month>{_MONTH_FULL})(?!\w)"
+            rf"(?=[A-Zelmnt])(?<!\w)(?:{_PART}[\s-]+)?(?:(?P<which>[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<month>{_MONTH_FULL})(?!\w)"
         ),
         "month",
     ),
     (
         "year",
-        re.compile(rf"(?<![\w$€£.,/-])(?:{_PART}[\s-]+)?(?P<year>1[89]\d\d|20\d\d)(?P<decade>s)?(?![\w%/-]|[.,]\d)"),
+        re.compile(
+            rf"(?=[0-9EeMmLlTt])(?<![\w$€£.,/-])(?:{_PART}[\s-]+)?(?P<year>1[89]\d\d|20\d\d)(?P<decade>s)?(?![\w%/-]|[.,]\d)"
+        ),
         "year",
     ),
     (
         "weekday",
         re.compile(
-            rf"(?<!\w)(?:(?P<which>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Pp]revious|[Cc]oming)\s+)?(?P<weekday>{_WEEKDAY})"
+            rf"(?=[A-Zltnpc])(?<!\w)(?:(?P<which>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Pp]revious|[Cc]oming)\s+)?(?P<weekday>{_WEEKDAY})"
             r"(?:\s+(?:morning|afternoon|evening|night))?(?!\w)"
         ),
         "weekday",
@@ -419,7 +422,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     (
         "relative",
         re.compile(
-            r"(?<!\w)(?:(?P<part>early|earlier|late|later|mid)[\s-]+)?"
+            r"(?=[eElLmMtTnNpPcC])(?<!\w)(?:(?P<part>early|earlier|late|later|mid)[\s-]+)?"
             r"(?P<which>last|this|next|past|previous|coming)\s+(?P<unit>week|weekend|month|year)(?!\w)",
             re.IGNORECASE,
         ),
@@ -427,13 +430,14 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     ),
     (
         "deictic",
-        re.compile(r"(?<!\w)(?:yesterday|today|tomorrow|tonight|last\s+night)(?!\w)", re.IGNORECASE),
+        re.compile(r"(?=[yYtTlL])(?<!\w)(?:yesterday|today|tomorrow|tonight|last\s+night)(?!\w)", re.IGNORECASE),
         "deictic",
     ),
     (
         "ago",
         re.compile(
-            rf"(?<!\w)(?P<n>\d{{1,3}}|{_NUMW}|a few|several)\s+(?P<unit>day|week|month|year)s?\s+ago(?!\w)",
+            rf"(?=[0-9aAoOtTfFsSeEnN])(?<!\w)(?P<n>\d{{1,3}}|{_NUMW}|a few|several)"
+            r"\s+(?P<unit>day|week|month|year)s?\s+ago(?!\w)",
             re.IGNORECASE,
         ),
         "ago",
@@ -441,7 +445,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     (
         "past_n",
         re.compile(
-            rf"(?<!\w)the\s+(?:past|last|previous)\s+(?P<n>\d{{1,3}}|{_NUMW}|few|several)\s+"
+            rf"(?=[tT])(?<!\w)the\s+(?:past|last|previous)\s+(?P<n>\d{{1,3}}|{_NUMW}|few|several)\s+"
             r"(?P<unit>day|week|month|year)s(?!\w)",
             re.IGNORECASE,
         ),
@@ -450,7 +454,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     (
         "anaphoric",
         re.compile(
-            r"(?<!\w)(?:(?:that|the)\s+(?:same|very)\s+(?:day|week|weekend|month|year|morning|night|evening)"
+            r"(?=[tT])(?<!\w)(?:(?:that|the)\s+(?:same|very)\s+(?:day|week|weekend|month|year|morning|night|evening)"
             r"|the\s+(?:next|following|previous|preceding)\s+(?:day|week|weekend|month|year|morning|night|evening)"
             r"|the\s+day\s+(?:before|after)|that\s+(?:day|week|month|year|morning|night|evening))(?!\w)",
             re.IGNORECASE,
@@ -522,19 +526,22 @@ def date_mentions(text: str, published: str | date | None = None) -> list[Mentio
     found: list[tuple[int, int, Norm]] = []
     for _name, pattern, kind in PATTERNS:
         for m in pattern.finditer(text):
-            norm = _candidate(kind, m, text, anchor)
+            try:
+                norm = _candidate(kind, m, text, anchor)
+            except (ValueError, OverflowError):  # a year 0000, or an anchor at the calendar's edge
+                norm = None
             if norm is None:
                 continue
             norm.setdefault("kind", "relative")
             found.append((m.start(), m.end(), norm))
     # Longest expression wins ("11 January 2025" over "January" and "2025"); earlier start breaks ties.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[Span] = []
+    taken = SpanSet()
     out: list[Mention] = []
     for start, end, norm in found:
-        if any(start < e and s < end for s, e in taken):
+        if taken.overlaps(start, end):
             continue
-        taken.append((start, end))
+        taken.add(start, end)
         signal = _signal(text, start)
         if signal:
             norm["signal"] = signal

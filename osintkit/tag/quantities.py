@@ -22,13 +22,14 @@ Numbers that belong to dates are skipped (the caller passes the DATE spans), as 
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..model import Mention
 
-__all__ = ["parse_number", "quantity_mentions"]
+__all__ = ["SpanSet", "parse_number", "quantity_mentions"]
 
 UNITS_SMALL: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -117,12 +118,14 @@ _CURRENCY = r"(?:US\$|\$|€|£|₴|₽|¥)"
 _NUMERAL = rf"(?:{_CURRENCY}\s?(?:{_DIGITS})(?:\s*(?:{_SCALE_WORD})\b|(?:k|m|mn|bn|tn)\b)?|(?:{_DIGITS}){_SCALE_AFTER})"
 _RANGE_SEP = r"\s*(?:-|–|—|to)\s*"
 QUANTITY_RE = re.compile(
-    rf"(?<![\w.,/:$€£-])(?P<num>(?P<a>{_NUMERAL})(?:{_RANGE_SEP}(?P<b>{_NUMERAL}))?"
+    rf"(?=[0-9$€£₴₽¥UuAaHhOoTtFfSsEeNnZz])(?<![\w.,/:$€£-])(?P<num>(?P<a>{_NUMERAL})(?:{_RANGE_SEP}(?P<b>{_NUMERAL}))?"
     rf"|(?P<w>{_WORD_NUMBER})(?:\s+(?:to|or)\s+(?P<wb>{_WORD_NUMBER}))?)(?!\d|[\w,.]\w|\.\d|:\d|/\d|-[A-Za-z])",
     re.IGNORECASE,
 )
 VAGUE_RE = re.compile(
-    r"(?<![\w-])(?P<num>" + "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True)) + r")(?!\w)",
+    r"(?=[sSaAdDhHtTmM])(?<![\w-])(?P<num>"
+    + "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
+    + r")(?!\w)",
     re.IGNORECASE,
 )
 _UNIT_RE = re.compile(
@@ -133,6 +136,9 @@ _UNIT_RE = re.compile(
 _HEDGE_RE = re.compile(
     r"(?:^|(?<=[\s(\"“]))(?P<hedge>" + "|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)) + r")\s*$",
     re.IGNORECASE,
+)
+_VERB_BEFORE = re.compile(
+    r"\b(?P<verb>[a-z]+ed)\s+(?:" + "|".join(re.escape(h) for h in sorted(HEDGES, key=len, reverse=True)) + r")?\s*$"
 )
 _WORD = re.compile(r"\s*(?P<word>[A-Za-z][A-Za-z'’-]*)")
 _ADJECTIVE_END = re.compile(r"(?:ed|ing|al|ive|ous|ic|ful|less|ary|ian|ern|ish)$")
@@ -299,17 +305,32 @@ def _outcome(text: str, pos: int) -> str | None:
     return m["v1"]
 
 
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
+class SpanSet:
+    """Non-overlapping ``(start, end)`` spans with an O(log n) overlap test, so long documents stay linear-ish."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(spans):
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans starting before our end
+        return i > 0 and self._ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
 def quantity_mentions(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """QUANTITY mentions in ``text``; numbers inside ``skip`` spans (dates) are left alone."""
     out: list[Mention] = []
-    taken: list[tuple[int, int]] = list(skip)
+    taken = SpanSet(skip)
     for m in VAGUE_RE.finditer(text):
         start, end = m.span("num")
-        if _overlaps(start, end, taken):
+        if taken.overlaps(start, end):
             continue
         counted = _counted(text, end, None)
         if not counted:
@@ -322,12 +343,12 @@ def quantity_mentions(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[M
         outcome = _outcome(text, counted["counted_span"][1])
         if outcome:
             norm["outcome"] = outcome
-        taken.append((start, end))
+        taken.add(start, end)
         out.append(_mention(text, start, end, norm, score=0.6))
 
     for m in QUANTITY_RE.finditer(text):
         start, end = m.span("num")
-        if _overlaps(start, end, taken):
+        if taken.overlaps(start, end):
             continue
         raw = m["num"]
         if _ORDINAL_AFTER.match(text, end):
@@ -376,11 +397,10 @@ def quantity_mentions(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[M
         outcome = _outcome(text, counted["counted_span"][1] if counted else end)
         if outcome:
             norm["outcome"] = outcome
-        before = re.search(r"\b(?P<verb>[a-z]+ed)\s+(?:" + "|".join(map(re.escape, HEDGES)) + r")?\s*$",
-                           text[max(0, start - 40) : start])  # fmt: skip
+        before = _VERB_BEFORE.search(text[max(0, start - 40) : start])
         if before and before["verb"] in OUTCOME_VERBS:
             norm["action"] = before["verb"]  # "deployed an estimated 11,000 soldiers"
-        taken.append((start, end))
+        taken.add(start, end)
         out.append(_mention(text, start, end, norm, score=0.9 if counted or unit else 0.7))
     out.sort(key=lambda x: x.start)
     return out

@@ -13,7 +13,7 @@ from datetime import date
 from ..model import Mention
 from .dates import date_mentions
 from .demonyms import demonym_country, demonym_mentions
-from .quantities import quantity_mentions
+from .quantities import SpanSet, quantity_mentions
 
 __all__ = ["demonym_country", "rule_mentions"]
 
@@ -25,9 +25,8 @@ def rule_mentions(text: str, published: str | None = None) -> list[Mention]:
     """
     anchor: str | date | None = published
     dates = date_mentions(text, anchor)
-    taken = [(m.start, m.end) for m in dates]
-    quantities = quantity_mentions(text, skip=taken)
-    taken += [(m.start, m.end) for m in quantities]
-    norps = [m for m in demonym_mentions(text) if not any(m.start < e and s < m.end for s, e in taken)]
+    quantities = quantity_mentions(text, skip=[(m.start, m.end) for m in dates])
+    taken = SpanSet((m.start, m.end) for m in [*dates, *quantities])
+    norps = [m for m in demonym_mentions(text) if not taken.overlaps(m.start, m.end)]
     out = sorted([*dates, *quantities, *norps], key=lambda m: (m.start, m.end))
     return out
