@@ -198,25 +198,28 @@ def suggest_ratings(case: Case, corroboration: Corroboration | None = None) -> l
             else set()
         )
         reasons = []
-        if independent and not contradicting:
-            grade = 2
+        if independent:
             reasons.append(f"corroborated by {len(independent)} independent source(s): {', '.join(independent)}")
-            if len(independent) >= 2 and not c.hedged:
-                grade = 1
-        elif contradicting:
-            grade = 5 if len(contradicting) >= 2 and not independent else 4
+        if contradicting:
             reasons.append(f"contradicted by {', '.join(sorted(contradicting))}")
             if member and member.stance == "contradicts":
                 reasons.append(member.reason)
+        if independent and not contradicting:
+            grade = 1 if len(independent) >= 2 and not c.hedged else 2
+        elif independent:
+            grade = 3 if len(independent) >= len(contradicting) else 4  # mixed evidence
+        elif contradicting:
+            grade = 5 if len(contradicting) >= 2 else 4
         else:
             grade = 3
             reasons.append("no independent corroboration in the case")
         if c.hedged:
-            grade = min(grade + 1, 5) if grade > 1 else 2
+            # The claimant's own doubt keeps a claim from the top grades; it is not evidence against it.
+            grade = grade + 1 if grade < 3 else grade
             reasons.append("hedged: " + ", ".join(c.hedges))
         stake = claimant_stake(c)
         if stake:
-            grade = min(grade + 1, 5) if grade > 1 else 2
+            grade = min(grade + 1, 5)
             reasons.append("claimant has a stake: " + stake)
         if co.is_echo(c.doc_id):
             stats["echo"] += 1
@@ -238,18 +241,8 @@ def suggest_ratings(case: Case, corroboration: Corroboration | None = None) -> l
         out.append(Suggestion("source", source, letter, why))
     existing = {(r["kind"], r["object_id"]): r for r in case.ratings() if r["origin"] == "suggested"}
     for s in out:
-        prev = existing.get((s.kind, s.object_id))
-        latest = case.current_rating(s.kind, s.object_id)
-        if (
-            prev
-            and latest
-            and latest["origin"] == "suggested"
-            and (latest["grade"], latest["rationale"])
-            == (
-                s.grade,
-                s.rationale,
-            )
-        ):
+        prev = existing.get((s.kind, s.object_id))  # ratings() is in id order: this is the latest suggestion
+        if prev and (prev["grade"], prev["rationale"]) == (s.grade, s.rationale):
             continue  # the same suggestion again adds nothing to the log
         case.add_rating(s.kind, s.object_id, s.grade, origin="suggested", rationale=s.rationale)
     return out
