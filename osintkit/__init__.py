@@ -105,6 +105,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'osintkit' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
+    if name == "load":
+        # The osintkit.load module is itself callable; binding the function here would hide the module's other
+        # names (``import osintkit.load as L; L.iter_load``) once ``osintkit.load`` had been touched.
+        value = importlib.import_module(module, __name__)
     globals()[name] = value
     return value
 

@@ -236,3 +236,16 @@ def test_to_frame_columns(tmp_path: Path) -> None:
     assert len(frame) == 3
     assert list(to_frame(result)["id"]) == [d.id for d in result]
     assert "3 document(s)" in repr(result) and "<table>" in result._repr_html_()
+
+
+def test_osintkit_load_stays_a_module_after_lazy_access() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import osintkit\n"
+        "assert callable(osintkit.load)\n"
+        "import osintkit.load as L\n"
+        "assert callable(L.iter_load) and callable(L.to_frame)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -409,52 +410,43 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), 0.3),
+    ("ja", re.compile(r"[\u3040-\u30ff]"), 0.1),
+    ("zh", re.compile(r"[\u4e00-\u9fff]"), 0.3),
+    ("ar", re.compile(r"[\u0600-\u06ff]"), 0.3),
+    ("he", re.compile(r"[\u0590-\u05ff]"), 0.3),
+    ("el", re.compile(r"[\u0370-\u03ff]"), 0.3),
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
+_NON_LATIN = re.compile(r"[\u0370-\uffff]")
+
+
 def detect_language(text: str) -> str | None:
-    """A cheap guess (script, then stop words) for the first few thousand characters; None when unsure."""
-    sample = text[:3000]
-    letters = [ch for ch in sample if ch.isalpha()]
-    if len(letters) < 20:
+    """A cheap guess (script, then stop words) from the first 1,500 characters; None when unsure.
+
+    Regexes do the counting in C: this runs once per document on 10,000-document batches.
+    """
+    sample = text[:1500].lower()
+    words = _WORD.findall(sample)
+    n = sum(map(len, words))
+    if n < 20 or len(words) < 5:
         return None
-    counts = {"hangul": 0, "kana": 0, "han": 0, "arabic": 0, "hebrew": 0, "cyrillic": 0, "greek": 0}
-    for ch in letters:
-        cp = ord(ch)
-        if 0xAC00 <= cp <= 0xD7AF or 0x1100 <= cp <= 0x11FF:
-            counts["hangul"] += 1
-        elif 0x3040 <= cp <= 0x30FF:
-            counts["kana"] += 1
-        elif 0x4E00 <= cp <= 0x9FFF:
-            counts["han"] += 1
-        elif 0x0600 <= cp <= 0x06FF:
-            counts["arabic"] += 1
-        elif 0x0590 <= cp <= 0x05FF:
-            counts["hebrew"] += 1
-        elif 0x0400 <= cp <= 0x04FF:
-            counts["cyrillic"] += 1
-        elif 0x0370 <= cp <= 0x03FF:
-            counts["greek"] += 1
-    n = len(letters)
-    if counts["hangul"] > n * 0.3:
-        return "ko"
-    if counts["kana"] > n * 0.1:
-        return "ja"
-    if counts["han"] > n * 0.3:
-        return "zh"
-    if counts["arabic"] > n * 0.3:
-        return "ar"
-    if counts["hebrew"] > n * 0.3:
-        return "he"
-    if counts["greek"] > n * 0.3:
-        return "el"
-    cyrillic = counts["cyrillic"] > n * 0.3
-    if cyrillic and any(ch in "іїєґІЇЄҐ" for ch in sample):
-        return "uk"
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if len(words) < 5:
-        return None
+    cyrillic = False
+    if not sample.isascii() and len(_NON_LATIN.findall(sample)) > n * 0.1:
+        for lang, pattern, share in _SCRIPTS:
+            if len(pattern.findall(sample)) > n * share:
+                return lang
+        cyrillic = len(_CYRILLIC.findall(sample)) > n * 0.3
+        if cyrillic and _UK_LETTERS.search(sample):
+            return "uk"
+    counts = Counter(words)
+    total = len(words)
     candidates = ("ru", "uk") if cyrillic else ("en", "de", "fr", "es", "it", "pt", "nl")
-    scores = {lang: sum(1 for w in words if w in _STOPWORDS[lang]) for lang in candidates}
+    scores = {lang: sum(counts[w] for w in _STOPWORDS[lang] if w in counts) for lang in candidates}
     best = max(scores, key=lambda k: scores[k])
-    if scores[best] < max(2, len(words) // 40):
+    if scores[best] < max(2, total // 40):
         return None
     return best
 
