@@ -1,3 +1,33 @@
-"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP) and gazetteer mentions."""
+"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP) and gazetteer mentions.
+
+    from osintkit.tag import tag
+    mentions = tag(document)          # list[Mention], offsets index document.text
+
+Importing this package is cheap; torch and transformers load on the first call that needs the model.
+"""
 
 from __future__ import annotations
+
+from osintkit.tag.encoder import base_model_dir, embed, load_base_encoder
+from osintkit.tag.model import (
+    DEFAULT_LABEL_MAP,
+    EntityModel,
+    default_model,
+    load_entity_model,
+    merge_mentions,
+    tag,
+    tag_many,
+)
+
+__all__ = [
+    "DEFAULT_LABEL_MAP",
+    "EntityModel",
+    "base_model_dir",
+    "default_model",
+    "embed",
+    "load_base_encoder",
+    "load_entity_model",
+    "merge_mentions",
+    "tag",
+    "tag_many",
+]

@@ -1,0 +1,157 @@
+"""Entity tagging: accuracy on held-out data never trained on, speed, load time, and a plain-pipeline baseline.
+
+Accuracy runs the kit's own path on raw text: each test sentence's tokens are joined with spaces, tagged by the
+shipped model (no rules), and a mention counts only when its character span and type match a gold entity exactly
+(entity-level, seqeval-style). Held-out parts: wikigold and re3d test (document-level splits, "news-like"), GMB and
+GUM test blocks, BTC test, and the official WikiANN-en and WNUT-17 test files.
+
+Speed: sentences per second for ``tag_many`` (batched, sorted by length) on whatever cores torch is given, against
+the ``transformers`` token-classification pipeline over the same model called one sentence at a time.
+
+    python -m benchmarks.bench_tagging [--quick]
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SETS = ("wikigold", "re3d", "gmb", "gum", "btc", "wikiann", "wnut17")
+NEWS_LIKE = ("wikigold", "re3d")
+TYPE_OF = {"PERSON": "PER", "ORG": "ORG", "LOC": "LOC"}
+
+
+def _row(metric: str, value: Any, target: str = "") -> dict[str, Any]:
+    return {"benchmark": "tagging", "metric": metric, "value": value, "target": target}
+
+
+def _as_texts(sents: list[Any]) -> tuple[list[str], list[set[tuple[int, int, int, str]]]]:
+    from osintkit.tag.datasets import bio_spans
+
+    texts, golds = [], []
+    for i, s in enumerate(sents):
+        starts, pos = [], 0
+        for tok in s.tokens:
+            starts.append(pos)
+            pos += len(tok) + 1
+        texts.append(" ".join(s.tokens))
+        golds.append({(i, starts[a], starts[b - 1] + len(s.tokens[b - 1]), t) for a, b, t in bio_spans(s.tags)})
+    return texts, golds
+
+
+def _predict_sets(
+    model: Any, sents: list[Any], key: int
+) -> tuple[set[tuple[int, int, int, str]], set[tuple[int, int, int, str]]]:
+    """(gold, predicted) spans as (sentence key, start, end, type); ``key`` keeps sets from different corpora apart."""
+    texts, golds = _as_texts(sents)
+    preds = model.predict(texts, batch_size=64)
+    gold = {(key + i, s, e, t) for g in golds for (i, s, e, t) in g}
+    pred = {(key + i, m.start, m.end, TYPE_OF[m.label]) for i, ms in enumerate(preds) for m in ms if m.label in TYPE_OF}
+    return gold, pred
+
+
+def _cold_load_seconds() -> float | None:
+    code = (
+        "import time; t=time.perf_counter(); from osintkit.tag import default_model; default_model(); "
+        "print(time.perf_counter()-t)"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+        return round(float(out.stdout.strip().splitlines()[-1]), 2)
+    except (subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    from osintkit.tag.datasets import data_root, load_corpus, score_sets
+
+    root = data_root()
+    if not (root / "ner").is_dir():
+        return [_row("all", "skipped: data not found (set OSINTKIT_DATA)")]
+    import torch
+
+    from osintkit.tag import model as tag_model
+    from osintkit.tag import tag_many
+
+    rows: list[dict[str, Any]] = []
+    # Load time: the model assembled from base + delta with torch/transformers already imported, and (full run
+    # only) a fresh process including those imports.
+    tag_model._default_model.cache_clear()
+    t0 = time.perf_counter()
+    em = tag_model.default_model()
+    rows.append(_row("model load (s), libraries imported", round(time.perf_counter() - t0, 2), "< 5"))
+    if not quick:
+        rows.append(_row("model load (s), fresh process incl. imports", _cold_load_seconds(), "< 5 (see note)"))
+
+    rng = random.Random(7)
+    per_set = 60 if quick else None
+    news_gold: set[tuple[int, int, int, str]] = set()
+    news_pred: set[tuple[int, int, int, str]] = set()
+    all_scores: dict[str, dict[str, dict[str, float]]] = {}
+    for k, name in enumerate(TEST_SETS):
+        sents = load_corpus(name, "test", root)
+        if per_set is not None and len(sents) > per_set:
+            sents = rng.sample(sents, per_set)
+        gold, pred = _predict_sets(em, sents, k * 10**6)
+        all_scores[name] = score_sets(gold, pred)
+        if name in NEWS_LIKE:
+            news_gold |= gold
+            news_pred |= pred
+    news = score_sets(news_gold, news_pred)
+    rows.append(_row("news-like micro-F1 (wikigold+re3d test)", round(news["micro"]["f1"], 3), ">= 0.85"))
+    for name, sc in all_scores.items():
+        m = sc["micro"]
+        rows.append(
+            _row(
+                f"{name} test micro P/R/F1 (n={int(m['support'])})",
+                f"{m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}",
+            )
+        )
+        for typ in ("PER", "ORG", "LOC"):
+            t = sc[typ]
+            rows.append(_row(f"  {name} {typ} P/R/F1", f"{t['precision']:.3f}/{t['recall']:.3f}/{t['f1']:.3f}"))
+
+    # Speed on news sentences (GMB test), the kit's batched path vs one-at-a-time pipeline.
+    speed_sents = load_corpus("gmb", "test", root)[: 300 if quick else 2000]
+    texts, _ = _as_texts(speed_sents)
+    tag_many(texts[:8], rules=False, gazetteer=False)  # warm-up
+    t0 = time.perf_counter()
+    tag_many(texts, rules=False, gazetteer=False, batch_size=32)
+    dt = time.perf_counter() - t0
+    rows.append(_row(f"sentences/s, model only, batched ({torch.get_num_threads()} threads)", round(len(texts) / dt, 1),
+                     ">= 200"))  # fmt: skip
+    t0 = time.perf_counter()
+    tag_many(texts, batch_size=32)
+    dt_full = time.perf_counter() - t0
+    rows.append(_row("sentences/s, model + rules + gazetteer, batched", round(len(texts) / dt_full, 1), ""))
+
+    from transformers import pipeline
+
+    pipe = pipeline("token-classification", model=em.model, tokenizer=em.tokenizer, aggregation_strategy="simple")
+    base_texts = texts[: 30 if quick else 300]
+    pipe(base_texts[0])
+    t0 = time.perf_counter()
+    for t in base_texts:
+        pipe(t)
+    dt_base = time.perf_counter() - t0
+    rows.append(_row("baseline: transformers pipeline, one sentence at a time (sent/s)",
+                     round(len(base_texts) / dt_base, 1), ""))  # fmt: skip
+    speedup = (len(texts) / dt) / (len(base_texts) / dt_base)
+    rows.append(_row("speed-up of batched tagger over baseline", round(speedup, 2), "> 1"))
+    return rows
+
+
+def main() -> None:
+    rows = run(quick="--quick" in sys.argv)
+    width = max(len(r["metric"]) for r in rows)
+    for r in rows:
+        print(f"{r['benchmark']:<8} {r['metric']:<{width}}  {r['value']!s:>18}  target {r['target']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,487 @@
+"""Readers for the NER training/evaluation sets, their mapping onto one label scheme, splits and the scorer.
+
+Every set is mapped to IOB2 over PER/ORG/LOC (``LABELS``). Types a set labels that the model must not learn are
+turned into ``O``: nationalities and demonyms are rule-tagged (NORP) elsewhere in osintkit, and MISC, products,
+dates and events are out of scope. The data is read from a path (``OSINTKIT_DATA`` or ``../shared/data``) and never
+copied into the package.
+
+Held-out splits are deterministic: documents (or, where a set has no document boundaries, fixed blocks of
+consecutive sentences, so one story's sentences stay together) are shuffled with a fixed seed and cut 70/10/20
+(wikigold, re3d) or by the proportions in :data:`SPLITS`. WikiANN and WNUT-17 keep their official dev/test files.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import random
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from osintkit.errors import InputError, MalformedInputError
+
+__all__ = [
+    "CORPORA",
+    "ENTITY_TYPES",
+    "LABELS",
+    "Sentence",
+    "bio_spans",
+    "data_root",
+    "format_scores",
+    "load_corpus",
+    "score_sets",
+    "score_spans",
+    "word_spans",
+]
+
+ENTITY_TYPES = ("PER", "ORG", "LOC")
+LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+CORPORA = ("wikiann", "wikigold", "wnut17", "re3d", "gmb", "gum", "btc")
+SPLIT_SEED = 13
+# (train, dev, test) fractions for sets without official splits.
+SPLITS: dict[str, tuple[float, float, float]] = {
+    "wikigold": (0.7, 0.1, 0.2),
+    "re3d": (0.7, 0.1, 0.2),
+    "gmb": (0.85, 0.05, 0.10),
+    "gum": (0.75, 0.10, 0.15),
+    "btc": (0.85, 0.05, 0.10),
+}
+# Sets without document boundaries are split in blocks of this many consecutive sentences.
+BLOCK = 25
+
+
+@dataclass
+class Sentence:
+    tokens: list[str]
+    tags: list[str]
+    source: str
+    doc: str
+
+
+def data_root(path: str | os.PathLike[str] | None = None) -> Path:
+    """The shared data folder: the argument, else ``$OSINTKIT_DATA``, else ``../shared/data`` beside the repo."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("OSINTKIT_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _ner_dir(root: Path) -> Path:
+    return root / "ner" if (root / "ner").is_dir() else root
+
+
+# --- tokenisation used for character-offset data (re3d) and by the tagger at inference -------------------------
+
+# Close to CoNLL/PTB conventions: "U.S." and "11,000" stay whole, possessive "'s" and punctuation split off.
+_WORD = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # abbreviations with dots: U.S., e.g.
+    r"|\d+(?:[.,:/]\d+)*"  # numbers with separators
+    r"|['’][sS](?!\w)"  # possessive 's
+    r"|[^\W_]+(?:[-'’&][^\W_]+)*(?<!['’][sS])"  # words, with internal hyphen/apostrophe/ampersand
+    r"|[^\W_]+"  # fallback when the lookbehind rejected a word ending in 's
+    r"|\S"  # any other visible character on its own
+)
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text[start:end]``; every span indexes ``text`` itself."""
+    stop = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text, start, stop):
+        s, e = m.span()
+        w = text[s:e]
+        # The greedy word rule can swallow a trailing possessive ("Russia's"): split it back off.
+        if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS" and w[-3].isalnum():
+            out.append((s, e - 2))
+            out.append((e - 2, e))
+        else:
+            out.append((s, e))
+    return out
+
+
+# --- IOB helpers and scorer ------------------------------------------------------------------------------------
+
+
+def to_iob2(tags: Sequence[str]) -> list[str]:
+    """Convert IOB1 (I- may start an entity) to IOB2 (every entity starts with B-)."""
+    out: list[str] = []
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-"):
+            typ = tag[2:]
+            if prev == "O" or prev[2:] != typ:
+                tag = "B-" + typ
+        out.append(tag)
+        prev = tag
+    return out
+
+
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Entity spans (start, end exclusive, type) from IOB2 tags, read as seqeval's default mode does.
+
+    An ``I-X`` that follows ``O`` or another type starts a new entity (lenient), matching seqeval's default.
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, typ = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        boundary = tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != typ)
+        if boundary and start >= 0:
+            spans.append((start, i, typ))
+            start, typ = -1, ""
+        if tag != "O" and (tag.startswith("B-") or start < 0):
+            start, typ = i, tag[2:]
+    return spans
+
+
+def spans_to_tags(n: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    tags = ["O"] * n
+    for s, e, t in spans:
+        if any(tags[i] != "O" for i in range(s, e)):
+            continue  # overlap: the first (longest, see callers) wins
+        tags[s] = "B-" + t
+        for i in range(s + 1, e):
+            tags[i] = "I-" + t
+    return tags
+
+
+def score_spans(
+    gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], types: Sequence[str] = ENTITY_TYPES
+) -> dict[str, dict[str, float]]:
+    """Entity-level precision/recall/F1 per type and micro-averaged ("micro"), exact span and type match."""
+    g_all: set[tuple[int, int, int, str]] = set()
+    p_all: set[tuple[int, int, int, str]] = set()
+    for i, (g_tags, p_tags) in enumerate(zip(gold, pred, strict=True)):
+        g_all.update((i, s, e, t) for s, e, t in bio_spans(g_tags))
+        p_all.update((i, s, e, t) for s, e, t in bio_spans(p_tags))
+    return score_sets(g_all, p_all, types)
+
+
+def score_sets(
+    gold: set[tuple[int, int, int, str]], pred: set[tuple[int, int, int, str]], types: Sequence[str] = ENTITY_TYPES
+) -> dict[str, dict[str, float]]:
+    """Like :func:`score_spans` for spans already collected as (sentence, start, end, type)."""
+    tp = dict.fromkeys(types, 0)
+    n_gold = dict.fromkeys(types, 0)
+    n_pred = dict.fromkeys(types, 0)
+    for x in gold:
+        if x[3] in tp:
+            n_gold[x[3]] += 1
+    for x in pred:
+        if x[3] in tp:
+            n_pred[x[3]] += 1
+    for x in gold & pred:
+        if x[3] in tp:
+            tp[x[3]] += 1
+
+    def prf(t: int, ng: int, np_: int) -> dict[str, float]:
+        p = t / np_ if np_ else 0.0
+        r = t / ng if ng else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": p, "recall": r, "f1": f, "support": float(ng)}
+
+    out = {t: prf(tp[t], n_gold[t], n_pred[t]) for t in types}
+    out["micro"] = prf(sum(tp.values()), sum(n_gold.values()), sum(n_pred.values()))
+    return out
+
+
+def format_scores(scores: dict[str, dict[str, float]]) -> str:
+    rows = [f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'n':>6}"]
+    for t, m in scores.items():
+        rows.append(f"{t:6} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {int(m['support']):6d}")
+    return "\n".join(rows)
+
+
+# --- readers ---------------------------------------------------------------------------------------------------
+
+
+def _read_columns(path: Path, sep: str | None, doc_marker: str | None = None) -> Iterator[tuple[list[list[str]], int]]:
+    """Yield (rows of a sentence, document number) from a blank-line-separated column file."""
+    if not path.is_file():
+        raise InputError("file not found", path=str(path))
+    rows: list[list[str]] = []
+    doc = 0
+    with open(path, encoding="utf-8-sig") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n").rstrip("\r")
+            if not line.strip():
+                if rows:
+                    yield rows, doc
+                    rows = []
+                continue
+            parts = line.split(sep) if sep else line.rsplit(None, 1)
+            if len(parts) < 2:
+                raise MalformedInputError("expected a token and a tag", path=str(path), line=lineno)
+            if doc_marker and parts[0] == doc_marker:
+                if rows:
+                    yield rows, doc
+                    rows = []
+                doc += 1
+                continue
+            rows.append([parts[0], parts[-1].strip()])
+    if rows:
+        yield rows, doc
+
+
+def _map_tags(tags: Sequence[str], mapping: dict[str, str | None]) -> list[str]:
+    out = []
+    for tag in tags:
+        if tag == "O":
+            out.append("O")
+            continue
+        prefix, _, typ = tag.partition("-")
+        new = mapping.get(typ)
+        out.append(f"{prefix}-{new}" if new else "O")
+    return out
+
+
+def _clean_iob2(tags: Sequence[str]) -> list[str]:
+    """Re-derive tags from spans so dropped types never leave dangling I- tags."""
+    return spans_to_tags(len(tags), bio_spans(tags))
+
+
+def read_wikiann(root: Path, split: str) -> list[Sentence]:
+    name = {"train": "train", "dev": "dev", "test": "test"}[split]
+    out = []
+    for i, (rows, _) in enumerate(_read_columns(_ner_dir(root) / "wikiann-en" / name, "\t")):
+        toks = [t[3:] if t.startswith("en:") else t for t, _ in rows]
+        out.append(Sentence(toks, _clean_iob2([g for _, g in rows]), "wikiann", f"wikiann-{split}-{i}"))
+    return out
+
+
+def read_wnut17(root: Path, split: str) -> list[Sentence]:
+    # group → ORG: WNUT groups are bands, teams and companies' collectives, which CoNLL-style schemes call ORG.
+    mapping: dict[str, str | None] = {
+        "person": "PER",
+        "location": "LOC",
+        "corporation": "ORG",
+        "group": "ORG",
+        "product": None,
+        "creative-work": None,
+    }
+    out = []
+    for i, (rows, _) in enumerate(_read_columns(_ner_dir(root) / "wnut17" / f"{split}.conll", "\t")):
+        tags = _clean_iob2(_map_tags([g for _, g in rows], mapping))
+        out.append(Sentence([t for t, _ in rows], tags, "wnut17", f"wnut17-{split}-{i}"))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _read_wikigold(root: Path) -> list[Sentence]:
+    out = []
+    mapping: dict[str, str | None] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": None}
+    path = _ner_dir(root) / "wikigold" / "wikigold.conll.txt"
+    for i, (rows, doc) in enumerate(_read_columns(path, " ", doc_marker="-DOCSTART-")):
+        tags = _clean_iob2(_map_tags(to_iob2([g for _, g in rows]), mapping))
+        out.append(Sentence([t for t, _ in rows], tags, "wikigold", f"wikigold-{doc}-{i}"))
+    return out
+
+
+def _read_plain(root: Path, rel: str, source: str) -> list[Sentence]:
+    out = []
+    for i, (rows, _) in enumerate(_read_columns(_ner_dir(root) / rel, "\t")):
+        out.append(Sentence([t for t, _ in rows], _clean_iob2([g for _, g in rows]), source, f"{source}-{i}"))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _read_gum(root: Path) -> list[Sentence]:
+    return _read_plain(root, "gum/gum_permissive.conll", "gum")
+
+
+@functools.lru_cache(maxsize=8)
+def _read_btc(root: Path) -> list[Sentence]:
+    out: list[Sentence] = []
+    for sec in "abefgh":
+        part = _read_plain(root, f"btc/{sec}.conll", "btc")
+        for s in part:
+            s.doc = f"btc-{sec}-{s.doc.rsplit('-', 1)[1]}"
+        out.extend(part)
+    return out
+
+
+# Leading words GMB includes in person spans ("President Bush"): a span starts at the name, as CoNLL marks it.
+_TITLES = {
+    w.lower()
+    for w in (
+        "President Vice Prime Minister Foreign Defense Defence Interior Finance Secretary General Gen. Gen "
+        "Lieutenant Lt. Colonel Col. Major Maj. Captain Capt. Admiral Adm. Sergeant Sgt. Commander Chief Senator "
+        "Sen. Representative Rep. Congressman Congresswoman Governor Gov. Mayor King Queen Prince Princess Pope "
+        "Chancellor Ambassador Envoy Judge Justice Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Sheikh Ayatollah Cardinal "
+        "Archbishop Bishop Rev. Reverend Premier Spokesman Spokeswoman Leader Opposition Deputy Former Acting "
+        "Attorney State Speaker Chairman Chairwoman Director Presidential Candidate Sir Lord Lady Emir Crown "
+        "Imam Chief-of-staff Commissioner Ms. Senior Minister-designate Parliament Generals Sultan Defense-Secretary"
+    ).split()
+}
+_DEMONYM_END = re.compile(r"(?:ian|ians|ese|ish|i|is|an|ans|ic|ch|ean|eans)$", re.IGNORECASE)
+
+
+def _country_names() -> set[str]:
+    names = set()
+    try:
+        import pycountry
+
+        for c in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                v = getattr(c, attr, None)
+                if v:
+                    names.add(v.lower())
+                    names.add(v.split(",")[0].lower())
+    except ImportError:  # pragma: no cover - pycountry is a pinned dependency
+        pass
+    names.update(
+        ["iran", "russia", "syria", "south korea", "north korea", "vietnam", "venezuela", "bolivia", "taiwan",
+         "tanzania", "laos", "moldova", "britain", "great britain", "u.s.", "us", "america", "u.s.a.", "u.k.",
+         "uk", "palestine", "kosovo", "congo", "ivory coast", "burma", "czech republic", "macedonia", "gaza"]
+    )  # fmt: skip
+    return names
+
+
+@functools.lru_cache(maxsize=8)
+def _read_gmb(root: Path) -> list[Sentence]:
+    """GMB extract: geo→LOC, org→ORG, per→PER (titles stripped), gpe→LOC for states and O for demonyms."""
+    path = _ner_dir(root) / "gmb" / "ner_dataset.csv.zip"
+    if not path.is_file():
+        raise InputError("file not found", path=str(path))
+    countries = _country_names()
+    with zipfile.ZipFile(path) as zf:
+        member = next(n for n in zf.namelist() if n.endswith(".csv"))
+        raw = zf.read(member).decode("latin-1")
+    reader = csv.reader(io.StringIO(raw))
+    next(reader)
+    sents: list[tuple[list[str], list[str], list[str]]] = []
+    for row in reader:
+        if len(row) < 4:
+            continue
+        if row[0].strip():
+            sents.append(([], [], []))
+        if not sents:
+            raise MalformedInputError("row before the first sentence marker", path=str(path), field="Sentence #")
+        sents[-1][0].append(row[1])
+        sents[-1][1].append(row[2])
+        sents[-1][2].append(row[3])
+    out = []
+    for i, (toks, pos, tags) in enumerate(sents):
+        spans = []
+        for s, e, typ in bio_spans(tags):
+            if typ == "per":
+                while s < e - 1 and toks[s].lower() in _TITLES:
+                    s += 1
+                if toks[s].lower() in _TITLES:
+                    continue
+                spans.append((s, e, "PER"))
+            elif typ == "geo":
+                spans.append((s, e, "LOC"))
+            elif typ == "org":
+                spans.append((s, e, "ORG"))
+            elif typ == "gpe":
+                name = " ".join(toks[s:e]).lower()
+                is_state = name in countries or name.replace(" ,", ",") in countries
+                demonym = pos[e - 1] in {"JJ", "NNPS", "NNS", "JJR", "JJS"} or bool(_DEMONYM_END.search(toks[e - 1]))
+                if is_state or not demonym:
+                    spans.append((s, e, "LOC"))
+        out.append(Sentence(toks, spans_to_tags(len(toks), spans), "gmb", f"gmb-{i}"))
+    return out
+
+
+_RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC"}
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+@functools.lru_cache(maxsize=8)
+def _read_re3d(root: Path) -> list[Sentence]:
+    """re3d documents tokenised with :func:`word_spans`, one Sentence per sentence, only named mentions kept.
+
+    re3d also marks nominal mentions ("the camp", "U.S. service members"); a span whose last word is lowercase is
+    such a description, not a name, and becomes O. Leading lowercase words ("the Kurdish YPG") are trimmed.
+    """
+    from osintkit.text import split_sentences
+
+    base = _ner_dir(root) / "re3d"
+    if not base.is_dir():
+        raise InputError("folder not found", path=str(base))
+    out: list[Sentence] = []
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        docs: dict[str, str] = {}
+        ents: dict[str, list[tuple[int, int, str]]] = {}
+        for name, target in (("documents.json", "d"), ("entities.json", "e")):
+            path = folder / name
+            with open(path, encoding="utf-8-sig") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise MalformedInputError(f"invalid JSON: {exc.msg}", path=str(path), line=lineno) from exc
+                    if target == "d":
+                        docs[obj["_id"]] = obj["text"]
+                    elif obj.get("type") in _RE3D_TYPES:
+                        t = _RE3D_TYPES[obj["type"]]
+                        ents.setdefault(obj["documentId"], []).append((int(obj["begin"]), int(obj["end"]), t))
+        for doc_id in sorted(docs):
+            text = docs[doc_id]
+            words = word_spans(text)
+            spans = []
+            for b, e, t in ents.get(doc_id, []):
+                idx = [i for i, (ws, we) in enumerate(words) if ws < e and we > b]
+                while idx and not _is_name_word(text[words[idx[0]][0] : words[idx[0]][1]]):
+                    idx = idx[1:]
+                if not idx:
+                    continue
+                if not _is_name_word(text[words[idx[-1]][0] : words[idx[-1]][1]]):
+                    continue
+                spans.append((idx[0], idx[-1] + 1, t))
+            # Longest first, so a nested shorter mention never splits a full name.
+            spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+            tags = spans_to_tags(len(words), spans)
+            for ss, se in split_sentences(text):
+                ids = [i for i, (ws, _) in enumerate(words) if ss <= ws < se]
+                if not ids:
+                    continue
+                lo, hi = ids[0], ids[-1] + 1
+                stags = _clean_iob2(tags[lo:hi])
+                toks = [text[s:e] for s, e in words[lo:hi]]
+                out.append(Sentence(toks, stags, "re3d", f"re3d-{folder.name}-{doc_id}"))
+    return out
+
+
+def _split(sentences: list[Sentence], name: str, split: str, by_block: bool) -> list[Sentence]:
+    """Deterministic document-level split (blocks of consecutive sentences when there are no documents)."""
+    groups: dict[str, list[Sentence]] = {}
+    for i, s in enumerate(sentences):
+        key = f"block-{i // BLOCK}" if by_block else s.doc
+        groups.setdefault(key, []).append(s)
+    keys = sorted(groups)
+    random.Random(f"{SPLIT_SEED}-{name}").shuffle(keys)
+    tr, dv, _ = SPLITS[name]
+    n = len(keys)
+    a, b = round(n * tr), round(n * (tr + dv))
+    chosen = {"train": keys[:a], "dev": keys[a:b], "test": keys[b:]}[split]
+    return [s for k in chosen for s in groups[k]]
+
+
+def load_corpus(name: str, split: str, root: str | os.PathLike[str] | None = None) -> list[Sentence]:
+    """Sentences of one corpus split ("train", "dev", "test"), labels mapped to IOB2 PER/ORG/LOC."""
+    if name not in CORPORA:
+        raise InputError(f"unknown corpus {name!r}; choose from {', '.join(CORPORA)}", field="name")
+    if split not in ("train", "dev", "test"):
+        raise InputError(f"unknown split {split!r}", field="split")
+    base = data_root(root)
+    if name == "wikiann":
+        return read_wikiann(base, split)
+    if name == "wnut17":
+        return read_wnut17(base, split)
+    readers = {"wikigold": _read_wikigold, "re3d": _read_re3d, "gmb": _read_gmb, "gum": _read_gum, "btc": _read_btc}
+    by_block = name in ("gmb", "gum", "btc")
+    return _split(readers[name](base), name, split, by_block)

@@ -1,0 +1,550 @@
+"""The entity model: shipped low-rank delta on the base encoder, and the tagger that turns text into mentions.
+
+Shipped files (``osintkit/tag/weights``): ``entity-delta.safetensors`` holds only what training changed, in fp16:
+rank-r factors ``A``/``B`` for every encoder linear layer (merged as ``W + (alpha/r)·B@A`` at load time), the
+biases, LayerNorms and the classifier head; ``entity-model.json`` holds the label list, adapter settings and
+training record. The word embeddings and everything else come from the hash-checked base encoder package, so the
+delta is a few MB. The delta's SHA-256 is pinned in this module (:data:`SHIPPED_DELTA_SHA256`) and checked at load.
+
+Tagging works on words, not word pieces: the text is split into sentences (``osintkit.text.split_sentences``),
+sentences into words (:func:`osintkit.tag.datasets.word_spans`, each a character span of the original text), the
+words are fed to the model pre-split and each word takes the label of its first word piece. Mention offsets are
+therefore always spans of the original text and ``mention.text == text[start:end]`` holds by construction; the
+uncased encoder never gets to rewrite the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from osintkit.errors import ModelError, ModelIntegrityError, ModelNotAvailableError
+from osintkit.model import Document, Mention
+from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
+
+if TYPE_CHECKING:
+    import torch
+
+__all__ = [
+    "DEFAULT_LABEL_MAP",
+    "SHIPPED_DELTA_SHA256",
+    "WEIGHTS_DIR",
+    "EntityModel",
+    "default_model",
+    "load_entity_model",
+    "merge_mentions",
+    "repair_iob2",
+    "tag",
+    "tag_many",
+]
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+DELTA_FILE = "entity-delta.safetensors"
+MANIFEST_FILE = "entity-model.json"
+# Pinned when the shipped model was trained; a different file in the package is refused.
+SHIPPED_DELTA_SHA256 = ""
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+# Model label families onto osintkit's labels; anything unlisted (MISC, dates in other schemes...) is dropped.
+DEFAULT_LABEL_MAP: dict[str, str] = {
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "LOC": "LOC",
+    "LOCATION": "LOC",
+    "GPE": "LOC",
+}
+ALLOW_DOWNLOADS_ENV = "OSINTKIT_ALLOW_DOWNLOADS"
+
+
+# --- adapters (training side) --------------------------------------------------------------------------------
+
+
+def _lora_linear_class() -> type:
+    import torch
+    from torch import nn
+
+    class LoRALinear(nn.Module):
+        """``base(x) + scale · x Aᵀ Bᵀ``; B starts at zero so training starts from the base model exactly."""
+
+        def __init__(self, base: nn.Linear, rank: int, alpha: float) -> None:
+            super().__init__()
+            self.base = base
+            self.scale = alpha / rank
+            self.lora_A = nn.Parameter(torch.empty(rank, base.in_features))
+            self.lora_B = nn.Parameter(torch.zeros(base.out_features, rank))
+            nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.base(x) + (x @ self.lora_A.t() @ self.lora_B.t()) * self.scale
+
+    return LoRALinear
+
+
+def _lora_paths(model: Any) -> list[str]:
+    return [name for name, _ in model.named_modules() if name.endswith(LORA_TARGETS) and ".layer." in name]
+
+
+def add_lora(model: Any, rank: int, alpha: float) -> None:
+    """Wrap every encoder linear layer named in :data:`LORA_TARGETS` with a trainable low-rank update."""
+    cls = _lora_linear_class()
+    for path in _lora_paths(model):
+        parent_path, _, child = path.rpartition(".")
+        parent = model.get_submodule(parent_path)
+        setattr(parent, child, cls(getattr(parent, child), rank, alpha))
+
+
+def export_delta(model: Any) -> dict[str, torch.Tensor]:
+    """The tensors to ship, named as in the plain (unwrapped) model, fp16."""
+    import torch
+
+    out: dict[str, torch.Tensor] = {}
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        name = name.replace(".base.", ".")
+        out[name] = p.detach().to(torch.float16).contiguous()
+    return out
+
+
+def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: Path) -> str:
+    """Write the delta and its manifest; returns the delta's SHA-256 (also recorded in the manifest)."""
+    from safetensors.torch import save_file
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir / (DELTA_FILE + ".tmp")
+    save_file(dict(sorted(tensors.items())), str(tmp), metadata={"format": "pt", "kind": "osintkit-lora-delta"})
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out_dir / DELTA_FILE)
+    sha = file_sha256(out_dir / DELTA_FILE)
+    manifest = {**meta, "delta_file": DELTA_FILE, "delta_sha256": sha, "base_sha256": BASE_MODEL_SHA256}
+    (out_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, default=str) + "\n", encoding="utf-8")
+    return sha
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+
+def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str]]:
+    """Base encoder + verified delta → (tokenizer, BertForTokenClassification in eval mode, labels)."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    manifest_path = weights_dir / MANIFEST_FILE
+    delta_path = weights_dir / DELTA_FILE
+    if not manifest_path.is_file() or not delta_path.is_file():
+        raise ModelNotAvailableError(
+            f"No entity model in {weights_dir} (expected {MANIFEST_FILE} and {DELTA_FILE}). "
+            "Train one with `python -m osintkit.tag.train --out DIR` or reinstall osintkit."
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelIntegrityError(f"Model manifest {manifest_path} is unreadable: {exc}") from exc
+    expected = expected_sha256 or manifest.get("delta_sha256", "")
+    if not expected:
+        raise ModelIntegrityError(f"Model manifest {manifest_path} records no delta_sha256; refusing to load.")
+    verify_file(
+        delta_path,
+        expected,
+        what="Entity model weights",
+        remedy="Reinstall osintkit (pip install --force-reinstall osintkit) or retrain the model.",
+    )
+    if manifest.get("base_sha256") != BASE_MODEL_SHA256:
+        raise ModelIntegrityError(
+            f"{manifest_path} was trained on base encoder {manifest.get('base_sha256')}, "
+            f"but the installed one is {BASE_MODEL_SHA256}; the delta does not apply to it."
+        )
+    labels = list(manifest["labels"])
+    base = base_model_dir(verify=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True, use_fast=True)
+    config = AutoConfig.from_pretrained(
+        str(base),
+        local_files_only=True,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    from transformers.utils import logging as hf_logging
+
+    # from_pretrained skips the random init that from_config would spend seconds on; it reports the new head as
+    # "newly initialised", which is expected here (the delta supplies it), so that notice is silenced.
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        model = AutoModelForTokenClassification.from_pretrained(str(base), config=config, local_files_only=True)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
+    scale = float(manifest["alpha"]) / float(manifest["rank"])
+    state = model.state_dict()
+    with torch.no_grad():
+        for name, value in delta.items():
+            if name.endswith(".lora_A"):
+                path = name[: -len(".lora_A")]
+                b = delta[path + ".lora_B"]
+                state[path + ".weight"].add_(b @ value, alpha=scale)
+            elif name.endswith(".lora_B"):
+                continue
+            elif name in state:
+                state[name].copy_(value)
+            else:
+                raise ModelIntegrityError(
+                    f"{delta_path}: unexpected tensor {name!r}; the file does not fit this model."
+                )
+    if "classifier.weight" not in delta or delta["classifier.weight"].shape[0] != len(labels):
+        raise ModelIntegrityError(f"{delta_path}: no classifier head for {len(labels)} labels; it does not fit.")
+    model.eval()
+    return tokenizer, model, labels
+
+
+def load_entity_model(path: str | os.PathLike[str] | None = None) -> EntityModel:
+    """The shipped model (default) or one saved by the training script in ``path``; both hash-checked."""
+    if path is None:
+        return _default_model()
+    return EntityModel(*_assemble(Path(path), None), name=str(path), word_level=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_model() -> EntityModel:
+    return EntityModel(*_assemble(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None), name="osintkit-minilm-ner")
+
+
+def default_model() -> EntityModel:
+    """The shipped entity model, loaded once per process."""
+    return _default_model()
+
+
+def repair_iob2(tags: Sequence[str]) -> list[str]:
+    """Make a predicted tag sequence valid IOB2: an I-X with no open X entity starts one."""
+    out: list[str] = []
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-") and (prev == "O" or prev[2:] != tag[2:]):
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        prev = tag
+    return out
+
+
+# --- the model wrapper -----------------------------------------------------------------------------------------
+
+
+def _label_type(label: str) -> tuple[str, str]:
+    """("B"|"I"|"O", type) from a model label such as "B-PER", "I-ORG", "O" or a bare "PER"."""
+    if label in ("O", "") or label.upper() == "OUTSIDE":
+        return "O", ""
+    if len(label) > 2 and label[1] in "-_" and label[0].upper() in "BIES":
+        prefix = "B" if label[0].upper() in "BS" else "I"
+        return prefix, label[2:]
+    return "I", label
+
+
+@dataclass
+class _Window:
+    doc: int
+    words: list[tuple[int, int]]
+    input_ids: list[int] = field(default_factory=list)
+    word_ids: list[int | None] = field(default_factory=list)
+
+
+class EntityModel:
+    """A token-classification model that tags words of raw text with PERSON/ORG/LOC (or whatever its map says).
+
+    Use :func:`default_model` for the shipped model, or :meth:`from_pretrained` for any Hugging Face
+    token-classification model (offline unless downloads are allowed).
+    """
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        model: Any,
+        labels: Sequence[str],
+        *,
+        name: str = "model",
+        label_map: dict[str, str] | None = None,
+        word_level: bool = True,
+    ) -> None:
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelError(f"{name}: a fast tokenizer is required (offsets and word ids); none was found.")
+        self.tokenizer = tokenizer
+        self.model = model
+        self.labels = list(labels)
+        self.name = name
+        self.label_map = {k.upper(): v for k, v in (label_map or DEFAULT_LABEL_MAP).items()}
+        self.word_level = word_level
+        limit = int(getattr(model.config, "max_position_embeddings", 512) or 512)
+        # 256 pieces keeps attention cheap; sentences longer than that are cut into windows at word boundaries.
+        self.max_pieces = min(256, limit) - 2
+        self._parsed = [_label_type(lab) for lab in self.labels]
+
+    def __repr__(self) -> str:
+        return f"EntityModel({self.name!r}, labels={self.labels})"
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        name_or_path: str | os.PathLike[str],
+        label_map: dict[str, str] | None = None,
+        allow_download: bool = False,
+    ) -> EntityModel:
+        """Load a token-classification model by Hugging Face name or local path.
+
+        A folder written by ``osintkit.tag.train`` (it holds ``entity-model.json``) loads as a hash-checked delta
+        on the base encoder. Anything else goes to ``transformers``: from the local cache only, unless
+        ``allow_download=True`` or the environment sets ``OSINTKIT_ALLOW_DOWNLOADS=1``. ``label_map`` maps the
+        model's entity types (without B-/I-) onto osintkit labels; types it leaves out are dropped.
+        """
+        path = Path(name_or_path)
+        if (path / MANIFEST_FILE).is_file():
+            model = load_entity_model(path)
+            if label_map is not None:
+                model.label_map = {k.upper(): v for k, v in label_map.items()}
+            return model
+        allow = allow_download or os.environ.get(ALLOW_DOWNLOADS_ENV, "") in ("1", "true", "yes")
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), local_files_only=not allow, use_fast=True)
+            model = AutoModelForTokenClassification.from_pretrained(str(name_or_path), local_files_only=not allow)
+        except (OSError, ValueError) as exc:
+            if allow:
+                raise ModelNotAvailableError(f"Could not load model {str(name_or_path)!r}: {exc}") from exc
+            raise ModelNotAvailableError(
+                f"Model {str(name_or_path)!r} is not on this machine and downloads are off. Pass "
+                f"allow_download=True (or set {ALLOW_DOWNLOADS_ENV}=1) to fetch it from the Hugging Face Hub, "
+                "or give the path of a local copy."
+            ) from exc
+        model.eval()
+        id2label = model.config.id2label
+        labels = [str(id2label[i]) for i in range(len(id2label))]
+        return cls(tokenizer, model, labels, name=str(name_or_path), label_map=label_map)
+
+    # -- inference --
+
+    def _windows(self, doc: int, text: str) -> list[_Window]:
+        from osintkit.tag.datasets import word_spans
+        from osintkit.text import split_sentences
+
+        out = []
+        for s, e in split_sentences(text):
+            words = word_spans(text, s, e)
+            # A pre-cap in words; windows still over the piece limit are halved after tokenising.
+            for lo in range(0, len(words), 128):
+                out.append(_Window(doc, words[lo : lo + 128]))
+        return out
+
+    def _tokenize(self, texts: Sequence[str], windows: list[_Window]) -> list[_Window]:
+        pending = windows
+        done: list[_Window] = []
+        while pending:
+            enc = self.tokenizer(
+                [[texts[w.doc][a:b] for a, b in w.words] for w in pending],
+                is_split_into_words=True,
+                add_special_tokens=True,
+                truncation=False,
+            )
+            again: list[_Window] = []
+            for i, w in enumerate(pending):
+                ids = enc["input_ids"][i]
+                if len(ids) > self.max_pieces + 2 and len(w.words) > 1:
+                    half = len(w.words) // 2
+                    again += [_Window(w.doc, w.words[:half]), _Window(w.doc, w.words[half:])]
+                    continue
+                w.input_ids = ids[: self.max_pieces + 1] + ids[-1:] if len(ids) > self.max_pieces + 2 else ids
+                w.word_ids = [*enc.word_ids(i)[: len(w.input_ids) - 1], None]
+                done.append(w)
+            pending = again
+        return done
+
+    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[list[Mention]]:
+        """Model mentions for each text (no rules, no gazetteer), offsets into that text."""
+        import torch
+
+        windows = [w for d, t in enumerate(texts) for w in self._windows(d, t)]
+        windows = [w for w in windows if w.words]
+        if windows:
+            windows = self._tokenize(texts, windows)
+        windows.sort(key=lambda w: len(w.input_ids))
+        results: list[list[Mention]] = [[] for _ in texts]
+        pad = int(self.tokenizer.pad_token_id or 0)
+        with torch.inference_mode():
+            for lo in range(0, len(windows), batch_size):
+                batch = windows[lo : lo + batch_size]
+                width = max(len(w.input_ids) for w in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, w in enumerate(batch):
+                    ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
+                    mask[r, : len(w.input_ids)] = 1
+                probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1)
+                best_p, best = probs.max(dim=-1)
+                best_l, best_pl = best.tolist(), best_p.tolist()
+                for r, w in enumerate(batch):
+                    results[w.doc].extend(self._decode(texts[w.doc], w, best_l[r], best_pl[r]))
+        for ms in results:
+            ms.sort(key=lambda m: (m.start, -m.end))
+        return results
+
+    def _decode(self, text: str, w: _Window, pred: list[int], prob: list[float]) -> list[Mention]:
+        n = len(w.words)
+        tags = ["O"] * n
+        conf = [0.0] * n
+        prev: int | None = None
+        for pos, wid in enumerate(w.word_ids):
+            if wid is not None and wid != prev:
+                prefix, typ = self._parsed[pred[pos]]
+                tags[wid] = "O" if prefix == "O" else f"{prefix}-{typ}"
+                conf[wid] = prob[pos]
+            prev = wid
+        from osintkit.tag.datasets import bio_spans
+
+        out = []
+        for s, e, typ in bio_spans(repair_iob2(tags)):
+            label = self.label_map.get(typ.upper())
+            if label is None:
+                continue
+            start, end = w.words[s][0], w.words[e - 1][1]
+            score = sum(conf[s:e]) / (e - s)
+            out.append(Mention(start, end, text[start:end], label, round(score, 4), "model"))
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def _model_by_name(name: str) -> EntityModel:
+    return EntityModel.from_pretrained(name)
+
+
+def _resolve_model(model: EntityModel | str | os.PathLike[str] | None) -> EntityModel:
+    if model is None:
+        return default_model()
+    if isinstance(model, EntityModel):
+        return model
+    return _model_by_name(str(model))
+
+
+# --- merging model, rule and gazetteer mentions ----------------------------------------------------------------
+
+_SOURCE_RANK = {"rule": 0, "gazetteer": 1, "model": 2}
+
+
+def merge_mentions(*groups: Iterable[Mention]) -> list[Mention]:
+    """Resolve overlaps between sources; the result is sorted by start.
+
+    Policy: the longer span wins ("Russia's Far East" from the gazetteer replaces the model's "Russia" and "Far
+    East"; the model's ORG "Ukrainian Security Service" keeps its "Ukrainian" over a NORP rule mention). On equal
+    length a rule beats the gazetteer, which beats the model (rules are exact about their types, so the demonym
+    "Iraqi" stays NORP even when the model calls it LOC); then the higher score wins. Rule mentions never displace
+    each other (a QUANTITY may contain a NORP); the rules module keeps its own mentions consistent.
+    """
+    cands = [m for g in groups for m in g if m.end > m.start]
+    cands.sort(key=lambda m: (-(m.end - m.start), _SOURCE_RANK.get(m.source, 3), -m.score, m.start))
+    kept: list[Mention] = []
+    for m in cands:
+        clash = any(
+            k.start < m.end
+            and m.start < k.end
+            and not (k.source == m.source == "rule")
+            and not (k.start == m.start and k.end == m.end and k.label == m.label and k.source == m.source)
+            for k in kept
+        )
+        duplicate = any((k.start, k.end, k.label, k.source) == (m.start, m.end, m.label, m.source) for k in kept)
+        if not clash and not duplicate:
+            kept.append(m)
+    kept.sort(key=lambda m: (m.start, -m.end, m.label))
+    return kept
+
+
+def _optional(module: str, attr: str) -> Any:
+    """A function from a sibling module that may not exist yet; None when the module itself is absent."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    except AttributeError:
+        return None
+
+
+def _extra_mentions(text: str, published: str | None, rules: bool, gazetteer: bool) -> list[Mention]:
+    out: list[Mention] = []
+    if rules:
+        rule_mentions = _optional("osintkit.tag.rules", "rule_mentions")
+        if rule_mentions is not None:
+            out.extend(rule_mentions(text, published=published))
+    if gazetteer:
+        find_toponyms = _optional("osintkit.geo", "find_toponyms")
+        if find_toponyms is not None:
+            out.extend(find_toponyms(text))
+    return out
+
+
+def _text_of(item: str | Document) -> tuple[str, str | None, str | None]:
+    if isinstance(item, Document):
+        return item.text, item.published, item.id
+    if isinstance(item, str):
+        return item, None, None
+    raise TypeError(f"tag() takes a str or a Document, not {type(item).__name__}")
+
+
+def tag_many(
+    items: Iterable[str | Document],
+    *,
+    model: EntityModel | str | os.PathLike[str] | None = None,
+    rules: bool = True,
+    gazetteer: bool = True,
+    published: str | None = None,
+    batch_size: int = 32,
+) -> list[list[Mention]]:
+    """Tag many texts or Documents at once: sentences of all of them share model batches (faster than a loop).
+
+    ``published`` (ISO date) anchors relative dates for plain strings; a Document's own ``published`` wins.
+    Returns one mention list per input, each sorted by start, with ``doc_id`` set for Documents.
+    """
+    parsed = [_text_of(x) for x in items]
+    em = _resolve_model(model)
+    texts = [t for t, _, _ in parsed]
+    model_out = em.predict(texts, batch_size=batch_size)
+    results = []
+    for (text, pub, doc_id), ms in zip(parsed, model_out, strict=True):
+        extra = _extra_mentions(text, pub or published, rules, gazetteer)
+        merged = merge_mentions(ms, extra)
+        for m in merged:
+            if doc_id is not None:
+                m.doc_id = doc_id
+        results.append(merged)
+    return results
+
+
+def tag(
+    text_or_document: str | Document,
+    *,
+    model: EntityModel | str | os.PathLike[str] | None = None,
+    rules: bool = True,
+    gazetteer: bool = True,
+    published: str | None = None,
+    batch_size: int = 32,
+) -> list[Mention]:
+    """Entity mentions in one text or Document: PERSON/ORG/LOC from the model, DATE/QUANTITY/NORP from rules,
+    curated regions from the gazetteer, overlaps resolved by :func:`merge_mentions`. Offsets index the text."""
+    return tag_many(
+        [text_or_document], model=model, rules=rules, gazetteer=gazetteer, published=published, batch_size=batch_size
+    )[0]

@@ -1,0 +1,297 @@
+"""Train the shipped entity model: low-rank adapters on the base encoder, for IOB2 PER/ORG/LOC.
+
+    python -m osintkit.tag.train --data ../shared/data --out osintkit/tag/weights [--epochs N] [--time-budget MIN]
+
+Why adapters: the shipped file must stay small (a few MB in git), and with the word embeddings frozen a CPU step is
+several times cheaper. Every linear layer of the encoder gets a rank-``r`` update ``B @ A`` (merged into the weight
+at load time); biases, LayerNorms and the classifier head train in full. Only those tensors are stored, in fp16.
+
+News-domain sets (GMB, GUM, BTC) carry most of each epoch because models trained on Wikipedia and tweets transfer
+poorly to news; GMB (1M tokens) is resampled every epoch so each pass sees fresh news sentences.
+Everything is seeded: the same data and arguments give the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from osintkit.tag.datasets import LABELS, Sentence, format_scores, load_corpus, score_spans
+
+log = logging.getLogger("osintkit.tag.train")
+
+# Sentences drawn per epoch from each train split (None: all of it). Ratios favour news (see module docstring).
+DEFAULT_MIX: dict[str, int | None] = {
+    "gmb": 9000,
+    "gum": None,
+    "btc": 4000,
+    "re3d": None,
+    "wikigold": None,
+    "wikiann": 2500,
+    "wnut17": 1500,
+}
+# Small sets seen more than once per epoch.
+UPSAMPLE = {"re3d": 2, "gum": 1, "wikigold": 1}
+DEV_SETS = {"gmb": 300, "gum": None, "wikigold": None, "re3d": None}
+
+
+def seed_everything(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def draw_epoch(pools: dict[str, list[Sentence]], mix: dict[str, int | None], rng: random.Random) -> list[Sentence]:
+    out: list[Sentence] = []
+    for name, n in mix.items():
+        pool = pools[name]
+        if n is None or n >= len(pool):
+            chosen = list(pool)
+        elif name == "btc":
+            # BTC section g is tweets by news outlets: take all of it, then fill from the rest.
+            news = [s for s in pool if s.doc.startswith("btc-g-")]
+            rest = [s for s in pool if not s.doc.startswith("btc-g-")]
+            chosen = news[:n] + rng.sample(rest, max(0, n - len(news)))
+        else:
+            chosen = rng.sample(pool, n)
+        out.extend(chosen * UPSAMPLE.get(name, 1))
+    rng.shuffle(out)
+    return out
+
+
+def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[dict[str, list[int]]]:
+    """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss)."""
+    label_id = {lab: i for i, lab in enumerate(LABELS)}
+    enc = tokenizer([s.tokens for s in sents], is_split_into_words=True, truncation=True, max_length=max_length)
+    out = []
+    for i, s in enumerate(sents):
+        word_ids = enc.word_ids(i)
+        labels, prev = [], None
+        for w in word_ids:
+            labels.append(-100 if w is None or w == prev else label_id[s.tags[w]])
+            prev = w
+        out.append({"input_ids": enc["input_ids"][i], "labels": labels})
+    return out
+
+
+def batches(items: list[dict[str, list[int]]], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Index batches of similar length (less padding), in random order."""
+    idx = list(range(len(items)))
+    rng.shuffle(idx)
+    chunk = batch_size * 50
+    out: list[list[int]] = []
+    for lo in range(0, len(idx), chunk):
+        part = sorted(idx[lo : lo + chunk], key=lambda i: len(items[i]["input_ids"]))
+        out.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
+    rng.shuffle(out)
+    return out
+
+
+def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]:
+    import torch
+
+    width = max(len(items[i]["input_ids"]) for i in ids)
+    input_ids = torch.zeros((len(ids), width), dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    labels = torch.full((len(ids), width), -100, dtype=torch.long)
+    for row, i in enumerate(ids):
+        n = len(items[i]["input_ids"])
+        input_ids[row, :n] = torch.tensor(items[i]["input_ids"])
+        mask[row, :n] = 1
+        labels[row, :n] = torch.tensor(items[i]["labels"])
+    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
+
+
+def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256) -> list[list[str]]:
+    """Word-level tags (first word piece decides) for pre-tokenised sentences."""
+    import torch
+
+    from osintkit.tag.model import repair_iob2
+
+    out: list[list[str]] = [[] for _ in sents]
+    order = sorted(range(len(sents)), key=lambda i: len(sents[i].tokens))
+    model.eval()
+    with torch.inference_mode():
+        for lo in range(0, len(order), 64):
+            idx = order[lo : lo + 64]
+            enc = tokenizer(
+                [sents[i].tokens for i in idx],
+                is_split_into_words=True,
+                truncation=True,
+                max_length=max_length,
+                padding=True,
+                return_tensors="pt",
+            )
+            logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits
+            pred = logits.argmax(-1).tolist()
+            for row, i in enumerate(idx):
+                tags = ["O"] * len(sents[i].tokens)
+                prev = None
+                for pos, w in enumerate(enc.word_ids(row)):
+                    if w is not None and w != prev:
+                        tags[w] = LABELS[pred[row][pos]]
+                    prev = w
+                out[i] = repair_iob2(tags)
+    return out
+
+
+def evaluate(model: Any, tokenizer: Any, dev: dict[str, list[Sentence]]) -> dict[str, dict[str, dict[str, float]]]:
+    return {
+        name: score_spans([s.tags for s in sents], predict_tags(model, tokenizer, sents)) for name, sents in dev.items()
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m osintkit.tag.train", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=None, help="shared data folder (default: $OSINTKIT_DATA or ../shared/data)")
+    ap.add_argument("--out", default=str(Path(__file__).parent / "weights"))
+    ap.add_argument("--epochs", type=float, default=2.0)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--rank", type=int, default=32)
+    ap.add_argument("--alpha", type=float, default=32.0)
+    ap.add_argument("--max-tokens", type=int, default=128, help="word pieces per training sentence")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply the per-epoch sample sizes")
+    ap.add_argument("--time-budget", type=float, default=0.0, help="minutes; stop cleanly and save when spent")
+    ap.add_argument("--trial-steps", type=int, default=0, help="measure steps/s over N steps, save nothing")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
+    import torch
+
+    from osintkit.tag.encoder import base_model_dir
+    from osintkit.tag.model import LORA_TARGETS, add_lora, export_delta, save_delta
+
+    torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    rng = random.Random(args.seed)
+    t0 = time.time()
+
+    pools = {name: load_corpus(name, "train", args.data) for name in DEFAULT_MIX}
+    dev: dict[str, list[Sentence]] = {}
+    for name, n in DEV_SETS.items():
+        sents = load_corpus(name, "dev", args.data)
+        dev[name] = sents if n is None or n >= len(sents) else random.Random(args.seed).sample(sents, n)
+    mix = {k: (None if v is None else int(v * args.scale)) for k, v in DEFAULT_MIX.items()}
+    log.info("data loaded in %.1fs: %s", time.time() - t0, {k: len(v) for k, v in pools.items()})
+
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    base = base_model_dir(verify=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True, use_fast=True)
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base),
+        local_files_only=True,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
+    add_lora(model, args.rank, args.alpha)
+    for name, p in model.named_parameters():
+        p.requires_grad = (
+            "lora_" in name
+            or name.startswith("classifier.")
+            or "LayerNorm" in name
+            or (name.endswith(".bias") and "embeddings" not in name)
+        )
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    log.info(
+        "trainable params: %d of %d", sum(p.numel() for p in trainable), sum(p.numel() for p in model.parameters())
+    )
+
+    first_epoch = draw_epoch(pools, mix, rng)
+    steps_per_epoch = math.ceil(len(first_epoch) / args.batch_size)
+    total_steps = args.trial_steps or max(1, int(steps_per_epoch * args.epochs))
+    opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
+    warmup = max(1, int(0.05 * total_steps))
+    budget_s = args.time_budget * 60
+
+    def lr_factor(s: int) -> float:
+        # Linear warmup, then linear decay over whichever runs out first: the steps or the time budget. A busy
+        # machine then still ends with a fully decayed learning rate; with no budget the schedule is step-exact.
+        progress = s / total_steps
+        if budget_s:
+            progress = max(progress, (time.time() - t0) / budget_s)
+        return min((s + 1) / warmup, max(0.0, 1.0 - progress) / (1.0 - warmup / total_steps))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    log.info("epoch size %d sentences, %d steps/epoch, %d steps total", len(first_epoch), steps_per_epoch, total_steps)
+
+    out_dir = Path(args.out)
+    history: list[dict[str, Any]] = []
+    step, epoch, t_train = 0, 0, time.time()
+    stop = False
+    epoch_sents = first_epoch
+    while step < total_steps and not stop:
+        items = encode(tokenizer, epoch_sents, args.max_tokens)
+        model.train()
+        running = 0.0
+        for ids in batches(items, args.batch_size, rng):
+            batch = collate(items, ids)
+            loss = model(**batch).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % 50 == 0 or step == args.trial_steps:
+                rate = step / (time.time() - t_train)
+                log.info("step %d/%d loss %.4f  %.2f steps/s  eta %.1f min", step, total_steps, running, rate,
+                         (total_steps - step) / rate / 60)  # fmt: skip
+            if step >= total_steps:
+                break
+            if args.time_budget and (time.time() - t0) / 60 > args.time_budget:
+                log.info("time budget spent at step %d: stopping", step)
+                stop = True
+                break
+        epoch += 1
+        if args.trial_steps:
+            log.info("trial: %.3f steps/s at batch %d", step / (time.time() - t_train), args.batch_size)
+            return 0
+        scores = evaluate(model, tokenizer, dev)
+        for name, sc in scores.items():
+            log.info("dev %s after epoch %d (step %d):\n%s", name, epoch, step, format_scores(sc))
+        history.append({"epoch": epoch, "step": step, "dev": scores})
+        meta = {
+            "labels": list(LABELS),
+            "rank": args.rank,
+            "alpha": args.alpha,
+            "targets": list(LORA_TARGETS),
+            "max_tokens": args.max_tokens,
+            "train_args": vars(args),
+            "mix": mix,
+            "upsample": UPSAMPLE,
+            "steps": step,
+            "epochs_done": epoch,
+            "history": history,
+            "train_minutes": round((time.time() - t0) / 60, 1),
+        }
+        save_delta(export_delta(model), meta, out_dir)
+        log.info("saved checkpoint to %s", out_dir)
+        epoch_sents = draw_epoch(pools, mix, rng)
+    log.info("done in %.1f min", (time.time() - t0) / 60)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Waiting OpenMP threads sleep instead of spinning: far faster when other processes share the cores.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    raise SystemExit(main())

@@ -1,0 +1,299 @@
+"""The shipped entity model and the tagger: integrity checks, exact offsets, offline behaviour, merge policy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from osintkit.errors import ModelIntegrityError, ModelNotAvailableError
+from osintkit.model import Document, Mention
+from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
+from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
+from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
+from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, SHIPPED_DELTA_SHA256, WEIGHTS_DIR, _assemble
+
+
+@pytest.fixture
+def weights_copy(tmp_path: Path) -> Path:
+    """The shipped weight files copied aside, so tests can damage them without touching the installed package."""
+    dest = tmp_path / "weights"
+    dest.mkdir()
+    for name in (DELTA_FILE, MANIFEST_FILE):
+        shutil.copyfile(WEIGHTS_DIR / name, dest / name)
+    return dest
+
+
+def _flip_byte(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+# --- integrity ---------------------------------------------------------------------------------------------------
+
+
+def test_shipped_delta_matches_pinned_hash() -> None:
+    assert SHIPPED_DELTA_SHA256, "the shipped model's SHA-256 must be pinned in osintkit.tag.model"
+    assert file_sha256(WEIGHTS_DIR / DELTA_FILE) == SHIPPED_DELTA_SHA256
+    manifest = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["delta_sha256"] == SHIPPED_DELTA_SHA256
+    assert manifest["base_sha256"] == BASE_MODEL_SHA256
+
+
+def test_shipped_delta_is_small() -> None:
+    assert (WEIGHTS_DIR / DELTA_FILE).stat().st_size < 5 * 1024 * 1024
+
+
+def test_copy_of_shipped_model_loads(weights_copy: Path) -> None:
+    model = load_entity_model(weights_copy)
+    assert model.labels[0] == "O" and "B-PER" in model.labels
+
+
+def test_corrupted_delta_is_refused(weights_copy: Path) -> None:
+    delta = weights_copy / DELTA_FILE
+    _flip_byte(delta, delta.stat().st_size // 2)
+    with pytest.raises(ModelIntegrityError) as err:
+        load_entity_model(weights_copy)
+    msg = str(err.value)
+    assert SHIPPED_DELTA_SHA256 in msg and str(delta) in msg and "expected" in msg
+
+
+def test_swapped_delta_is_refused_even_with_a_matching_manifest(weights_copy: Path) -> None:
+    """Someone swaps the file and rewrites the manifest to match: the hash pinned in code still refuses it."""
+    from safetensors.torch import load_file, save_file
+
+    delta = weights_copy / DELTA_FILE
+    tensors = load_file(str(delta))
+    tensors["classifier.bias"] = tensors["classifier.bias"] + 1.0
+    save_file(tensors, str(delta))
+    manifest = json.loads((weights_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["delta_sha256"] = file_sha256(delta)
+    (weights_copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    load_entity_model(weights_copy)  # self-consistent folder: accepted when no hash is pinned
+    with pytest.raises(ModelIntegrityError):
+        _assemble(weights_copy, SHIPPED_DELTA_SHA256)
+
+
+def test_manifest_for_another_base_is_refused(weights_copy: Path) -> None:
+    manifest = json.loads((weights_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["base_sha256"] = "0" * 64
+    (weights_copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match="base encoder"):
+        load_entity_model(weights_copy)
+
+
+def test_missing_weights_say_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotAvailableError, match="train"):
+        load_entity_model(tmp_path)
+
+
+def test_corrupted_base_encoder_copy_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "model.safetensors"
+    shutil.copyfile(base_model_dir() / "model.safetensors", copy)
+    verify_file(copy, BASE_MODEL_SHA256, what="copy", remedy="n/a")  # intact copy passes
+    _flip_byte(copy, 1000)
+    with pytest.raises(ModelIntegrityError, match=BASE_MODEL_SHA256):
+        verify_file(copy, BASE_MODEL_SHA256, what="Base encoder weights", remedy="reinstall")
+
+
+# --- offline behaviour -------------------------------------------------------------------------------------------
+
+
+def test_unknown_model_offline_is_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OSINTKIT_ALLOW_DOWNLOADS", raising=False)
+    with pytest.raises(ModelNotAvailableError, match="allow_download=True"):
+        EntityModel.from_pretrained("osintkit-test/no-such-model-anywhere")
+
+
+def test_tag_with_unknown_model_name_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OSINTKIT_ALLOW_DOWNLOADS", raising=False)
+    with pytest.raises(ModelNotAvailableError, match="OSINTKIT_ALLOW_DOWNLOADS"):
+        tag("Angela Merkel visited Paris.", model="osintkit-test/another-missing-model")
+
+
+# --- tagging -----------------------------------------------------------------------------------------------------
+
+
+def test_tags_people_places_organisations() -> None:
+    text = "Angela Merkel met officials from the United Nations in Paris on Monday."
+    found = {(m.text, m.label) for m in tag(text, rules=False, gazetteer=False)}
+    assert ("Angela Merkel", "PERSON") in found
+    assert ("United Nations", "ORG") in found
+    assert ("Paris", "LOC") in found
+
+
+def test_document_sets_doc_id_and_published() -> None:
+    doc = Document(
+        id="doc-1",
+        text="On Saturday, Emmanuel Macron spoke in Berlin.",
+        sha256="0" * 64,
+        loader="test",
+        retrieved="2025-01-12T00:00:00Z",
+        published="2025-01-12",
+    )
+    mentions = tag(doc)
+    assert mentions and all(m.doc_id == "doc-1" for m in mentions)
+    assert any(m.label == "PERSON" and m.text == "Emmanuel Macron" for m in mentions)
+
+
+def test_tag_many_matches_tag_one_by_one() -> None:
+    texts = [
+        "Joe Biden flew to Tokyo.",
+        "",
+        "   \n\n  ",
+        "The World Health Organization warned Brazil.\nNew line: Boris Johnson in London.",
+    ]
+    together = tag_many(texts, rules=False, gazetteer=False)
+    alone = [tag(t, rules=False, gazetteer=False) for t in texts]
+    assert [[(m.start, m.end, m.label) for m in ms] for ms in together] == [
+        [(m.start, m.end, m.label) for m in ms] for ms in alone
+    ]
+    assert together[1] == [] and together[2] == []
+
+
+def test_long_text_without_sentence_breaks_is_windowed() -> None:
+    """Far past the model's 512-piece limit in one 'sentence': every part still gets tagged."""
+    chunk = "and then Angela Merkel went to Paris "
+    text = chunk * 300
+    mentions = tag(text, rules=False, gazetteer=False)
+    people = [m for m in mentions if m.label == "PERSON"]
+    assert len(people) > 250
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def _check_offsets(text: str, mentions: list[Mention]) -> None:
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        assert m.text == m.text.strip()
+        assert m.source in {"model", "rule", "gazetteer"}
+    starts = [m.start for m in mentions]
+    assert starts == sorted(starts)
+
+
+_pieces = st.sampled_from(
+    [
+        "Volodymyr Zelenskyy",
+        " visited ",
+        "Kyiv",
+        "Россия",
+        "Zürich",
+        "İstanbul",
+        "ﬁnance",
+        "e\u0301",
+        "\u200b",
+        "\u00a0",
+        "\t",
+        "\n\n",
+        "\r\n",
+        "U.S.",
+        "Russia’s",
+        "’s",
+        "11,000",
+        "🙂",
+        ". ",
+        "“quote”",
+        "Mr.",
+        "北京",
+        "\x00",
+        "ǅ",
+        "ß",
+        "İİİ",
+    ]
+)
+_texts = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(_pieces, st.text(max_size=8)), max_size=60).map("".join),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_texts)
+def test_offsets_always_slice_to_mention_text(text: str) -> None:
+    _check_offsets(text, tag(text))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_texts, max_size=4), st.integers(min_value=1, max_value=5))
+def test_offsets_hold_in_batches(texts: list[str], repeat: int) -> None:
+    long = [t * repeat for t in texts]
+    for text, mentions in zip(long, tag_many(long, batch_size=3), strict=True):
+        _check_offsets(text, mentions)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_word_spans_cover_every_visible_character(text: str) -> None:
+    spans = word_spans(text)
+    covered = "".join(text[s:e] for s, e in spans)
+    assert covered == "".join(ch for ch in text if not ch.isspace())
+    assert all(s < e for s, e in spans)
+
+
+# --- merge policy --------------------------------------------------------------------------------------------------
+
+
+def _m(start: int, end: int, label: str, source: str, score: float = 0.9) -> Mention:
+    text = "Ukrainian Security Service in Russia's Far East and Iraqi forces; 4,000 North Korean soldiers"
+    return Mention(start, end, text[start:end], label, score, source)
+
+
+def test_merge_gazetteer_region_replaces_model_locations() -> None:
+    merged = merge_mentions([_m(30, 36, "LOC", "model"), _m(39, 47, "LOC", "model")], [_m(30, 47, "LOC", "gazetteer")])
+    assert [(m.text, m.source) for m in merged] == [("Russia's Far East", "gazetteer")]
+
+
+def test_merge_rule_norp_beats_model_on_same_span() -> None:
+    merged = merge_mentions([_m(52, 57, "LOC", "model", 0.99)], [_m(52, 57, "NORP", "rule", 0.8)])
+    assert [(m.text, m.label) for m in merged] == [("Iraqi", "NORP")]
+
+
+def test_merge_longer_model_org_keeps_its_demonym() -> None:
+    merged = merge_mentions([_m(0, 26, "ORG", "model")], [_m(0, 9, "NORP", "rule")])
+    assert [(m.text, m.label) for m in merged] == [("Ukrainian Security Service", "ORG")]
+
+
+def test_merge_keeps_nested_rule_mentions() -> None:
+    rules = [_m(66, 71, "QUANTITY", "rule"), _m(72, 84, "NORP", "rule"), _m(66, 93, "QUANTITY", "rule")]
+    merged = merge_mentions([], rules)
+    assert len(merged) == 3
+    assert [m.start for m in merged] == sorted(m.start for m in merged)
+
+
+# --- helpers: IOB and scorer -------------------------------------------------------------------------------------
+
+
+def test_iob1_to_iob2_and_spans() -> None:
+    tags = to_iob2(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"])
+    assert tags == ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]
+    assert bio_spans(tags) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+
+
+def test_scorer_counts_exact_spans_only() -> None:
+    gold = [["B-PER", "I-PER", "O", "B-LOC"]]
+    pred = [["B-PER", "O", "O", "B-LOC"]]
+    s = score_spans(gold, pred)
+    assert s["LOC"]["f1"] == 1.0
+    assert s["PER"]["precision"] == 0.0 and s["PER"]["recall"] == 0.0
+    assert s["micro"]["precision"] == 0.5 and s["micro"]["recall"] == 0.5
+
+
+# --- base encoder embeddings ---------------------------------------------------------------------------------------
+
+
+def test_embed_is_normalised_and_meaningful() -> None:
+    vecs = embed(["Troops crossed the border.", "Soldiers crossed the frontier.", "The recipe needs two eggs.", ""])
+    assert vecs.shape == (4, 384) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
+    assert embed([]).shape == (0, 384)
+
+
+def test_default_model_is_cached() -> None:
+    assert default_model() is default_model()
