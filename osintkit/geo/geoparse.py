@@ -7,6 +7,7 @@ out, so a name cannot confirm itself).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -174,7 +175,7 @@ def geoparse(
             continue
         ctx = _context(votes, key)
         resolved[key] = gc.candidates(key, context=ctx, limit=25)
-    focus = _focus(resolved, counts) if focus_fallback else None
+    focus = _focus(gc, resolved, counts) if focus_fallback else None
     places = []
     for s in items:
         cands = resolved.get(s.key)
@@ -188,16 +189,28 @@ def geoparse(
     return places
 
 
-def _focus(resolved: dict[str, list[Candidate]], counts: dict[str, int]) -> Candidate | None:
-    """The document's main settlement: the most mentioned confidently resolved city."""
+def _focus(gc: OfflineGeocoder, resolved: dict[str, list[Candidate]], counts: dict[str, int]) -> Candidate | None:
+    """The document's main settlement: its most mentioned town, weighted by size, or the main town of the admin area
+    it names most."""
     best: tuple[float, Candidate] | None = None
     for key, cands in resolved.items():
         top = cands[0]
-        if top.record.type not in ("city", "capital") or top.probability < 0.5:
+        rec = top.record
+        if top.probability < 0.5:
             continue
-        weight = counts.get(key, 1) + top.probability
+        if rec.type in ("city", "capital"):
+            weight = counts.get(key, 1) * (1.0 + 0.25 * math.log10(rec.population + 10))
+            cand = top
+        elif rec.type == "admin1" and rec.admin1:
+            town = gc.gazetteer.largest_town(rec.country_code, rec.admin1)
+            if town is None:
+                continue
+            weight = counts.get(key, 1) * (1.0 + 0.25 * math.log10(town.population + 10))
+            cand = Candidate(town, top.score, "focus", top.prior, top.probability)
+        else:
+            continue
         if best is None or weight > best[0]:
-            best = (weight, top)
+            best = (weight, cand)
     return best[1] if best else None
 
 

@@ -16,13 +16,16 @@ __all__ = [
     "strip_article",
 ]
 
-# Apostrophes and look-alikes vanish ("Kurskaya Oblast'", "Russia’s"); dashes become spaces ("Nur-Sultan").
-_APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼʻ`´′ʹʿʾ"), None)
-_DASHES = dict.fromkeys(map(ord, "-‐‑‒–—―−_/"), " ")
+# Apostrophes and look-alikes vanish ("Kurskaya Oblast'", "Russia’s"); dashes become spaces ("Nur-Sultan"); letters
+# NFKD leaves alone but English readers spell with plain Latin letters are folded. One table: one translate() pass.
+_TABLE: dict[int, str | None] = dict.fromkeys(map(ord, "'’‘ʼʻ`´′ʹʿʾ"), None)
+_TABLE.update(dict.fromkeys(map(ord, "-‐‑‒–—―−_/"), " "))
+_TABLE.update({ord(k): v for k, v in {"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe"}.items()})
+_TABLE.update({ord("þ"): "th", ord("ð"): "d"})
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _NON_WORD = re.compile(r"[^\w\s]+")
+_NON_WORD_ASCII = re.compile(r"[^a-z0-9\s]+")
 _SPACES = re.compile(r"\s+")
-# Letters NFKD leaves alone but English readers spell with plain Latin letters.
-_FOLD = str.maketrans({"ß": "ss", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
 
 # Generic words that turn a name into an administrative area: "the Kursk region", "Kursk Oblast", "Hubei province".
 ADMIN_SUFFIXES: tuple[str, ...] = (
@@ -84,11 +87,15 @@ _ADJ_RE = re.compile(r"^(?P<stem>\w{3,}?sk)(?:aya|aja|a|iy|ij|yi|oye|oe|oy)$")
 
 def name_key(text: str) -> str:
     """Case-, accent-, apostrophe- and dash-insensitive key: ``"Russia’s Far-East"`` → ``"russias far east"``."""
-    text = text.translate(_APOSTROPHES).translate(_DASHES)
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_FOLD)
+    if text.isascii():
+        # The common case, and the hot path when building the index: no Unicode normalisation needed.
+        text = _NON_WORD_ASCII.sub(" ", text.lower().translate(_TABLE))
+        return " ".join(text.split())
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_TABLE))
+    # Marks go in every script, so "Київ" and "Киив"-style spellings meet; both sides use the same key.
+    text = _COMBINING.sub("", text)
     text = _NON_WORD.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def strip_article(key: str) -> str:

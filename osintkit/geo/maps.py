@@ -1,0 +1,288 @@
+"""Maps without remote tiles: country outlines shipped with the project, an ipyleaflet map, a matplotlib map.
+
+Outlines: Natural Earth 1:110m (public domain) from the world-atlas package (ISC), as TopoJSON; decoded here.
+The interactive map has no basemap tile layer unless ``tiles=True``: an investigator's map views never tell a tile
+server where they are looking.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExportError, InputError, MissingExtraError
+from ..model import Place
+
+__all__ = ["OUTLINES_PATH", "country_outlines", "interactive_map", "static_map", "topojson_to_geojson"]
+
+OUTLINES_PATH = Path(__file__).resolve().parent / "data" / "countries-110m.json"
+_CONTEXT_CHARS = 90
+
+
+def topojson_to_geojson(topology: dict[str, Any], object_name: str) -> dict[str, Any]:
+    """Decode one TopoJSON object (quantised, delta-encoded arcs) into a GeoJSON FeatureCollection."""
+    try:
+        transform = topology.get("transform")
+        raw_arcs = topology["arcs"]
+        obj = topology["objects"][object_name]
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"not a TopoJSON topology with object {object_name!r}: {exc}", field="objects") from None
+
+    arcs: list[list[tuple[float, float]]] = []
+    for arc in raw_arcs:
+        pts: list[tuple[float, float]] = []
+        x = y = 0.0
+        for pos in arc:
+            if transform:
+                x += pos[0]
+                y += pos[1]
+                sx, sy = transform["scale"]
+                tx, ty = transform["translate"]
+                pts.append((x * sx + tx, y * sy + ty))
+            else:
+                pts.append((float(pos[0]), float(pos[1])))
+        arcs.append(pts)
+
+    def ring(indexes: Sequence[int]) -> list[list[float]]:
+        coords: list[list[float]] = []
+        for i in indexes:
+            # A negative index means the arc reversed: ~i is its position.
+            seg = arcs[i] if i >= 0 else arcs[~i][::-1]
+            start = 1 if coords else 0  # consecutive arcs share their joining point
+            coords.extend([list(p) for p in seg[start:]])
+        return coords
+
+    def geometry(geom: dict[str, Any]) -> dict[str, Any] | None:
+        kind = geom.get("type")
+        if kind == "Polygon":
+            return {"type": "Polygon", "coordinates": [ring(r) for r in geom["arcs"]]}
+        if kind == "MultiPolygon":
+            return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in geom["arcs"]]}
+        return None
+
+    geoms = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
+    features = []
+    for geom in geoms:
+        shape = geometry(geom)
+        if shape is None:
+            continue
+        features.append(
+            {"type": "Feature", "id": geom.get("id"), "properties": dict(geom.get("properties") or {}), "geometry": shape}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@functools.lru_cache(maxsize=1)
+def _outlines() -> str:
+    with OUTLINES_PATH.open(encoding="utf-8") as fh:
+        topology = json.load(fh)
+    return json.dumps(topojson_to_geojson(topology, "countries"))
+
+
+def country_outlines() -> dict[str, Any]:
+    """Natural Earth 1:110m country outlines as GeoJSON (a fresh copy each call; safe to modify)."""
+    data: dict[str, Any] = json.loads(_outlines())
+    return data
+
+
+def _as_places(places: Sequence[Any]) -> list[Place]:
+    out = []
+    for i, p in enumerate(places):
+        if isinstance(p, Place):
+            out.append(p)
+        elif isinstance(p, dict):
+            try:
+                out.append(Place.from_dict(p))
+            except TypeError as exc:
+                raise InputError(f"place {i} is not a Place record: {exc}", field="places") from None
+        else:
+            raise InputError(f"place {i} is a {type(p).__name__}, not a Place", field="places")
+    return out
+
+
+def _context(place: Place, texts: dict[str, str] | None) -> str:
+    if not texts or place.doc_id is None or place.doc_id not in texts:
+        return ""
+    text = texts[place.doc_id]
+    a = max(0, place.start - _CONTEXT_CHARS)
+    b = min(len(text), place.end + _CONTEXT_CHARS)
+    return (
+        ("…" if a > 0 else "")
+        + html.escape(text[a : place.start])
+        + "<b>"
+        + html.escape(text[place.start : place.end])
+        + "</b>"
+        + html.escape(text[place.end : b])
+        + ("…" if b < len(text) else "")
+    )
+
+
+def popup_html(place: Place, *, context: str = "", source: str | None = None) -> str:
+    """What a marker shows: name, type, confidence, the sentence around the mention, and its source document."""
+    lines = [
+        f"<b>{html.escape(place.name)}</b> ({html.escape(place.feature)}, {html.escape(place.country_code or '—')})",
+        f"<small>mention “{html.escape(place.text)}” · confidence {place.confidence:.2f}"
+        + (" · analyst override" if place.overridden else "")
+        + "</small>",
+    ]
+    if context:
+        lines.append(f"<div style='max-width:320px'>{context}</div>")
+    src = source or place.doc_id
+    if src:
+        lines.append(f"<small>source: {html.escape(src)}</small>")
+    return "<br>".join(lines)
+
+
+def _group(places: list[Place]) -> list[list[Place]]:
+    """Mentions of the same place share one marker."""
+    groups: dict[Any, list[Place]] = {}
+    for p in places:
+        groups.setdefault(p.geonameid if p.geonameid is not None else (p.lat, p.lon), []).append(p)
+    return list(groups.values())
+
+
+def interactive_map(
+    places: Sequence[Place | dict[str, Any]],
+    *,
+    tiles: bool = False,
+    texts: dict[str, str] | None = None,
+    sources: dict[str, str] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    outlines: bool = True,
+) -> Any:
+    """An ipyleaflet Map with a marker per place; no remote tiles unless ``tiles=True``.
+
+    ``texts`` maps doc_id → document text (for the popup's context), ``sources`` doc_id → a source label (title,
+    URL). Country outlines come from the shipped Natural Earth data.
+    """
+    try:
+        import ipyleaflet
+        import ipywidgets
+    except ImportError as exc:  # pragma: no cover - pinned dependency
+        raise MissingExtraError("interactive maps need ipyleaflet and ipywidgets: pip install ipyleaflet") from exc
+    items = _as_places(places)
+    if center is None:
+        if items:
+            center = (
+                sum(p.lat for p in items) / len(items),
+                sum(p.lon for p in items) / len(items),
+            )
+        else:
+            center = (20.0, 0.0)
+    if zoom is None:
+        zoom = _fit_zoom(items)
+    m = ipyleaflet.Map(center=center, zoom=zoom, scroll_wheel_zoom=True, attribution_control=True)
+    if not tiles:
+        # The Map starts with a remote OpenStreetMap tile layer: remove it before the widget is ever displayed.
+        for layer in list(m.layers):
+            if isinstance(layer, ipyleaflet.TileLayer):
+                m.remove(layer)
+        m.layout = ipywidgets.Layout(height="420px")
+        m.style = {"background": "#dfe9f3"} if hasattr(m, "style") else None
+    if outlines:
+        m.add(
+            ipyleaflet.GeoJSON(
+                data=country_outlines(),
+                name="Country outlines (Natural Earth)",
+                style={"color": "#777", "weight": 0.6, "fillColor": "#f4f1e8", "fillOpacity": 1.0 if not tiles else 0.0},
+            )
+        )
+    for group in _group(items):
+        first = group[0]
+        parts = [popup_html(p, context=_context(p, texts), source=(sources or {}).get(p.doc_id or "")) for p in group]
+        marker = ipyleaflet.Marker(location=(first.lat, first.lon), draggable=False, title=first.name)
+        marker.popup = ipywidgets.HTML(value="<hr>".join(parts))
+        m.add(marker)
+    m.attribution_control = True
+    return m
+
+
+def _fit_zoom(items: list[Place]) -> int:
+    if len(items) < 2:
+        return 4
+    span = max(max(p.lat for p in items) - min(p.lat for p in items), max(p.lon for p in items) - min(p.lon for p in items))
+    if span <= 0:
+        return 6
+    return int(max(1, min(8, round(math.log2(360 / span)))))
+
+
+def static_map(
+    places: Sequence[Place | dict[str, Any]],
+    path: str | Path | None = None,
+    fmt: str = "png",
+    *,
+    title: str | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+    dpi: int = 150,
+    label: bool = True,
+) -> bytes | Path:
+    """A report map (matplotlib, Agg): country outlines and labelled points. Returns bytes, or writes ``path``.
+
+    ``extent`` is (lon_min, lon_max, lat_min, lat_max); by default the places plus a margin.
+    """
+    fmt = fmt.lower()
+    if fmt not in ("png", "svg"):
+        raise InputError(f"unsupported map format {fmt!r}: use png or svg", field="fmt")
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+
+    items = _as_places(places)
+    fig = Figure(figsize=(8, 5), dpi=dpi)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_facecolor("#dfe9f3")
+    polys = []
+    for feature in country_outlines()["features"]:
+        geom = feature["geometry"]
+        rings = [geom["coordinates"][0]] if geom["type"] == "Polygon" else [p[0] for p in geom["coordinates"]]
+        polys.extend(rings)
+    ax.add_collection(PolyCollection(polys, facecolors="#f4f1e8", edgecolors="#888", linewidths=0.4))
+    if extent is None:
+        if items:
+            lons = [p.lon for p in items]
+            lats = [p.lat for p in items]
+            pad = max(4.0, 0.15 * max(max(lons) - min(lons), max(lats) - min(lats)))
+            extent = (min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad)
+        else:
+            extent = (-180.0, 180.0, -60.0, 85.0)
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    mid = math.radians((extent[2] + extent[3]) / 2)
+    ax.set_aspect(1 / max(math.cos(mid), 0.2))  # equirectangular, true to scale at the map's middle latitude
+    for group in _group(items):
+        p = group[0]
+        ax.plot(p.lon, p.lat, marker="o", markersize=6, color="#c0392b", markeredgecolor="white", zorder=3)
+        if label:
+            ax.annotate(
+                p.name + (f" ×{len(group)}" if len(group) > 1 else ""),
+                (p.lon, p.lat),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                zorder=4,
+            )
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    if title:
+        ax.set_title(title)
+    fig.text(0.99, 0.01, "Outlines: Natural Earth · Places: GeoNames (CC BY 4.0)", ha="right", fontsize=6, color="#555")
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, bbox_inches="tight")
+    data = buf.getvalue()
+    if path is None:
+        return data
+    out = Path(path)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"cannot write map to {out}: {exc}") from exc
+    return out
