@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 DEFAULT_THRESHOLD = 0.62
+_MAX_BONUS = 0.18  # the most _bonus() can add to a pair's cosine similarity
+_BLOCK = 1024
 _SUPPORT = ("agrees", "adds detail")
 # Counted nouns that name the same thing, so "11,000 troops" and "12,000 soldiers" are compared.
 _COUNTED_SYNONYMS = {
@@ -321,27 +323,35 @@ def corroborate(
             full = np.asarray(embeddings, dtype=np.float32)
             index = {c.id: i for i, c in enumerate(claims)}
             emb = full[[index[c.id] for c in pool]]
-        sim = emb @ emb.T
         n = len(pool)
-        score = sim.copy()
-        for i in range(n):
-            for j in range(i + 1, n):
-                if pool[i].doc_id != pool[j].doc_id:
-                    score[i, j] = score[j, i] = sim[i, j] + _bonus(pool[i], pool[j])
+        doc_index = np.array([hash(c.doc_id) for c in pool])
+        # Candidate pairs in row blocks, so a large case never needs the full n×n matrix. Bonuses add at most
+        # _MAX_BONUS, so a pair below threshold - _MAX_BONUS can never reach the threshold.
+        cand: dict[tuple[int, int], float] = {}
+        for lo in range(0, n, _BLOCK):
+            block = emb[lo : lo + _BLOCK] @ emb.T
+            rows, cols = np.nonzero(block >= threshold - _MAX_BONUS)
+            for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
+                i = lo + r
+                if i < j and doc_index[i] != doc_index[j] and pool[i].doc_id != pool[j].doc_id:
+                    cand[(i, j)] = float(block[r, j]) + _bonus(pool[i], pool[j])
+
+        def pair_score(x: int, y: int) -> float:
+            key = (x, y) if x < y else (y, x)
+            if key in cand:
+                return cand[key]
+            return float(emb[x] @ emb[y])  # below the candidate floor: bonuses cannot lift it past threshold
+
         clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
         owner = list(range(n))
-        pairs = sorted(
-            ((float(score[i, j]), i, j) for i in range(n) for j in range(i + 1, n)
-             if pool[i].doc_id != pool[j].doc_id and score[i, j] >= threshold),
-            reverse=True,
-        )  # fmt: skip
+        pairs = sorted(((v, i, j) for (i, j), v in cand.items() if v >= threshold), reverse=True)
         for _, i, j in pairs:
             a, b = owner[i], owner[j]
             if a == b:
                 continue
             if {pool[x].doc_id for x in clusters[a]} & {pool[x].doc_id for x in clusters[b]}:
                 continue  # one claim per document and group
-            avg = float(np.mean([score[x, y] for x in clusters[a] for y in clusters[b]]))
+            avg = float(np.mean([pair_score(x, y) for x in clusters[a] for y in clusters[b]]))
             if avg < threshold:
                 continue
             clusters[a].extend(clusters.pop(b))
@@ -380,7 +390,7 @@ def corroborate(
                         source=doc_sources.get(c.doc_id, c.doc_id),
                         stance=stance,
                         reason=reason,
-                        similarity=round(float(sim[pos[anchor.id], pos[c.id]]), 3),
+                        similarity=round(float(emb[pos[anchor.id]] @ emb[pos[c.id]]), 3),
                         echo_of=(
                             None if c.doc_id not in root_map else
                             (root_map[c.doc_id][5:] if root_map[c.doc_id].startswith("wire:")

@@ -132,7 +132,7 @@ def find_links(docs: Sequence[DocInfo]) -> list[Link]:
             index.setdefault(s, set()).add(i)
     shared: dict[tuple[int, int], int] = {}
     for holders in index.values():
-        if 1 < len(holders) <= 50:  # boilerplate in very many documents says nothing about copying
+        if 1 < len(holders) <= 200:  # boilerplate in very many documents says nothing about copying
             hs = sorted(holders)
             for x in range(len(hs)):
                 for y in range(x + 1, len(hs)):
@@ -162,12 +162,16 @@ def find_links(docs: Sequence[DocInfo]) -> list[Link]:
             )
         )
         linked.add((orig.id, echo.id))
+    patterns = {src: _source_pattern(src) for src in {d.source for d in docs}}
+    names = {src: re.sub(r"^the\s+", "", src.strip().lower()) for src in patterns}
+    lowered = {d.id: re.sub(r"\s+", " ", d.text.lower()) for d in docs}
     for b in docs:
         for a in docs:
             if a.id == b.id or a.source == b.source or (a.id, b.id) in linked:
                 continue
-            pattern = _source_pattern(a.source)
-            m = pattern.search(b.text) if pattern else None
+            pattern = patterns[a.source]
+            # A plain substring test first: the regex only runs where the other source is named at all.
+            m = pattern.search(b.text) if pattern and names[a.source] in lowered[b.id] else None
             if m:
                 links.append(Link(a.id, b.id, "cites", 1.0, f"“{m.group().strip()}”", {"cited": a.source}))
                 linked.add((a.id, b.id))
