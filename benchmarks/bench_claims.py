@@ -30,7 +30,7 @@ def _gold_module() -> Any:
 
 
 def _score(claims: list[Any], gold_mod: Any) -> tuple[float, float, int, int]:
-    pairs, extra = gold_mod.match_gold(claims)
+    pairs, _extra = gold_mod.match_gold(claims)
     correct = 0
     for gold, claim in pairs:
         try:
@@ -64,7 +64,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     except ImportError:
         pass
     for label, ms in (("syntax only", []), (tagger, mentions)):
-        p, r, correct, predicted = _score(extract_claims(seed, mentions=ms), gold_mod)
+        p, r, correct, _predicted = _score(extract_claims(seed, mentions=ms), gold_mod)
         rows.append({"benchmark": "claims", "metric": f"precision ({label})", "value": round(p, 3), "target": ">= 0.9"})
         rows.append({"benchmark": "claims", "metric": f"recall ({label})", "value": round(r, 3), "target": ">= 0.9"})
         if label == tagger:
