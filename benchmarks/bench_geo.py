@@ -11,6 +11,7 @@ Run: ``python -m benchmarks.bench_geo`` (``--quick`` for a subset and no fresh i
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import resource
@@ -69,7 +70,9 @@ def load_gwn(path: Path) -> list[GoldArticle]:
             lat, lon = _float(t, "latitude"), _float(t, "longitude")
             if lat is None or lon is None:
                 continue
-            span = _align(text, t.findtext("extractedName") or "", int(t.findtext("start") or 0), int(t.findtext("end") or 0))
+            span = _align(
+                text, t.findtext("extractedName") or "", int(t.findtext("start") or 0), int(t.findtext("end") or 0)
+            )
             if span is None:
                 continue
             spans.append(span)
@@ -88,7 +91,9 @@ def load_geovirus(path: Path) -> list[GoldArticle]:
             lat, lon = _float(loc, "lat"), _float(loc, "lon")
             if lat is None or lon is None:
                 continue
-            span = _align(text, loc.findtext("name") or "", int(loc.findtext("start") or 0), int(loc.findtext("end") or 0))
+            span = _align(
+                text, loc.findtext("name") or "", int(loc.findtext("start") or 0), int(loc.findtext("end") or 0)
+            )
             if span is None:
                 continue
             spans.append(span)
@@ -103,7 +108,7 @@ def auc(errors_km: list[float]) -> float:
     if len(errors_km) < 2:
         return float("nan")
     logs = sorted(math.log(e + 1) for e in errors_km)
-    area = sum((a + b) / 2 for a, b in zip(logs, logs[1:], strict=False))
+    area = sum((a + b) / 2 for a, b in itertools.pairwise(logs))
     return area / (math.log(MAX_ERROR_KM) * (len(logs) - 1))
 
 
@@ -142,7 +147,10 @@ def _subprocess_seconds(code: str, cache: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-_BUILD = "import time; t=time.perf_counter()\nfrom osintkit.geo.gazetteer import Gazetteer\nGazetteer()\nprint(time.perf_counter()-t)"
+_BUILD = (
+    "import time; t=time.perf_counter()\nfrom osintkit.geo.gazetteer import Gazetteer\n"
+    "Gazetteer()\nprint(time.perf_counter()-t)"
+)
 _COLD = (
     "import time; t=time.perf_counter()\nfrom osintkit.geo import OfflineGeocoder\n"
     "g=OfflineGeocoder(); g.gazetteer; g.geocode('Kursk')\nprint(time.perf_counter()-t)"

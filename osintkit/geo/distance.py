@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from geopy.distance import geodesic
 from geopy.location import Location
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["as_point", "bearing", "distance_km", "distance_matrix"]
 
-PlaceLike = Place | Location | Point | tuple[float, float] | Sequence[float]
+PlaceLike: TypeAlias = Place | Location | Point | tuple[float, float] | Sequence[float]
 
 
 def as_point(obj: Any) -> Point:

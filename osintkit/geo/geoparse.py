@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import GeocodingError, InputError
 from ..model import Document, Mention, Place
@@ -62,9 +62,7 @@ class _Span:
     key: str
 
 
-def _spans_from(
-    text: str, spans: Sequence[tuple[int, int]] | None, mentions: Sequence[Mention] | None
-) -> list[_Span]:
+def _spans_from(text: str, spans: Sequence[tuple[int, int]] | None, mentions: Sequence[Mention] | None) -> list[_Span]:
     out: list[_Span] = []
     if spans is not None:
         for i, pair in enumerate(spans):
@@ -178,9 +176,9 @@ def geoparse(
     focus = _focus(gc, resolved, counts) if focus_fallback else None
     places = []
     for s in items:
-        cands = resolved.get(s.key)
-        if cands:
-            places.append(_place(s, cands, doc_id))
+        found = resolved.get(s.key)
+        if found:
+            places.append(_place(s, found, doc_id))
         elif focus is not None and _FACILITY.search(s.key):
             place = _place(s, [focus], doc_id)
             place.confidence = _FOCUS_CONFIDENCE
@@ -216,7 +214,7 @@ def _focus(gc: OfflineGeocoder, resolved: dict[str, list[Candidate]], counts: di
 
 # -- toponym finder ----------------------------------------------------------------------------------------------
 
-_REGION_WORDS = r"(?:region|oblast|province|krai|governorate|federal district|district|republic)"
+_REGION_WORDS = r"(?i:region|oblast|province|krai|governorate|federal district|district|republic)"
 _ADMIN_PATTERN = re.compile(
     r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,2}" + _REGION_WORDS + r")\b|\b(Russia[’']s\s+Far\s+East)\b"
 )
@@ -268,7 +266,7 @@ def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list
             if regex is _ADMIN_PATTERN and not split_admin(key):
                 continue
             cands = gc.candidates(phrase, limit=3)
-            if not cands or cands[0].record.type in ("city", "capital") and regex is _ADMIN_PATTERN:
+            if not cands or (cands[0].record.type in ("city", "capital") and regex is _ADMIN_PATTERN):
                 continue
             rec = cands[0].record
             span = (start, end)

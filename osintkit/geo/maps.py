@@ -73,7 +73,12 @@ def topojson_to_geojson(topology: dict[str, Any], object_name: str) -> dict[str,
         if shape is None:
             continue
         features.append(
-            {"type": "Feature", "id": geom.get("id"), "properties": dict(geom.get("properties") or {}), "geometry": shape}
+            {
+                "type": "Feature",
+                "id": geom.get("id"),
+                "properties": dict(geom.get("properties") or {}),
+                "geometry": shape,
+            }
         )
     return {"type": "FeatureCollection", "features": features}
 
@@ -191,7 +196,12 @@ def interactive_map(
             ipyleaflet.GeoJSON(
                 data=country_outlines(),
                 name="Country outlines (Natural Earth)",
-                style={"color": "#777", "weight": 0.6, "fillColor": "#f4f1e8", "fillOpacity": 1.0 if not tiles else 0.0},
+                style={
+                    "color": "#777",
+                    "weight": 0.6,
+                    "fillColor": "#f4f1e8",
+                    "fillOpacity": 1.0 if not tiles else 0.0,
+                },
             )
         )
     for group in _group(items):
@@ -207,7 +217,9 @@ def interactive_map(
 def _fit_zoom(items: list[Place]) -> int:
     if len(items) < 2:
         return 4
-    span = max(max(p.lat for p in items) - min(p.lat for p in items), max(p.lon for p in items) - min(p.lon for p in items))
+    span = max(
+        max(p.lat for p in items) - min(p.lat for p in items), max(p.lon for p in items) - min(p.lon for p in items)
+    )
     if span <= 0:
         return 6
     return int(max(1, min(8, round(math.log2(360 / span)))))

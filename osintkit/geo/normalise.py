@@ -9,8 +9,8 @@ import re
 import unicodedata
 
 __all__ = [
-    "ADMIN_SUFFIXES",
     "ADMIN_PREFIXES",
+    "ADMIN_SUFFIXES",
     "name_key",
     "split_admin",
     "strip_article",
