@@ -289,7 +289,7 @@ case = Case(CASE)
 print(ingest(case, SOURCES, quiet=True))
 analyse_case(case, quiet=True)
 normalise_case(case)
-entities_frame(case.entities())
+entities_frame(case)
 """),
     md("""
 ## 3 · Correcting the tagger
@@ -416,7 +416,7 @@ interactive_map(resolved)
 from IPython.display import SVG
 from osintkit.geo import static_map
 
-SVG(static_map(resolved, fmt="svg"))
+SVG(data=static_map(resolved, fmt="svg"))
 """),
 ]
 
@@ -474,7 +474,7 @@ from osintkit.claims import corroborate
 from osintkit.claims import views
 
 result = corroborate(claims, list(docs.values()))
-views.styled_matrix(result)
+views.styled_matrix(None, result)
 """),
     md("""
 ## 3 · Contradictions
@@ -502,7 +502,7 @@ for group in result.groups:
     print(f"{group.label}: {len(group.sources)} sources, independent: {result.independent_sources(group)}")
 """),
     code("""
-views.timeline(result, list(docs.values()))
+views.timeline(claims)
 """),
 ]
 

@@ -136,15 +136,19 @@ class AnnotationPanel(w.VBox):
         self.relabel_button = w.Button(description="Relabel", button_style="warning", icon="tag", layout=btn)
 
         self.place_select = w.Dropdown(options=[], description="Place", layout=wide)
-        self.candidate_select = w.Dropdown(options=[], description="Candidate", layout=wide)
-        self.choose_place_button = w.Button(description="Use this candidate", icon="map-marker", layout=btn)
+        self.candidate_select = w.Dropdown(options=[], description="Candidate", layout=w.Layout(width="75%"))
+        self.choose_place_button = w.Button(description="Use candidate", icon="map-marker", layout=btn)
 
-        self.source_grade = w.Dropdown(options=_grade_options(SOURCE_GRADES), value="F", description="Source")
+        self.source_grade = w.Dropdown(
+            options=_grade_options(SOURCE_GRADES), value="F", description="Grade", layout=w.Layout(width="360px")
+        )
         self.source_rationale = w.Text(placeholder="why this grade (track record, access, motive)", layout=wide)
         self.rate_source_button = w.Button(description="Rate source", icon="star", layout=btn)
 
         self.claim_select = w.Dropdown(options=[], description="Claim", layout=wide)
-        self.claim_grade = w.Dropdown(options=_grade_options(CLAIM_GRADES), value="6", description="Claim")
+        self.claim_grade = w.Dropdown(
+            options=_grade_options(CLAIM_GRADES), value="6", description="Grade", layout=w.Layout(width="360px")
+        )
         self.claim_rationale = w.Text(placeholder="why this grade (corroboration, plausibility)", layout=wide)
         self.rate_claim_button = w.Button(description="Rate claim", icon="star-half-o", layout=btn)
 
@@ -189,7 +193,7 @@ class AnnotationPanel(w.VBox):
             head("Notes"),
             self.note_target,
             self.note_text,
-            self.add_note_button,
+            w.HBox([self.add_note_button]),
             self.status,
         ]
         kwargs.setdefault("layout", w.Layout(border="1px solid #ccc", padding="6px", width="100%"))
