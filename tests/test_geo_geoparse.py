@@ -169,3 +169,16 @@ def test_geoparse_uses_offline_geocoder_only() -> None:
 def test_place_roundtrip() -> None:
     place = geoparse("Kyiv", spans=[(0, 4)])[0]
     assert Place.from_dict(place.to_dict()) == place
+
+
+def test_partial_match_and_focus_fallback() -> None:
+    text = "Fans gathered in Lyon before Groupama Stadium opened; later Birmingham City won at home."
+    spans = spans_of(text, "Lyon", "Groupama Stadium", "Birmingham City")
+    spans = [s for s in spans if text[s[0] : s[1]] != "Lyon" or s[0] == text.index("Lyon ")]
+    places = {p.text: p for p in geoparse(text, spans=spans)}
+    assert places["Birmingham City"].name == "Birmingham"
+    assert places["Birmingham City"].confidence <= 0.5
+    stadium = places["Groupama Stadium"]
+    assert stadium.feature == "focus" and stadium.confidence == pytest.approx(0.15)
+    strict = {p.text for p in geoparse(text, spans=spans, focus_fallback=False, partial_match=False)}
+    assert strict == {"Lyon"}

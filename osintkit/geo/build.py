@@ -236,7 +236,7 @@ def build_admin() -> list[dict[str, Any]]:
                 "fcl": fcl,
                 "fcode": fcode,
                 "population": pop,
-                "admin1": codes.get(gid, "") if kind == "admin1" else "",
+                "admin1": codes.get(gid, "") if kind in ("admin1", "admin2") else "",
             }
         if isinstance(alias, str) and alias != official and _latin_or_cyrillic(alias):
             key = name_key(alias)

@@ -36,6 +36,34 @@ _FACILITY = re.compile(
 )
 _MAX_ALTERNATIVES = 4
 _FOCUS_CONFIDENCE = 0.15
+_PARTIAL_FACTOR = 0.5
+_PARTIAL_STOP = frozenset(
+    {
+        "the",
+        "of",
+        "and",
+        "city",
+        "state",
+        "county",
+        "new",
+        "san",
+        "st",
+        "saint",
+        "north",
+        "south",
+        "east",
+        "west",
+        "upper",
+        "lower",
+        "great",
+        "little",
+        "old",
+        "port",
+        "fort",
+        "lake",
+        "mount",
+    }
+)
 
 _DEFAULT_GEOCODER: OfflineGeocoder | None = None
 
@@ -142,14 +170,19 @@ def geoparse(
     *,
     mentions: Sequence[Mention] | None = None,
     geocoder: OfflineGeocoder | None = None,
-    focus_fallback: bool = True,
+    focus_fallback: bool | str = "all",
+    partial_match: bool = True,
 ) -> list[Place]:
     """Resolve a document's place mentions to gazetteer places, in text order.
 
     ``spans``: resolve exactly these (start, end) character spans. ``mentions``: use their LOC mentions (the pipeline
     passes the tagger's output so the text is tagged once). Neither: tag the text with ``osintkit.tag.tag`` plus
-    :func:`find_toponyms`. A span the gazetteer cannot resolve but that names a facility ("Royal Street") is placed
-    at the document's main city with low confidence when ``focus_fallback``; any other unresolved span is left out.
+    :func:`find_toponyms`.
+
+    A name the gazetteer lacks is tried by the well-known place inside it ("Birmingham City" → Birmingham, at half
+    the confidence) when ``partial_match``. What is still unresolved ("Royal Street", a small river) is placed at the
+    document's main town with confidence 0.15 and ``feature="focus"``: with ``focus_fallback="all"`` (default) for
+    every such span, with ``True`` only for facility-like names (street, church, airport...), with ``False`` never.
     """
     if isinstance(text_or_document, Document):
         text, doc_id = text_or_document.text, text_or_document.id
@@ -161,6 +194,14 @@ def geoparse(
     items = _spans_from(text, spans, mentions)
     keys = {s.key for s in items if s.key}
     first = {k: gc.candidates(k, limit=25) for k in keys}
+    lookup = {k: k for k in keys}
+    partial: set[str] = set()
+    if partial_match:
+        for k in keys:
+            if not first[k] and (sub := _partial(gc, k)) is not None:
+                first[k] = gc.candidates(sub, limit=25)
+                lookup[k] = sub
+                partial.add(k)
     # Names counted once per mention: a country named five times outweighs a town named once.
     counts: dict[str, int] = defaultdict(int)
     for s in items:
@@ -172,19 +213,37 @@ def geoparse(
             resolved[key] = cands
             continue
         ctx = _context(votes, key)
-        resolved[key] = gc.candidates(key, context=ctx, limit=25)
+        resolved[key] = gc.candidates(lookup[key], context=ctx, limit=25) or cands
     focus = _focus(gc, resolved, counts) if focus_fallback else None
     places = []
     for s in items:
         found = resolved.get(s.key)
         if found:
-            places.append(_place(s, found, doc_id))
-        elif focus is not None and _FACILITY.search(s.key):
+            place = _place(s, found, doc_id)
+            if s.key in partial:
+                # "Birmingham City", "Dubai World Cup": the place inside a name, less sure than a name match.
+                place.confidence = round(place.confidence * _PARTIAL_FACTOR, 4)
+            places.append(place)
+        elif focus is not None and (focus_fallback == "all" or _FACILITY.search(s.key)):
             place = _place(s, [focus], doc_id)
             place.confidence = _FOCUS_CONFIDENCE
             place.feature = "focus"
             places.append(place)
     return places
+
+
+def _partial(gc: OfflineGeocoder, key: str) -> str | None:
+    """The longest run of words inside an unresolved name that is itself a well-known place."""
+    words = key.split()
+    for n in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - n + 1):
+            sub = " ".join(words[i : i + n])
+            if sub in _PARTIAL_STOP or len(sub) < 3:
+                continue
+            cands = gc.candidates(sub, limit=1)
+            if cands and (cands[0].record.population >= 50_000 or cands[0].record.type not in ("city", "admin2")):
+                return sub
+    return None
 
 
 def _focus(gc: OfflineGeocoder, resolved: dict[str, list[Candidate]], counts: dict[str, int]) -> Candidate | None:

@@ -19,7 +19,14 @@ from typing import Any
 from ..errors import ExportError, InputError, MissingExtraError
 from ..model import Place
 
-__all__ = ["OUTLINES_PATH", "country_outlines", "interactive_map", "static_map", "topojson_to_geojson"]
+__all__ = [
+    "OUTLINES_PATH",
+    "country_at",
+    "country_outlines",
+    "interactive_map",
+    "static_map",
+    "topojson_to_geojson",
+]
 
 OUTLINES_PATH = Path(__file__).resolve().parent / "data" / "countries-110m.json"
 _CONTEXT_CHARS = 90
@@ -94,6 +101,44 @@ def country_outlines() -> dict[str, Any]:
     """Natural Earth 1:110m country outlines as GeoJSON (a fresh copy each call; safe to modify)."""
     data: dict[str, Any] = json.loads(_outlines())
     return data
+
+
+@functools.lru_cache(maxsize=1)
+def _country_rings() -> list[tuple[str, list[list[tuple[float, float]]]]]:
+    """(ISO alpha-2, outer rings) per country, for point-in-polygon tests."""
+    import pycountry
+
+    out = []
+    for feature in country_outlines()["features"]:
+        try:
+            country = pycountry.countries.get(numeric=str(feature.get("id") or "").zfill(3))
+        except (KeyError, LookupError):
+            country = None
+        if country is None:
+            continue
+        geom = feature["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        # world-atlas unwraps rings across the antimeridian (Russia, Fiji): fold longitudes back into [-180, 180].
+        rings = [[(((x + 180.0) % 360.0) - 180.0, y) for x, y in poly[0]] for poly in polys]
+        out.append((country.alpha_2, rings))
+    return out
+
+
+def _inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > y) != (y2 > y) and abs(x2 - x1) < 180:  # skip edges that wrap the antimeridian
+            if x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def country_at(lat: float, lon: float) -> str | None:
+    """ISO alpha-2 code of the country whose Natural Earth 1:110m outline contains the point, else None."""
+    for code, rings in _country_rings():
+        if any(_inside(lon, lat, ring) for ring in rings):
+            return code
+    return None
 
 
 def _as_places(places: Sequence[Any]) -> list[Place]:
