@@ -49,7 +49,10 @@ def build(stem: str, title: str, cells: list[Cell]) -> None:
 
 # Every notebook opens with a parameters cell (papermill injects overrides after it) and then this setup cell.
 SETUP = """
+import os
 from pathlib import Path
+
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
 import osintkit
 from osintkit import Case
@@ -496,7 +499,7 @@ echo collapses onto the source it repeats when counting independent support.
 """),
     code("""
 for link in result.independence:
-    print(f"{result.source_of(link.echo)} echoes {result.source_of(link.original)}: {link.to_dict().get('reason', '')}")
+    print(f"{result.source_of(link.echo)} echoes {result.source_of(link.original)} ({link.relation}): {link.evidence[:80]}")
 print("echo chains:", [[result.source_of(n) for n in chain] for chain in result.echo_chains])
 for group in result.groups:
     print(f"{group.label}: {len(group.sources)} sources, independent: {result.independent_sources(group)}")
