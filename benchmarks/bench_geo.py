@@ -115,7 +115,6 @@ def auc(errors_km: list[float]) -> float:
 def score_corpus(articles: list[GoldArticle]) -> dict[str, float]:
     from osintkit.geo import geoparse
     from osintkit.geo.distance import distance_km
-
     from osintkit.geo.maps import country_at
 
     errors: list[float] = []

