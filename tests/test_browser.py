@@ -197,6 +197,8 @@ def test_quickstart_runs_in_jupyterlab_and_the_panel_saves(lab: tuple[str, Path]
             leaflet = page.locator(".jp-OutputArea-output .leaflet-container").first
             leaflet.wait_for(state="visible", timeout=60_000)
             assert page.locator(".leaflet-marker-icon, path.leaflet-interactive").count() >= 1
+            leaflet.evaluate("e => e.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(tmp_path / "browser-map.png"))
             panel = page.locator(".widget-vbox", has_text="osintkit annotation panel").first
             panel.wait_for(state="visible", timeout=60_000)
             assert page.get_by_text("Loading widget").count() == 0
@@ -217,7 +219,8 @@ def test_quickstart_runs_in_jupyterlab_and_the_panel_saves(lab: tuple[str, Path]
     assert shot.stat().st_size > 10_000
     (ROOT / "out").mkdir(exist_ok=True)
     shutil.copyfile(shot, ROOT / "out" / "browser-screenshot.png")
-    shutil.copyfile(tmp_path / "browser-panel.png", ROOT / "out" / "browser-panel.png")
+    for extra in ("browser-panel.png", "browser-map.png"):
+        shutil.copyfile(tmp_path / extra, ROOT / "out" / extra)
 
     # The click went through the kernel into the case file, and into its custody log.
     db = sqlite3.connect(nb_dir / CASE_REL)

@@ -61,6 +61,22 @@ def test_notebook_is_committed_clean_and_parameterised(path: Path) -> None:
     assert markdown >= 3, f"{path.name} should explain its steps (narrative markdown cells)"
 
 
+def test_committed_notebooks_match_the_generator(tmp_path: Path) -> None:
+    """notebooks/_build.py is the source of truth; a hand edit to an .ipynb (or a forgotten rebuild) fails here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nb_build", NB_DIR / "_build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.HERE = tmp_path
+    for stem, (title, cells) in module.NOTEBOOKS.items():
+        module.build(stem, title, cells)
+        built = json.loads((tmp_path / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        committed = json.loads((NB_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        assert built == committed, f"{stem}.ipynb differs from notebooks/_build.py: run python notebooks/_build.py"
+
+
 def _ensure_kernel() -> None:
     """CI starts from a fresh venv: make sure this interpreter has a python3 kernelspec."""
     from jupyter_client.kernelspec import KernelSpecManager
