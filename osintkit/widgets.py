@@ -73,6 +73,28 @@ def _set_options(widget: w.Dropdown | w.Select, options: list[tuple[str, Any]]) 
         widget.value = values[0]
 
 
+# Candidates come as the geocoder's summaries (``lng``, ``countryCode``, ``type``) or as Place dicts.
+_CANDIDATE_KEYS = {
+    "name": ("name",),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "longitude"),
+    "geonameid": ("geonameid",),
+    "country_code": ("country_code", "countryCode"),
+    "feature": ("feature", "type"),
+}
+
+
+def _candidate_fields(cand: Mapping[str, Any]) -> dict[str, Any]:
+    """A candidate's fields under :class:`Place`'s names."""
+    out: dict[str, Any] = {}
+    for field, keys in _CANDIDATE_KEYS.items():
+        for key in keys:
+            if cand.get(key) is not None:
+                out[field] = cand[key]
+                break
+    return out
+
+
 def source_key(doc: Document) -> str:
     """What a source rating attaches to: the publisher or account when known, else the document itself.
 
@@ -290,11 +312,10 @@ class AnnotationPanel(w.VBox):
 
     @staticmethod
     def _describe(cand: Mapping[str, Any], *, current: bool = False) -> str:
-        where = ", ".join(str(x) for x in (cand.get("admin1"), cand.get("country_code")) if x)
-        lat, lon = cand.get("lat"), cand.get("lon")
-        pos = f" {float(lat):.2f},{float(lon):.2f}" if lat is not None and lon is not None else ""
+        f = _candidate_fields(cand)
+        pos = f" {float(f['lat']):.2f},{float(f['lon']):.2f}" if "lat" in f and "lon" in f else ""
         mark = " (current)" if current else ""
-        return f"{cand.get('name', '?')} ({where or '?'}; {cand.get('feature', '?')}){pos}{mark}"
+        return f"{f.get('name', '?')} ({f.get('country_code') or '?'}; {f.get('feature', '?')}){pos}{mark}"
 
     # -- actions --------------------------------------------------------------------------------------------
 
@@ -343,13 +364,15 @@ class AnnotationPanel(w.VBox):
             if index == 0:
                 chosen = replace(place, doc_id=self.doc_id)
             else:
-                alt = dict(place.alternatives[index - 1])
-                # The replaced reading stays among the alternatives so the choice can be reversed later.
-                previous = {k: v for k, v in place.to_dict().items() if k not in {"alternatives", "overridden"}}
+                alt = _candidate_fields(place.alternatives[index - 1])
+                # The replaced reading stays among the alternatives (in the geocoder's summary shape) so the
+                # choice can be reviewed and reversed later.
+                previous = {
+                    "geonameid": place.geonameid, "name": place.name, "lat": place.lat, "lng": place.lon,
+                    "countryCode": place.country_code, "type": place.feature, "probability": place.confidence,
+                }  # fmt: skip
                 others = [a for i, a in enumerate(place.alternatives) if i != index - 1] + [previous]
-                fields = {k: alt[k] for k in ("name", "lat", "lon", "geonameid", "country_code", "feature") if k in alt}
-                chosen = replace(place, **fields, doc_id=self.doc_id, alternatives=others)
-                chosen.confidence = float(alt.get("confidence", 1.0))
+                chosen = replace(place, **alt, doc_id=self.doc_id, alternatives=others, confidence=1.0)
             self.case.override_place(chosen)
             self.refresh()
             return f"Place {place.text!r} set to {chosen.name} ({chosen.country_code or '?'})"

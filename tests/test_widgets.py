@@ -47,8 +47,8 @@ def case(tmp_path: Path, seed_path: Path) -> Case:
     kursk = Place(
         text="Kursk", start=s, end=e, name="Kursk", lat=51.73, lon=36.19, geonameid=538560, country_code="RU",
         feature="PPLA", confidence=0.6, doc_id=doc.id,
-        alternatives=[{"name": "Kursk Oblast", "lat": 51.5, "lon": 36.0, "geonameid": 538555,
-                       "country_code": "RU", "feature": "ADM1", "confidence": 0.4}],
+        alternatives=[{"geonameid": 538555, "name": "Kursk Oblast", "lat": 51.5, "lng": 36.0, "countryCode": "RU",
+                       "fcode": "ADM1", "type": "admin1", "population": 0, "score": 0.4, "probability": 0.4}],
     )  # fmt: skip
     c.replace_places(doc.id, [kursk])
     s, e = _span(text, "Pyongyang deployed an estimated 11,000 soldiers")
@@ -124,7 +124,8 @@ def test_choose_place_candidate_overrides_and_logs(case: Case) -> None:
     panel.candidate_select.value = 1
     panel.choose_place_button.click()
     (place,) = case.places(panel.doc_id)
-    assert place.overridden and place.name == "Kursk Oblast" and place.feature == "ADM1"
+    assert place.overridden and place.name == "Kursk Oblast" and place.feature == "admin1"
+    assert (place.lat, place.lon, place.geonameid, place.country_code) == (51.5, 36.0, 538555, "RU")
     assert any(alt["name"] == "Kursk" for alt in place.alternatives)  # the previous reading can be restored
     action, object_id = _last(case)
     assert action == "place-override" and object_id == f"{panel.doc_id}:{place.start}-{place.end}"
