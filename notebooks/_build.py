@@ -607,6 +607,24 @@ import pandas as pd
 
 pd.DataFrame(case.ratings())[["kind", "object_id", "grade", "origin", "rationale"]].head(12)
 """),
+    md("""
+## The rule behind grade 1
+
+osintkit enforces the scale's hardest rule: credibility 1 needs at least one **independent** source that
+corroborates the claim, and echoes do not count. Try it on the single-source figure of 12,000 soldiers:
+"""),
+    code("""
+from osintkit import AssessmentError
+from osintkit.assess import rate_claim
+
+figure = next((c for c in case.claims() if "12,000" in c.content), None)
+if figure is not None:
+    try:
+        rate_claim(case, figure.id, 1, rationale="a learner's answer")
+        print("accepted: an independent source corroborates", repr(figure.content))
+    except AssessmentError as exc:
+        print("refused:", exc)
+"""),
 ]
 
 NB06 = [
