@@ -181,7 +181,7 @@ messy.mkdir(parents=True, exist_ok=True)
 (messy / "empty.txt").write_text("")
 (messy / "note.md").write_text("# Field note\\n\\nTwo soldiers were moved to Kyiv, according to officials.\\n")
 found = load(messy)
-found.skipped
+found  # one document loaded, two files skipped, each with the reason
 """),
     md("""
 ## 2 · Hashes
