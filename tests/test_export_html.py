@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -87,8 +88,12 @@ def test_sections_and_values(report: tuple[str, Findings]) -> None:
     assert "Volodymyr Zelenskyy" in html
     assert "11,000 (soldiers)" in html
     assert "GeoNames" in html
-    # The map is either embedded as a data: image or its absence is explained.
-    assert "src='data:image/" in html or "class='note'" in html.split("id='map'")[1].split("<h2")[0]
+    # The map is embedded as a data: image where the geo module can draw it, else its absence is explained.
+    map_section = html.split("id='map'")[1].split("<h2")[0]
+    if importlib.util.find_spec("osintkit.geo.maps") is not None:
+        assert "<img alt='Static map of the resolved places' src='data:image/png;base64," in map_section
+    else:
+        assert "class='note'" in map_section
 
 
 def test_full_texts_stay_out() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import stix2
@@ -25,7 +26,7 @@ def test_bundle_parses(findings: Findings, tmp_path: Path) -> None:
     path = write_stix(findings, tmp_path / "findings.stix.json")
     bundle = stix2.parse(path.read_text(encoding="utf-8"), allow_custom=True)
     assert bundle.type == "bundle"
-    by_type: dict[str, list[object]] = {}
+    by_type: dict[str, list[Any]] = {}
     for obj in bundle.objects:
         by_type.setdefault(obj.type, []).append(obj)
     assert {"report", "identity", "location", "note", "opinion"} <= set(by_type)

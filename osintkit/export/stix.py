@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings, credibility_digit
+from ..model import Place
 from ._common import ensure_parent, fmt_quantities, group_places
 
 __all__ = [
@@ -106,7 +107,7 @@ def _identity_class(claimant_type: str | None) -> str:
 
 
 def to_stix_bundle(findings: Findings) -> Any:
-    """The findings as a ``stix2.v21.Bundle`` (serialise with ``.serialize(pretty=True)``)."""
+    """The findings as a ``stix2.v21.Bundle`` (serialise with ``.serialize()``; ``pretty=True`` is very slow)."""
     try:
         import stix2
         from stix2 import v21
@@ -168,7 +169,7 @@ def to_stix_bundle(findings: Findings) -> Any:
         )
 
     # -- places ---------------------------------------------------------------------------------------------
-    location_ids: list[tuple[str, Any]] = []  # (location id, group) for linking claims to places
+    places_by_doc: dict[str, list[tuple[str, Place]]] = {}  # doc id -> (location id, mention), to link claims
     for g in group_places(findings.places):
         lid = _id("location", g.key)
         ext = (
@@ -200,7 +201,8 @@ def to_stix_bundle(findings: Findings) -> Any:
         if ext:
             kwargs["external_references"] = ext
         objects[lid] = v21.Location(id=lid, created=first, modified=first, **kwargs, **common)
-        location_ids.append((lid, g))
+        for p in g.places:
+            places_by_doc.setdefault(p.doc_id or "", []).append((lid, p))
 
     # -- claims ---------------------------------------------------------------------------------------------
     claimant_ids: dict[str, str] = {}
@@ -227,9 +229,14 @@ def to_stix_bundle(findings: Findings) -> Any:
         claim_source = findings.source_of(doc)
         if claim_source and claim_source in source_ids:
             refs.append(source_ids[claim_source])
-        for lid, g in location_ids:
-            if any(p.doc_id == c.doc_id and c.sentence_start <= p.start and p.end <= c.sentence_end for p in g.places):
-                refs.append(lid)
+        for lid in sorted(
+            {
+                lid
+                for lid, p in places_by_doc.get(c.doc_id, [])
+                if c.sentence_start <= p.start and p.end <= c.sentence_end
+            }
+        ):
+            refs.append(lid)
         if not refs:
             refs.append(producer_id)
         grade = findings.claim_grade(c.id)
@@ -348,8 +355,13 @@ def to_stix_bundle(findings: Findings) -> Any:
 def write_stix(findings: Findings, path: str | os.PathLike[str]) -> Path:
     target = ensure_parent(path)
     bundle = to_stix_bundle(findings)
+    from stix2.serialization import STIXJSONEncoder
+
     try:
-        target.write_text(bundle.serialize(pretty=True) + "\n", encoding="utf-8")
+        # Not bundle.serialize(pretty=True): its property sorting is quadratic and took minutes for 200 documents.
+        with target.open("w", encoding="utf-8") as fh:
+            json.dump(bundle, fh, cls=STIXJSONEncoder, indent=2, ensure_ascii=False)
+            fh.write("\n")
     except OSError as exc:
         raise ExportError(f"{target}: cannot write STIX bundle: {exc}") from exc
     return target
