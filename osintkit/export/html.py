@@ -52,7 +52,7 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #d8dde6;padding
 h3{margin-top:1.4em}
 table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em;font-size:.9em}
 th,td{border:1px solid #d8dde6;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f1f4f8}tr:nth-child(even) td{background:#fafbfc}
+th{background:#f1f4f8;white-space:nowrap}tr:nth-child(even) td{background:#fafbfc}
 code,.hash{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;overflow-wrap:anywhere}
 .meta{color:#5a6476}.snippet{color:#5a6476;font-size:.9em}.note{background:#fff8e1;padding:.5em .8em;
 border-left:4px solid #f0b400}.bad{background:#fdecea;border-left:4px solid #d93025;padding:.5em .8em}
@@ -171,6 +171,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return f"<code>{e(compact_json(value, 400))}</code>"
     return e(value)
+
+
+def _card(card: dict[str, Any]) -> str:
+    return "<br>".join(f"<b>{e(_title(k))}:</b> {_cell(v)}" for k, v in card.items())
 
 
 def _title(key: Any) -> str:
@@ -368,7 +372,7 @@ def _render(f: Findings, title: str) -> Iterable[str]:
                     if rating
                     else ""
                 ),
-                _cell(card) if card else "",
+                _card(card) if card else "",
             ]
         )
     yield (

@@ -284,7 +284,7 @@ def _render(f: Findings, title: str) -> Iterator[str]:
                 str(n),
                 _grade(grade),
                 md_escape(RELIABILITY.get(grade[:1], "") + why),
-                _cell(card) if card else "",
+                "; ".join(f"{_title(k)}: {_cell(v)}" for k, v in card.items()) if card else "",
             ]
         )
     yield from _table(["Source", "Documents", "Reliability", "Meaning", "Source card"], rows)
