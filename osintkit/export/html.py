@@ -338,7 +338,7 @@ def _render(f: Findings, title: str) -> Iterable[str]:
                     e("yes: " + r["hedges"] if r["hedged"] and r["hedges"] else r["hedged"]),
                     e(r["quantities"]),
                     _grade(r["admiralty"]),
-                    e(r["document"]),
+                    f"<span title='{e(r['document'])}'>{e(_short(r['document'], 60))}</span>",
                 ]
                 for r in claims
             ),

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ExportError
 from ..findings import Findings
 from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
-from .html import CREDIBILITY, RELIABILITY, _credit_extra
+from .html import CREDIBILITY, RELIABILITY, _credit_extra, _short
 
 __all__ = ["md_escape", "to_markdown", "write_markdown"]
 
@@ -215,7 +215,7 @@ def _render(f: Findings, title: str) -> Iterator[str]:
                     md_escape(("yes: " + r["hedges"]) if r["hedged"] and r["hedges"] else r["hedged"]),
                     md_escape(r["quantities"]),
                     _grade(r["admiralty"]),
-                    md_escape(r["document"]),
+                    md_escape(_short(r["document"], 60)),
                 ]
                 for r in claims
             ),
