@@ -47,7 +47,8 @@ CLAIM_GRADES: dict[str, str] = {
     "5": "improbable",
     "6": "truth cannot be judged",
 }
-DEFAULT_LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "NORP", "DATE", "QUANTITY")
+# The tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY from rules (osintkit.tag).
+DEFAULT_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY")
 
 _OK = "#1b5e20"
 _ERR = "#b71c1c"
@@ -247,6 +248,10 @@ class AnnotationPanel(w.VBox):
         )
         status = self._mention_status()
         mentions = self.case.mentions(self.doc_id, include_rejected=True)
+        extra = sorted({m.label for m in mentions} - set(self.labels))
+        if extra:  # a custom model's labels: offer them too rather than silently mapping them away
+            self.labels = (*self.labels, *extra)
+            self.label_select.options = list(self.labels)
         self._mentions = {(m.start, m.end): m for m in mentions}
         _set_options(
             self.entity_select,

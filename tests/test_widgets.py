@@ -39,7 +39,7 @@ def case(tmp_path: Path, seed_path: Path) -> Case:
     c = Case(tmp_path / "case.sqlite", actor="tester")
     c.add_documents([doc], raw={doc.id: raw})
     mentions = []
-    for needle, label in [("Volodymyr Zelenskyy", "PER"), ("Kursk", "LOC"), ("Kyiv", "LOC"), ("Pyongyang", "ORG")]:
+    for needle, label in [("Volodymyr Zelenskyy", "PERSON"), ("Kursk", "LOC"), ("Kyiv", "LOC"), ("Pyongyang", "ORG")]:
         s, e = _span(text, needle)
         mentions.append(Mention(s, e, needle, label, 0.9, "model", doc_id=doc.id))
     c.replace_mentions(doc.id, mentions)
@@ -73,6 +73,7 @@ def test_panel_exposes_widgets_and_lists_the_document(case: Case) -> None:
                  "add_note_button", "choose_place_button"):  # fmt: skip
         assert isinstance(getattr(panel, name), w.Button), name
     assert len(panel.entity_select.options) == 4
+    assert panel.label_select.value == "PERSON"  # follows the selected mention
     assert panel.place_select.value is not None
     assert len(panel.candidate_select.options) == 2  # current reading + one alternative
     assert panel.claim_select.value == "claim-1"
@@ -228,3 +229,17 @@ def test_exercise_rejects_bad_key() -> None:
         RatingExercise(ITEMS, {"s1": "B"})
     with pytest.raises(OsintkitError, match="not a claim grade"):
         RatingExercise(ITEMS, {"s1": "B", "c1": "C"})
+
+
+def test_labels_outside_the_defaults_are_offered(case: Case) -> None:
+    doc_id = case.document_ids()[0]
+    text = case.get_document(doc_id).text
+    s, e = _span(text, "John Kirby")
+    case.replace_mentions(doc_id, [Mention(s, e, "John Kirby", "SPOKESPERSON", 0.5, "rule", doc_id=doc_id)])
+    panel = AnnotationPanel(case)
+    assert "SPOKESPERSON" in panel.label_select.options
+    panel.entity_select.value = (s, e)
+    assert panel.label_select.value == "SPOKESPERSON"
+    panel.label_select.value = "PERSON"
+    panel.relabel_button.click()
+    assert {(m.start, m.end): m.label for m in case.mentions(doc_id)}[(s, e)] == "PERSON"
