@@ -784,7 +784,7 @@ def _auto_mentions(doc_or_text: str | Document, published: str | None) -> list[M
     try:
         from osintkit.tag import tag
 
-        mentions = list(tag(doc_or_text))
+        mentions = list(tag(doc_or_text, published=published))
     except (ImportError, OsintkitError, OSError):
         try:
             from osintkit.tag.rules import rule_mentions

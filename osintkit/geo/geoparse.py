@@ -110,7 +110,8 @@ def _spans_from(text: str, spans: Sequence[tuple[int, int]] | None, mentions: Se
         mentions = [*tag(text), *find_toponyms(text)]
     seen: set[tuple[int, int]] = set()
     for m in mentions:
-        if m.label.upper() not in LOC_LABELS and not (m.norm or {}).get("country_code"):
+        # Only toponyms: a nationality ("North Korean soldiers") names people, not a place in the text.
+        if m.label.upper() not in LOC_LABELS:
             continue
         if (m.start, m.end) in seen or not 0 <= m.start < m.end <= len(text):
             continue
