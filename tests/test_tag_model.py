@@ -297,3 +297,12 @@ def test_embed_is_normalised_and_meaningful() -> None:
 
 def test_default_model_is_cached() -> None:
     assert default_model() is default_model()
+
+
+def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str) -> None:
+    from osintkit.tag import tag_many
+
+    others = ["Short note from Lviv.", "Reuters reported heavy shelling in Kharkiv on Monday. " * 12]
+    alone = tag_many([seed_text])[0]
+    together = tag_many([others[0], seed_text, others[1]])[1]
+    assert [(m.start, m.end, m.label) for m in alone] == [(m.start, m.end, m.label) for m in together]

@@ -75,6 +75,16 @@ ALLOW_DOWNLOADS_ENV = "OSINTKIT_ALLOW_DOWNLOADS"
 # --- adapters (training side) --------------------------------------------------------------------------------
 
 
+def case_flag(word: str) -> int:
+    """1 for a word with a capital letter, else 0: fed to the model as BERT's token type.
+
+    Why: the base encoder is uncased, so its tokenizer throws away capitalisation, the strongest single cue for a
+    proper name in English. BERT's two token-type embeddings are otherwise unused in single-sentence tagging, so
+    training them as a "capitalised word" feature restores that cue without changing the architecture.
+    """
+    return 1 if any(c.isupper() for c in word) else 0
+
+
 def _lora_linear_class() -> type:
     import torch
     from torch import nn
@@ -140,7 +150,7 @@ def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: 
 # --- loading ---------------------------------------------------------------------------------------------------
 
 
-def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str]]:
+def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str], bool]:
     """Base encoder + verified delta → (tokenizer, BertForTokenClassification in eval mode, labels)."""
     import torch
     from safetensors.torch import load_file
@@ -211,7 +221,7 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
     if "classifier.weight" not in delta or delta["classifier.weight"].shape[0] != len(labels):
         raise ModelIntegrityError(f"{delta_path}: no classifier head for {len(labels)} labels; it does not fit.")
     model.eval()
-    return tokenizer, model, labels
+    return tokenizer, model, labels, manifest.get("case_feature") == "token_type"
 
 
 def quantize_int8(model: Any) -> Any:
@@ -234,14 +244,18 @@ def load_entity_model(path: str | os.PathLike[str] | None = None, *, quantize: b
     """
     if path is None:
         return _default_model(quantize)
-    tokenizer, model, labels = _assemble(Path(path), None)
-    return EntityModel(tokenizer, quantize_int8(model) if quantize else model, labels, name=str(path))
+    tokenizer, model, labels, cased = _assemble(Path(path), None)
+    return EntityModel(
+        tokenizer, quantize_int8(model) if quantize else model, labels, name=str(path), case_feature=cased
+    )
 
 
 @functools.lru_cache(maxsize=2)
 def _default_model(quantize: bool = True) -> EntityModel:
-    tokenizer, model, labels = _assemble(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None)
-    return EntityModel(tokenizer, quantize_int8(model) if quantize else model, labels, name="osintkit-minilm-ner")
+    tokenizer, model, labels, cased = _assemble(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None)
+    return EntityModel(
+        tokenizer, quantize_int8(model) if quantize else model, labels, name="osintkit-minilm-ner", case_feature=cased
+    )
 
 
 def default_model(quantize: bool = True) -> EntityModel:
@@ -280,6 +294,7 @@ class _Window:
     words: list[tuple[int, int]]
     input_ids: list[int] = field(default_factory=list)
     word_ids: list[int | None] = field(default_factory=list)
+    type_ids: list[int] = field(default_factory=list)
 
 
 class EntityModel:
@@ -297,6 +312,7 @@ class EntityModel:
         *,
         name: str = "model",
         label_map: dict[str, str] | None = None,
+        case_feature: bool = False,
     ) -> None:
         if not getattr(tokenizer, "is_fast", False):
             raise ModelError(f"{name}: a fast tokenizer is required (offsets and word ids); none was found.")
@@ -304,6 +320,7 @@ class EntityModel:
         self.model = model
         self.labels = list(labels)
         self.name = name
+        self.case_feature = case_feature
         self.label_map = {k.upper(): v for k, v in (label_map or DEFAULT_LABEL_MAP).items()}
         limit = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         # 256 pieces keeps attention cheap; sentences longer than that are cut into windows at word boundaries.
@@ -385,6 +402,10 @@ class EntityModel:
                     continue
                 w.input_ids = ids[: self.max_pieces + 1] + ids[-1:] if len(ids) > self.max_pieces + 2 else ids
                 w.word_ids = [*enc.word_ids(i)[: len(w.input_ids) - 1], None]
+                if self.case_feature:
+                    text = texts[w.doc]
+                    flags = [case_flag(text[a:b]) for a, b in w.words]
+                    w.type_ids = [0 if wid is None else flags[wid] for wid in w.word_ids]
                 done.append(w)
             pending = again
         return done
@@ -397,19 +418,33 @@ class EntityModel:
         windows = [w for w in windows if w.words]
         if windows:
             windows = self._tokenize(texts, windows)
-        windows.sort(key=lambda w: len(w.input_ids))
+        # Batches never mix documents: int8 dynamic quantisation scales activations per batch tensor, so a
+        # sentence's tags would otherwise depend on which other documents shared its batch, and a resumed or
+        # Dask-distributed run would not reproduce a local one. Within a document, windows are sorted by length.
+        windows.sort(key=lambda w: (w.doc, len(w.input_ids)))
+        batches: list[list[_Window]] = []
+        for w in windows:
+            if batches and batches[-1][0].doc == w.doc and len(batches[-1]) < batch_size:
+                batches[-1].append(w)
+            else:
+                batches.append([w])
         results: list[list[Mention]] = [[] for _ in texts]
         pad = int(self.tokenizer.pad_token_id or 0)
         with torch.inference_mode():
-            for lo in range(0, len(windows), batch_size):
-                batch = windows[lo : lo + batch_size]
+            for batch in batches:
                 width = max(len(w.input_ids) for w in batch)
                 ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
+                types = torch.zeros((len(batch), width), dtype=torch.long)
                 for r, w in enumerate(batch):
                     ids[r, : len(w.input_ids)] = torch.tensor(w.input_ids)
                     mask[r, : len(w.input_ids)] = 1
-                probs = torch.softmax(self.model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1)
+                    if w.type_ids:
+                        types[r, : len(w.type_ids)] = torch.tensor(w.type_ids)
+                inputs = {"input_ids": ids, "attention_mask": mask}
+                if self.case_feature:
+                    inputs["token_type_ids"] = types
+                probs = torch.softmax(self.model(**inputs).logits.float(), dim=-1)
                 best_p, best = probs.max(dim=-1)
                 best_l, best_pl = best.tolist(), best_p.tolist()
                 for r, w in enumerate(batch):
