@@ -6,9 +6,11 @@ here. The entity model is assembled on top of this encoder, and claim matching u
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,14 +82,36 @@ def base_model_dir(verify: bool = True) -> Path:
     return model_dir
 
 
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' notices and its "Loading weights" bar while osintkit loads a model.
+
+    Why: the CLI and notebooks show their own progress; a library must not print into them. The user's own
+    settings are restored afterwards.
+    """
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
 @functools.lru_cache(maxsize=1)
 def load_base_encoder() -> tuple[Any, Any]:
     """(fast tokenizer, ``AutoModel`` in eval mode), loaded offline from the verified package folder."""
     from transformers import AutoModel, AutoTokenizer
 
     model_dir = base_model_dir(verify=True)
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True, use_fast=True)
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    with quiet_transformers():
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True, use_fast=True)
+        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
     model.eval()
     return tokenizer, model
 

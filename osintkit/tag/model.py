@@ -191,16 +191,12 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
         id2label=dict(enumerate(labels)),
         label2id={lab: i for i, lab in enumerate(labels)},
     )
-    from transformers.utils import logging as hf_logging
+    from .encoder import quiet_transformers
 
     # from_pretrained skips the random init that from_config would spend seconds on; it reports the new head as
     # "newly initialised", which is expected here (the delta supplies it), so that notice is silenced.
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()
-    try:
+    with quiet_transformers():
         model = AutoModelForTokenClassification.from_pretrained(str(base), config=config, local_files_only=True)
-    finally:
-        hf_logging.set_verbosity(verbosity)
     delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
     scale = float(manifest["alpha"]) / float(manifest["rank"])
     state = model.state_dict()
