@@ -22,6 +22,7 @@ MODEL_GOLD: list[tuple[str, str]] = [
     ("Zelensky", "PERSON"),
     ("John Kirby", "PERSON"),
     ("White House National Security Council", "ORG"),
+    ("Ukrainian Security Service", "ORG"),
     ("Kursk", "LOC"),
     ("Kyiv", "LOC"),
     ("Ukraine", "LOC"),
@@ -29,10 +30,9 @@ MODEL_GOLD: list[tuple[str, str]] = [
     ("Pyongyang", "LOC"),
     ("U.S.", "LOC"),
 ]
-# The shipped model misses these: GMB marks a leading demonym as gpe, which training maps to O (NORP is rule-tagged),
-# so the model learned to leave "Ukrainian <Org>" alone, and "security service" alone reads as a common noun.
+# The shipped model misses this one: written in lower case, "security service" reads as a common noun, and the
+# model's only capitalisation signal (the case feature) says so too.
 KNOWN_MODEL_MISSES: list[tuple[str, str]] = [
-    ("Ukrainian Security Service", "ORG"),
     ("Ukrainian security service", "ORG"),
 ]
 # "Russia" is everywhere a place; one occurrence sits inside the gazetteer region "Russia’s Far East".
@@ -112,7 +112,7 @@ def test_seed_people_organisations_places(seed_text: str, seed_mentions: list[Me
 
 
 @pytest.mark.xfail(reason="known miss of the shipped model, see KNOWN_MODEL_MISSES", strict=False)
-def test_seed_ukrainian_security_service(seed_text: str, seed_mentions: list[Mention]) -> None:
+def test_seed_lowercase_ukrainian_security_service(seed_text: str, seed_mentions: list[Mention]) -> None:
     problems = _missing(seed_text, seed_mentions, KNOWN_MODEL_MISSES, exact=True)
     assert not problems, "\n".join(problems)
 

@@ -370,7 +370,11 @@ def _read_gmb(root: Path) -> list[Sentence]:
     out = []
     for i, (toks, pos, tags) in enumerate(sents):
         spans = []
-        for s, e, typ in bio_spans(tags):
+        found = bio_spans(tags)
+        merged_into_org: set[int] = set()
+        for k, (s, e, typ) in enumerate(found):
+            if k in merged_into_org:
+                continue
             if typ == "per":
                 while s < e - 1 and toks[s].lower() in _TITLES:
                     s += 1
@@ -382,6 +386,12 @@ def _read_gmb(root: Path) -> list[Sentence]:
             elif typ == "org":
                 spans.append((s, e, "ORG"))
             elif typ == "gpe":
+                if k + 1 < len(found) and found[k + 1][2] == "org" and found[k + 1][0] == e:
+                    # GMB splits "Ukrainian Security Service" and "U.S. Defense Department" into gpe + org; as a
+                    # name each is one organisation, as CoNLL-style annotation (and the analyst) reads it.
+                    spans.append((s, found[k + 1][1], "ORG"))
+                    merged_into_org.add(k + 1)
+                    continue
                 name = " ".join(toks[s:e]).lower()
                 is_state = name in countries or name.replace(" ,", ",") in countries
                 demonym = pos[e - 1] in {"JJ", "NNPS", "NNS", "JJR", "JJS"} or bool(_DEMONYM_END.search(toks[e - 1]))

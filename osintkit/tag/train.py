@@ -71,7 +71,10 @@ def draw_epoch(pools: dict[str, list[Sentence]], mix: dict[str, int | None], rng
 
 
 def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[dict[str, list[int]]]:
-    """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss)."""
+    """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
+    piece's case flag as its token type (see ``osintkit.tag.model.case_flag``)."""
+    from osintkit.tag.model import case_flag
+
     label_id = {lab: i for i, lab in enumerate(LABELS)}
     enc = tokenizer([s.tokens for s in sents], is_split_into_words=True, truncation=True, max_length=max_length)
     out = []
@@ -81,7 +84,9 @@ def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[d
         for w in word_ids:
             labels.append(-100 if w is None or w == prev else label_id[s.tags[w]])
             prev = w
-        out.append({"input_ids": enc["input_ids"][i], "labels": labels})
+        flags = [case_flag(tok) for tok in s.tokens]
+        types = [0 if w is None else flags[w] for w in word_ids]
+        out.append({"input_ids": enc["input_ids"][i], "labels": labels, "token_type_ids": types})
     return out
 
 
@@ -105,19 +110,21 @@ def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]
     input_ids = torch.zeros((len(ids), width), dtype=torch.long)
     mask = torch.zeros((len(ids), width), dtype=torch.long)
     labels = torch.full((len(ids), width), -100, dtype=torch.long)
+    types = torch.zeros((len(ids), width), dtype=torch.long)
     for row, i in enumerate(ids):
         n = len(items[i]["input_ids"])
         input_ids[row, :n] = torch.tensor(items[i]["input_ids"])
         mask[row, :n] = 1
         labels[row, :n] = torch.tensor(items[i]["labels"])
-    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
+        types[row, :n] = torch.tensor(items[i]["token_type_ids"])
+    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "token_type_ids": types}
 
 
 def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256) -> list[list[str]]:
     """Word-level tags (first word piece decides) for pre-tokenised sentences."""
     import torch
 
-    from osintkit.tag.model import repair_iob2
+    from osintkit.tag.model import case_flag, repair_iob2
 
     out: list[list[str]] = [[] for _ in sents]
     order = sorted(range(len(sents)), key=lambda i: len(sents[i].tokens))
@@ -133,7 +140,15 @@ def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_leng
                 padding=True,
                 return_tensors="pt",
             )
-            logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits
+            types = torch.zeros_like(enc["input_ids"])
+            for row, i in enumerate(idx):
+                flags = [case_flag(tok) for tok in sents[i].tokens]
+                for pos, w in enumerate(enc.word_ids(row)):
+                    if w is not None:
+                        types[row, pos] = flags[w]
+            logits = model(
+                input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], token_type_ids=types
+            ).logits
             pred = logits.argmax(-1).tolist()
             for row, i in enumerate(idx):
                 tags = ["O"] * len(sents[i].tokens)
@@ -208,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             or name.startswith("classifier.")
             or "LayerNorm" in name
             or (name.endswith(".bias") and "embeddings" not in name)
+            or name.endswith("token_type_embeddings.weight")  # the case feature
         )
     trainable = [p for p in model.parameters() if p.requires_grad]
     log.info(
@@ -275,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "alpha": args.alpha,
             "targets": list(LORA_TARGETS),
             "max_tokens": args.max_tokens,
+            "case_feature": "token_type",
             "train_args": vars(args),
             "mix": mix,
             "upsample": UPSAMPLE,
