@@ -299,10 +299,13 @@ def test_default_model_is_cached() -> None:
     assert default_model() is default_model()
 
 
-def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str) -> None:
+@pytest.mark.parametrize("quantize", [False, True], ids=["fp32", "int8"])
+def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str, quantize: bool) -> None:
     from osintkit.tag import tag_many
+    from osintkit.tag.model import default_model
 
+    model = default_model(quantize=quantize)
     others = ["Short note from Lviv.", "Reuters reported heavy shelling in Kharkiv on Monday. " * 12]
-    alone = tag_many([seed_text])[0]
-    together = tag_many([others[0], seed_text, others[1]])[1]
+    alone = tag_many([seed_text], model=model)[0]
+    together = tag_many([others[0], seed_text, others[1]], model=model)[1]
     assert [(m.start, m.end, m.label) for m in alone] == [(m.start, m.end, m.label) for m in together]
