@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "PLACE_COLUMNS",
     "Claim",
     "Document",
     "Entity",
@@ -152,6 +153,13 @@ class Place(Record):
     doc_id: str | None = None
     alternatives: list[dict[str, Any]] = field(default_factory=list)
     overridden: bool = False
+
+
+# Column order for tables of places (the notebook DataFrame and the CSV export share it).
+PLACE_COLUMNS: tuple[str, ...] = (
+    "doc_id", "start", "end", "text", "name", "lat", "lon", "geonameid", "country_code", "feature", "confidence",
+    "overridden", "alternatives",
+)  # fmt: skip
 
 
 @dataclass

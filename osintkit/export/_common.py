@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings, credibility_digit
-from ..model import Document, Place
+from ..model import PLACE_COLUMNS, Document, Place
 
 __all__ = ["TABLES", "PlaceGroup", "compact_json", "ensure_dir", "fmt_quantities", "group_places", "table"]
 
@@ -183,21 +183,7 @@ TABLES: dict[str, list[str]] = {
     ],
     "entities": ["id", "label", "name", "aliases", "mention_count", "documents", "doc_ids"],
     "mentions": ["doc_id", "start", "end", "text", "label", "score", "source", "entity_id"],
-    "places": [
-        "doc_id",
-        "start",
-        "end",
-        "text",
-        "name",
-        "lat",
-        "lon",
-        "geonameid",
-        "country_code",
-        "feature",
-        "confidence",
-        "overridden",
-        "alternatives",
-    ],
+    "places": list(PLACE_COLUMNS),
     "claims": [
         "id",
         "doc_id",

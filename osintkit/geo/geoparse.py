@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import GeocodingError, InputError
-from ..model import Document, Mention, Place
+from ..model import PLACE_COLUMNS, Document, Mention, Place
 from .geocoder import Candidate, Context, OfflineGeocoder
 from .normalise import name_key, split_admin, strip_article
 
@@ -347,22 +347,6 @@ def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list
 
 
 # -- tables and overrides ----------------------------------------------------------------------------------------
-
-PLACE_COLUMNS = (
-    "doc_id",
-    "start",
-    "end",
-    "text",
-    "name",
-    "lat",
-    "lon",
-    "geonameid",
-    "country_code",
-    "feature",
-    "confidence",
-    "overridden",
-    "alternatives",
-)
 
 
 def places_frame(places: Sequence[Place]) -> pd.DataFrame:
