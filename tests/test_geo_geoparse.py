@@ -182,3 +182,41 @@ def test_partial_match_and_focus_fallback() -> None:
     assert stadium.feature == "focus" and stadium.confidence == pytest.approx(0.15)
     strict = {p.text for p in geoparse(text, spans=spans, focus_fallback=False, partial_match=False)}
     assert strict == {"Lyon"}
+
+
+def _resolve(text: str, *phrases: str) -> dict[str, Place]:
+    return {p.text: p for p in geoparse(text, spans=spans_of(text, *phrases))}
+
+
+def test_a_document_listing_states_means_the_state() -> None:
+    text = "Cases rose in Iowa and Texas, and health officials in Washington said the outbreak had peaked."
+    assert _resolve(text, "Iowa", "Texas", "Washington")["Washington"].feature == "admin1"
+    capital = "Officials in Washington met at the White House while Maryland and Virginia sent staff."
+    near_dc = _resolve(capital, "Washington", "Maryland", "Virginia", "White House")["Washington"]
+    assert near_dc.feature == "capital"  # the White House pulls it back to the city
+
+
+def test_a_named_town_pulls_in_the_state_that_holds_it() -> None:
+    upstate = "Hospitals in Buffalo reported the first cases in New York last week."
+    assert _resolve(upstate, "Buffalo", "New York")["New York"].feature == "admin1"
+    city = "Hospitals in Brooklyn reported the first cases in New York last week."
+    assert _resolve(city, "Brooklyn", "New York")["New York"].name == "New York City"
+
+
+def test_a_small_town_abroad_gives_way_to_the_document_focus() -> None:
+    text = "Protesters gathered in London. Traffic stopped on Piccadilly as police lined the streets of the UK capital."
+    piccadilly = _resolve(text, "London", "Piccadilly", "UK")["Piccadilly"]
+    assert piccadilly.country_code == "GB" and piccadilly.feature == "focus"
+
+
+def test_partial_names_never_fall_back_to_a_landform_word() -> None:
+    text = "Researchers on Plum Island and in the Danube Delta tested samples."
+    places = _resolve(text, "Plum Island", "Danube Delta")
+    assert all(p.country_code not in ("IS", "NG") for p in places.values())  # not Iceland ("Island"), not Delta State
+
+
+def test_full_admin_name_beats_a_sibling_type() -> None:
+    gc = OfflineGeocoder()
+    assert gc.candidates("Jefferson Parish", limit=1)[0].record.name == "Jefferson Parish"
+    luzon = gc.geocode("Luzon")
+    assert luzon is not None and abs(luzon.latitude - 16.0) < 1 and abs(luzon.longitude - 121.0) < 1

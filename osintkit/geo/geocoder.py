@@ -50,6 +50,11 @@ COUNTRY_BIAS_BONUS = 10.0
 CONTEXT_COUNTRY_BONUS = 2.0
 CONTEXT_ADMIN1_BONUS = 1.5
 CONTEXT_NEAR_BONUS = 1.0
+# A document that lists other states of a country ("Iowa", "Texas") means that country's state by "Washington".
+CONTEXT_SIBLING_BONUS = 0.9
+# ...and one whose towns the document names ("Buffalo") means the state by "New York" (a nearby town such as
+# "Brooklyn" still wins the city, through CONTEXT_NEAR_BONUS).
+CONTEXT_HOLDS_BONUS = 0.9
 NEAR_KM = 150.0
 
 # ``feature=`` accepts these words, GeoNames feature classes ("P", "A", "L") or codes ("PPLC", "ADM1").
@@ -111,6 +116,8 @@ class Context:
     countries: dict[str, float] = field(default_factory=dict)
     admin1: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Admin areas that hold the towns resolved elsewhere in the document ("Buffalo" → New York State).
+    holding_admin1: set[tuple[str, str]] = field(default_factory=set)
 
     def bonus(self, rec: Record) -> float:
         out = 0.0
@@ -119,6 +126,10 @@ class Context:
             out += CONTEXT_COUNTRY_BONUS * min(1.0, 0.5 + weight)
         if rec.admin1 and (rec.country_code, rec.admin1) in self.admin1 and rec.type not in ("country", "admin1"):
             out += CONTEXT_ADMIN1_BONUS
+        if rec.type == "admin1" and any(cc == rec.country_code and a != rec.admin1 for cc, a in self.admin1):
+            out += CONTEXT_SIBLING_BONUS
+        if rec.type == "admin1" and rec.admin1 and (rec.country_code, rec.admin1) in self.holding_admin1:
+            out += CONTEXT_HOLDS_BONUS
         if self.points and rec.type in ("city", "capital", "admin2", "admin"):
             near = min(_fast_km(rec.lat, rec.lng, la, lo) for la, lo in self.points)
             if near < NEAR_KM:
@@ -230,6 +241,12 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         add(gz.lookup(key), "name")
         bases = split_admin(key)
         if bases:
+            # An area whose full name is the query ("Jefferson Parish") beats areas found by the bare name
+            # ("Jefferson County"), which the loop below lifts by ADMIN_INTENT_BONUS.
+            for gid, (bonus, how) in list(found.items()):
+                rec = gz.get(gid)
+                if rec is not None and rec.fcl != "P":
+                    found[gid] = (bonus + ADMIN_INTENT_BONUS + 0.5, how)
             # "kursk region": the area by its bare name; same-named towns only as a poor fallback.
             for base in bases:
                 for gid, q in gz.lookup(base):

@@ -34,7 +34,20 @@ _FACILITY = re.compile(
     r"tower|house|hotel|inn|court|courthouse|prison|base|port|harbou?r|river|lake|bay|beach|island|mountain|"
     r"district|neighbou?rhood|quarter|village|county|parish|valley|creek|highway|freeway|campus|camp)\b"
 )
+# Landform words that name some place somewhere ("Delta State", "Plateau State") but never stand for the place
+# inside a longer name: "Danube Delta" is not in Nigeria.
+_LANDFORM = re.compile(
+    r"(delta|plateau|plains?|desert|coast|peninsula|gulf|sea|ocean|strait|channel|mountains?|hills?|highlands?|"
+    r"lowlands?|forest|jungle|savannah?|steppe|basin|islands?|isles?|archipelago|cape|head|point|falls|springs?|"
+    r"western|eastern|northern|southern|central|upper|lower|middle)"
+)
 _MAX_ALTERNATIVES = 4
+# A town's first-pass answer that is good enough to say which state the document is in ("Buffalo" is mostly Buffalo,
+# New York, but shares its name with many smaller towns).
+_HOLDS_MIN_CONFIDENCE = 0.3
+_SMALL_TYPES = frozenset({"city", "admin2", "admin"})
+_STRAY_MAX_POPULATION = 100_000
+_STRAY_DOMINANT_SHARE = 0.5
 _FOCUS_CONFIDENCE = 0.15
 _PARTIAL_FACTOR = 0.5
 _PARTIAL_STOP = frozenset(
@@ -139,8 +152,11 @@ def _context(votes: dict[str, list[Candidate]], leave_out: str | None) -> Contex
         total += weight
         if rec.type == "admin1" and rec.admin1 and conf >= 0.4:
             ctx.admin1.add((rec.country_code, rec.admin1))
-        if rec.type in ("city", "capital", "admin2") and conf >= 0.5:
-            ctx.points.append((rec.lat, rec.lng))
+        if rec.type in ("city", "capital", "admin2", "site"):
+            if conf >= 0.5:
+                ctx.points.append((rec.lat, rec.lng))
+            if rec.admin1 and conf >= _HOLDS_MIN_CONFIDENCE:
+                ctx.holding_admin1.add((rec.country_code, rec.admin1))
     if total > 0:
         ctx.countries = {cc: w / total for cc, w in weights.items() if w >= 0.3}
     return ctx
@@ -210,12 +226,13 @@ def geoparse(
     votes = {k: v for k, v in first.items() if v}
     resolved: dict[str, list[Candidate]] = {}
     for key, cands in votes.items():
-        if len(cands) == 1:
-            resolved[key] = cands
-            continue
         ctx = _context(votes, key)
-        resolved[key] = gc.candidates(lookup[key], context=ctx, limit=25) or cands
-    focus = _focus(gc, resolved, counts) if focus_fallback else None
+        if len(cands) > 1:
+            cands = gc.candidates(lookup[key], context=ctx, limit=25) or cands
+        if _stray(cands[0], ctx):
+            continue
+        resolved[key] = cands
+    focus = _focus(gc, resolved, counts, _context(resolved, None).countries) if focus_fallback else None
     places = []
     for s in items:
         found = resolved.get(s.key)
@@ -233,13 +250,25 @@ def geoparse(
     return places
 
 
+def _stray(best: Candidate, ctx: Context) -> bool:
+    """A small town abroad when the document is plainly about another country: "Piccadilly" in a London story is
+    not the Australian hamlet, so the name is better left to the focus fallback than answered wrongly."""
+    rec = best.record
+    if rec.type not in _SMALL_TYPES or rec.population >= _STRAY_MAX_POPULATION:
+        return False
+    if not ctx.countries or ctx.countries.get(rec.country_code, 0.0) > 0:
+        return False
+    return max(ctx.countries.values()) >= _STRAY_DOMINANT_SHARE
+
+
 def _partial(gc: OfflineGeocoder, key: str) -> str | None:
     """The longest run of words inside an unresolved name that is itself a well-known place."""
     words = key.split()
     for n in range(len(words) - 1, 0, -1):
         for i in range(len(words) - n + 1):
             sub = " ".join(words[i : i + n])
-            if sub in _PARTIAL_STOP or len(sub) < 3:
+            # Never a generic feature word alone: "Plum Island" is not Iceland (whose Danish name is "Island").
+            if sub in _PARTIAL_STOP or len(sub) < 3 or _FACILITY.fullmatch(sub) or _LANDFORM.fullmatch(sub):
                 continue
             cands = gc.candidates(sub, limit=1)
             if cands and (cands[0].record.population >= 50_000 or cands[0].record.type not in ("city", "admin2")):
@@ -247,9 +276,15 @@ def _partial(gc: OfflineGeocoder, key: str) -> str | None:
     return None
 
 
-def _focus(gc: OfflineGeocoder, resolved: dict[str, list[Candidate]], counts: dict[str, int]) -> Candidate | None:
-    """The document's main settlement: its most mentioned town, weighted by size, or the main town of the admin area
-    it names most."""
+def _focus(
+    gc: OfflineGeocoder,
+    resolved: dict[str, list[Candidate]],
+    counts: dict[str, int],
+    countries: dict[str, float],
+) -> Candidate | None:
+    """The document's main settlement: its most mentioned town, weighted by size and by how much the document is
+    about the town's country (a London story that mentions Moscow stays in London), or the main town of the admin
+    area it names most."""
     best: tuple[float, Candidate] | None = None
     for key, cands in resolved.items():
         top = cands[0]
@@ -267,6 +302,7 @@ def _focus(gc: OfflineGeocoder, resolved: dict[str, list[Candidate]], counts: di
             cand = Candidate(town, top.score, "focus", top.prior, top.probability)
         else:
             continue
+        weight *= 0.5 + countries.get(rec.country_code, 0.0)
         if best is None or weight > best[0]:
             best = (weight, cand)
     return best[1] if best else None
