@@ -308,4 +308,16 @@ def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str, 
     others = ["Short note from Lviv.", "Reuters reported heavy shelling in Kharkiv on Monday. " * 12]
     alone = tag_many([seed_text], model=model)[0]
     together = tag_many([others[0], seed_text, others[1]], model=model)[1]
-    assert [(m.start, m.end, m.label) for m in alone] == [(m.start, m.end, m.label) for m in together]
+    # Scores too: a resumed or Dask run must store exactly what a local run stores.
+    assert [(m.start, m.end, m.label, m.score) for m in alone] == [(m.start, m.end, m.label, m.score) for m in together]
+
+
+def test_int8_default_agrees_with_fp32_on_the_seed(seed_text: str) -> None:
+    from osintkit.tag import tag_many
+    from osintkit.tag.model import default_model
+
+    int8, fp32 = default_model(), default_model(quantize=False)
+    assert int8.quantized and not fp32.quantized
+    a = {(m.start, m.end, m.label) for m in tag_many([seed_text], model=int8, rules=False, gazetteer=False)[0]}
+    b = {(m.start, m.end, m.label) for m in tag_many([seed_text], model=fp32, rules=False, gazetteer=False)[0]}
+    assert len(a & b) >= 0.9 * max(len(a), len(b))
