@@ -156,8 +156,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     base_texts = texts[: 30 if quick else 300]
     pipe(base_texts[0])
     t0 = time.perf_counter()
-    for t in base_texts:
-        pipe(t)
+    for sentence in base_texts:
+        pipe(sentence)
     dt_base = time.perf_counter() - t0
     rows.append(_row("baseline: transformers pipeline, one sentence at a time (sent/s)",
                      round(len(base_texts) / dt_base, 1), ""))  # fmt: skip

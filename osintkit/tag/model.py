@@ -244,6 +244,7 @@ def _pinned_int8_class() -> type:
             self.low, self.high = low, high
             pin = torch.zeros(1, in_features)
             pin[0, 0], pin[0, 1 % in_features] = high, low
+            self.pin: torch.Tensor
             self.register_buffer("pin", pin)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
