@@ -625,8 +625,12 @@ def _claimant_type(
     if named and _looks_like_person(claimant, mentions, 0, len(text)):
         # The role is often given once, at first mention: "Ukrainian President Volodymyr Zelenskyy".
         surname = re.escape(claimant.split()[-1].rstrip("y"))
-        for m in re.finditer(r"((?:\S+\s+){0,4})" + surname + r"\w*(,\s+[^,]{3,80},)?", text):
-            context = (m.group(1) or "") + (m.group(2) or "")
+        # The four words before each mention of the surname, plus an appositive after it. (Found by slicing back
+        # from each hit: a regex that matched the words too re-scanned the text at every position, and was slow.)
+        for m in re.finditer(surname + r"\w*(,\s+[^,]{3,80},)?", text):
+            before = text[max(0, m.start() - 120) : m.start()]
+            words = before.split()[-4:] if before[-1:].isspace() else []
+            context = (" ".join(words) + " " if words else "") + (m.group(1) or "")
             for kind, pattern in _TYPE_KEYWORDS:
                 if kind != "media" and pattern.search(context):
                     return kind

@@ -249,7 +249,7 @@ def _pinned_int8_class() -> type:
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             shape = x.shape
-            flat = torch.cat([x.reshape(-1, shape[-1]).clamp(self.low, self.high), self.pin])
+            flat = torch.cat([x.reshape(-1, shape[-1]), self.pin]).clamp_(self.low, self.high)
             y = self.qlinear(flat)[:-1]
             return y.reshape(*shape[:-1], y.shape[-1])
 
