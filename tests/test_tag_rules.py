@@ -30,6 +30,19 @@ def test_longest_demonym_wins_and_case_matters() -> None:
     ]
 
 
+def test_institution_rule_tags_agencies_not_adjectives() -> None:
+    text = (
+        "The Ukrainian security service said so. The Russian Defence Ministry agreed, "
+        "as did the South Korean intelligence services. Russian military outfits were found."
+    )
+    orgs = [(m.text, m.norm["country_code"], m.norm["institution"]) for m in rule_mentions(text) if m.label == "ORG"]
+    assert orgs == [
+        ("Ukrainian security service", "UA", "security service"),
+        ("Russian Defence Ministry", "RU", "defence ministry"),
+        ("South Korean intelligence services", "KR", "intelligence services"),
+    ]
+
+
 def test_demonym_country() -> None:
     assert demonym_country("North Korean") == ("KP", "North Korea")
     assert demonym_country("Ukrainians") == ("UA", "Ukraine")
@@ -41,9 +54,13 @@ def test_demonym_country() -> None:
 
 def test_seed_rule_mentions_do_not_overlap_and_slice_exactly(seed_text: str) -> None:
     mentions = rule_mentions(seed_text, "2025-01-12")
-    assert {m.label for m in mentions} == {"DATE", "QUANTITY", "NORP"}
-    for a, b in itertools.pairwise(mentions):
+    assert {m.label for m in mentions} == {"DATE", "QUANTITY", "NORP", "ORG"}
+    flat = [m for m in mentions if m.label != "ORG"]  # an institution ORG holds its demonym, nothing else overlaps
+    for a, b in itertools.pairwise(flat):
         assert a.end <= b.start
+    for org in (m for m in mentions if m.label == "ORG"):
+        inside = [m for m in mentions if m is not org and m.start < org.end and org.start < m.end]
+        assert [(m.label, m.start) for m in inside] == [("NORP", org.start)]
     for m in mentions:
         assert seed_text[m.start : m.end] == m.text and m.source == "rule"
 
