@@ -699,7 +699,9 @@ Markdown(Path(outputs["md"]).read_text(encoding="utf-8")[:3000])
     md("""
 ## 4 · Scaling out with Dask
 
-For thousands of documents, the per-document analysis (tagging, geoparsing, claims) can run on a Dask cluster:
+On one machine, `workers=2` (`--workers 2`) runs the analysis in two local processes while this one stores the
+results. For thousands of documents, the per-document analysis (tagging, geoparsing, claims) can run on a Dask
+cluster:
 pass `client=` to `osintkit.run` (or `--scheduler tcp://host:8786` on the command line). Workers return plain
 records and the driver stays the case's only writer, so the custody log remains one linear chain and results are
 identical to a local run. The cell below is skipped unless `USE_DASK = True`: starting a cluster takes longer than

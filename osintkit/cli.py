@@ -93,6 +93,7 @@ def verify(case_path: str) -> None:
 @click.option("--case", "case_path", default=None, type=click.Path(dir_okay=False), help="Default: OUT/case.sqlite.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port) to scale out the analysis.")
 @click.option("--batch-size", default=32, show_default=True, help="Documents per analysis batch.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Local analysis processes.")
 @click.option(
     "--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix)."
 )
@@ -102,7 +103,8 @@ def verify(case_path: str) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(
     sources: tuple[str, ...], out_dir: str, case_path: str | None, scheduler: str | None, batch_size: int,
-    formats: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...], actor: str | None, quiet: bool,
+    workers: int, formats: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...], actor: str | None,
+    quiet: bool,
 ) -> None:  # fmt: skip
     """Run every stage on SOURCES and write OUT/findings.json, OUT/report.md and the other exports.
 
@@ -116,7 +118,7 @@ def run(
         case_file.parent.mkdir(parents=True, exist_ok=True)
         with Case(case_file, actor=actor) as case:
             result = do_run(
-                sources, out_dir, case=case, quiet=quiet, batch_size=batch_size, scheduler=scheduler,
+                sources, out_dir, case=case, quiet=quiet, batch_size=batch_size, scheduler=scheduler, workers=workers,
                 formats=list(formats) or None, include=list(include) or None, exclude=list(exclude) or None,
             )  # fmt: skip
     except OsintkitError as exc:

@@ -129,8 +129,15 @@ def analyse_case(
     quiet: bool = True,
     client: Any = None,
     scheduler: str | None = None,
+    workers: int = 1,
 ) -> int:
-    """Analyse every document not yet analysed; returns how many were analysed in this call."""
+    """Analyse every document not yet analysed; returns how many were analysed in this call.
+
+    ``workers`` > 1 analyses batches in that many local processes (each with its share of the CPU threads) while
+    this process stores the results; a Dask ``client`` or ``scheduler`` takes the work to a cluster instead.
+    """
+    if not isinstance(workers, int) or workers < 1:
+        raise OsintkitError(f"workers must be a positive integer, not {workers!r}")
     done = case.done(ANALYSED)
     pending = [doc_id for doc_id in case.document_ids() if doc_id not in done]
     if not pending:
@@ -145,6 +152,8 @@ def analyse_case(
             client.close()
     if client is not None:
         return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet)
+    if workers > 1:
+        return _analyse_in_processes(case, pending, workers, batch_size=batch_size, quiet=quiet)
     count = 0
     from tqdm.auto import tqdm
 
@@ -179,6 +188,47 @@ def _analyse_on_dask(case: Case, pending: list[str], client: Any, *, batch_size:
     return count
 
 
+def _init_worker(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _analyse_in_processes(case: Case, pending: list[str], workers: int, *, batch_size: int, quiet: bool) -> int:
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    # Spawned, not forked: a fork of a process whose torch thread pool is running can deadlock. At most two batches
+    # per worker are in flight, so memory stays flat however long the corpus; results are stored in submission
+    # order, so the custody log reads the same as a one-process run's.
+    threads = max(1, (os.cpu_count() or workers) // workers)
+    context = multiprocessing.get_context("spawn")
+    count = 0
+    inflight: deque[Future[list[DocumentAnalysis]]] = deque()
+    with (
+        ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool,
+        tqdm(total=len(pending), desc=f"analyse ({workers} processes)", disable=quiet, unit="doc", leave=False) as bar,
+    ):
+
+        def drain(until: int) -> None:
+            nonlocal count
+            while len(inflight) > until:
+                results = inflight.popleft().result()
+                for result in results:
+                    _store_analysis(case, result)
+                count += len(results)
+                bar.update(len(results))
+
+        for ids in _batched(pending, batch_size):
+            inflight.append(pool.submit(analyse_documents, [case.get_document(i) for i in ids]))
+            drain(2 * workers)
+        drain(0)
+    return count
+
+
 def finish_case(case: Case) -> Any:
     """Case-wide stages: link entities, corroborate claims, suggest ratings. Returns the corroboration."""
     from .assess import suggest_ratings
@@ -200,6 +250,7 @@ def run(
     batch_size: int = DEFAULT_BATCH,
     client: Any = None,
     scheduler: str | None = None,
+    workers: int = 1,
     formats: Sequence[str] | None = None,
     **load_options: Any,
 ) -> RunResult:
@@ -217,7 +268,9 @@ def run(
         the_case = Case(case if case is not None else out_dir / "case.sqlite")  # type: ignore[operator]
     try:
         report = ingest(the_case, sources, quiet=quiet, **load_options)
-        analysed = analyse_case(the_case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler)
+        analysed = analyse_case(
+            the_case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler, workers=workers
+        )
         corroboration = finish_case(the_case)
         outputs: dict[str, Path] = {}
         if out_dir is not None:

@@ -96,6 +96,14 @@ def test_sigkill_partway_then_rerun_equals_uninterrupted_run(
     assert verify.returncode == 0, verify.stderr
 
 
+def test_local_worker_processes_give_the_same_findings(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
+    result = run([corpus], tmp_path / "procs", workers=2, quiet=True, batch_size=3)
+    assert result.analysed == 12
+    assert snapshot(tmp_path / "procs" / "case.sqlite") == reference
+    with Case(tmp_path / "procs" / "case.sqlite") as case:
+        assert case.verify().ok
+
+
 @pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_findings(corpus: Path, tmp_path: Path, reference: dict[str, Any]) -> None:
     from distributed import Client, LocalCluster
