@@ -49,7 +49,7 @@ def _predict_sets(
 ) -> tuple[set[tuple[int, int, int, str]], set[tuple[int, int, int, str]]]:
     """(gold, predicted) spans as (sentence key, start, end, type); ``key`` keeps sets from different corpora apart."""
     texts, golds = _as_texts(sents)
-    preds = model.predict(texts, batch_size=64)
+    preds = model.predict(texts, batch_size=128)
     gold = {(key + i, s, e, t) for g in golds for (i, s, e, t) in g}
     pred = {(key + i, m.start, m.end, TYPE_OF[m.label]) for i, ms in enumerate(preds) for m in ms if m.label in TYPE_OF}
     return gold, pred
@@ -139,14 +139,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         best = float("inf")
         for _ in range(1 if quick else 3):
             t0 = time.perf_counter()
-            tag_many(articles, model=model, rules=False, gazetteer=False, batch_size=32)
+            tag_many(articles, model=model, rules=False, gazetteer=False, batch_size=128)
             best = min(best, time.perf_counter() - t0)
         rows.append(_row(f"sentences/s, model only, batched, {label} ({torch.get_num_threads()} threads)",
                          round(len(texts) / best, 1), ">= 200" if model is em else ""))  # fmt: skip
         if model is em:
             dt = best
     t0 = time.perf_counter()
-    tag_many(articles, batch_size=32)
+    tag_many(articles, batch_size=128)
     dt_full = time.perf_counter() - t0
     rows.append(_row("sentences/s, model + rules + gazetteer, batched", round(len(texts) / dt_full, 1), ""))
 

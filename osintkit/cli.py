@@ -18,6 +18,14 @@ def _fail(exc: OsintkitError) -> None:
     sys.exit(2)
 
 
+def _workers_option(_ctx: click.Context, _param: click.Parameter, value: str) -> int | str:
+    if value == "auto":
+        return value
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise click.BadParameter(f"{value!r} is neither a positive number nor auto")
+
+
 def _load_one(path: str) -> Any:
     from .load import load
 
@@ -93,7 +101,10 @@ def verify(case_path: str) -> None:
 @click.option("--case", "case_path", default=None, type=click.Path(dir_okay=False), help="Default: OUT/case.sqlite.")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port) to scale out the analysis.")
 @click.option("--batch-size", default=32, show_default=True, help="Documents per analysis batch.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Local analysis processes.")
+@click.option(
+    "--workers", default="auto", show_default=True, callback=_workers_option,
+    help="Local analysis processes: a number, or auto (one per core for runs of more than a few batches).",
+)  # fmt: skip
 @click.option(
     "--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix)."
 )
@@ -103,7 +114,7 @@ def verify(case_path: str) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(
     sources: tuple[str, ...], out_dir: str, case_path: str | None, scheduler: str | None, batch_size: int,
-    workers: int, formats: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...], actor: str | None,
+    workers: int | str, formats: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...], actor: str | None,
     quiet: bool,
 ) -> None:  # fmt: skip
     """Run every stage on SOURCES and write OUT/findings.json, OUT/report.md and the other exports.

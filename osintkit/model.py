@@ -44,6 +44,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready copy: dataclasses become dicts, containers are copied, immutable leaves are shared."""
     if isinstance(value, (str, int, float, bool)) or value is None:
@@ -51,7 +54,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _ATOMS else _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -65,7 +68,11 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         # Same result as dataclasses.asdict, without its deepcopy of every leaf value: the pipeline serialises
         # every mention, place and claim, and asdict alone cost a fifth of a batch run.
-        return {name: _plain(getattr(self, name)) for name in _field_names(type(self))}
+        out = {}
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            out[name] = value if type(value) in _ATOMS else _plain(value)
+        return out
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any]) -> R:

@@ -362,13 +362,13 @@ class Case:
     def replace_mentions(self, doc_id: str, mentions: Sequence[Mention], *, action: str = "tag") -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM mentions WHERE doc_id = ? AND status = 'auto'", (doc_id,))
-            for m in mentions:
-                conn.execute(
-                    'INSERT INTO mentions (doc_id, start, "end", text, label, score, source, norm, entity_id)'
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc_id, m.start, m.end, m.text, m.label, float(m.score), m.source,
-                     json.dumps(m.norm, ensure_ascii=False, default=str), m.entity_id),
-                )  # fmt: skip
+            conn.executemany(
+                'INSERT INTO mentions (doc_id, start, "end", text, label, score, source, norm, entity_id)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, m.start, m.end, m.text, m.label, float(m.score), m.source,
+                  json.dumps(m.norm, ensure_ascii=False, default=str) if m.norm else "{}", m.entity_id)
+                 for m in mentions],
+            )  # fmt: skip
             self._append_log(conn, action, doc_id, content_hash([m.to_dict() for m in mentions]))
 
     def mentions(self, doc_id: str | None = None, *, include_rejected: bool = False) -> list[Mention]:
@@ -486,15 +486,18 @@ class Case:
                 )
             }
             conn.execute("DELETE FROM places WHERE doc_id = ? AND NOT json_extract(data, '$.overridden')", (doc_id,))
+            records = []
             for p in places:
+                p.doc_id = doc_id
+                record = p.to_dict()
+                records.append(record)
                 if (p.start, p.end) in kept:
                     continue
-                p.doc_id = doc_id
                 conn.execute(
                     'INSERT INTO places (doc_id, start, "end", data) VALUES (?, ?, ?, ?)',
-                    (doc_id, p.start, p.end, json.dumps(p.to_dict(), ensure_ascii=False)),
+                    (doc_id, p.start, p.end, json.dumps(record, ensure_ascii=False)),
                 )
-            self._append_log(conn, action, doc_id, content_hash([p.to_dict() for p in places]))
+            self._append_log(conn, action, doc_id, content_hash(records))
 
     def override_place(self, place: Place) -> None:
         """The analyst's choice for a span; logged, and kept across re-runs."""
@@ -522,12 +525,13 @@ class Case:
     def replace_claims(self, doc_id: str, claims: Sequence[Claim], *, action: str = "claims") -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
-            for c in claims:
+            records = [c.to_dict() for c in claims]
+            for c, record in zip(claims, records, strict=True):
                 conn.execute(
                     "INSERT INTO claims (id, doc_id, data) VALUES (?, ?, ?)",
-                    (c.id, doc_id, json.dumps(c.to_dict(), ensure_ascii=False)),
+                    (c.id, doc_id, json.dumps(record, ensure_ascii=False)),
                 )
-            self._append_log(conn, action, doc_id, content_hash([c.to_dict() for c in claims]))
+            self._append_log(conn, action, doc_id, content_hash(records))
 
     def claims(self, doc_id: str | None = None) -> list[Claim]:
         sql, params = "SELECT data FROM claims", []

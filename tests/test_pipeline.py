@@ -117,3 +117,72 @@ def test_dask_local_cluster_gives_the_same_findings(corpus: Path, tmp_path: Path
         result = run([corpus], tmp_path / "dask", client=client, quiet=True, batch_size=4)
     assert result.analysed == 12
     assert snapshot(tmp_path / "dask" / "case.sqlite") == reference
+
+
+def test_auto_workers_use_the_cores_only_for_runs_worth_starting_them() -> None:
+    from osintkit.pipeline import AUTO_MAX_WORKERS, AUTO_MIN_DOCUMENTS, auto_workers
+
+    cores = min(os.cpu_count() or 1, AUTO_MAX_WORKERS)
+    assert auto_workers(12, batch_size=1) == 1
+    assert auto_workers(AUTO_MIN_DOCUMENTS - 1, batch_size=1) == 1
+    assert auto_workers(4 * 32 - 1, batch_size=32) == 1
+    assert auto_workers(AUTO_MIN_DOCUMENTS, batch_size=1) == cores
+    assert auto_workers(10_000, batch_size=32) == cores
+
+
+@pytest.mark.parametrize("bad", [0, -1, "two", 1.5, True])
+def test_bad_worker_counts_are_refused(bad: Any, tmp_path: Path) -> None:
+    from osintkit.errors import OsintkitError
+    from osintkit.pipeline import analyse_case
+
+    with Case(tmp_path / "case.sqlite") as case, pytest.raises(OsintkitError, match="workers"):
+        analyse_case(case, workers=bad)
+
+
+def test_cli_refuses_a_bad_worker_count(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "osintkit.cli", "run", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "0"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 2 and "neither a positive number nor auto" in out.stderr
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the worker processes")
+def test_killing_a_multi_process_run_leaves_no_workers_behind(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "killed-workers"
+    cmd = [sys.executable, "-m", "osintkit.cli", "run", str(corpus), "--out", str(out), "--quiet", "--batch-size", "1",
+           "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while _done(out / "case.sqlite") < 2:
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "run ended early"
+        assert time.monotonic() < deadline, "the run made no progress"
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, "the run should be analysing in worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers outlived the killed run"
