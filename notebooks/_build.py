@@ -699,8 +699,8 @@ Markdown(Path(outputs["md"]).read_text(encoding="utf-8")[:3000])
     md("""
 ## 4 · Scaling out with Dask
 
-On one machine, `workers=2` (`--workers 2`) runs the analysis in two local processes while this one stores the
-results. For thousands of documents, the per-document analysis (tagging, geoparsing, claims) can run on a Dask
+On one machine, `workers="auto"` (the command line's default) runs the analysis in one process per core while
+this one stores the results. For thousands of documents, the per-document analysis (tagging, geoparsing, claims) can run on a Dask
 cluster:
 pass `client=` to `osintkit.run` (or `--scheduler tcp://host:8786` on the command line). Workers return plain
 records and the driver stays the case's only writer, so the custody log remains one linear chain and results are
