@@ -223,6 +223,9 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
 CALIBRATION_FILE = Path(__file__).resolve().parent / "data" / "calibration.txt"
 # int8 windows are padded to a multiple of this many pieces and batched only with windows of the same padded width.
 INT8_WIDTH_STEP = 2
+# A batch holds at most this many word pieces (padding included), so long sentences come in smaller batches and
+# peak memory does not grow with the longest sentence a corpus happens to contain.
+MAX_BATCH_PIECES = 1024
 
 
 def _pinned_int8_class() -> type:
@@ -498,7 +501,9 @@ class EntityModel:
         batches: list[list[_Window]] = []
         for w in windows:
             same_width = not self.quantized or (batches and width(batches[-1][0]) == width(w))
-            if batches and same_width and len(batches[-1]) < batch_size:
+            # Windows are sorted by width, so this batch would be len + 1 windows of width(w) pieces.
+            fits = batches and (len(batches[-1]) + 1) * width(w) <= MAX_BATCH_PIECES
+            if batches and same_width and fits and len(batches[-1]) < batch_size:
                 batches[-1].append(w)
             else:
                 batches.append([w])
