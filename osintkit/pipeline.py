@@ -198,7 +198,7 @@ AUTO_MIN_DOCUMENTS = 100
 def auto_workers(pending: int, batch_size: int = DEFAULT_BATCH) -> int:
     """One process per CPU core (at most AUTO_MAX_WORKERS), or one process for small runs.
 
-    Why: on 2 cores two one-thread processes analyse about a quarter faster than one process with two threads
+    Why: on 2 cores two one-thread processes analyse about a third faster than one process with two threads
     (the model's small matrix products scale poorly across threads, and the Python stages then overlap), but
     starting workers costs seconds, which a run of a few batches never wins back.
     """
