@@ -62,6 +62,10 @@ class Sentence:
     tags: list[str]
     source: str
     doc: str
+    # Sets cut from running text (re3d) keep it, so evaluation can tag the text as written ("Joseph L. Votel",
+    # "3rd Battalion") rather than the tokens joined with spaces; ``offsets`` are each token's span in ``text``.
+    text: str | None = None
+    offsets: list[tuple[int, int]] | None = None
 
 
 def data_root(path: str | os.PathLike[str] | None = None) -> Path:
@@ -402,24 +406,91 @@ def _read_gmb(root: Path) -> list[Sentence]:
 
 
 _RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC"}
+# re3d annotates pronouns that refer to an actor ("We", "They") as Person or Organisation; names only here.
+_PRONOUNS = frozenset("i we they he she it her his him their them us our you its me my".split())
+_DETERMINERS = frozenset(("the", "a", "an"))
+# Role words re3d keeps inside person spans ("Minister for the Middle East Tobias Ellwood", "Navy Special Warfare
+# Operator 1st Class Charles H. Keating IV"): in the CoNLL-style scheme, as in GMB above, a person span is the name.
+_RE3D_ROLE_WORDS = _TITLES | frozenset(
+    (
+        "middle east near south north west affairs office foreign press operations director navy army air force "
+        "special warfare operator class petty officer staff spc spc. commodore high representative envoy "
+        "spokesperson advisor adviser commissioner secretary minister presidential general gen lt lt. col col. maj "
+        "maj. fco pentagon he excellency his cjtf-oir central command un u.s. us uk u.k. global coalition brave "
+        "commander resident leader lead former"
+    ).split()
+)
 
 
 def _is_name_word(word: str) -> bool:
-    return word[:1].isupper() or word[:1].isdigit()
+    # "al-Abadi" is a name word though it starts lowercase; "members" is not.
+    return any(c.isupper() or c.isdigit() for c in word)
+
+
+def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str]) -> list[tuple[int, int, str]]:
+    """One re3d mention mapped onto the CoNLL-style scheme: the names it holds, often one, sometimes none.
+
+    Leading lowercase words and determiners go ("the Kurdish YPG" → "Kurdish YPG"); a span whose last word has
+    no capital is a description ("the camp"); a lone pronoun is not a name; a person span loses its titles and role
+    words; a country re3d marks as an acting Organisation ("The U.S. said") is a LOC, as GMB's states are; and a
+    place with its region ("Vermillion, South Dakota") is two places, as wikigold and CoNLL mark them.
+    """
+    if typ == "LOC" and "," in words[lo:hi]:
+        out: list[tuple[int, int, str]] = []
+        start = lo
+        for i in [*(j for j in range(lo, hi) if words[j] == ","), hi]:
+            one = _re3d_span(words, start, i, typ, countries) if start < i else None
+            if one is not None:
+                out.append(one)
+            start = i + 1
+        return out
+    one = _re3d_span(words, lo, hi, typ, countries)
+    return [] if one is None else [one]
+
+
+def _re3d_span(words: list[str], lo: int, hi: int, typ: str, countries: set[str]) -> tuple[int, int, str] | None:
+    while lo < hi and (not _is_name_word(words[lo]) or words[lo].lower() in _DETERMINERS):
+        lo += 1
+    if lo == hi or not _is_name_word(words[hi - 1]):
+        return None
+    if hi - lo == 1 and words[lo].lower() in _PRONOUNS:
+        return None
+    if typ == "PER":
+        while lo < hi and (
+            words[lo].lower() in _RE3D_ROLE_WORDS
+            or not _is_name_word(words[lo])
+            or words[lo] in {".", ","}
+            or words[lo][:1].isdigit()
+            or words[lo] in _demonym_forms()
+        ):
+            lo += 1
+        if lo == hi or " ".join(words[lo:hi]).lower() in countries:
+            return None
+    elif typ == "ORG" and " ".join(words[lo:hi]).lower() in countries:
+        typ = "LOC"
+    return lo, hi, typ
+
+
+@functools.cache
+def _demonym_forms() -> frozenset[str]:
+    from osintkit.tag.demonyms import demonym_table
+
+    return frozenset(demonym_table())
 
 
 @functools.lru_cache(maxsize=8)
 def _read_re3d(root: Path) -> list[Sentence]:
     """re3d documents tokenised with :func:`word_spans`, one Sentence per sentence, only named mentions kept.
 
-    re3d also marks nominal mentions ("the camp", "U.S. service members"); a span whose last word is lowercase is
-    such a description, not a name, and becomes O. Leading lowercase words ("the Kurdish YPG") are trimmed.
+    re3d also marks nominal mentions, pronouns, titles and determiners; :func:`_re3d_span` maps each mention onto
+    the names-only, CoNLL-style scheme the other sets use.
     """
     from osintkit.text import split_sentences
 
     base = _ner_dir(root) / "re3d"
     if not base.is_dir():
         raise InputError("folder not found", path=str(base))
+    countries = _country_names()
     out: list[Sentence] = []
     for folder in sorted(p for p in base.iterdir() if p.is_dir()):
         docs: dict[str, str] = {}
@@ -442,18 +513,13 @@ def _read_re3d(root: Path) -> list[Sentence]:
         for doc_id in sorted(docs):
             text = docs[doc_id]
             words = word_spans(text)
+            tokens = [text[ws:we] for ws, we in words]
             spans = []
-            for b, e, t in ents.get(doc_id, []):
+            # Longest as annotated first, so a nested shorter mention never splits a full name.
+            for b, e, t in sorted(ents.get(doc_id, []), key=lambda m: (m[0] - m[1], m[0])):
                 idx = [i for i, (ws, we) in enumerate(words) if ws < e and we > b]
-                while idx and not _is_name_word(text[words[idx[0]][0] : words[idx[0]][1]]):
-                    idx = idx[1:]
-                if not idx:
-                    continue
-                if not _is_name_word(text[words[idx[-1]][0] : words[idx[-1]][1]]):
-                    continue
-                spans.append((idx[0], idx[-1] + 1, t))
-            # Longest first, so a nested shorter mention never splits a full name.
-            spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+                if idx:
+                    spans.extend(_re3d_spans(tokens, idx[0], idx[-1] + 1, t, countries))
             tags = spans_to_tags(len(words), spans)
             for ss, se in split_sentences(text):
                 ids = [i for i, (ws, _) in enumerate(words) if ss <= ws < se]
@@ -462,7 +528,10 @@ def _read_re3d(root: Path) -> list[Sentence]:
                 lo, hi = ids[0], ids[-1] + 1
                 stags = _clean_iob2(tags[lo:hi])
                 toks = [text[s:e] for s, e in words[lo:hi]]
-                out.append(Sentence(toks, stags, "re3d", f"re3d-{folder.name}-{doc_id}"))
+                a = words[lo][0]
+                offsets = [(s - a, e - a) for s, e in words[lo:hi]]
+                sentence_text = text[a : words[hi - 1][1]]
+                out.append(Sentence(toks, stags, "re3d", f"re3d-{folder.name}-{doc_id}", sentence_text, offsets))
     return out
 
 

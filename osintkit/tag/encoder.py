@@ -105,15 +105,17 @@ def quiet_transformers() -> Iterator[None]:
 
 @functools.lru_cache(maxsize=1)
 def load_base_encoder() -> tuple[Any, Any]:
-    """(fast tokenizer, ``AutoModel`` in eval mode), loaded offline from the verified package folder."""
-    from transformers import AutoModel, AutoTokenizer
+    """(``tokenizers`` tokenizer, encoder in eval mode), loaded offline from the verified package folder.
+
+    The encoder is :mod:`osintkit.tag.bert`'s plain-torch BERT (``encode()`` gives the hidden states), which
+    computes what ``transformers``' ``BertModel`` does without its 3.5 s import.
+    """
+    from .bert import build_token_classifier, load_tokenizer
 
     model_dir = base_model_dir(verify=True)
-    with quiet_transformers():
-        tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True, use_fast=True)
-        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-    model.eval()
-    return tokenizer, model
+    tokenizer = load_tokenizer(model_dir)
+    tokenizer.enable_truncation(EMBED_MAX_LENGTH)
+    return tokenizer, build_token_classifier(model_dir, 0)
 
 
 def embed(sentences: list[str], *, batch_size: int = 64) -> np.ndarray:
@@ -134,15 +136,15 @@ def embed(sentences: list[str], *, batch_size: int = 64) -> np.ndarray:
     with torch.inference_mode():
         for lo in range(0, len(order), batch_size):
             idx = order[lo : lo + batch_size]
-            enc = tokenizer(
-                [sentences[i] for i in idx],
-                padding=True,
-                truncation=True,
-                max_length=EMBED_MAX_LENGTH,
-                return_tensors="pt",
-            )
-            hidden = model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            encodings = tokenizer.encode_batch([sentences[i] for i in idx])
+            width = max(len(e.ids) for e in encodings)
+            ids = torch.zeros((len(idx), width), dtype=torch.long)
+            attention = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, e in enumerate(encodings):
+                ids[row, : len(e.ids)] = torch.tensor(e.ids)
+                attention[row, : len(e.ids)] = 1
+            hidden = model.encode(ids, attention)
+            mask = attention.unsqueeze(-1).to(hidden.dtype)
             summed = (hidden * mask).sum(dim=1)
             counts = mask.sum(dim=1).clamp(min=1e-9)
             pooled = torch.nn.functional.normalize(summed / counts, p=2, dim=1)

@@ -16,6 +16,7 @@ uncased encoder never gets to rewrite the text.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -37,10 +38,12 @@ __all__ = [
     "WEIGHTS_DIR",
     "EntityModel",
     "default_model",
+    "int8_ranges",
     "load_entity_model",
     "merge_mentions",
     "quantize_int8",
     "repair_iob2",
+    "store_int8_ranges",
     "tag",
     "tag_many",
 ]
@@ -150,11 +153,15 @@ def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: 
 # --- loading ---------------------------------------------------------------------------------------------------
 
 
-def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str], bool]:
-    """Base encoder + verified delta → (tokenizer, BertForTokenClassification in eval mode, labels)."""
+def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str], dict[str, Any]]:
+    """Base encoder + verified delta → (tokenizer, BERT token classifier in eval mode, labels, manifest).
+
+    The network is :mod:`osintkit.tag.bert`'s plain-torch BERT, which skips transformers' 3.5 s import.
+    """
     import torch
     from safetensors.torch import load_file
-    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+
+    from .bert import build_token_classifier, load_tokenizer
 
     manifest_path = weights_dir / MANIFEST_FILE
     delta_path = weights_dir / DELTA_FILE
@@ -183,20 +190,8 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
         )
     labels = list(manifest["labels"])
     base = base_model_dir(verify=True)
-    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True, use_fast=True)
-    config = AutoConfig.from_pretrained(
-        str(base),
-        local_files_only=True,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={lab: i for i, lab in enumerate(labels)},
-    )
-    from .encoder import quiet_transformers
-
-    # from_pretrained skips the random init that from_config would spend seconds on; it reports the new head as
-    # "newly initialised", which is expected here (the delta supplies it), so that notice is silenced.
-    with quiet_transformers():
-        model = AutoModelForTokenClassification.from_pretrained(str(base), config=config, local_files_only=True)
+    tokenizer = load_tokenizer(base)
+    model = build_token_classifier(base, len(labels))
     delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
     scale = float(manifest["alpha"]) / float(manifest["rank"])
     state = model.state_dict()
@@ -217,7 +212,7 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
     if "classifier.weight" not in delta or delta["classifier.weight"].shape[0] != len(labels):
         raise ModelIntegrityError(f"{delta_path}: no classifier head for {len(labels)} labels; it does not fit.")
     model.eval()
-    return tokenizer, model, labels, manifest.get("case_feature") == "token_type"
+    return tokenizer, model, labels, manifest
 
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "data" / "calibration.txt"
@@ -259,16 +254,12 @@ def _pinned_int8_class() -> type:
     return PinnedRangeInt8Linear
 
 
-def quantize_int8(em: EntityModel, calibration: Sequence[str] | None = None, *, inplace: bool = False) -> EntityModel:
-    """An int8 copy of ``em`` (``inplace=True``: ``em`` itself, without holding two copies in memory).
+def calibration_sha256() -> str:
+    return hashlib.sha256(CALIBRATION_FILE.read_bytes()).hexdigest()
 
-    Linear layers are quantised; their activation ranges are calibrated on ``calibration`` texts (default: the
-    news-style sentences in ``data/calibration.txt``). About 1.3x faster on 2 CPU cores for a fraction of a point
-    of F1, both measured by benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
-    """
-    import copy
-    import warnings
 
+def int8_ranges(em: EntityModel, calibration: Sequence[str] | None = None) -> dict[str, tuple[float, float]]:
+    """The input range of each linear layer of ``em`` (fp32) over ``calibration`` texts (default: the shipped set)."""
     import torch
     from torch import nn
 
@@ -277,7 +268,7 @@ def quantize_int8(em: EntityModel, calibration: Sequence[str] | None = None, *, 
 
     def record(name: str) -> Any:
         def hook(_module: nn.Module, inputs: tuple[torch.Tensor, ...], _output: torch.Tensor) -> None:
-            lo, hi = float(inputs[0].min()), float(inputs[0].max())
+            lo, hi = (float(v) for v in torch.aminmax(inputs[0]))
             old = ranges.get(name, (0.0, 0.0))
             ranges[name] = (min(old[0], lo), max(old[1], hi))
 
@@ -290,6 +281,32 @@ def quantize_int8(em: EntityModel, calibration: Sequence[str] | None = None, *, 
     finally:
         for h in handles:
             h.remove()
+    return ranges
+
+
+def quantize_int8(
+    em: EntityModel,
+    calibration: Sequence[str] | None = None,
+    *,
+    inplace: bool = False,
+    ranges: dict[str, tuple[float, float]] | None = None,
+) -> EntityModel:
+    """An int8 copy of ``em`` (``inplace=True``: ``em`` itself, without holding two copies in memory).
+
+    Linear layers are quantised with their input ranges pinned: ``ranges`` as stored with a trained model, or
+    else calibrated now on ``calibration`` texts (default: the news-style sentences in ``data/calibration.txt``).
+    About 1.3x faster on 2 CPU cores for a fraction of a point of F1, both measured by
+    benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
+    """
+    import copy
+    import warnings
+
+    import torch
+    from torch import nn
+
+    linears = {name: m for name, m in em.model.named_modules() if isinstance(m, nn.Linear)}
+    if ranges is None or set(ranges) != set(linears):
+        ranges = int8_ranges(em, calibration)
     with warnings.catch_warnings():
         # torch marks the quantised-tensor constructors deprecated; they work in the pinned torch.
         warnings.simplefilter("ignore")
@@ -313,16 +330,43 @@ def load_entity_model(path: str | os.PathLike[str] | None = None, *, quantize: b
     """
     if path is None:
         return _default_model(quantize)
-    tokenizer, model, labels, cased = _assemble(Path(path), None)
-    em = EntityModel(tokenizer, model, labels, name=str(path), case_feature=cased)
-    return quantize_int8(em, inplace=True) if quantize else em
+    return _load(Path(path), None, str(path), quantize)
+
+
+def _load(weights_dir: Path, sha256: str | None, name: str, quantize: bool) -> EntityModel:
+    tokenizer, model, labels, manifest = _assemble(weights_dir, sha256)
+    em = EntityModel(tokenizer, model, labels, name=name, case_feature=manifest.get("case_feature") == "token_type")
+    if not quantize:
+        return em
+    return quantize_int8(em, inplace=True, ranges=_stored_ranges(manifest))
+
+
+def _stored_ranges(manifest: dict[str, Any]) -> dict[str, tuple[float, float]] | None:
+    """The int8 input ranges saved with the model, if they were calibrated on today's calibration text."""
+    stored = manifest.get("int8_ranges")
+    if not isinstance(stored, dict) or manifest.get("int8_calibration_sha256") != calibration_sha256():
+        return None
+    return {str(k): (float(v[0]), float(v[1])) for k, v in stored.items()}
+
+
+def store_int8_ranges(weights_dir: Path) -> None:
+    """Calibrate the model in ``weights_dir`` and record its int8 input ranges in the manifest.
+
+    Why: calibrating at every load costs a forward pass over the calibration text (about 0.4 s of a 1 s load),
+    and stored ranges give every machine the very same int8 scales.
+    """
+    em = _load(weights_dir, None, str(weights_dir), quantize=False)
+    ranges = int8_ranges(em)
+    path = weights_dir / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["int8_calibration_sha256"] = calibration_sha256()
+    manifest["int8_ranges"] = {k: [lo, hi] for k, (lo, hi) in sorted(ranges.items())}
+    path.write_text(json.dumps(manifest, indent=1, default=str) + "\n", encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=2)
 def _default_model(quantize: bool = True) -> EntityModel:
-    tokenizer, model, labels, cased = _assemble(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None)
-    em = EntityModel(tokenizer, model, labels, name="osintkit-minilm-ner", case_feature=cased)
-    return quantize_int8(em, inplace=True) if quantize else em
+    return _load(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None, "osintkit-minilm-ner", quantize)
 
 
 def default_model(quantize: bool = True) -> EntityModel:
@@ -382,7 +426,9 @@ class EntityModel:
         case_feature: bool = False,
         quantized: bool = False,
     ) -> None:
-        if not getattr(tokenizer, "is_fast", False):
+        # A ``tokenizers.Tokenizer`` (the shipped model) or a transformers fast tokenizer (any other model).
+        self._plain_tokenizer = hasattr(tokenizer, "encode_batch") and not hasattr(tokenizer, "is_fast")
+        if not self._plain_tokenizer and not getattr(tokenizer, "is_fast", False):
             raise ModelError(f"{name}: a fast tokenizer is required (offsets and word ids); none was found.")
         self.tokenizer = tokenizer
         self.model = model
@@ -452,25 +498,32 @@ class EntityModel:
                 out.append(_Window(doc, words[lo : lo + 128]))
         return out
 
+    def _encode_words(self, batch: list[list[str]]) -> list[tuple[list[int], list[int | None]]]:
+        """(word-piece ids with [CLS]/[SEP], word index of each piece) for each list of words."""
+        if self._plain_tokenizer:
+            return [(e.ids, e.word_ids) for e in self.tokenizer.encode_batch(batch, is_pretokenized=True)]
+        enc = self.tokenizer(batch, is_split_into_words=True, add_special_tokens=True, truncation=False)
+        return [(enc["input_ids"][i], enc.word_ids(i)) for i in range(len(batch))]
+
+    @property
+    def pad_id(self) -> int:
+        if self._plain_tokenizer:
+            return int(self.model.config.pad_token_id)
+        return int(self.tokenizer.pad_token_id or 0)
+
     def _tokenize(self, texts: Sequence[str], windows: list[_Window]) -> list[_Window]:
         pending = windows
         done: list[_Window] = []
         while pending:
-            enc = self.tokenizer(
-                [[texts[w.doc][a:b] for a, b in w.words] for w in pending],
-                is_split_into_words=True,
-                add_special_tokens=True,
-                truncation=False,
-            )
+            encoded = self._encode_words([[texts[w.doc][a:b] for a, b in w.words] for w in pending])
             again: list[_Window] = []
-            for i, w in enumerate(pending):
-                ids = enc["input_ids"][i]
+            for w, (ids, word_ids) in zip(pending, encoded, strict=True):
                 if len(ids) > self.max_pieces + 2 and len(w.words) > 1:
                     half = len(w.words) // 2
                     again += [_Window(w.doc, w.words[:half]), _Window(w.doc, w.words[half:])]
                     continue
                 w.input_ids = ids[: self.max_pieces + 1] + ids[-1:] if len(ids) > self.max_pieces + 2 else ids
-                w.word_ids = [*enc.word_ids(i)[: len(w.input_ids) - 1], None]
+                w.word_ids = [*word_ids[: len(w.input_ids) - 1], None]
                 if self.case_feature:
                     text = texts[w.doc]
                     flags = [case_flag(text[a:b]) for a, b in w.words]
@@ -508,7 +561,7 @@ class EntityModel:
             else:
                 batches.append([w])
         results: list[list[Mention]] = [[] for _ in texts]
-        pad = int(self.tokenizer.pad_token_id or 0)
+        pad = self.pad_id
         with torch.inference_mode():
             for batch in batches:
                 padded = max(width(w) for w in batch)

@@ -1,0 +1,35 @@
+"""Mapping the training sets onto one scheme: re3d's annotation conventions turned into names-only spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from osintkit.tag.datasets import _country_names, _re3d_spans, word_spans
+
+
+def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
+    words = [text[s:e] for s, e in word_spans(text)]
+    return [(" ".join(words[a:b]), t) for a, b, t in _re3d_spans(words, 0, len(words), typ, _country_names())]
+
+
+@pytest.mark.parametrize(
+    ("annotated", "typ", "expected"),
+    [
+        ("the Kurdish YPG", "ORG", [("Kurdish YPG", "ORG")]),
+        ("The UN Security Council", "ORG", [("UN Security Council", "ORG")]),
+        ("The U.S.", "ORG", [("U.S.", "LOC")]),  # a state acting is still a place in the CoNLL scheme
+        ("We", "ORG", []),
+        ("I", "PER", []),
+        ("U.S. service members", "ORG", []),  # a description, not a name
+        ("Minister for the Middle East Tobias Ellwood", "PER", [("Tobias Ellwood", "PER")]),
+        ("Prime Minister Haider al-Abadi", "PER", [("Haider al-Abadi", "PER")]),
+        ("Gen. Joseph L. Votel", "PER", [("Joseph L . Votel", "PER")]),
+        ("U.S. Secretary of Defense Ash Carter", "PER", [("Ash Carter", "PER")]),
+        ("the Foreign Secretary", "PER", []),
+        ("UK Special Representative for Syria", "PER", []),
+        ("Vermillion, South Dakota", "LOC", [("Vermillion", "LOC"), ("South Dakota", "LOC")]),
+        ("Kursk", "LOC", [("Kursk", "LOC")]),
+    ],
+)
+def test_re3d_mentions_become_conll_style_names(annotated: str, typ: str, expected: list[tuple[str, str]]) -> None:
+    assert _mapped(annotated, typ) == expected
