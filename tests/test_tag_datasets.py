@@ -20,7 +20,7 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
         ("The U.S.", "ORG", [("U.S.", "LOC")]),  # a state acting is still a place in the CoNLL scheme
         ("We", "ORG", []),
         ("I", "PER", []),
-        ("U.S. service members", "ORG", []),  # a description, not a name
+        ("Iraqi service members", "ORG", []),  # a description, not a name
         ("Minister for the Middle East Tobias Ellwood", "PER", [("Tobias Ellwood", "PER")]),
         ("Prime Minister Haider al-Abadi", "PER", [("Haider al-Abadi", "PER")]),
         ("Gen. Joseph L. Votel", "PER", [("Joseph L . Votel", "PER")]),
@@ -29,6 +29,11 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
         ("UK Special Representative for Syria", "PER", []),
         ("Vermillion, South Dakota", "LOC", [("Vermillion", "LOC"), ("South Dakota", "LOC")]),
         ("Kursk", "LOC", [("Kursk", "LOC")]),
+        ("U.S. service members", "ORG", [("U.S.", "LOC")]),
+        ("the Syrians", "ORG", []),
+        ("Iraqi", "NORP", []),
+        ("U.S.", "NORP", [("U.S.", "LOC")]),
+        ("We've", "ORG", []),
     ],
 )
 def test_re3d_mentions_become_conll_style_names(annotated: str, typ: str, expected: list[tuple[str, str]]) -> None:

@@ -3,7 +3,8 @@
     from osintkit.tag import tag
     mentions = tag(document)          # list[Mention], offsets index document.text
 
-Importing this package is cheap; torch and transformers load on the first call that needs the model.
+Importing this package is cheap; torch loads on the first call that needs the model. The shipped model runs in
+plain torch (:mod:`osintkit.tag.bert`); transformers is imported only to train or to load another Hugging Face model.
 """
 
 from __future__ import annotations

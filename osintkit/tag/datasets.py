@@ -405,7 +405,7 @@ def _read_gmb(root: Path) -> list[Sentence]:
     return out
 
 
-_RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC"}
+_RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC", "Nationality": "NORP"}
 # re3d annotates pronouns that refer to an actor ("We", "They") as Person or Organisation; names only here.
 _PRONOUNS = frozenset("i we they he she it her his him their them us our you its me my".split())
 _DETERMINERS = frozenset(("the", "a", "an"))
@@ -432,8 +432,9 @@ def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str
 
     Leading lowercase words and determiners go ("the Kurdish YPG" → "Kurdish YPG"); a span whose last word has
     no capital is a description ("the camp"); a lone pronoun is not a name; a person span loses its titles and role
-    words; a country re3d marks as an acting Organisation ("The U.S. said") is a LOC, as GMB's states are; and a
-    place with its region ("Vermillion, South Dakota") is two places, as wikigold and CoNLL mark them.
+    words; a country re3d marks as an acting Organisation ("The U.S. said") or as a Nationality ("U.S.") is a LOC,
+    as GMB's states are, while a demonym ("the Syrians") is NORP and left to the rules; and a place with its region
+    ("Vermillion, South Dakota") is two places, as wikigold and CoNLL mark them.
     """
     if typ == "LOC" and "," in words[lo:hi]:
         out: list[tuple[int, int, str]] = []
@@ -451,10 +452,21 @@ def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str
 def _re3d_span(words: list[str], lo: int, hi: int, typ: str, countries: set[str]) -> tuple[int, int, str] | None:
     while lo < hi and (not _is_name_word(words[lo]) or words[lo].lower() in _DETERMINERS):
         lo += 1
-    if lo == hi or not _is_name_word(words[hi - 1]):
+    if lo == hi:
         return None
-    if hi - lo == 1 and words[lo].lower() in _PRONOUNS:
+    if not _is_name_word(words[hi - 1]):
+        # A description ("U.S. service members"): only a country named at its head is a name, a LOC as in CoNLL.
+        head = lo
+        while head < hi and _is_name_word(words[head]):
+            head += 1
+        return (lo, head, "LOC") if head > lo and " ".join(words[lo:head]).lower() in countries else None
+    if hi - lo == 1 and re.split(r"['’]", words[lo])[0].lower() in _PRONOUNS:
         return None
+    if typ == "NORP":
+        # re3d's Nationality: a demonym stays NORP (rule-tagged, not learned), a country name is a place.
+        return (lo, hi, "LOC") if " ".join(words[lo:hi]).lower() in countries else None
+    if " ".join(words[lo:hi]) in _demonym_forms():
+        return None  # "the Syrians", "the French" as an actor: a group, NORP in this scheme
     if typ == "PER":
         while lo < hi and (
             words[lo].lower() in _RE3D_ROLE_WORDS

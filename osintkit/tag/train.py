@@ -39,7 +39,7 @@ DEFAULT_MIX: dict[str, int | None] = {
     "wnut17": 1500,
 }
 # Small sets seen more than once per epoch: re3d and wikigold are also the news-like sets the model is judged on.
-UPSAMPLE = {"re3d": 3, "gum": 1, "wikigold": 2}
+UPSAMPLE = {"re3d": 3, "gum": 1, "wikigold": 3}
 DEV_SETS = {"gmb": 300, "gum": None, "wikigold": None, "re3d": None}
 
 
