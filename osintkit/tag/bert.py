@@ -11,6 +11,7 @@ Face model (:meth:`osintkit.tag.EntityModel.from_pretrained`) still go through `
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,9 @@ class TokenClassifierOutput:
     logits: torch.Tensor
 
 
-def _classes() -> tuple[type, type]:
+@functools.cache
+def _classifier_class() -> type:
+    # Defined on first use so that importing this module does not import torch.
     import torch
     from torch import nn
     from torch.nn import functional
@@ -171,7 +174,7 @@ def _classes() -> tuple[type, type]:
                 x = layer(x, mask)
             return x
 
-    return Layer, BertTokenClassifier
+    return BertTokenClassifier
 
 
 def build_token_classifier(model_dir: Path, num_labels: int) -> Any:
@@ -191,7 +194,7 @@ def build_token_classifier(model_dir: Path, num_labels: int) -> Any:
         weights[key if key.startswith("bert.") else "bert." + key] = value.float()
     weights["classifier.weight"] = torch.zeros(num_labels, cfg.hidden_size)
     weights["classifier.bias"] = torch.zeros(num_labels)
-    _, classifier_cls = _classes()
+    classifier_cls = _classifier_class()
     try:
         model = classifier_cls(cfg, weights)
     except KeyError as exc:
