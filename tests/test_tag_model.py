@@ -321,3 +321,48 @@ def test_int8_default_agrees_with_fp32_on_the_seed(seed_text: str) -> None:
     a = {(m.start, m.end, m.label) for m in tag_many([seed_text], model=int8, rules=False, gazetteer=False)[0]}
     b = {(m.start, m.end, m.label) for m in tag_many([seed_text], model=fp32, rules=False, gazetteer=False)[0]}
     assert len(a & b) >= 0.9 * max(len(a), len(b))
+
+
+# --- decoding ----------------------------------------------------------------------------------------------------
+
+
+def _rows(*cols: dict[str, float]) -> list[list[float]]:
+    """Log-probability rows for the shipped label list from {label: probability} dicts (the rest share 1e-4)."""
+    labels = default_model().labels
+    return [[float(np.log(c.get(lab, 1e-4))) for lab in labels] for c in cols]
+
+
+def test_viterbi_keeps_one_type_across_a_name() -> None:
+    em = default_model()
+    # Argmax: B-PER I-LOC I-ORG, which plain repair would split into three entities of three types.
+    rows = _rows(
+        {"B-PER": 0.6, "B-ORG": 0.3},
+        {"I-LOC": 0.4, "I-PER": 0.35, "I-ORG": 0.2},
+        {"I-ORG": 0.4, "I-PER": 0.35, "I-LOC": 0.2},
+    )
+    argmax = [int(np.argmax(r)) for r in rows]
+    assert not em._valid(argmax)
+    assert [em.labels[i] for i in em._viterbi(rows)] == ["B-PER", "I-PER", "I-PER"]
+
+
+def test_viterbi_never_starts_or_continues_wrongly() -> None:
+    em = default_model()
+    rows = _rows({"I-ORG": 0.9, "O": 0.05}, {"O": 0.9}, {"I-LOC": 0.5, "B-LOC": 0.4})
+    path = [em.labels[i] for i in em._viterbi(rows)]
+    assert path == ["O", "O", "B-LOC"]  # an I- after O or at the start would be invalid
+
+
+def test_valid_argmax_paths_are_kept() -> None:
+    em = default_model()
+    labels = em.labels
+    seq = [labels.index(t) for t in ("O", "B-PER", "I-PER", "B-LOC", "O")]
+    assert em._valid(seq)
+    rows = [[0.0 if j == i else -9.0 for j in range(len(labels))] for i in seq]
+    assert em._viterbi(rows) == seq
+
+
+def test_bare_label_schemes_are_not_constrained() -> None:
+    em = EntityModel.__new__(EntityModel)
+    em.labels = ["O", "PER", "LOC"]
+    em._parsed = [("O", ""), ("I", "PER"), ("I", "LOC")]
+    assert em._valid([1, 1, 2, 0, 2])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -154,13 +155,38 @@ def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: 
 # --- loading ---------------------------------------------------------------------------------------------------
 
 
+def apply_delta(model: Any, delta_path: Path, scale: float) -> dict[str, torch.Tensor]:
+    """Merge a saved delta into ``model`` in place: ``W += scale·B@A`` per adapted layer, other tensors copied.
+
+    Returns the delta (fp32) so callers can check the head or keep the factors. Works on the plain-torch BERT and
+    on transformers' (same parameter names).
+    """
+    import torch
+    from safetensors.torch import load_file
+
+    delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
+    state = model.state_dict()
+    with torch.no_grad():
+        for name, value in delta.items():
+            if name.endswith(".lora_A"):
+                path = name[: -len(".lora_A")]
+                state[path + ".weight"].add_(delta[path + ".lora_B"] @ value, alpha=scale)
+            elif name.endswith(".lora_B"):
+                continue
+            elif name in state:
+                state[name].copy_(value)
+            else:
+                raise ModelIntegrityError(
+                    f"{delta_path}: unexpected tensor {name!r}; the file does not fit this model."
+                )
+    return delta
+
+
 def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str], dict[str, Any]]:
     """Base encoder + verified delta → (tokenizer, BERT token classifier in eval mode, labels, manifest).
 
     The network is :mod:`osintkit.tag.bert`'s plain-torch BERT, which skips transformers' 3.5 s import.
     """
-    import torch
-    from safetensors.torch import load_file
 
     from .bert import build_token_classifier, load_tokenizer
 
@@ -193,23 +219,7 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
     base = base_model_dir(verify=True)
     tokenizer = load_tokenizer(base)
     model = build_token_classifier(base, len(labels))
-    delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
-    scale = float(manifest["alpha"]) / float(manifest["rank"])
-    state = model.state_dict()
-    with torch.no_grad():
-        for name, value in delta.items():
-            if name.endswith(".lora_A"):
-                path = name[: -len(".lora_A")]
-                b = delta[path + ".lora_B"]
-                state[path + ".weight"].add_(b @ value, alpha=scale)
-            elif name.endswith(".lora_B"):
-                continue
-            elif name in state:
-                state[name].copy_(value)
-            else:
-                raise ModelIntegrityError(
-                    f"{delta_path}: unexpected tensor {name!r}; the file does not fit this model."
-                )
+    delta = apply_delta(model, delta_path, float(manifest["alpha"]) / float(manifest["rank"]))
     if "classifier.weight" not in delta or delta["classifier.weight"].shape[0] != len(labels):
         raise ModelIntegrityError(f"{delta_path}: no classifier head for {len(labels)} labels; it does not fit.")
     model.eval()
@@ -577,26 +587,29 @@ class EntityModel:
                 inputs = {"input_ids": ids, "attention_mask": mask}
                 if self.case_feature:
                     inputs["token_type_ids"] = types
-                probs = torch.softmax(self.model(**inputs).logits.float(), dim=-1)
-                best_p, best = probs.max(dim=-1)
-                best_l, best_pl = best.tolist(), best_p.tolist()
+                logp = torch.log_softmax(self.model(**inputs).logits.float(), dim=-1)
+                best_l = logp.argmax(dim=-1).tolist()
                 for r, w in enumerate(batch):
-                    results[w.doc].extend(self._decode(texts[w.doc], w, best_l[r], best_pl[r]))
+                    results[w.doc].extend(self._decode(texts[w.doc], w, best_l[r], logp[r]))
         for ms in results:
             ms.sort(key=lambda m: (m.start, -m.end))
         return results
 
-    def _decode(self, text: str, w: _Window, pred: list[int], prob: list[float]) -> list[Mention]:
-        n = len(w.words)
-        tags = ["O"] * n
-        conf = [0.0] * n
+    def _decode(self, text: str, w: _Window, pred: list[int], logp: torch.Tensor) -> list[Mention]:
+        firsts: list[int] = []  # the piece position of each word's first piece
         prev: int | None = None
         for pos, wid in enumerate(w.word_ids):
             if wid is not None and wid != prev:
-                prefix, typ = self._parsed[pred[pos]]
-                tags[wid] = "O" if prefix == "O" else f"{prefix}-{typ}"
-                conf[wid] = prob[pos]
+                firsts.append(pos)
             prev = wid
+        labels = [pred[pos] for pos in firsts]
+        if not self._valid(labels):
+            labels = self._viterbi(logp[firsts].tolist())
+        tags = []
+        for lab in labels:
+            prefix, typ = self._parsed[lab]
+            tags.append("O" if prefix == "O" else f"{prefix}-{typ}")
+        conf = logp[firsts, labels].exp().tolist() if labels else []
         from osintkit.tag.datasets import bio_spans
 
         out = []
@@ -609,8 +622,49 @@ class EntityModel:
             out.append(Mention(start, end, text[start:end], label, round(score, 4), "model"))
         return out
 
+    @functools.cached_property
+    def _may_follow(self) -> list[list[bool]]:
+        """``[a][b]``: label b may follow label a. An I-X continues only an X entity, when the scheme has B-X."""
+        begins = {typ for prefix, typ in self._parsed if prefix == "B"}
+        return [
+            [pb != "I" or tb not in begins or (ta == tb and pa != "O") for pb, tb in self._parsed]
+            for pa, ta in self._parsed
+        ]
 
-@functools.lru_cache(maxsize=4)
+    def _valid(self, labels: list[int]) -> bool:
+        ok, start = self._may_follow, self._may_start
+        return not labels or (start[labels[0]] and all(ok[a][b] for a, b in itertools.pairwise(labels)))
+
+    @functools.cached_property
+    def _may_start(self) -> list[bool]:
+        o = next((i for i, (p, _) in enumerate(self._parsed) if p == "O"), None)
+        return self._may_follow[o] if o is not None else [True] * len(self.labels)
+
+    def _viterbi(self, rows: list[list[float]]) -> list[int]:
+        """The most probable label sequence that is a valid entity sequence.
+
+        Why: per-word argmax can produce "B-PER I-LOC I-ORG" over one name, which naive repair splits into three
+        entities of different types. Runs only when the argmax sequence is invalid (it is optimal otherwise).
+        """
+        n_labels = len(self.labels)
+        ok = self._may_follow
+        score = [v if self._may_start[j] else -math.inf for j, v in enumerate(rows[0])]
+        back: list[list[int]] = []
+        for row in rows[1:]:
+            ptr, new = [], []
+            for b in range(n_labels):
+                a = max((a for a in range(n_labels) if ok[a][b]), key=score.__getitem__, default=0)
+                ptr.append(a)
+                new.append(score[a] + row[b] if ok[a][b] else -math.inf)
+            back.append(ptr)
+            score = new
+        best = max(range(n_labels), key=score.__getitem__)
+        path = [best]
+        for ptr in reversed(back):
+            path.append(ptr[path[-1]])
+        return path[::-1]
+
+
 def _model_by_name(name: str) -> EntityModel:
     return EntityModel.from_pretrained(name)
 

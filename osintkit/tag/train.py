@@ -70,6 +70,63 @@ def draw_epoch(pools: dict[str, list[Sentence]], mix: dict[str, int | None], rng
     return out
 
 
+# What a warm-started manifest keeps of each run before it, so the model card can account for all training.
+_RUN_RECORD = ("delta_sha256", "rank", "alpha", "train_args", "mix", "upsample", "steps", "epochs_done",
+               "train_minutes", "history")  # fmt: skip
+
+
+def load_previous(model: Any, weights_dir: Path) -> dict[str, tuple[Any, Any]]:
+    """Apply a saved delta to the (unwrapped) transformers ``model`` and return its low-rank factors.
+
+    Why: a warm start continues from a trained model instead of repeating its hours of CPU training. The new
+    adapters train on top of the merged weights; :func:`stack_factors` then stores old and new factors side by side,
+    so the shipped delta stays a sum of low-rank products that loads exactly like a single run's.
+    """
+    import json
+
+    from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, apply_delta
+
+    manifest = json.loads((weights_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    scale = float(manifest["alpha"]) / float(manifest["rank"])
+    delta = apply_delta(model, weights_dir / DELTA_FILE, scale)
+    # Scale folded into A, so the stacked factors use scale 1.
+    return {
+        name[: -len(".lora_A")]: (a * scale, delta[name[: -len(".lora_A")] + ".lora_B"])
+        for name, a in delta.items()
+        if name.endswith(".lora_A")
+    }
+
+
+def stack_factors(
+    tensors: dict[str, Any], previous: dict[str, tuple[Any, Any]], scale: float
+) -> tuple[dict[str, Any], int]:
+    """Exported tensors with each layer's earlier factors stacked before the new ones; returns (tensors, rank).
+
+    ``W + B1 A1 + s B2 A2 == W + [B1 B2] [A1; s A2]``, stored with rank = alpha (scale 1).
+    """
+    import torch
+
+    out = dict(tensors)
+    rank = 0
+    for path, (a_old, b_old) in previous.items():
+        a_new, b_new = out[path + ".lora_A"].float() * scale, out[path + ".lora_B"].float()
+        out[path + ".lora_A"] = torch.cat([a_old, a_new]).to(torch.float16).contiguous()
+        out[path + ".lora_B"] = torch.cat([b_old, b_new], dim=1).to(torch.float16).contiguous()
+        rank = out[path + ".lora_A"].shape[0]
+    return out, rank
+
+
+def is_trained(name: str) -> bool:
+    """Whether a parameter of the adapter-wrapped model trains (and so is shipped in the delta)."""
+    return (
+        "lora_" in name
+        or name.startswith("classifier.")
+        or "LayerNorm" in name
+        or (name.endswith(".bias") and "embeddings" not in name)
+        or name.endswith("token_type_embeddings.weight")  # the case feature
+    )
+
+
 def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[dict[str, list[int]]]:
     """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
     piece's case flag as its token type (see ``osintkit.tag.model.case_flag``)."""
@@ -180,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the per-epoch sample sizes")
     ap.add_argument("--time-budget", type=float, default=0.0, help="minutes; stop cleanly and save when spent")
     ap.add_argument("--trial-steps", type=int, default=0, help="measure steps/s over N steps, save nothing")
+    ap.add_argument("--init-from", default=None, help="warm start: a saved model folder to continue training")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
@@ -216,15 +274,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         id2label=dict(enumerate(LABELS)),
         label2id={lab: i for i, lab in enumerate(LABELS)},
     )
+    previous = load_previous(model, Path(args.init_from)) if args.init_from else {}
+    earlier_runs: list[dict[str, Any]] = []
+    if args.init_from:
+        import json
+
+        from osintkit.tag.model import MANIFEST_FILE
+
+        before = json.loads((Path(args.init_from) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
+        log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
     add_lora(model, args.rank, args.alpha)
     for name, p in model.named_parameters():
-        p.requires_grad = (
-            "lora_" in name
-            or name.startswith("classifier.")
-            or "LayerNorm" in name
-            or (name.endswith(".bias") and "embeddings" not in name)
-            or name.endswith("token_type_embeddings.weight")  # the case feature
-        )
+        p.requires_grad = is_trained(name)
     trainable = [p for p in model.parameters() if p.requires_grad]
     log.info(
         "trainable params: %d of %d", sum(p.numel() for p in trainable), sum(p.numel() for p in model.parameters())
@@ -285,10 +347,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, sc in scores.items():
             log.info("dev %s after epoch %d (step %d):\n%s", name, epoch, step, format_scores(sc))
         history.append({"epoch": epoch, "step": step, "dev": scores})
+        tensors, rank, alpha = export_delta(model), args.rank, args.alpha
+        if previous:
+            tensors, rank = stack_factors(tensors, previous, args.alpha / args.rank)
+            alpha = float(rank)
         meta = {
             "labels": list(LABELS),
-            "rank": args.rank,
-            "alpha": args.alpha,
+            "rank": rank,
+            "alpha": alpha,
             "targets": list(LORA_TARGETS),
             "max_tokens": args.max_tokens,
             "case_feature": "token_type",
@@ -299,8 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "epochs_done": epoch,
             "history": history,
             "train_minutes": round((time.time() - t0) / 60, 1),
+            "earlier_runs": earlier_runs,
         }
-        save_delta(export_delta(model), meta, out_dir)
+        save_delta(tensors, meta, out_dir)
         store_int8_ranges(out_dir)
         log.info("saved checkpoint to %s", out_dir)
         epoch_sents = draw_epoch(pools, mix, rng)

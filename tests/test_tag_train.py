@@ -1,0 +1,83 @@
+"""The training script's warm start: a model continued from a saved one stores old and new adapters stacked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("transformers")
+
+from osintkit.tag.model import MANIFEST_FILE, WEIGHTS_DIR, add_lora, export_delta, load_entity_model, save_delta
+from osintkit.tag.train import is_trained, load_previous, stack_factors
+
+TEXT = "Volodymyr Zelenskyy said on X that Ukraine captured two North Korean soldiers in Russia's Kursk region."
+
+
+def _fresh_classifier():  # type: ignore[no-untyped-def]
+    from transformers import AutoModelForTokenClassification
+    from transformers.utils import logging as hf_logging
+
+    from osintkit.tag.datasets import LABELS
+    from osintkit.tag.encoder import base_model_dir
+
+    hf_logging.set_verbosity_error()
+    return AutoModelForTokenClassification.from_pretrained(
+        str(base_model_dir(verify=True)), local_files_only=True, num_labels=len(LABELS)
+    )
+
+
+def _logits(path: Path):  # type: ignore[no-untyped-def]
+    em = load_entity_model(path, quantize=False)
+    return em.predict([TEXT]), em
+
+
+def _save_warm(model, previous, tmp: Path, rank: int, alpha: float, perturb: bool) -> Path:  # type: ignore[no-untyped-def]
+    import torch
+
+    for name, p in model.named_parameters():
+        p.requires_grad = is_trained(name)
+        if perturb and name.endswith("lora_B"):
+            with torch.no_grad():
+                p.normal_(0, 0.02)
+    tensors, stacked = stack_factors(export_delta(model), previous, alpha / rank)
+    meta = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    meta = {k: meta[k] for k in ("labels", "case_feature")} | {"rank": stacked, "alpha": float(stacked)}
+    save_delta(tensors, meta, tmp)
+    return tmp
+
+
+def test_warm_start_before_any_step_stores_the_same_model(tmp_path: Path) -> None:
+    model = _fresh_classifier()
+    previous = load_previous(model, WEIGHTS_DIR)
+    assert len(previous) == 36  # 6 layers x 6 adapted linear layers
+    add_lora(model, 8, 16.0)  # new B is zero: nothing has changed yet
+    out = _save_warm(model, previous, tmp_path, 8, 16.0, perturb=False)
+    assert json.loads((out / MANIFEST_FILE).read_text())["rank"] == 32 + 8
+    shipped, em_a = _logits(WEIGHTS_DIR)
+    warm, em_b = _logits(out)
+    assert [(m.start, m.end, m.label) for m in warm[0]] == [(m.start, m.end, m.label) for m in shipped[0]]
+    for (name, a), (_, b) in zip(em_a.model.state_dict().items(), em_b.model.state_dict().items(), strict=True):
+        assert (a - b).abs().max() < 2e-3, name  # fp16 storage of the re-scaled factors
+
+
+def test_stacked_factors_equal_the_trained_model(tmp_path: Path) -> None:
+    import torch
+
+    model = _fresh_classifier()
+    previous = load_previous(model, WEIGHTS_DIR)
+    add_lora(model, 8, 16.0)
+    out = _save_warm(model, previous, tmp_path, 8, 16.0, perturb=True)
+    _, em = _logits(out)
+    # The trained (wrapped) model's effective weight for one layer against the stored, merged one.
+    layer = model.bert.encoder.layer[2].attention.self.query
+    want = layer.base.weight + layer.scale * layer.lora_B @ layer.lora_A
+    got = em.model.state_dict()["bert.encoder.layer.2.attention.self.query.weight"]
+    assert torch.allclose(want.detach(), got, atol=2e-3)
+    assert (
+        want.detach()
+        - load_entity_model(WEIGHTS_DIR, quantize=False).model.state_dict()[
+            "bert.encoder.layer.2.attention.self.query.weight"
+        ]
+    ).abs().max() > 1e-2  # the perturbation is visible
