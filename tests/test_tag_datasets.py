@@ -34,6 +34,20 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
         ("Iraqi", "NORP", []),
         ("U.S.", "NORP", [("U.S.", "LOC")]),
         ("We've", "ORG", []),
+        ("the UK Special Representative", "ORG", [("UK", "LOC")]),  # a role headed by a country
+        (
+            "the Foreign Ministers of Iran, Saudi Arabia, Emirates",
+            "ORG",
+            [("Iran", "LOC"), ("Saudi Arabia", "LOC"), ("Emirates", "LOC")],
+        ),
+        ("the Ministers of Foreign Affairs", "ORG", []),  # one name after the role must be a country
+        ("the Foreign Ministers", "ORG", []),
+        ("the Karrada district of Baghdad", "LOC", [("Karrada", "LOC"), ("Baghdad", "LOC")]),
+        ("the Syrian town of Dabiq", "LOC", [("Dabiq", "LOC")]),
+        ("Islamic State of Iraq and the Levant", "ORG", [("Islamic State of Iraq and the Levant", "ORG")]),
+        ("al-Qaeda in Iraq", "ORG", [("al-Qaeda in Iraq", "ORG")]),
+        ("U.S. Navy", "ORG", [("U.S. Navy", "ORG")]),
+        ("Bank of England", "ORG", [("Bank of England", "ORG")]),
     ],
 )
 def test_re3d_mentions_become_conll_style_names(annotated: str, typ: str, expected: list[tuple[str, str]]) -> None:

@@ -409,6 +409,13 @@ _RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC", "Natio
 # re3d annotates pronouns that refer to an actor ("We", "They") as Person or Organisation; names only here.
 _PRONOUNS = frozenset("i we they he she it her his him their them us our you its me my".split())
 _DETERMINERS = frozenset(("the", "a", "an"))
+# Words that make an re3d "Organisation" a person's role ("the UK Special Representative", "the Foreign Ministers of").
+_ROLE_NOUNS = frozenset(
+    "special representative representatives envoy envoys ambassador ambassadors minister ministers secretary "
+    "secretaries spokesperson spokesman foreign deputy".split()
+)
+# "the Karrada district of Baghdad": a lowercase place noun before "of" joins two place names.
+_PLACE_NOUNS = frozenset("district province region governorate city town village area county suburb".split())
 # Role words re3d keeps inside person spans ("Minister for the Middle East Tobias Ellwood", "Navy Special Warfare
 # Operator 1st Class Charles H. Keating IV"): in the CoNLL-style scheme, as in GMB above, a person span is the name.
 _RE3D_ROLE_WORDS = _TITLES | frozenset(
@@ -434,8 +441,39 @@ def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str
     no capital is a description ("the camp"); a lone pronoun is not a name; a person span loses its titles and role
     words; a country re3d marks as an acting Organisation ("The U.S. said") or as a Nationality ("U.S.") is a LOC,
     as GMB's states are, while a demonym ("the Syrians") is NORP and left to the rules; and a place with its region
-    ("Vermillion, South Dakota") is two places, as wikigold and CoNLL mark them.
+    ("Vermillion, South Dakota") is two places, as wikigold and CoNLL mark them, as is a place with the place it lies
+    in ("the Karrada district of Baghdad"). re3d marks some roles as Organisation: a role headed by a country ("the UK
+    Special Representative") gives that country as a place, a role over a list ("the Foreign Ministers of Iran,
+    Saudi Arabia, ...") gives the places listed, and a bare role ("the Foreign Ministers") nothing.
     """
+    while lo < hi and (not _is_name_word(words[lo]) or words[lo].lower() in _DETERMINERS):
+        lo += 1
+    if typ == "ORG":
+        # "Foreign Ministers of Iran, Saudi Arabia, ...": a role, not an organisation; the countries are places.
+        role_end = lo
+        while role_end < hi and words[role_end].lower() in _ROLE_NOUNS:
+            role_end += 1
+        if role_end == hi:
+            return []
+        if role_end > lo and words[role_end] in ("of", "for"):
+            parts = _re3d_spans(words, role_end + 1, hi, "LOC", countries)
+            # A list of several ("..., Emirates, Turkey") names places; one name must be a known country.
+            return [p for p in parts if len(parts) > 1 or " ".join(words[p[0] : p[1]]).lower() in countries]
+        # "UK Special Representative": a country heading a role is the place, as in "U.S. service members".
+        for cut in range(lo + 1, hi):
+            if " ".join(words[lo:cut]).lower() in countries and all(w.lower() in _ROLE_NOUNS for w in words[cut:hi]):
+                return [(lo, cut, "LOC")]
+    link = next(
+        (j for j in range(lo + 1, hi - 1) if words[j] == "of" and words[j - 1] in _PLACE_NOUNS),
+        None,
+    )
+    if link is not None and _is_name_word(words[link + 1]):
+        # "the Karrada district of Baghdad": a place and the place it is in, two names in CoNLL style. Only after a
+        # lowercase place noun: "Bank of England", "Islamic State of Iraq" are one name each.
+        head = link
+        while head > lo and not _is_name_word(words[head - 1]):
+            head -= 1
+        return [*_re3d_spans(words, lo, head, typ, countries), *_re3d_spans(words, link + 1, hi, "LOC", countries)]
     if typ == "LOC" and "," in words[lo:hi]:
         out: list[tuple[int, int, str]] = []
         start = lo
