@@ -321,7 +321,10 @@ def quantize_int8(
     with warnings.catch_warnings():
         # torch marks the quantised-tensor constructors deprecated; they work in the pinned torch.
         warnings.simplefilter("ignore")
-        qmodel = torch.ao.quantization.quantize_dynamic(em.model, {nn.Linear}, dtype=torch.qint8, inplace=inplace)
+        # Per output channel: one weight scale per row instead of per matrix keeps small rows precise (measured:
+        # +1 point of news F1 against per-tensor weights, for a few percent of speed).
+        spec = {nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
+        qmodel = torch.ao.quantization.quantize_dynamic(em.model, spec, dtype=torch.qint8, inplace=inplace)
     pinned = _pinned_int8_class()
     for name, (lo, hi) in ranges.items():
         parent_path, _, child = name.rpartition(".")
