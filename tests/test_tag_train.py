@@ -81,3 +81,37 @@ def test_stacked_factors_equal_the_trained_model(tmp_path: Path) -> None:
             "bert.encoder.layer.2.attention.self.query.weight"
         ]
     ).abs().max() > 1e-2  # the perturbation is visible
+
+
+def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
+    from transformers import AutoTokenizer
+
+    from osintkit.tag.datasets import Sentence, bio_spans
+    from osintkit.tag.encoder import base_model_dir
+    from osintkit.tag.train import predict_tags
+
+    texts = [
+        TEXT,
+        "John Kirby of the White House National Security Council said Pyongyang had sent 11,000 troops .",
+        # The shipped model's per-word argmax is not a valid sequence here, so Viterbi decides (checked below).
+        "Kursk County Sheriff Dan Eslo said the soldiers would not respond .",
+    ]
+    from osintkit.tag.datasets import word_spans
+
+    spans = [word_spans(t) for t in texts]
+    sents = [
+        Sentence([t[a:b] for a, b in ws], ["O"] * len(ws), "test", "doc") for t, ws in zip(texts, spans, strict=True)
+    ]
+    model = _fresh_classifier()
+    load_previous(model, WEIGHTS_DIR)
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True, use_fast=True)
+    tags = predict_tags(model, tokenizer, sents)
+    tagger = load_entity_model(None, quantize=False)
+    viterbi_runs = []
+    tagger._viterbi = lambda rows: viterbi_runs.append(1) or type(tagger)._viterbi(tagger, rows)  # type: ignore[method-assign]
+    tagger.predict([texts[-1]])
+    assert viterbi_runs, "the last sentence no longer exercises the constrained decoding; pick another"
+    for ws, text, seq in zip(spans, texts, tags, strict=True):
+        got = {(ws[a][0], ws[b - 1][1], t) for a, b, t in bio_spans(seq)}
+        want = {(m.start, m.end, m.label.replace("PERSON", "PER")) for m in tagger.predict([text])[0]}
+        assert got == want and want, text

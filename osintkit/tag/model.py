@@ -598,16 +598,27 @@ class EntityModel:
             ms.sort(key=lambda m: (m.start, -m.end))
         return results
 
-    def _decode(self, text: str, w: _Window, pred: list[int], logp: torch.Tensor) -> list[Mention]:
-        firsts: list[int] = []  # the piece position of each word's first piece
+    def word_labels(
+        self, word_ids: Sequence[int | None], pred: list[int], logp: torch.Tensor
+    ) -> tuple[list[int], list[int]]:
+        """Each word's label index, read on its first piece, and those pieces' positions.
+
+        ``pred`` is the per-piece argmax, ``logp`` the per-piece log-probabilities. The training script's dev
+        evaluation decodes through this too, so its scores match the tagger's.
+        """
+        firsts: list[int] = []
         prev: int | None = None
-        for pos, wid in enumerate(w.word_ids):
+        for pos, wid in enumerate(word_ids):
             if wid is not None and wid != prev:
                 firsts.append(pos)
             prev = wid
         labels = [pred[pos] for pos in firsts]
         if not self._valid(labels):
             labels = self._viterbi(logp[firsts].tolist())
+        return labels, firsts
+
+    def _decode(self, text: str, w: _Window, pred: list[int], logp: torch.Tensor) -> list[Mention]:
+        labels, firsts = self.word_labels(w.word_ids, pred, logp)
         tags = []
         for lab in labels:
             prefix, typ = self._parsed[lab]

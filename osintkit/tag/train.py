@@ -178,11 +178,12 @@ def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]
 
 
 def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256) -> list[list[str]]:
-    """Word-level tags (first word piece decides) for pre-tokenised sentences."""
+    """Word-level tags (first word piece decides, decoded as the tagger does) for pre-tokenised sentences."""
     import torch
 
-    from osintkit.tag.model import case_flag, repair_iob2
+    from osintkit.tag.model import EntityModel, case_flag, repair_iob2
 
+    decoder = EntityModel(tokenizer, model, LABELS)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
     order = sorted(range(len(sents)), key=lambda i: len(sents[i].tokens))
     model.eval()
@@ -206,15 +207,12 @@ def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_leng
             logits = model(
                 input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], token_type_ids=types
             ).logits
-            pred = logits.argmax(-1).tolist()
+            logp = torch.log_softmax(logits.float(), dim=-1)
+            pred = logp.argmax(-1).tolist()
             for row, i in enumerate(idx):
-                tags = ["O"] * len(sents[i].tokens)
-                prev = None
-                for pos, w in enumerate(enc.word_ids(row)):
-                    if w is not None and w != prev:
-                        tags[w] = LABELS[pred[row][pos]]
-                    prev = w
-                out[i] = repair_iob2(tags)
+                labels, _ = decoder.word_labels(enc.word_ids(row), pred[row], logp[row])
+                tags = [LABELS[lab] for lab in labels]
+                out[i] = repair_iob2(tags + ["O"] * (len(sents[i].tokens) - len(tags)))  # words cut by truncation
     return out
 
 
