@@ -107,8 +107,13 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True, use_fast=True)
     tags = predict_tags(model, tokenizer, sents)
     tagger = load_entity_model(None, quantize=False)
-    viterbi_runs = []
-    tagger._viterbi = lambda rows: viterbi_runs.append(1) or type(tagger)._viterbi(tagger, rows)  # type: ignore[method-assign]
+    viterbi_runs: list[int] = []
+
+    def counting_viterbi(rows: list[list[float]]) -> list[int]:
+        viterbi_runs.append(1)
+        return type(tagger)._viterbi(tagger, rows)
+
+    tagger._viterbi = counting_viterbi  # type: ignore[method-assign]
     tagger.predict([texts[-1]])
     assert viterbi_runs, "the last sentence no longer exercises the constrained decoding; pick another"
     for ws, text, seq in zip(spans, texts, tags, strict=True):
