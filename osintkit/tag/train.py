@@ -1,6 +1,7 @@
 """Train the shipped entity model: low-rank adapters on the base encoder, for IOB2 PER/ORG/LOC.
 
     python -m osintkit.tag.train --data ../shared/data --out osintkit/tag/weights [--epochs N] [--time-budget MIN]
+    python -m osintkit.tag.train ... --init-from osintkit/tag/weights --out DIR   # continue a saved model
 
 Why adapters: the shipped file must stay small (a few MB in git), and with the word embeddings frozen a CPU step is
 several times cheaper. Every linear layer of the encoder gets a rank-``r`` update ``B @ A`` (merged into the weight
