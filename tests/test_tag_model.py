@@ -366,3 +366,17 @@ def test_bare_label_schemes_are_not_constrained() -> None:
     em.labels = ["O", "PER", "LOC"]
     em._parsed = [("O", ""), ("I", "PER"), ("I", "LOC")]
     assert em._valid([1, 1, 2, 0, 2])
+
+
+@pytest.mark.parametrize("dropped", ["\u200b", "\u0301", "\x07"])
+def test_a_word_without_pieces_does_not_shift_the_labels(dropped: str) -> None:
+    # The tokenizer drops these words entirely; the labels of the words after them must stay on those words.
+    clean = default_model().predict(["Volodymyr Zelenskyy met John Kirby in Kyiv ."])[0]
+    text = f"Volodymyr Zelenskyy {dropped} met John Kirby in Kyiv ."
+    got = default_model().predict([text])[0]
+    shift = len(dropped) + 1
+    assert [(m.text, m.label) for m in got] == [(m.text, m.label) for m in clean]
+    assert [(m.start, m.end) for m in got] == [
+        (m.start + (shift if m.start > 19 else 0), m.end + (shift if m.start > 19 else 0)) for m in clean
+    ]
+    assert ("John Kirby", "PERSON") in [(m.text, m.label) for m in got]

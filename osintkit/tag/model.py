@@ -600,30 +600,36 @@ class EntityModel:
 
     def word_labels(
         self, word_ids: Sequence[int | None], pred: list[int], logp: torch.Tensor
-    ) -> tuple[list[int], list[int]]:
-        """Each word's label index, read on its first piece, and those pieces' positions.
+    ) -> tuple[list[int], list[int], list[int]]:
+        """(word indices, their label indices, their first pieces' positions) for the words that have pieces.
 
-        ``pred`` is the per-piece argmax, ``logp`` the per-piece log-probabilities. The training script's dev
-        evaluation decodes through this too, so its scores match the tagger's.
+        Each word's label is read on its first piece. ``pred`` is the per-piece argmax, ``logp`` the per-piece
+        log-probabilities. A word the tokenizer drops entirely (a zero-width space, a lone control character) has
+        no piece and no label, so callers place labels by word index, never by list position. The training
+        script's dev evaluation decodes through this too, so its scores match the tagger's.
         """
+        words: list[int] = []
         firsts: list[int] = []
         prev: int | None = None
         for pos, wid in enumerate(word_ids):
             if wid is not None and wid != prev:
+                words.append(wid)
                 firsts.append(pos)
             prev = wid
         labels = [pred[pos] for pos in firsts]
         if not self._valid(labels):
             labels = self._viterbi(logp[firsts].tolist())
-        return labels, firsts
+        return words, labels, firsts
 
     def _decode(self, text: str, w: _Window, pred: list[int], logp: torch.Tensor) -> list[Mention]:
-        labels, firsts = self.word_labels(w.word_ids, pred, logp)
-        tags = []
-        for lab in labels:
+        words, labels, firsts = self.word_labels(w.word_ids, pred, logp)
+        tags = ["O"] * len(w.words)
+        conf = [0.0] * len(w.words)
+        probs = logp[firsts, labels].exp().tolist() if labels else []
+        for wid, lab, p in zip(words, labels, probs, strict=True):
             prefix, typ = self._parsed[lab]
-            tags.append("O" if prefix == "O" else f"{prefix}-{typ}")
-        conf = logp[firsts, labels].exp().tolist() if labels else []
+            tags[wid] = "O" if prefix == "O" else f"{prefix}-{typ}"
+            conf[wid] = p
         from osintkit.tag.datasets import bio_spans
 
         out = []

@@ -211,9 +211,10 @@ def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_leng
             logp = torch.log_softmax(logits.float(), dim=-1)
             pred = logp.argmax(-1).tolist()
             for row, i in enumerate(idx):
-                labels, _ = decoder.word_labels(enc.word_ids(row), pred[row], logp[row])
-                tags = [LABELS[lab] for lab in labels]
-                out[i] = repair_iob2(tags + ["O"] * (len(sents[i].tokens) - len(tags)))  # words cut by truncation
+                tags = ["O"] * len(sents[i].tokens)  # words cut by truncation or without pieces stay O
+                for wid, lab, _ in zip(*decoder.word_labels(enc.word_ids(row), pred[row], logp[row]), strict=True):
+                    tags[wid] = LABELS[lab]
+                out[i] = repair_iob2(tags)
     return out
 
 
