@@ -306,8 +306,8 @@ def quantize_int8(
 
     Linear layers are quantised with their input ranges pinned: ``ranges`` as stored with a trained model, or
     else calibrated now on ``calibration`` texts (default: the news-style sentences in ``data/calibration.txt``).
-    About 1.2x faster on 2 CPU cores for about one point of news F1 (0.821 vs 0.833), both measured by
-    benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
+    About 1.3x faster on 2 CPU cores for about one point of news test F1 (0.822 vs 0.834; none on dev), both
+    measured by benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
     """
     import copy
     import warnings
@@ -340,7 +340,7 @@ def load_entity_model(path: str | os.PathLike[str] | None = None, *, quantize: b
     """The shipped model (default) or one saved by the training script in ``path``; both hash-checked.
 
     Linear layers run in int8 (:func:`quantize_int8`) unless ``quantize=False``, which keeps fp32: a little
-    slower (172 vs 213 sentences/s), about one point of F1 more accurate.
+    slower (172 vs 232 sentences/s), about one point of F1 more accurate.
     """
     if path is None:
         return _default_model(quantize)
