@@ -50,7 +50,7 @@ def _save_warm(model, previous, tmp: Path, rank: int, alpha: float, perturb: boo
 
 def test_warm_start_before_any_step_stores_the_same_model(tmp_path: Path) -> None:
     model = _fresh_classifier()
-    previous = load_previous(model, WEIGHTS_DIR)
+    previous, _ = load_previous(model, WEIGHTS_DIR)
     assert len(previous) == 36  # 6 layers x 6 adapted linear layers
     add_lora(model, 8, 16.0)  # new B is zero: nothing has changed yet
     out = _save_warm(model, previous, tmp_path, 8, 16.0, perturb=False)
@@ -66,7 +66,7 @@ def test_stacked_factors_equal_the_trained_model(tmp_path: Path) -> None:
     import torch
 
     model = _fresh_classifier()
-    previous = load_previous(model, WEIGHTS_DIR)
+    previous, _ = load_previous(model, WEIGHTS_DIR)
     add_lora(model, 8, 16.0)
     out = _save_warm(model, previous, tmp_path, 8, 16.0, perturb=True)
     _, em = _logits(out)

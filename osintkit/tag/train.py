@@ -76,8 +76,8 @@ _RUN_RECORD = ("delta_sha256", "rank", "alpha", "train_args", "mix", "upsample",
                "train_minutes", "history")  # fmt: skip
 
 
-def load_previous(model: Any, weights_dir: Path) -> dict[str, tuple[Any, Any]]:
-    """Apply a saved delta to the (unwrapped) transformers ``model`` and return its low-rank factors.
+def load_previous(model: Any, weights_dir: Path) -> tuple[dict[str, tuple[Any, Any]], dict[str, Any]]:
+    """Apply a saved delta to the (unwrapped) transformers ``model``; return its low-rank factors and manifest.
 
     Why: a warm start continues from a trained model instead of repeating its hours of CPU training. The new
     adapters train on top of the merged weights; :func:`stack_factors` then stores old and new factors side by side,
@@ -91,11 +91,12 @@ def load_previous(model: Any, weights_dir: Path) -> dict[str, tuple[Any, Any]]:
     scale = float(manifest["alpha"]) / float(manifest["rank"])
     delta = apply_delta(model, weights_dir / DELTA_FILE, scale)
     # Scale folded into A, so the stacked factors use scale 1.
-    return {
+    factors = {
         name[: -len(".lora_A")]: (a * scale, delta[name[: -len(".lora_A")] + ".lora_B"])
         for name, a in delta.items()
         if name.endswith(".lora_A")
     }
+    return factors, manifest
 
 
 def stack_factors(
@@ -274,14 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         id2label=dict(enumerate(LABELS)),
         label2id={lab: i for i, lab in enumerate(LABELS)},
     )
-    previous = load_previous(model, Path(args.init_from)) if args.init_from else {}
+    previous: dict[str, tuple[Any, Any]] = {}
     earlier_runs: list[dict[str, Any]] = []
     if args.init_from:
-        import json
-
-        from osintkit.tag.model import MANIFEST_FILE
-
-        before = json.loads((Path(args.init_from) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        previous, before = load_previous(model, Path(args.init_from))
         earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
         log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
     add_lora(model, args.rank, args.alpha)
