@@ -282,9 +282,10 @@ def _read_wikigold(root: Path) -> list[Sentence]:
     out = []
     mapping: dict[str, str | None] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": None}
     path = _ner_dir(root) / "wikigold" / "wikigold.conll.txt"
-    for i, (rows, doc) in enumerate(_read_columns(path, " ", doc_marker="-DOCSTART-")):
+    for rows, doc in _read_columns(path, " ", doc_marker="-DOCSTART-"):
         tags = _clean_iob2(_map_tags(to_iob2([g for _, g in rows]), mapping))
-        out.append(Sentence([t for t, _ in rows], tags, "wikigold", f"wikigold-{doc}-{i}"))
+        # The document, not the sentence: splits keep a whole article on one side (names repeat within one).
+        out.append(Sentence([t for t, _ in rows], tags, "wikigold", f"wikigold-{doc}"))
     return out
 
 
