@@ -47,8 +47,8 @@ CLAIM_GRADES: dict[str, str] = {
     "5": "improbable",
     "6": "truth cannot be judged",
 }
-# The tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY from rules (osintkit.tag).
-DEFAULT_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY")
+# The tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL from rules (osintkit.tag).
+DEFAULT_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL")
 
 _OK = "#1b5e20"
 _ERR = "#b71c1c"

@@ -28,6 +28,7 @@ COLORS: dict[str, str] = {
     "GPE": "#feca74",
     "NORP": "#c887fb",
     "FAC": "#9cc9cc",
+    "VESSEL": "#9cc9cc",  # spaCy has no ship label; ships are facilities-like, so they share FAC's colour
     "DATE": "#bfe1d9",
     "TIME": "#bfe1d9",
     "QUANTITY": "#e4e7d2",

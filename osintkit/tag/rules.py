@@ -1,4 +1,4 @@
-"""Rule-based mentions: DATE, QUANTITY and NORP, the labels the model does not tag, plus national institutions.
+"""Rule-based mentions: DATE, QUANTITY, NORP and VESSEL, the labels the model does not tag, plus national institutions.
 
 Rules run first on dates, so a number inside a date ("11 January 2025", "two weeks ago") is never also a quantity;
 then quantities; then demonyms. The three never overlap each other. A demonym followed by a state institution
@@ -17,6 +17,7 @@ from ..model import Mention
 from .dates import date_mentions
 from .demonyms import demonym_country, demonym_mentions
 from .quantities import SpanSet, quantity_mentions
+from .vessels import vessel_mentions
 
 __all__ = ["demonym_country", "institution_mentions", "rule_mentions"]
 
@@ -32,7 +33,7 @@ _INSTITUTION = re.compile(
 
 
 def rule_mentions(text: str, published: str | None = None) -> list[Mention]:
-    """DATE, QUANTITY and NORP mentions in ``text``, sorted by position.
+    """DATE, QUANTITY, NORP and VESSEL mentions in ``text``, sorted by position.
 
     ``published`` (ISO 8601) anchors relative dates; without it they are tagged but left unresolved.
     """
@@ -42,7 +43,8 @@ def rule_mentions(text: str, published: str | None = None) -> list[Mention]:
     taken = SpanSet((m.start, m.end) for m in [*dates, *quantities])
     norps = [m for m in demonym_mentions(text) if not taken.overlaps(m.start, m.end)]
     orgs = [m for m in institution_mentions(text, norps) if not taken.overlaps(m.start, m.end)]
-    out = sorted([*dates, *quantities, *norps, *orgs], key=lambda m: (m.start, m.end))
+    vessels = [m for m in vessel_mentions(text) if not taken.overlaps(m.start, m.end)]
+    out = sorted([*dates, *quantities, *norps, *orgs, *vessels], key=lambda m: (m.start, m.end))
     return out
 
 
