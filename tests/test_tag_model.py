@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osintkit.errors import ModelIntegrityError, ModelNotAvailableError
+from osintkit.errors import ModelError, ModelIntegrityError, ModelNotAvailableError
 from osintkit.model import Document, Mention
 from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
 from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
@@ -380,3 +381,62 @@ def test_a_word_without_pieces_does_not_shift_the_labels(dropped: str) -> None:
         (m.start + (shift if m.start > 19 else 0), m.end + (shift if m.start > 19 else 0)) for m in clean
     ]
     assert ("John Kirby", "PERSON") in [(m.text, m.label) for m in got]
+
+
+def test_case_classes_tell_first_words_and_acronyms_apart() -> None:
+    from osintkit.tag.model import case_classes
+
+    words = ["“", "Officials", "in", "Kyiv", "and", "NATO", "said", "U.S.", "troops", "I", "saw"]
+    assert case_classes(words, "case4") == [0, 2, 0, 1, 0, 3, 0, 3, 0, 1, 0]
+    assert case_classes(words, "token_type") == [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0]
+    assert case_classes(["Kyiv", "said"], "case4", starts_sentence=False) == [1, 0]  # the later part of a long one
+    with pytest.raises(ModelError, match="unknown case feature"):
+        case_classes(words, "case3")
+
+
+def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    from osintkit.tag.model import apply_delta, resize_token_types
+
+    em = default_model(quantize=False)
+    model = copy.deepcopy(em.model)
+    before = model.bert.embeddings.token_type_embeddings.weight.detach().clone()
+    resize_token_types(model, 4)
+    after = model.bert.embeddings.token_type_embeddings.weight
+    assert after.shape[0] == 4 and model.config.type_vocab_size == 4
+    assert torch.equal(after[:2], before) and torch.equal(after[3], before[1])  # new rows start as "capitalised"
+
+    fresh = copy.deepcopy(em.model)
+    table = torch.arange(4 * before.shape[1], dtype=torch.float16).reshape(4, -1)
+    path = tmp_path / "delta.safetensors"
+    save_file({"bert.embeddings.token_type_embeddings.weight": table}, str(path))
+    apply_delta(fresh, path, 1.0)
+    assert torch.equal(fresh.bert.embeddings.token_type_embeddings.weight, table.float())
+
+
+def test_one_sense_per_document_harmonises_labels_and_tags_repeats() -> None:
+    from osintkit.tag.model import one_sense_per_document
+
+    text = "Kirby said so. Later Kirby left. Kirby spoke in Turkey. Turkey agreed; turkeys and Turkeys did not."
+
+    def at(name: str, nth: int, label: str, score: float) -> Mention:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(name, start + 1)
+        return Mention(start, start + len(name), name, label, score, "model")
+
+    found = one_sense_per_document(
+        text, [at("Kirby", 0, "PERSON", 0.9), at("Kirby", 1, "ORG", 0.6), at("Turkey", 0, "LOC", 0.8)]
+    )
+    assert [(m.text, m.label, m.start) for m in found] == [
+        ("Kirby", "PERSON", 0),
+        ("Kirby", "PERSON", text.index("Kirby", 1)),
+        ("Kirby", "PERSON", text.index("Kirby spoke")),  # an untagged repeat
+        ("Turkey", "LOC", text.index("Turkey")),
+        ("Turkey", "LOC", text.index("Turkey agreed")),  # not "turkeys" or "Turkeys"
+    ]
+    assert found[1].norm["relabelled_from"] == "ORG"
+    assert found[2].norm["why"].startswith("repeats") and found[2].score == 0.75
+    assert all(text[m.start : m.end] == m.text for m in found)

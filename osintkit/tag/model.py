@@ -16,12 +16,14 @@ uncased encoder never gets to rewrite the text.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import itertools
 import json
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +90,64 @@ def case_flag(word: str) -> int:
     training them as a "capitalised word" feature restores that cue without changing the architecture.
     """
     return 1 if any(c.isupper() for c in word) else 0
+
+
+# How a word's capitalisation reaches the model as its token type, named in the manifest's "case_feature":
+# "token_type" is the one-bit flag above; "case4" also tells a sentence's first word and all-capital words apart.
+CASE_FEATURES = {"token_type": 2, "case4": 4}
+
+
+def case_classes(words: Sequence[str], scheme: str, starts_sentence: bool = True) -> list[int]:
+    """Each word's token type under ``scheme`` (see ``CASE_FEATURES``).
+
+    ``case4``: 0 no capital, 1 capitalised inside the sentence, 2 capitalised first word of the sentence (the first
+    word with a letter), 3 all capitals ("NATO", "U.S."). Why: a capital inside a sentence is strong evidence of a
+    name, a sentence's first word is capitalised anyway, and acronyms are mostly organisations or places; one bit
+    cannot tell the three apart.
+    """
+    if scheme == "token_type":
+        return [case_flag(w) for w in words]
+    if scheme != "case4":
+        raise ModelError(f"unknown case feature {scheme!r}; expected one of {', '.join(CASE_FEATURES)}")
+    out: list[int] = []
+    initial = starts_sentence
+    for word in words:
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters):
+            out.append(3)
+        elif any(c.isupper() for c in word):
+            out.append(2 if initial else 1)
+        else:
+            out.append(0)
+        if letters:
+            initial = False
+    return out
+
+
+def resize_token_types(model: Any, rows: int) -> None:
+    """Give ``model`` ``rows`` token-type embeddings; new rows start as copies of the last existing one.
+
+    Works on the plain-torch BERT and on transformers' (both keep the table at ``bert.embeddings``). New rows copy
+    the "capitalised" row so a model trained with fewer types starts out behaving as it did.
+    """
+    import torch
+    from torch import nn
+
+    emb = model.bert.embeddings
+    old = emb.token_type_embeddings.weight
+    if old.shape[0] == rows:
+        return
+    index = torch.arange(rows).clamp(max=old.shape[0] - 1)
+    table = nn.Embedding(rows, old.shape[1])
+    with torch.no_grad():
+        table.weight.copy_(old[index])
+    table.weight.requires_grad = old.requires_grad
+    emb.token_type_embeddings = table
+    config = model.config
+    if dataclasses.is_dataclass(config) and not isinstance(config, type):  # the plain-torch BERT's frozen config
+        model.config = dataclasses.replace(config, type_vocab_size=rows)
+    else:
+        model.config.type_vocab_size = rows
 
 
 def _lora_linear_class() -> type:
@@ -165,6 +225,9 @@ def apply_delta(model: Any, delta_path: Path, scale: float) -> dict[str, torch.T
     from safetensors.torch import load_file
 
     delta = {k: v.float() for k, v in load_file(str(delta_path)).items()}
+    types = delta.get("bert.embeddings.token_type_embeddings.weight")
+    if types is not None and types.shape[0] != model.bert.embeddings.token_type_embeddings.weight.shape[0]:
+        resize_token_types(model, types.shape[0])  # a case feature with more classes than the base's two
     state = model.state_dict()
     with torch.no_grad():
         for name, value in delta.items():
@@ -349,7 +412,10 @@ def load_entity_model(path: str | os.PathLike[str] | None = None, *, quantize: b
 
 def _load(weights_dir: Path, sha256: str | None, name: str, quantize: bool) -> EntityModel:
     tokenizer, model, labels, manifest = _assemble(weights_dir, sha256)
-    em = EntityModel(tokenizer, model, labels, name=name, case_feature=manifest.get("case_feature") == "token_type")
+    case = manifest.get("case_feature")
+    if case is not None and case not in CASE_FEATURES:
+        raise ModelIntegrityError(f"{weights_dir / MANIFEST_FILE}: unknown case_feature {case!r}")
+    em = EntityModel(tokenizer, model, labels, name=name, case_feature=case)
     if not quantize:
         return em
     return quantize_int8(em, inplace=True, ranges=_stored_ranges(manifest))
@@ -420,6 +486,7 @@ class _Window:
     input_ids: list[int] = field(default_factory=list)
     word_ids: list[int | None] = field(default_factory=list)
     type_ids: list[int] = field(default_factory=list)
+    starts_sentence: bool = True  # False for the later parts of a sentence cut into windows
 
 
 class EntityModel:
@@ -437,7 +504,7 @@ class EntityModel:
         *,
         name: str = "model",
         label_map: dict[str, str] | None = None,
-        case_feature: bool = False,
+        case_feature: str | None = None,
         quantized: bool = False,
     ) -> None:
         # A ``tokenizers.Tokenizer`` (the shipped model) or a transformers fast tokenizer (any other model).
@@ -509,7 +576,7 @@ class EntityModel:
             words = word_spans(text, s, e)
             # A pre-cap in words; windows still over the piece limit are halved after tokenising.
             for lo in range(0, len(words), 128):
-                out.append(_Window(doc, words[lo : lo + 128]))
+                out.append(_Window(doc, words[lo : lo + 128], starts_sentence=lo == 0))
         return out
 
     def _encode_words(self, batch: list[list[str]]) -> list[tuple[list[int], list[int | None]]]:
@@ -534,13 +601,16 @@ class EntityModel:
             for w, (ids, word_ids) in zip(pending, encoded, strict=True):
                 if len(ids) > self.max_pieces + 2 and len(w.words) > 1:
                     half = len(w.words) // 2
-                    again += [_Window(w.doc, w.words[:half]), _Window(w.doc, w.words[half:])]
+                    again += [
+                        _Window(w.doc, w.words[:half], starts_sentence=w.starts_sentence),
+                        _Window(w.doc, w.words[half:], starts_sentence=False),
+                    ]
                     continue
                 w.input_ids = ids[: self.max_pieces + 1] + ids[-1:] if len(ids) > self.max_pieces + 2 else ids
                 w.word_ids = [*word_ids[: len(w.input_ids) - 1], None]
                 if self.case_feature:
                     text = texts[w.doc]
-                    flags = [case_flag(text[a:b]) for a, b in w.words]
+                    flags = case_classes([text[a:b] for a, b in w.words], self.case_feature, w.starts_sentence)
                     w.type_ids = [0 if wid is None else flags[wid] for wid in w.word_ids]
                 done.append(w)
             pending = again
@@ -594,9 +664,7 @@ class EntityModel:
                 best_l = logp.argmax(dim=-1).tolist()
                 for r, w in enumerate(batch):
                     results[w.doc].extend(self._decode(texts[w.doc], w, best_l[r], logp[r]))
-        for ms in results:
-            ms.sort(key=lambda m: (m.start, -m.end))
-        return results
+        return [one_sense_per_document(text, ms) for text, ms in zip(texts, results, strict=True)]
 
     def word_labels(
         self, word_ids: Sequence[int | None], pred: list[int], logp: torch.Tensor
@@ -633,9 +701,22 @@ class EntityModel:
         from osintkit.tag.datasets import bio_spans
 
         out = []
+
+        def bare(i: int) -> str | None:  # the word if it has no letter or digit ("." "&" "-"), else None
+            word = text[w.words[i][0] : w.words[i][1]]
+            return None if any(c.isalnum() for c in word) else word
+
         for s, e, typ in bio_spans(repair_iob2(tags)):
             label = self.label_map.get(typ.upper())
             if label is None:
+                continue
+            # Punctuation never begins a name, and only a period or bracket can end one: the period of "Dr." came
+            # out as the start of "Dr. Nner", the "&" of "Speed & Other Liberties" as the end of "Speed &".
+            while s < e and bare(s) is not None:
+                s += 1
+            while e > s and bare(e - 1) not in (None, ".", ")", "]"):
+                e -= 1
+            if s == e:
                 continue
             start, end = w.words[s][0], w.words[e - 1][1]
             score = sum(conf[s:e]) / (e - s)
@@ -695,6 +776,44 @@ def _resolve_model(model: EntityModel | str | os.PathLike[str] | None) -> Entity
     if isinstance(model, EntityModel):
         return model
     return _model_by_name(str(model))
+
+
+def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Make the model's mentions of one text consistent: one label per name, and every repeat of a name tagged.
+
+    Why: a news story names the same person or place many times, and the model decides each sentence alone, so
+    "Kirby" can come out PERSON twice and ORG once, and a name at the start of a sentence ("In Turkey Minister
+    Ellwood met ...") can be missed where it is found elsewhere. Within one text a name keeps one sense: each
+    name takes the label with the largest summed score, and exact, case-sensitive repeats of a tagged name
+    (three characters or more, starting with a capital) that overlap no other mention are tagged too, marked
+    ``norm["why"]``. Returns the mentions sorted by (start, -end).
+    """
+    votes: dict[str, dict[str, float]] = {}
+    for m in mentions:
+        votes.setdefault(m.text, {}).setdefault(m.label, 0.0)
+        votes[m.text][m.label] += m.score
+    for m in mentions:
+        best = max(votes[m.text].items(), key=lambda kv: kv[1])[0]
+        if best != m.label:
+            m.norm = {**m.norm, "relabelled_from": m.label, "why": "the label this name has elsewhere in the text"}
+            m.label = best
+    taken = sorted((m.start, m.end) for m in mentions)
+    added: list[Mention] = []
+    for name, by_label in votes.items():
+        if len(name) < 3 or not name[0].isupper():
+            continue
+        label = max(by_label.items(), key=lambda kv: kv[1])[0]
+        scores = [m.score for m in mentions if m.text == name and m.label == label]
+        for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
+            if any(a < hit.end() and hit.start() < b for a, b in taken):
+                continue
+            taken.append(hit.span())
+            why = "repeats a name tagged elsewhere in the text"
+            score = round(sum(scores) / len(scores), 4)
+            added.append(Mention(hit.start(), hit.end(), name, label, score, "model", norm={"why": why}))
+    out = [*mentions, *added]
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
 
 
 # --- merging model, rule and gazetteer mentions ----------------------------------------------------------------

@@ -129,10 +129,12 @@ def is_trained(name: str) -> bool:
     )
 
 
-def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[dict[str, list[int]]]:
+def encode(
+    tokenizer: Any, sents: Sequence[Sentence], max_length: int, case_feature: str = "token_type"
+) -> list[dict[str, list[int]]]:
     """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
-    piece's case flag as its token type (see ``osintkit.tag.model.case_flag``)."""
-    from osintkit.tag.model import case_flag
+    piece's case class as its token type (see ``osintkit.tag.model.case_classes``)."""
+    from osintkit.tag.model import case_classes
 
     label_id = {lab: i for i, lab in enumerate(LABELS)}
     enc = tokenizer([s.tokens for s in sents], is_split_into_words=True, truncation=True, max_length=max_length)
@@ -143,7 +145,7 @@ def encode(tokenizer: Any, sents: Sequence[Sentence], max_length: int) -> list[d
         for w in word_ids:
             labels.append(-100 if w is None or w == prev else label_id[s.tags[w]])
             prev = w
-        flags = [case_flag(tok) for tok in s.tokens]
+        flags = case_classes(s.tokens, case_feature)
         types = [0 if w is None else flags[w] for w in word_ids]
         out.append({"input_ids": enc["input_ids"][i], "labels": labels, "token_type_ids": types})
     return out
@@ -179,11 +181,13 @@ def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "token_type_ids": types}
 
 
-def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256) -> list[list[str]]:
+def predict_tags(
+    model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256, case_feature: str = "token_type"
+) -> list[list[str]]:
     """Word-level tags (first word piece decides, decoded as the tagger does) for pre-tokenised sentences."""
     import torch
 
-    from osintkit.tag.model import EntityModel, case_flag, repair_iob2
+    from osintkit.tag.model import EntityModel, case_classes, repair_iob2
 
     decoder = EntityModel(tokenizer, model, LABELS)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
@@ -202,7 +206,7 @@ def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_leng
             )
             types = torch.zeros_like(enc["input_ids"])
             for row, i in enumerate(idx):
-                flags = [case_flag(tok) for tok in sents[i].tokens]
+                flags = case_classes(sents[i].tokens, case_feature)
                 for pos, w in enumerate(enc.word_ids(row)):
                     if w is not None:
                         types[row, pos] = flags[w]
@@ -219,9 +223,12 @@ def predict_tags(model: Any, tokenizer: Any, sents: Sequence[Sentence], max_leng
     return out
 
 
-def evaluate(model: Any, tokenizer: Any, dev: dict[str, list[Sentence]]) -> dict[str, dict[str, dict[str, float]]]:
+def evaluate(
+    model: Any, tokenizer: Any, dev: dict[str, list[Sentence]], case_feature: str = "token_type"
+) -> dict[str, dict[str, dict[str, float]]]:
     return {
-        name: score_spans([s.tags for s in sents], predict_tags(model, tokenizer, sents)) for name, sents in dev.items()
+        name: score_spans([s.tags for s in sents], predict_tags(model, tokenizer, sents, case_feature=case_feature))
+        for name, sents in dev.items()
     }
 
 
@@ -239,6 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--time-budget", type=float, default=0.0, help="minutes; stop cleanly and save when spent")
     ap.add_argument("--trial-steps", type=int, default=0, help="measure steps/s over N steps, save nothing")
     ap.add_argument("--init-from", default=None, help="warm start: a saved model folder to continue training")
+    ap.add_argument(
+        "--case-feature",
+        default="token_type",
+        choices=["token_type", "case4"],
+        help="capitalisation as token type: a one-bit flag, or 4 classes (inside/first word/all capitals)",
+    )
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
@@ -247,7 +260,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     import torch
 
     from osintkit.tag.encoder import base_model_dir
-    from osintkit.tag.model import LORA_TARGETS, add_lora, export_delta, save_delta, store_int8_ranges
+    from osintkit.tag.model import (
+        CASE_FEATURES,
+        LORA_TARGETS,
+        add_lora,
+        export_delta,
+        resize_token_types,
+        save_delta,
+        store_int8_ranges,
+    )
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
@@ -281,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous, before = load_previous(model, Path(args.init_from))
         earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
         log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
+    resize_token_types(model, CASE_FEATURES[args.case_feature])
     add_lora(model, args.rank, args.alpha)
     for name, p in model.named_parameters():
         p.requires_grad = is_trained(name)
@@ -313,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = False
     epoch_sents = first_epoch
     while step < total_steps and not stop:
-        items = encode(tokenizer, epoch_sents, args.max_tokens)
+        items = encode(tokenizer, epoch_sents, args.max_tokens, args.case_feature)
         model.train()
         running = 0.0
         for ids in batches(items, args.batch_size, rng):
@@ -340,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.trial_steps:
             log.info("trial: %.3f steps/s at batch %d", step / (time.time() - t_train), args.batch_size)
             return 0
-        scores = evaluate(model, tokenizer, dev)
+        scores = evaluate(model, tokenizer, dev, args.case_feature)
         for name, sc in scores.items():
             log.info("dev %s after epoch %d (step %d):\n%s", name, epoch, step, format_scores(sc))
         history.append({"epoch": epoch, "step": step, "dev": scores})
@@ -354,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "alpha": alpha,
             "targets": list(LORA_TARGETS),
             "max_tokens": args.max_tokens,
-            "case_feature": "token_type",
+            "case_feature": args.case_feature,
             "train_args": vars(args),
             "mix": mix,
             "upsample": UPSAMPLE,
