@@ -789,28 +789,41 @@ def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
     ``norm["why"]``. Returns the mentions sorted by (start, -end).
     """
     votes: dict[str, dict[str, float]] = {}
+    seen: dict[str, list[float]] = {}
     for m in mentions:
         votes.setdefault(m.text, {}).setdefault(m.label, 0.0)
         votes[m.text][m.label] += m.score
+        seen.setdefault(m.text, []).append(m.score)
     for m in mentions:
         best = max(votes[m.text].items(), key=lambda kv: kv[1])[0]
         if best != m.label:
             m.norm = {**m.norm, "relabelled_from": m.label, "why": "the label this name has elsewhere in the text"}
             m.label = best
-    taken = sorted((m.start, m.end) for m in mentions)
-    added: list[Mention] = []
+    # One pass over the text's words, whatever the number of names: each name is looked up by its first word.
+    by_first: dict[str, list[tuple[str, str, float]]] = {}
     for name, by_label in votes.items():
-        if len(name) < 3 or not name[0].isupper():
+        first = re.match(r"\w+", name)
+        if len(name) < 3 or not name[0].isupper() or first is None:
             continue
         label = max(by_label.items(), key=lambda kv: kv[1])[0]
-        scores = [m.score for m in mentions if m.text == name and m.label == label]
-        for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text):
-            if any(a < hit.end() and hit.start() < b for a, b in taken):
+        score = round(sum(seen[name]) / len(seen[name]), 4)
+        by_first.setdefault(first.group(), []).append((name, label, score))
+    for names in by_first.values():
+        names.sort(key=lambda entry: -len(entry[0]))  # "New York City" before "New York"
+    covered = bytearray(len(text))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    added: list[Mention] = []
+    why = "repeats a name tagged elsewhere in the text"
+    for word in re.finditer(r"(?<![\w-])\w+", text):
+        for name, label, score in by_first.get(word.group(), ()):
+            start, end = word.start(), word.start() + len(name)
+            if not text.startswith(name, start) or (end < len(text) and (text[end].isalnum() or text[end] in "_-")):
                 continue
-            taken.append(hit.span())
-            why = "repeats a name tagged elsewhere in the text"
-            score = round(sum(scores) / len(scores), 4)
-            added.append(Mention(hit.start(), hit.end(), name, label, score, "model", norm={"why": why}))
+            if any(covered[start:end]):
+                continue
+            covered[start:end] = b"\x01" * (end - start)
+            added.append(Mention(start, end, name, label, score, "model", norm={"why": why}))
     out = [*mentions, *added]
     out.sort(key=lambda m: (m.start, -m.end))
     return out
