@@ -440,3 +440,42 @@ def test_one_sense_per_document_harmonises_labels_and_tags_repeats() -> None:
     assert found[1].norm["relabelled_from"] == "ORG"
     assert found[2].norm["why"].startswith("repeats") and found[2].score == 0.75
     assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_one_sense_leaves_function_words_and_bare_handles_alone() -> None:
+    from osintkit.tag.model import one_sense_per_document
+
+    text = "The Guardian and The Post; @ a, @ b"
+    found = one_sense_per_document(
+        text,
+        [
+            Mention(15, 18, "The", "ORG", 0.6, "model"),
+            Mention(19, 23, "Post", "ORG", 0.9, "model"),
+            Mention(25, 26, "@", "PERSON", 0.9, "model"),
+            Mention(30, 31, "@", "ORG", 0.5, "model"),
+        ],
+    )
+    assert [(m.start, m.text, m.label) for m in found] == [
+        (15, "The", "ORG"),
+        (19, "Post", "ORG"),
+        (25, "@", "PERSON"),
+        (30, "@", "ORG"),
+    ]
+
+
+def test_a_mention_never_starts_on_punctuation_nor_ends_on_a_connector() -> None:
+    import torch
+
+    from osintkit.tag.model import _Window
+
+    em = default_model()
+    text = "Dr. Nner and Speed & ; @"
+    words = word_spans(text, 0, len(text))
+    assert [text[a:b] for a, b in words] == ["Dr", ".", "Nner", "and", "Speed", "&", ";", "@"]
+    tags = ["O", "B-PER", "I-PER", "O", "B-ORG", "I-ORG", "I-ORG", "B-PER"]
+    pred = [0] + [em.labels.index(t) for t in tags] + [0]
+    window = _Window(0, words, word_ids=[None, *range(len(words)), None])
+    logp = torch.full((len(pred), len(em.labels)), -5.0)
+    logp[range(len(pred)), pred] = -0.01
+    found = [(m.text, m.label) for m in em._decode(text, window, pred, logp)]
+    assert found == [("Nner", "PERSON"), ("Speed", "ORG"), ("@", "PERSON")]

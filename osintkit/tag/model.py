@@ -711,13 +711,13 @@ class EntityModel:
             if label is None:
                 continue
             # Punctuation never begins a name, and only a period or bracket can end one: the period of "Dr." came
-            # out as the start of "Dr. Nner", the "&" of "Speed & Other Liberties" as the end of "Speed &".
-            while s < e and bare(s) is not None:
-                s += 1
-            while e > s and bare(e - 1) not in (None, ".", ")", "]"):
-                e -= 1
-            if s == e:
-                continue
+            # out as the start of "Dr. Nner", the "&" of "Speed & Other Liberties" as the end of "Speed &". A
+            # mention that is punctuation only is left alone (tweets' anonymised handles are a bare "@").
+            if any(bare(i) is None for i in range(s, e)):
+                while bare(s) is not None:
+                    s += 1
+                while bare(e - 1) not in (None, ".", ")", "]"):
+                    e -= 1
             start, end = w.words[s][0], w.words[e - 1][1]
             score = sum(conf[s:e]) / (e - s)
             out.append(Mention(start, end, text[start:end], label, round(score, 4), "model"))
@@ -778,6 +778,15 @@ def _resolve_model(model: EntityModel | str | os.PathLike[str] | None) -> Entity
     return _model_by_name(str(model))
 
 
+# Capitalised at a sentence's start, these are never names on their own; the model sometimes tags one ("The" of
+# "The Washington Post" as a name by itself), and its repeats must not spread.
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but if of in on at to for from by with as into over after before about this that these those "
+    "he she it we they i you his her its our their my your there here when where while who what which why how "
+    "not no yes all some any each every one two new mr mrs ms dr".split()
+)
+
+
 def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
     """Make the model's mentions of one text consistent: one label per name, and every repeat of a name tagged.
 
@@ -791,10 +800,14 @@ def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
     votes: dict[str, dict[str, float]] = {}
     seen: dict[str, list[float]] = {}
     for m in mentions:
+        if not any(c.isalpha() for c in m.text):  # "@", a tweet's anonymised handle, is not one name
+            continue
         votes.setdefault(m.text, {}).setdefault(m.label, 0.0)
         votes[m.text][m.label] += m.score
         seen.setdefault(m.text, []).append(m.score)
     for m in mentions:
+        if m.text not in votes:
+            continue
         best = max(votes[m.text].items(), key=lambda kv: kv[1])[0]
         if best != m.label:
             m.norm = {**m.norm, "relabelled_from": m.label, "why": "the label this name has elsewhere in the text"}
@@ -803,7 +816,7 @@ def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
     by_first: dict[str, list[tuple[str, str, float]]] = {}
     for name, by_label in votes.items():
         first = re.match(r"\w+", name)
-        if len(name) < 3 or not name[0].isupper() or first is None:
+        if len(name) < 3 or not name[0].isupper() or first is None or name.lower() in _FUNCTION_WORDS:
             continue
         label = max(by_label.items(), key=lambda kv: kv[1])[0]
         score = round(sum(seen[name]) / len(seen[name]), 4)
