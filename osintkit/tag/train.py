@@ -248,9 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--init-from", default=None, help="warm start: a saved model folder to continue training")
     ap.add_argument(
         "--case-feature",
-        default="token_type",
+        default=None,
         choices=["token_type", "case4"],
-        help="capitalisation as token type: a one-bit flag, or 4 classes (inside/first word/all capitals)",
+        help="capitalisation as token type: a one-bit flag, or 4 classes (inside/first word/all capitals); "
+        "default: case4, or the warm start's own",
     )
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
@@ -302,6 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous, before = load_previous(model, Path(args.init_from))
         earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
         log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
+        earlier = before.get("case_feature", "token_type")
+        # More classes can grow from fewer (new rows start as "capitalised"); fewer would drop trained rows.
+        if args.case_feature and CASE_FEATURES[args.case_feature] < CASE_FEATURES[earlier]:
+            raise SystemExit(f"--case-feature {args.case_feature}: the warm start was trained with {earlier}")
+        args.case_feature = args.case_feature or earlier
+    args.case_feature = args.case_feature or "case4"
     resize_token_types(model, CASE_FEATURES[args.case_feature])
     add_lora(model, args.rank, args.alpha)
     for name, p in model.named_parameters():
