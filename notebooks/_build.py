@@ -247,10 +247,10 @@ NB02 = [
     md("""
 # 02 · Entities: tagging, normalisation, correcting the tagger
 
-Who and what a report names (people, organisations, places, groups, dates, figures) is the backbone of link
+Who and what a report names (people, organisations, places, groups, dates, figures, ships) is the backbone of link
 analysis. osintkit's tagger combines a small shipped model (people, organisations, locations) with rules for dates,
-quantities and nationalities. No tagger is perfect, so this notebook also shows how an analyst corrects it, and
-how those corrections are kept and logged.
+quantities, nationalities and named ships. No tagger is perfect, so this notebook also shows how an analyst corrects
+it, and how those corrections are kept and logged.
 """),
     params("""
 SOURCES = ["../seeds"]
