@@ -1,4 +1,5 @@
-"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP) and gazetteer mentions.
+"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP/VESSEL) and gazetteer
+mentions.
 
     from osintkit.tag import tag
     mentions = tag(document)          # list[Mention], offsets index document.text
