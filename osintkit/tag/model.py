@@ -617,7 +617,8 @@ class EntityModel:
         return done
 
     def predict(self, texts: Sequence[str], batch_size: int = 128) -> list[list[Mention]]:
-        """Model mentions for each text (no rules, no gazetteer), offsets into that text."""
+        """Model mentions for each text (no rules, no gazetteer), offsets into that text, made consistent within
+        each text by :func:`one_sense_per_document`."""
         import torch
 
         windows = [w for d, t in enumerate(texts) for w in self._windows(d, t)]
