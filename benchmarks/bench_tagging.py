@@ -1,15 +1,13 @@
 """Entity tagging: accuracy on held-out data never trained on, speed, load time, and a plain-pipeline baseline.
 
-Accuracy runs the kit's own path on raw text. The news-like sets (wikigold and re3d, held-out documents) are tagged a
-document at a time, its sentences joined by line breaks (re3d's as written in its document, wikigold's tokens joined
-with spaces), as a researcher tags an article; the other sets have no document boundaries worth the name (GMB, GUM
-and BTC are cut into 25-sentence blocks, WikiANN and WNUT-17 are single sentences), so each sentence is tagged
-alone. A mention counts only when its character span and type match a gold entity exactly (entity-level,
-seqeval-style). Every set's gold is first mapped onto the kit's CoNLL-style scheme (``osintkit/tag/datasets.py``;
-re3d's conventions differ most). The news-like figure is given for the model alone and for what ``osintkit.tag()``
-returns (the model's mentions merged with the rules' and the gazetteer's: ships become VESSEL, countries named as
-actors LOC). Held-out parts: wikigold and re3d test (document-level splits, "news-like"), GMB and GUM test blocks,
-BTC test, and the official WikiANN-en and WNUT-17 test files.
+Accuracy runs the kit's own path on raw text: each test sentence (re3d's as written in its document, the token
+sets' tokens joined with spaces) is tagged by the shipped model (no rules), and a mention counts only when its
+character span and type match a gold entity exactly (entity-level, seqeval-style). Every set's gold is first mapped
+onto the kit's CoNLL-style scheme (``osintkit/tag/datasets.py``; re3d's conventions differ most). Held-out parts:
+wikigold and re3d test (document-level splits, "news-like": no sentence of a test article or report was trained
+on), GMB and GUM test blocks, BTC test, and the official WikiANN-en and WNUT-17 test files. The news-like figure is
+also given for what ``osintkit.tag()`` returns: the model's mentions merged with the rules' and the gazetteer's
+(ships become VESSEL, countries named as actors LOC).
 
 Speed: sentences per second for ``tag_many`` (batched, sorted by length) on whatever cores torch is given, against
 the ``transformers`` token-classification pipeline over the same model called one sentence at a time.
@@ -36,19 +34,11 @@ def _row(metric: str, value: Any, target: str = "") -> dict[str, Any]:
     return {"benchmark": "tagging", "metric": metric, "value": value, "target": target}
 
 
-def _as_texts(sents: list[Any], by_document: bool = False) -> tuple[list[str], list[set[tuple[int, int, int, str]]]]:
-    """Texts to tag and their gold spans as (text index, start, end, type).
-
-    With ``by_document`` the sentences of one document are joined by line breaks into one text, as a researcher
-    would tag an article: the tagger still splits it into sentences, and its document-level consistency pass
-    (one label per name, repeats tagged) gets the context it is meant for.
-    """
+def _as_texts(sents: list[Any]) -> tuple[list[str], list[set[tuple[int, int, int, str]]]]:
     from osintkit.tag.datasets import bio_spans
 
-    texts: list[str] = []
-    golds: list[set[tuple[int, int, int, str]]] = []
-    previous_doc = None
-    for s in sents:
+    texts, golds = [], []
+    for i, s in enumerate(sents):
         if s.text is not None and s.offsets is not None:
             text, offsets = s.text, s.offsets  # running text as written (re3d)
         else:
@@ -57,24 +47,16 @@ def _as_texts(sents: list[Any], by_document: bool = False) -> tuple[list[str], l
                 offsets.append((pos, pos + len(tok)))
                 pos += len(tok) + 1
             text = " ".join(s.tokens)
-        base = 0
-        if by_document and texts and s.doc == previous_doc:
-            base = len(texts[-1]) + 1
-            texts[-1] += "\n" + text
-        else:
-            texts.append(text)
-            golds.append(set())
-        previous_doc = s.doc
-        i = len(texts) - 1
-        golds[i] |= {(i, base + offsets[a][0], base + offsets[b - 1][1], t) for a, b, t in bio_spans(s.tags)}
+        texts.append(text)
+        golds.append({(i, offsets[a][0], offsets[b - 1][1], t) for a, b, t in bio_spans(s.tags)})
     return texts, golds
 
 
 def _predict_sets(
-    model: Any, sents: list[Any], key: int, by_document: bool = False
+    model: Any, sents: list[Any], key: int
 ) -> tuple[set[tuple[int, int, int, str]], set[tuple[int, int, int, str]]]:
-    """(gold, predicted) spans as (text key, start, end, type); ``key`` keeps sets from different corpora apart."""
-    texts, golds = _as_texts(sents, by_document)
+    """(gold, predicted) spans as (sentence key, start, end, type); ``key`` keeps sets from different corpora apart."""
+    texts, golds = _as_texts(sents)
     preds = model.predict(texts, batch_size=128)
     gold = {(key + i, s, e, t) for g in golds for (i, s, e, t) in g}
     pred = {(key + i, m.start, m.end, TYPE_OF[m.label]) for i, ms in enumerate(preds) for m in ms if m.label in TYPE_OF}
@@ -123,7 +105,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         sents = load_corpus(name, "test", root)
         if per_set is not None and len(sents) > per_set:
             sents = rng.sample(sents, per_set)
-        gold, pred = _predict_sets(em, sents, k * 10**6, by_document=name in NEWS_LIKE)
+        gold, pred = _predict_sets(em, sents, k * 10**6)
         all_scores[name] = score_sets(gold, pred)
         if name in NEWS_LIKE:
             news_gold |= gold
@@ -137,7 +119,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         sents = load_corpus(name, "test", root)
         if per_set is not None and len(sents) > per_set:
             sents = random.Random(7).sample(sents, per_set)
-        texts, golds = _as_texts(sents, by_document=True)
+        texts, golds = _as_texts(sents)
         full_gold |= {(k * 10**6 + i, s, e, t) for g in golds for (i, s, e, t) in g}
         for i, ms in enumerate(tag_many(texts, model=em, batch_size=128)):
             full_pred |= {(k * 10**6 + i, m.start, m.end, TYPE_OF[m.label]) for m in ms if m.label in TYPE_OF}
@@ -149,7 +131,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         g32: set[tuple[int, int, int, str]] = set()
         p32: set[tuple[int, int, int, str]] = set()
         for k, name in enumerate(NEWS_LIKE):
-            g, p = _predict_sets(fp32, load_corpus(name, "test", root), k * 10**6, by_document=True)
+            g, p = _predict_sets(fp32, load_corpus(name, "test", root), k * 10**6)
             g32 |= g
             p32 |= p
         f32 = score_sets(g32, p32)["micro"]["f1"]

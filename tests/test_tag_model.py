@@ -416,53 +416,6 @@ def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:
     assert torch.equal(fresh.bert.embeddings.token_type_embeddings.weight, table.float())
 
 
-def test_one_sense_per_document_harmonises_labels_and_tags_repeats() -> None:
-    from osintkit.tag.model import one_sense_per_document
-
-    text = "Kirby said so. Later Kirby left. Kirby spoke in Turkey. Turkey agreed; turkeys and Turkeys did not."
-
-    def at(name: str, nth: int, label: str, score: float) -> Mention:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(name, start + 1)
-        return Mention(start, start + len(name), name, label, score, "model")
-
-    found = one_sense_per_document(
-        text, [at("Kirby", 0, "PERSON", 0.9), at("Kirby", 1, "ORG", 0.6), at("Turkey", 0, "LOC", 0.8)]
-    )
-    assert [(m.text, m.label, m.start) for m in found] == [
-        ("Kirby", "PERSON", 0),
-        ("Kirby", "PERSON", text.index("Kirby", 1)),
-        ("Kirby", "PERSON", text.index("Kirby spoke")),  # an untagged repeat
-        ("Turkey", "LOC", text.index("Turkey")),
-        ("Turkey", "LOC", text.index("Turkey agreed")),  # not "turkeys" or "Turkeys"
-    ]
-    assert found[1].norm["relabelled_from"] == "ORG"
-    assert found[2].norm["why"].startswith("repeats") and found[2].score == 0.75
-    assert all(text[m.start : m.end] == m.text for m in found)
-
-
-def test_one_sense_leaves_function_words_and_bare_handles_alone() -> None:
-    from osintkit.tag.model import one_sense_per_document
-
-    text = "The Guardian and The Post; @ a, @ b"
-    found = one_sense_per_document(
-        text,
-        [
-            Mention(15, 18, "The", "ORG", 0.6, "model"),
-            Mention(19, 23, "Post", "ORG", 0.9, "model"),
-            Mention(25, 26, "@", "PERSON", 0.9, "model"),
-            Mention(30, 31, "@", "ORG", 0.5, "model"),
-        ],
-    )
-    assert [(m.start, m.text, m.label) for m in found] == [
-        (15, "The", "ORG"),
-        (19, "Post", "ORG"),
-        (25, "@", "PERSON"),
-        (30, "@", "ORG"),
-    ]
-
-
 def test_a_mention_never_starts_on_punctuation_nor_ends_on_a_connector() -> None:
     import torch
 

@@ -23,7 +23,6 @@ import itertools
 import json
 import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -617,8 +616,7 @@ class EntityModel:
         return done
 
     def predict(self, texts: Sequence[str], batch_size: int = 128) -> list[list[Mention]]:
-        """Model mentions for each text (no rules, no gazetteer), offsets into that text, made consistent within
-        each text by :func:`one_sense_per_document`."""
+        """Model mentions for each text (no rules, no gazetteer), offsets into that text."""
         import torch
 
         windows = [w for d, t in enumerate(texts) for w in self._windows(d, t)]
@@ -665,7 +663,9 @@ class EntityModel:
                 best_l = logp.argmax(dim=-1).tolist()
                 for r, w in enumerate(batch):
                     results[w.doc].extend(self._decode(texts[w.doc], w, best_l[r], logp[r]))
-        return [one_sense_per_document(text, ms) for text, ms in zip(texts, results, strict=True)]
+        for ms in results:
+            ms.sort(key=lambda m: (m.start, -m.end))
+        return results
 
     def word_labels(
         self, word_ids: Sequence[int | None], pred: list[int], logp: torch.Tensor
@@ -777,70 +777,6 @@ def _resolve_model(model: EntityModel | str | os.PathLike[str] | None) -> Entity
     if isinstance(model, EntityModel):
         return model
     return _model_by_name(str(model))
-
-
-# Capitalised at a sentence's start, these are never names on their own; the model sometimes tags one ("The" of
-# "The Washington Post" as a name by itself), and its repeats must not spread.
-_FUNCTION_WORDS = frozenset(
-    "a an the and or but if of in on at to for from by with as into over after before about this that these those "
-    "he she it we they i you his her its our their my your there here when where while who what which why how "
-    "not no yes all some any each every one two new mr mrs ms dr".split()
-)
-
-
-def one_sense_per_document(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Make the model's mentions of one text consistent: one label per name, and every repeat of a name tagged.
-
-    Why: a news story names the same person or place many times, and the model decides each sentence alone, so
-    "Kirby" can come out PERSON twice and ORG once, and a name at the start of a sentence ("In Turkey Minister
-    Ellwood met ...") can be missed where it is found elsewhere. Within one text a name keeps one sense: each
-    name takes the label with the largest summed score, and exact, case-sensitive repeats of a tagged name
-    (three characters or more, starting with a capital) that overlap no other mention are tagged too, marked
-    ``norm["why"]``. Returns the mentions sorted by (start, -end).
-    """
-    votes: dict[str, dict[str, float]] = {}
-    seen: dict[str, list[float]] = {}
-    for m in mentions:
-        if not any(c.isalpha() for c in m.text):  # "@", a tweet's anonymised handle, is not one name
-            continue
-        votes.setdefault(m.text, {}).setdefault(m.label, 0.0)
-        votes[m.text][m.label] += m.score
-        seen.setdefault(m.text, []).append(m.score)
-    for m in mentions:
-        if m.text not in votes:
-            continue
-        best = max(votes[m.text].items(), key=lambda kv: kv[1])[0]
-        if best != m.label:
-            m.norm = {**m.norm, "relabelled_from": m.label, "why": "the label this name has elsewhere in the text"}
-            m.label = best
-    # One pass over the text's words, whatever the number of names: each name is looked up by its first word.
-    by_first: dict[str, list[tuple[str, str, float]]] = {}
-    for name, by_label in votes.items():
-        first = re.match(r"\w+", name)
-        if len(name) < 3 or not name[0].isupper() or first is None or name.lower() in _FUNCTION_WORDS:
-            continue
-        label = max(by_label.items(), key=lambda kv: kv[1])[0]
-        score = round(sum(seen[name]) / len(seen[name]), 4)
-        by_first.setdefault(first.group(), []).append((name, label, score))
-    for names in by_first.values():
-        names.sort(key=lambda entry: -len(entry[0]))  # "New York City" before "New York"
-    covered = bytearray(len(text))
-    for m in mentions:
-        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-    added: list[Mention] = []
-    why = "repeats a name tagged elsewhere in the text"
-    for word in re.finditer(r"(?<![\w-])\w+", text):
-        for name, label, score in by_first.get(word.group(), ()):
-            start, end = word.start(), word.start() + len(name)
-            if not text.startswith(name, start) or (end < len(text) and (text[end].isalnum() or text[end] in "_-")):
-                continue
-            if any(covered[start:end]):
-                continue
-            covered[start:end] = b"\x01" * (end - start)
-            added.append(Mention(start, end, name, label, score, "model", norm={"why": why}))
-    out = [*mentions, *added]
-    out.sort(key=lambda m: (m.start, -m.end))
-    return out
 
 
 # --- merging model, rule and gazetteer mentions ----------------------------------------------------------------
