@@ -237,8 +237,13 @@ def to_transformers(model: Any, model_dir: Path) -> Any:
 
     n = int(model.classifier.out_features)
     config = AutoConfig.from_pretrained(str(model_dir), local_files_only=True, num_labels=n)
+    types = int(model.bert.embeddings.token_type_embeddings.num_embeddings)  # the case feature's classes
     with quiet_transformers():
         hf = AutoModelForTokenClassification.from_pretrained(str(model_dir), config=config, local_files_only=True)
+    if types != config.type_vocab_size:
+        from .model import resize_token_types
+
+        resize_token_types(hf, types)
     missing, unexpected = hf.load_state_dict(model.state_dict(), strict=False)
     if unexpected or any(not k.endswith("position_ids") for k in missing):
         raise ModelError(f"state dicts differ: missing {missing[:3]}, unexpected {unexpected[:3]}")
