@@ -94,7 +94,7 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
         TEXT,
         "John Kirby of the White House National Security Council said Pyongyang had sent 11,000 troops .",
         # The shipped model's per-word argmax is not a valid sequence here, so Viterbi decides (checked below).
-        "Kursk County Sheriff Dan Eslo said the soldiers would not respond .",
+        "Officials at the Pentagon and Voice of America said Kim Jong Un approved the deployment .",
     ]
     from osintkit.tag.datasets import word_spans
 
@@ -105,7 +105,8 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
     model = _fresh_classifier()
     load_previous(model, WEIGHTS_DIR)
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True, use_fast=True)
-    tags = predict_tags(model, tokenizer, sents)
+    case = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))["case_feature"]
+    tags = predict_tags(model, tokenizer, sents, case_feature=case)
     tagger = load_entity_model(None, quantize=False)
     viterbi_runs: list[int] = []
 
