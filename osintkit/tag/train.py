@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from osintkit.tag.datasets import LABELS, Sentence, format_scores, load_corpus, score_spans
+from osintkit.tag.model import CASE_FEATURES
 
 log = logging.getLogger("osintkit.tag.train")
 
@@ -249,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--case-feature",
         default=None,
-        choices=["token_type", "case4"],
+        choices=sorted(CASE_FEATURES),
         help="capitalisation as token type: a one-bit flag, or 4 classes (inside/first word/all capitals); "
         "default: case4, or the warm start's own",
     )
@@ -262,7 +263,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from osintkit.tag.encoder import base_model_dir
     from osintkit.tag.model import (
-        CASE_FEATURES,
         LORA_TARGETS,
         add_lora,
         export_delta,
