@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..model import Mention
+from .quantities import SpanSet
 
 __all__ = ["SHIP_PREFIXES", "SHIP_TYPES", "vessel_mentions"]
 
@@ -68,12 +69,11 @@ def vessel_mentions(text: str) -> list[Mention]:
             start, end, text[start:end], "VESSEL", 1.0, "rule",
             norm={"prefix": match.group("prefix"), "name": text[match.start("name") : end], "why": "ship prefix"},
         )  # fmt: skip
-    taken = [(s, e) for s, e in out]
+    taken = SpanSet(out)
     for match in _TYPED.finditer(text):
         start = match.start("name")
         end = _trim(text, start, match.end("name"))
-        first = text[start:end].split()[0]
-        if first in _NOT_A_NAME or end <= start or any(s < end and start < e for s, e in taken):
+        if end <= start or text[start:end].split()[0] in _NOT_A_NAME or taken.overlaps(start, end):
             continue
         out[(start, end)] = Mention(
             start, end, text[start:end], "VESSEL", 0.9, "rule",
