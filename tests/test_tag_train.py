@@ -121,3 +121,16 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
         got = {(ws[a][0], ws[b - 1][1], t) for a, b, t in bio_spans(seq)}
         want = {(m.start, m.end, m.label.replace("PERSON", "PER")) for m in tagger.predict([text])[0]}
         assert got == want and want, text
+
+
+def test_manifest_records_no_machine_folders() -> None:
+    import argparse
+
+    from osintkit.tag.train import _portable_args
+
+    args = argparse.Namespace(data="/work/shared/data", out="/tmp/run", init_from="/tmp/r6/weights", epochs=4.0)
+    assert _portable_args(args) == {"init_from": "weights", "epochs": 4.0}
+    shipped = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    for run in [shipped, *shipped.get("earlier_runs", [])]:
+        recorded = json.dumps(run.get("train_args", {}))
+        assert "/work/" not in recorded and "/tmp/" not in recorded, recorded

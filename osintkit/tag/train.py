@@ -77,6 +77,16 @@ _RUN_RECORD = ("delta_sha256", "rank", "alpha", "train_args", "mix", "upsample",
                "train_minutes", "history")  # fmt: skip
 
 
+def _portable_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The run's arguments without this machine's folders, which mean nothing to anyone reading the manifest."""
+    record = dict(vars(args))
+    record.pop("data", None)
+    record.pop("out", None)
+    if record.get("init_from"):
+        record["init_from"] = Path(record["init_from"]).name
+    return record
+
+
 def load_previous(model: Any, weights_dir: Path) -> tuple[dict[str, tuple[Any, Any]], dict[str, Any]]:
     """Apply a saved delta to the (unwrapped) transformers ``model``; return its low-rank factors and manifest.
 
@@ -384,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "targets": list(LORA_TARGETS),
             "max_tokens": args.max_tokens,
             "case_feature": args.case_feature,
-            "train_args": vars(args),
+            "train_args": _portable_args(args),
             "mix": mix,
             "upsample": UPSAMPLE,
             "steps": step,
