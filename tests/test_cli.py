@@ -65,7 +65,7 @@ def test_ingest_reports_skipped_files(runner: CliRunner, tmp_path: Path) -> None
 
 def test_run_on_seeds_twice_keeps_one_document(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "osintkit.cli", "run", str(ROOT / "seeds"), "--out", str(out), "--quiet"]
+    cmd = [sys.executable, "-m", "osintkit", "run", str(ROOT / "seeds"), "--out", str(out), "--quiet"]
     for _ in range(2):
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stderr
