@@ -1,10 +1,11 @@
-"""Mapping the training sets onto one scheme: re3d's annotation conventions turned into names-only spans."""
+"""Mapping the training sets onto one scheme (re3d's conventions turned into names-only spans), and the scorer."""
 
 from __future__ import annotations
 
 import pytest
 
-from osintkit.tag.datasets import _country_names, _re3d_spans, word_spans
+from osintkit.errors import InputError
+from osintkit.tag.datasets import _country_names, _re3d_spans, bootstrap_f1, score_sets, word_spans
 
 
 def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
@@ -52,3 +53,45 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
 )
 def test_re3d_mentions_become_conll_style_names(annotated: str, typ: str, expected: list[tuple[str, str]]) -> None:
     assert _mapped(annotated, typ) == expected
+
+
+def _spans(doc_sizes: list[tuple[int, int]]) -> tuple[set, set, dict[int, str]]:  # type: ignore[type-arg]
+    """Gold and predicted spans for documents of one sentence each: (names, of which found) per document."""
+    gold, pred, doc_of = set(), set(), {}
+    for i, (names, found) in enumerate(doc_sizes):
+        doc_of[i] = f"doc-{i}"
+        for j in range(names):
+            gold.add((i, j, j + 1, "PER"))
+            if j < found:
+                pred.add((i, j, j + 1, "PER"))
+    return gold, pred, doc_of
+
+
+def test_bootstrap_interval_brackets_the_score_and_narrows_with_more_documents() -> None:
+    few = [(10, 10), (10, 2), (10, 8), (10, 5)]
+    gold, pred, doc_of = _spans(few)
+    point = score_sets(gold, pred)["micro"]["f1"]
+    lo, hi = bootstrap_f1(gold, pred, doc_of, seed=1)
+    assert lo < point < hi
+    assert bootstrap_f1(gold, pred, doc_of, seed=1) == (lo, hi)  # seeded: the benchmark prints stable figures
+    many_gold, many_pred, many_doc_of = _spans(few * 25)
+    many_lo, many_hi = bootstrap_f1(many_gold, many_pred, many_doc_of, seed=1)
+    assert many_hi - many_lo < (hi - lo) / 2
+
+
+def test_bootstrap_resamples_documents_not_sentences() -> None:
+    # One document that misses everything, spread over many sentences, counts as one draw.
+    gold, pred, doc_of = _spans([(5, 5)] * 9 + [(1, 0)] * 20)
+    doc_of.update({i: "doc-bad" for i in range(9, 29)})
+    _, hi = bootstrap_f1(gold, pred, doc_of, seed=1)
+    assert hi == 1.0  # a resample without the bad document is perfect
+    assert bootstrap_f1(gold, gold, doc_of) == (1.0, 1.0)
+
+
+def test_bootstrap_refuses_spans_without_a_document() -> None:
+    gold, pred, doc_of = _spans([(3, 1), (3, 2)])
+    del doc_of[1]
+    with pytest.raises(InputError, match="sentence 1"):
+        bootstrap_f1(gold, pred, doc_of)
+    with pytest.raises(ValueError, match="level"):
+        bootstrap_f1(gold, pred, {0: "d", 1: "d"}, level=1.5)

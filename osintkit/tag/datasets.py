@@ -20,7 +20,7 @@ import os
 import random
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ __all__ = [
     "LABELS",
     "Sentence",
     "bio_spans",
+    "bootstrap_f1",
     "data_root",
     "format_scores",
     "load_corpus",
@@ -194,6 +195,45 @@ def score_sets(
     out = {t: prf(tp[t], n_gold[t], n_pred[t]) for t in types}
     out["micro"] = prf(sum(tp.values()), sum(n_gold.values()), sum(n_pred.values()))
     return out
+
+
+def bootstrap_f1(
+    gold: set[tuple[int, int, int, str]],
+    pred: set[tuple[int, int, int, str]],
+    doc_of: Mapping[int, str],
+    rounds: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    types: Sequence[str] = ENTITY_TYPES,
+) -> tuple[float, float]:
+    """Percentile interval of micro-F1 when whole documents are resampled with replacement.
+
+    ``doc_of`` maps every sentence key of the spans (and of sentences without any) to its document. Documents, not
+    sentences, are the unit because names and their errors repeat within an article: resampling sentences would
+    treat one article's twenty misses of the same name as twenty independent draws and understate the spread.
+    """
+    if not 0 < level < 1:
+        raise InputError(f"level must lie between 0 and 1, not {level}", field="level")
+    counts = {doc: [0, 0, 0] for doc in doc_of.values()}  # true positives, gold, predicted
+    for spans, column in ((gold, 1), (pred, 2), (gold & pred, 0)):
+        for x in spans:
+            if x[3] in types:
+                if x[0] not in doc_of:
+                    raise InputError(f"sentence {x[0]} has spans but no document", field="doc_of")
+                counts[doc_of[x[0]]][column] += 1
+    per_doc = list(counts.values())
+    if not per_doc:
+        raise InputError("no documents to resample", field="doc_of")
+    rng = random.Random(seed)
+    scores = []
+    for _ in range(rounds):
+        tp = ng = np_ = 0
+        for c in rng.choices(per_doc, k=len(per_doc)):
+            tp, ng, np_ = tp + c[0], ng + c[1], np_ + c[2]
+        scores.append(2 * tp / (ng + np_) if ng + np_ else 0.0)
+    scores.sort()
+    tail = (1 - level) / 2
+    return scores[int(tail * (rounds - 1))], scores[round((1 - tail) * (rounds - 1))]
 
 
 def format_scores(scores: dict[str, dict[str, float]]) -> str:
