@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import OsintkitError
+from .errors import ModelNotAvailableError, OsintkitError
 
 
 def _fail(exc: OsintkitError) -> None:
@@ -139,15 +139,79 @@ def run(
         click.echo(f"Report: {result.report_path}")
 
 
+def _parse_label_map(pairs: tuple[str, ...]) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out: dict[str, str] = {}
+    for pair in pairs:
+        typ, sep, label = pair.partition("=")
+        if not sep or not typ.strip() or not label.strip():
+            raise click.BadParameter(f"{pair!r} is not TYPE=LABEL (for example PER=PERSON)", param_hint="--label-map")
+        out[typ.strip()] = label.strip()
+    return out
+
+
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def tag(file: str) -> None:
+@click.option(
+    "--model",
+    "model_name",
+    default=None,
+    metavar="NAME_OR_PATH",
+    help="A Hugging Face token-classification model (hub name or local folder) instead of the shipped one.",
+)
+@click.option(
+    "--allow-download",
+    is_flag=True,
+    help="Let --model fetch from the Hugging Face Hub (off: nothing leaves this machine).",
+)
+@click.option(
+    "--label-map",
+    multiple=True,
+    metavar="TYPE=LABEL",
+    help="Map one of --model's entity types onto an osintkit label, e.g. PER=PERSON (repeatable; unmapped types "
+    "are dropped). Default: the CoNLL types PER, ORG, LOC.",
+)
+@click.option("--fp32", is_flag=True, help="Run the shipped model in fp32, not int8: a little more accurate, slower.")
+@click.option("--no-rules", is_flag=True, help="No DATE, QUANTITY, NORP or VESSEL rules: model mentions only.")
+@click.option("--no-gazetteer", is_flag=True, help="No place names from the gazetteer (regions, countries as actors).")
+@click.option("--label", "labels", multiple=True, help="Print only mentions with this label, e.g. PERSON (repeatable).")
+def tag(
+    file: str,
+    model_name: str | None,
+    allow_download: bool,
+    label_map: tuple[str, ...],
+    fp32: bool,
+    no_rules: bool,
+    no_gazetteer: bool,
+    labels: tuple[str, ...],
+) -> None:
     """Tag entities in FILE; print one JSON object per mention (start, end, text, label, score, source)."""
+    from .tag import EntityModel, default_model
     from .tag import tag as do_tag
 
+    mapping = _parse_label_map(label_map)
+    if mapping is not None and model_name is None:
+        raise click.UsageError("--label-map applies to a model given with --model")
+    if fp32 and model_name is not None:
+        raise click.UsageError("--fp32 applies to the shipped model; a --model runs as it was saved")
+    wanted = {label.upper() for label in labels}
     try:
+        if model_name is not None:
+            try:
+                model = EntityModel.from_pretrained(model_name, label_map=mapping, allow_download=allow_download)
+            except ModelNotAvailableError as exc:
+                if allow_download:
+                    raise
+                # The library's message names the Python argument; on the command line it is a flag.
+                click.echo(f"error: {exc} On the command line: --allow-download.", err=True)
+                sys.exit(2)
+        else:
+            model = default_model(quantize=not fp32)
         for doc in _load_one(file):
-            for m in do_tag(doc):
+            for m in do_tag(doc, model=model, rules=not no_rules, gazetteer=not no_gazetteer):
+                if wanted and m.label not in wanted:
+                    continue
                 record = {k: getattr(m, k) for k in ("start", "end", "text", "label", "score", "source")}
                 record["norm"] = m.norm
                 record["doc_id"] = doc.id

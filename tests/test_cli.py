@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -85,6 +86,50 @@ def test_tag_prints_json_mentions(runner: CliRunner) -> None:
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert rows and all({"start", "end", "text", "label", "score", "source"} <= r.keys() for r in rows)
     assert any(r["text"] == "John Kirby" and r["label"] == "PERSON" for r in rows)
+
+
+SEED = str(ROOT / "seeds" / "000_c49a4c7627602ff6.txt")
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def test_tag_filters_labels_and_switches_off_rules(runner: CliRunner) -> None:
+    people = _rows(runner.invoke(main, ["tag", SEED, "--label", "person", "--label", "ORG"]))
+    assert {r["label"] for r in people} == {"PERSON", "ORG"}
+    assert "South Korean intelligence services" in {r["text"] for r in people}  # an ORG the rules find
+    model_only = _rows(runner.invoke(main, ["tag", SEED, "--no-rules", "--no-gazetteer"]))
+    assert model_only and {r["source"] for r in model_only} == {"model"}
+    assert not {"DATE", "QUANTITY", "NORP"} & {r["label"] for r in model_only}
+    fp32 = _rows(runner.invoke(main, ["tag", SEED, "--fp32", "--label", "PERSON"]))
+    assert {r["text"] for r in fp32} >= {"Volodymyr Zelenskyy", "John Kirby"}
+
+
+def test_tag_with_another_model_folder_and_a_label_map(runner: CliRunner) -> None:
+    weights = str(ROOT / "osintkit" / "tag" / "weights")
+    same = _rows(runner.invoke(main, ["tag", SEED, "--model", weights, "--label", "PERSON"]))
+    assert same == _rows(runner.invoke(main, ["tag", SEED, "--label", "PERSON"]))
+    # Mapping only the model's PER type keeps people and drops its ORG and LOC mentions.
+    mapped = _rows(runner.invoke(main, ["tag", SEED, "--model", weights, "--label-map", "PER=PERSON", "--no-rules",
+                                        "--no-gazetteer"]))  # fmt: skip
+    assert mapped and {r["label"] for r in mapped} == {"PERSON"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--model", "no-such-org/no-such-model"], "--allow-download"),
+        (["--label-map", "PER=PERSON"], "--label-map applies to a model given with --model"),
+        (["--model", "x", "--label-map", "PER"], "is not TYPE=LABEL"),
+        (["--model", "x", "--fp32"], "--fp32 applies to the shipped model"),
+    ],
+)
+def test_tag_option_errors_are_clear(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(main, ["tag", SEED, *args])
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 def test_claims_prints_json_claims(runner: CliRunner) -> None:
