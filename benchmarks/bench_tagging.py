@@ -77,7 +77,7 @@ def _cold_load_seconds() -> float | None:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from osintkit.tag.datasets import bootstrap_f1, data_root, load_corpus, score_sets
+    from osintkit.tag.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():
@@ -112,7 +112,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         if name in NEWS_LIKE:
             news_gold |= gold
             news_pred |= pred
-            news_doc_of.update({k * 10**6 + i: s.doc for i, s in enumerate(sents)})
+            news_doc_of.update({k * 10**6 + i: resampling_unit(s) for i, s in enumerate(sents)})
     news = score_sets(news_gold, news_pred)
     rows.append(_row("news-like micro-F1 (wikigold+re3d test), default int8", round(news["micro"]["f1"], 3), ">= 0.85"))
     # The test parts are a few dozen documents, so a point of F1 between two models can be chance.

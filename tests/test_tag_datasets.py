@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from osintkit.errors import InputError
-from osintkit.tag.datasets import _country_names, _re3d_spans, bootstrap_f1, score_sets, word_spans
+from osintkit.tag.datasets import (
+    Sentence,
+    _country_names,
+    _re3d_spans,
+    bootstrap_f1,
+    bootstrap_f1_difference,
+    resampling_unit,
+    score_sets,
+    word_spans,
+)
 
 
 def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
@@ -95,3 +104,29 @@ def test_bootstrap_refuses_spans_without_a_document() -> None:
         bootstrap_f1(gold, pred, doc_of)
     with pytest.raises(ValueError, match="level"):
         bootstrap_f1(gold, pred, {0: "d", 1: "d"}, level=1.5)
+
+
+def test_paired_difference_sees_a_small_consistent_gain_that_separate_intervals_miss() -> None:
+    # Documents of very different difficulty; model b finds one more name than a in every one of them.
+    sizes = [(10, 9), (10, 2), (10, 6), (10, 4), (10, 8), (10, 3)] * 4
+    gold, pred_a, doc_of = _spans(sizes)
+    _, pred_b, _ = _spans([(n, found + 1) for n, found in sizes])
+    lo, hi = bootstrap_f1_difference(gold, pred_a, pred_b, doc_of, seed=3)
+    assert 0 < lo <= hi
+    _, a_hi = bootstrap_f1(gold, pred_a, doc_of, seed=3)
+    b_lo, _ = bootstrap_f1(gold, pred_b, doc_of, seed=3)
+    assert b_lo < a_hi  # apart, the two intervals overlap
+    assert bootstrap_f1_difference(gold, pred_a, pred_a, doc_of) == (0.0, 0.0)
+    back_lo, back_hi = bootstrap_f1_difference(gold, pred_b, pred_a, doc_of, seed=3)
+    assert back_hi < 0 and back_lo < -lo
+
+
+def test_resampling_units_follow_the_split() -> None:
+    def unit(source: str, doc: str) -> str:
+        return resampling_unit(Sentence(["x"], ["O"], source, doc))
+
+    assert unit("gmb", "gmb-9375") == unit("gmb", "gmb-9399") == "gmb-block-375"  # 25-sentence blocks
+    assert unit("gmb", "gmb-9400") == "gmb-block-376"
+    assert unit("btc", "btc-f-851") == "btc-f-block-34"
+    assert unit("wikigold", "wikigold-12") == "wikigold-12"  # articles are documents already
+    assert unit("wnut17", "wnut17-test-4") == "wnut17-test-4"
