@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import ModelNotAvailableError, OsintkitError
+from .model import MENTION_LABELS
 
 
 def _fail(exc: OsintkitError) -> None:
@@ -196,6 +197,13 @@ def tag(
     if fp32 and model_name is not None:
         raise click.UsageError("--fp32 applies to the shipped model; a --model runs as it was saved")
     wanted = {label.upper() for label in labels}
+    known = set(MENTION_LABELS) | {label.upper() for label in (mapping or {}).values()}
+    if wanted - known:
+        # A misspelt label would otherwise print nothing, which reads as "no such entities".
+        raise click.BadParameter(
+            f"unknown label(s) {', '.join(sorted(wanted - known))}; the labels are {', '.join(sorted(known))}",
+            param_hint="--label",
+        )
     try:
         if model_name is not None:
             try:
@@ -210,7 +218,7 @@ def tag(
             model = default_model(quantize=not fp32)
         for doc in _load_one(file):
             for m in do_tag(doc, model=model, rules=not no_rules, gazetteer=not no_gazetteer):
-                if wanted and m.label not in wanted:
+                if wanted and m.label.upper() not in wanted:
                     continue
                 record = {k: getattr(m, k) for k in ("start", "end", "text", "label", "score", "source")}
                 record["norm"] = m.norm

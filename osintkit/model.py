@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "MENTION_LABELS",
     "PLACE_COLUMNS",
     "Claim",
     "Document",
@@ -26,6 +27,10 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound="Record")
+
+# The shipped tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL from rules (osintkit.tag).
+# Another model with a label map may add its own.
+MENTION_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL")
 
 
 def content_hash(obj: Any) -> str:

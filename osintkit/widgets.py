@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from .errors import OsintkitError
-from .model import Claim, Document, Mention, Place
+from .model import MENTION_LABELS, Claim, Document, Mention, Place
 from .store import Case
 
 __all__ = [
@@ -47,8 +47,7 @@ CLAIM_GRADES: dict[str, str] = {
     "5": "improbable",
     "6": "truth cannot be judged",
 }
-# The tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL from rules (osintkit.tag).
-DEFAULT_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL")
+DEFAULT_LABELS: tuple[str, ...] = MENTION_LABELS
 
 _OK = "#1b5e20"
 _ERR = "#b71c1c"
