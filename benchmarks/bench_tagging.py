@@ -103,16 +103,19 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     news_pred: set[tuple[int, int, int, str]] = set()
     news_doc_of: dict[int, str] = {}
     all_scores: dict[str, dict[str, dict[str, float]]] = {}
+    intervals: dict[str, tuple[float, float]] = {}
     for k, name in enumerate(TEST_SETS):
         sents = load_corpus(name, "test", root)
         if per_set is not None and len(sents) > per_set:
             sents = rng.sample(sents, per_set)
         gold, pred = _predict_sets(em, sents, k * 10**6)
         all_scores[name] = score_sets(gold, pred)
+        doc_of = {k * 10**6 + i: resampling_unit(s) for i, s in enumerate(sents)}
+        intervals[name] = bootstrap_f1(gold, pred, doc_of)
         if name in NEWS_LIKE:
             news_gold |= gold
             news_pred |= pred
-            news_doc_of.update({k * 10**6 + i: resampling_unit(s) for i, s in enumerate(sents)})
+            news_doc_of.update(doc_of)
     news = score_sets(news_gold, news_pred)
     rows.append(_row("news-like micro-F1 (wikigold+re3d test), default int8", round(news["micro"]["f1"], 3), ">= 0.85"))
     # The test parts are a few dozen documents, so a point of F1 between two models can be chance.
@@ -150,6 +153,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 f"{m['precision']:.3f}/{m['recall']:.3f}/{m['f1']:.3f}",
             )
         )
+        rows.append(_row(f"  {name} F1 95% interval (documents resampled)", "{:.3f}-{:.3f}".format(*intervals[name])))
         for typ in ("PER", "ORG", "LOC"):
             t = sc[typ]
             rows.append(_row(f"  {name} {typ} P/R/F1", f"{t['precision']:.3f}/{t['recall']:.3f}/{t['f1']:.3f}"))
