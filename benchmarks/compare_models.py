@@ -37,7 +37,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from osintkit.tag.datasets import (
         bootstrap_f1,
-        bootstrap_f1_difference,
         data_root,
         load_corpus,
         resampling_unit,
@@ -69,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         lo, hi = bootstrap_f1(gold, pred, doc_of, rounds=args.rounds)
         print(f"{label:<9} {f1:.3f}  (95% interval {lo:.3f}-{hi:.3f})  {which}")
     diff = score_sets(gold, preds[1])["micro"]["f1"] - score_sets(gold, preds[0])["micro"]["f1"]
-    lo, hi = bootstrap_f1_difference(gold, preds[0], preds[1], doc_of, rounds=args.rounds)
+    lo, hi = bootstrap_f1(gold, preds[1], doc_of, versus=preds[0], rounds=args.rounds)
     verdict = "candidate better" if lo > 0 else "baseline better" if hi < 0 else "not distinguishable here"
     print(f"candidate - baseline {diff:+.3f}  (paired 95% interval {lo:+.3f} to {hi:+.3f}): {verdict}")
     return 0

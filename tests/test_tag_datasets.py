@@ -10,7 +10,6 @@ from osintkit.tag.datasets import (
     _country_names,
     _re3d_spans,
     bootstrap_f1,
-    bootstrap_f1_difference,
     resampling_unit,
     score_sets,
     word_spans,
@@ -111,13 +110,13 @@ def test_paired_difference_sees_a_small_consistent_gain_that_separate_intervals_
     sizes = [(10, 9), (10, 2), (10, 6), (10, 4), (10, 8), (10, 3)] * 4
     gold, pred_a, doc_of = _spans(sizes)
     _, pred_b, _ = _spans([(n, found + 1) for n, found in sizes])
-    lo, hi = bootstrap_f1_difference(gold, pred_a, pred_b, doc_of, seed=3)
+    lo, hi = bootstrap_f1(gold, pred_b, doc_of, versus=pred_a, seed=3)
     assert 0 < lo <= hi
     _, a_hi = bootstrap_f1(gold, pred_a, doc_of, seed=3)
     b_lo, _ = bootstrap_f1(gold, pred_b, doc_of, seed=3)
     assert b_lo < a_hi  # apart, the two intervals overlap
-    assert bootstrap_f1_difference(gold, pred_a, pred_a, doc_of) == (0.0, 0.0)
-    back_lo, back_hi = bootstrap_f1_difference(gold, pred_b, pred_a, doc_of, seed=3)
+    assert bootstrap_f1(gold, pred_a, doc_of, versus=pred_a) == (0.0, 0.0)
+    back_lo, back_hi = bootstrap_f1(gold, pred_a, doc_of, versus=pred_b, seed=3)
     assert back_hi < 0 and back_lo < -lo
 
 

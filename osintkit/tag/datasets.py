@@ -33,7 +33,6 @@ __all__ = [
     "Sentence",
     "bio_spans",
     "bootstrap_f1",
-    "bootstrap_f1_difference",
     "data_root",
     "format_scores",
     "load_corpus",
@@ -246,8 +245,6 @@ def _resampled_f1s(per_doc: list[tuple[int, ...]], n_preds: int, rounds: int, se
 
 
 def _percentiles(values: list[float], level: float) -> tuple[float, float]:
-    if not 0 < level < 1:
-        raise InputError(f"level must lie between 0 and 1, not {level}", field="level")
     values = sorted(values)
     tail = (1 - level) / 2
     return values[int(tail * (len(values) - 1))], values[round((1 - tail) * (len(values) - 1))]
@@ -257,6 +254,8 @@ def bootstrap_f1(
     gold: set[Span],
     pred: set[Span],
     doc_of: Mapping[int, str],
+    *,
+    versus: set[Span] | None = None,
     rounds: int = 1000,
     level: float = 0.95,
     seed: int = 0,
@@ -267,29 +266,17 @@ def bootstrap_f1(
     ``doc_of`` maps every sentence key of the spans (and of sentences without any) to its document. Documents, not
     sentences, are the unit because names and their errors repeat within an article: resampling sentences would
     treat one article's twenty misses of the same name as twenty independent draws and understate the spread.
+
+    With ``versus`` (another model's predictions), the interval of F1(pred) - F1(versus), both scored on the same
+    resampled documents: a paired bootstrap. Two models err on many of the same hard documents, so their difference
+    varies far less than either score, and comparing two separate intervals would call real differences noise.
     """
-    _percentiles([0.0], level)
-    per_doc = _doc_counts(gold, [pred], doc_of, types)
-    return _percentiles([f[0] for f in _resampled_f1s(per_doc, 1, rounds, seed)], level)
-
-
-def bootstrap_f1_difference(
-    gold: set[Span],
-    pred_a: set[Span],
-    pred_b: set[Span],
-    doc_of: Mapping[int, str],
-    rounds: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
-    types: Sequence[str] = ENTITY_TYPES,
-) -> tuple[float, float]:
-    """Interval of micro-F1(b) - micro-F1(a), both scored on the same resampled documents (a paired bootstrap).
-
-    Why paired: two models err on many of the same hard documents, so the difference varies far less than either
-    score; comparing two separate intervals would call real differences noise.
-    """
-    _percentiles([0.0], level)
-    per_doc = _doc_counts(gold, [pred_a, pred_b], doc_of, types)
+    if not 0 < level < 1:
+        raise InputError(f"level must lie between 0 and 1, not {level}", field="level")
+    if versus is None:
+        per_doc = _doc_counts(gold, [pred], doc_of, types)
+        return _percentiles([f[0] for f in _resampled_f1s(per_doc, 1, rounds, seed)], level)
+    per_doc = _doc_counts(gold, [versus, pred], doc_of, types)
     return _percentiles([b - a for a, b in _resampled_f1s(per_doc, 2, rounds, seed)], level)
 
 
