@@ -35,13 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1000)
     args = parser.parse_args(argv)
 
-    from osintkit.tag.datasets import (
-        bootstrap_f1,
-        data_root,
-        load_corpus,
-        resampling_unit,
-        score_sets,
-    )
+    from osintkit.tag.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():

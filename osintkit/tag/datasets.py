@@ -235,9 +235,7 @@ def _resampled_f1s(per_doc: list[tuple[int, ...]], n_preds: int, rounds: int, se
     rng = random.Random(seed)
     out = []
     for _ in range(rounds):
-        sums = [0] * (1 + 2 * n_preds)
-        for c in rng.choices(per_doc, k=len(per_doc)):
-            sums = [a + b for a, b in zip(sums, c, strict=True)]
+        sums = [sum(column) for column in zip(*rng.choices(per_doc, k=len(per_doc)), strict=True)]
         ng = sums[0]
         out.append([2 * sums[1 + 2 * k] / (ng + sums[2 + 2 * k]) if ng + sums[2 + 2 * k] else 0.0
                     for k in range(n_preds)])  # fmt: skip
