@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import ModelNotAvailableError, OsintkitError
+from .errors import OsintkitError
 from .model import MENTION_LABELS
 
 
@@ -206,14 +206,7 @@ def tag(
         )
     try:
         if model_name is not None:
-            try:
-                model = EntityModel.from_pretrained(model_name, label_map=mapping, allow_download=allow_download)
-            except ModelNotAvailableError as exc:
-                if allow_download:
-                    raise
-                # The library's message names the Python argument; on the command line it is a flag.
-                click.echo(f"error: {exc} On the command line: --allow-download.", err=True)
-                sys.exit(2)
+            model = EntityModel.from_pretrained(model_name, label_map=mapping, allow_download=allow_download)
         else:
             model = default_model(quantize=not fp32)
         for doc in _load_one(file):

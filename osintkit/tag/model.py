@@ -556,8 +556,8 @@ class EntityModel:
                 raise ModelNotAvailableError(f"Could not load model {str(name_or_path)!r}: {exc}") from exc
             raise ModelNotAvailableError(
                 f"Model {str(name_or_path)!r} is not on this machine and downloads are off. Pass "
-                f"allow_download=True (or set {ALLOW_DOWNLOADS_ENV}=1) to fetch it from the Hugging Face Hub, "
-                "or give the path of a local copy."
+                f"allow_download=True (--allow-download on the command line, or set {ALLOW_DOWNLOADS_ENV}=1) to "
+                "fetch it from the Hugging Face Hub, or give the path of a local copy."
             ) from exc
         model.eval()
         id2label = model.config.id2label
