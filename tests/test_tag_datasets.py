@@ -35,6 +35,14 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
         ("Gen. Joseph L. Votel", "PER", [("Joseph L . Votel", "PER")]),
         ("U.S. Secretary of Defense Ash Carter", "PER", [("Ash Carter", "PER")]),
         ("the Foreign Secretary", "PER", []),
+        ("U.S. Secretary of State Kerry", "PER", [("Kerry", "PER")]),
+        # A role's object is not the person: these once became "Refugees", "Museums", "Asia" as PER.
+        ("the UN High Commissioner for Refugees", "PER", []),
+        ("Acting General Director of the Office of Museums", "PER", []),
+        ("The Minister for Central Asia", "PER", []),
+        ("commander of the Amphibious Task Group", "PER", []),
+        ("the U.S. Embassy Chargé d’Affaires", "PER", []),
+        ("the Special Advisor to Ambassador Saperstein for Religious Minorities", "PER", [("Saperstein", "PER")]),
         ("UK Special Representative for Syria", "PER", []),
         ("Vermillion, South Dakota", "LOC", [("Vermillion", "LOC"), ("South Dakota", "LOC")]),
         ("Kursk", "LOC", [("Kursk", "LOC")]),
@@ -129,3 +137,19 @@ def test_resampling_units_follow_the_split() -> None:
     assert unit("btc", "btc-f-851") == "btc-f-block-34"
     assert unit("wikigold", "wikigold-12") == "wikigold-12"  # articles are documents already
     assert unit("wnut17", "wnut17-test-4") == "wnut17-test-4"
+
+
+@pytest.mark.parametrize("name", ["wikigold", "gmb", "wnut17"])
+def test_misc_is_kept_only_when_asked_and_changes_nothing_else(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
+    from osintkit.tag.datasets import bio_spans, load_corpus
+
+    plain = load_corpus(name, "dev", shared_data)
+    with_misc = load_corpus(name, "dev", shared_data, misc=True)
+    assert [s.tokens for s in plain] == [s.tokens for s in with_misc]
+    misc_spans = 0
+    for a, b in zip(plain, with_misc, strict=True):
+        spans = bio_spans(b.tags)
+        misc_spans += sum(t == "MISC" for *_, t in spans)
+        assert bio_spans(a.tags) == [x for x in spans if x[2] != "MISC"]
+    assert misc_spans > 10
+    assert not any(t.endswith("MISC") for s in plain for t in s.tags)

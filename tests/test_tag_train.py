@@ -134,3 +134,48 @@ def test_manifest_records_no_machine_folders() -> None:
     for run in [shipped, *shipped.get("earlier_runs", [])]:
         recorded = json.dumps(run.get("train_args", {}))
         assert "/work/" not in recorded and "/tmp/" not in recorded, recorded
+
+
+def test_o_means_o_or_misc_only_in_sets_that_do_not_mark_misc() -> None:
+    from transformers import AutoTokenizer
+
+    from osintkit.tag.datasets import MISC_LABELS, Sentence
+    from osintkit.tag.encoder import base_model_dir
+    from osintkit.tag.train import O_OR_MISC, encode
+
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True, use_fast=True)
+    words = ["Ottawa", "won", "the", "Stanley", "Cup"]
+    tags = ["B-LOC", "O", "O", "B-MISC", "I-MISC"]
+    marked, unmarked = encode(
+        tokenizer,
+        [Sentence(words, tags, "wikigold", "d"), Sentence(words, ["B-LOC", "O", "O", "O", "O"], "wikiann", "d")],
+        64,
+        "case4",
+        MISC_LABELS,
+    )
+    first = [x for x in marked["labels"] if x != -100]
+    assert first == [MISC_LABELS.index(t) for t in tags]
+    assert [x for x in unmarked["labels"] if x != -100] == [MISC_LABELS.index("B-LOC"), *[O_OR_MISC] * 4]
+    plain = encode(tokenizer, [Sentence(words, ["B-LOC", "O", "O", "O", "O"], "wikiann", "d")], 64, "case4")[0]
+    assert O_OR_MISC not in plain["labels"]  # without MISC among the labels, O is plain O everywhere
+
+
+def test_partial_label_loss() -> None:
+    import torch
+    import torch.nn.functional as F
+
+    from osintkit.tag.datasets import MISC_LABELS
+    from osintkit.tag.train import O_OR_MISC, partial_label_loss
+
+    either = [MISC_LABELS.index(x) for x in ("O", "B-MISC", "I-MISC")]
+    logits = torch.randn(2, 5, len(MISC_LABELS))
+    hard = torch.tensor([[1, 0, -100, 3, 7], [0, 0, 8, -100, -100]])
+    # With no "O or MISC" positions it is the usual cross-entropy.
+    want = F.cross_entropy(logits.view(-1, len(MISC_LABELS)), hard.view(-1), ignore_index=-100)
+    assert torch.allclose(partial_label_loss(logits, hard, either), want)
+    # A word the model calls MISC costs little where O or MISC is accepted, and much where O is required.
+    misc_word = torch.full((1, 1, len(MISC_LABELS)), -5.0)
+    misc_word[0, 0, MISC_LABELS.index("B-MISC")] = 5.0
+    soft = partial_label_loss(misc_word, torch.tensor([[O_OR_MISC]]), either)
+    strict = partial_label_loss(misc_word, torch.tensor([[0]]), either)
+    assert soft < 0.01 < 5 < strict

@@ -30,6 +30,8 @@ __all__ = [
     "CORPORA",
     "ENTITY_TYPES",
     "LABELS",
+    "MISC_COMPLETE",
+    "MISC_LABELS",
     "Sentence",
     "bio_spans",
     "bootstrap_f1",
@@ -44,6 +46,12 @@ __all__ = [
 
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+# Training may also learn MISC, names that are none of the three (events, awards, products, works, demonyms), so
+# "Stanley Cup" has a class of its own instead of being a capitalised O; the tagger drops MISC at output.
+MISC_LABELS = (*LABELS, "B-MISC", "I-MISC")
+# Sets whose O really means "no name at all": they mark MISC-like names (wikigold's MISC; GMB's art, eve, nat and
+# demonyms). In the others an O word may be an unmarked MISC name, so training treats it as "O or MISC".
+MISC_COMPLETE = frozenset(("wikigold", "gmb"))
 CORPORA = ("wikiann", "wikigold", "wnut17", "re3d", "gmb", "gum", "btc")
 SPLIT_SEED = 13
 # (train, dev, test) fractions for sets without official splits.
@@ -342,15 +350,15 @@ def read_wikiann(root: Path, split: str) -> list[Sentence]:
     return out
 
 
-def read_wnut17(root: Path, split: str) -> list[Sentence]:
+def read_wnut17(root: Path, split: str, misc: bool = False) -> list[Sentence]:
     # group → ORG: WNUT groups are bands, teams and companies' collectives, which CoNLL-style schemes call ORG.
     mapping: dict[str, str | None] = {
         "person": "PER",
         "location": "LOC",
         "corporation": "ORG",
         "group": "ORG",
-        "product": None,
-        "creative-work": None,
+        "product": "MISC" if misc else None,
+        "creative-work": "MISC" if misc else None,
     }
     out = []
     for i, (rows, _) in enumerate(_read_columns(_ner_dir(root) / "wnut17" / f"{split}.conll", "\t")):
@@ -360,9 +368,9 @@ def read_wnut17(root: Path, split: str) -> list[Sentence]:
 
 
 @functools.lru_cache(maxsize=8)
-def _read_wikigold(root: Path) -> list[Sentence]:
+def _read_wikigold(root: Path, misc: bool = False) -> list[Sentence]:
     out = []
-    mapping: dict[str, str | None] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": None}
+    mapping: dict[str, str | None] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC" if misc else None}
     path = _ner_dir(root) / "wikigold" / "wikigold.conll.txt"
     for rows, doc in _read_columns(path, " ", doc_marker="-DOCSTART-"):
         tags = _clean_iob2(_map_tags(to_iob2([g for _, g in rows]), mapping))
@@ -432,8 +440,9 @@ def _country_names() -> set[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _read_gmb(root: Path) -> list[Sentence]:
-    """GMB extract: geo→LOC, org→ORG, per→PER (titles stripped), gpe→LOC for states and O for demonyms."""
+def _read_gmb(root: Path, misc: bool = False) -> list[Sentence]:
+    """GMB extract: geo→LOC, org→ORG, per→PER (titles stripped), gpe→LOC for states and O for demonyms (MISC with
+    ``misc``, as are art, eve and nat; tim is always O)."""
     path = _ner_dir(root) / "gmb" / "ner_dataset.csv.zip"
     if not path.is_file():
         raise InputError("file not found", path=str(path))
@@ -472,6 +481,8 @@ def _read_gmb(root: Path) -> list[Sentence]:
                 spans.append((s, e, "LOC"))
             elif typ == "org":
                 spans.append((s, e, "ORG"))
+            elif typ in ("art", "eve", "nat") and misc:
+                spans.append((s, e, "MISC"))
             elif typ == "gpe":
                 if k + 1 < len(found) and found[k + 1][2] == "org" and found[k + 1][0] == e:
                     # GMB splits "Ukrainian Security Service" and "U.S. Defense Department" into gpe + org; as a
@@ -484,6 +495,8 @@ def _read_gmb(root: Path) -> list[Sentence]:
                 demonym = pos[e - 1] in {"JJ", "NNPS", "NNS", "JJR", "JJS"} or bool(_DEMONYM_END.search(toks[e - 1]))
                 if is_state or not demonym:
                     spans.append((s, e, "LOC"))
+                elif misc:
+                    spans.append((s, e, "MISC"))
         out.append(Sentence(toks, spans_to_tags(len(toks), spans), "gmb", f"gmb-{i}"))
     return out
 
@@ -507,8 +520,15 @@ _RE3D_ROLE_WORDS = _TITLES | frozenset(
         "special warfare operator class petty officer staff spc spc. commodore high representative envoy "
         "spokesperson advisor adviser commissioner secretary minister presidential general gen lt lt. col col. maj "
         "maj. fco pentagon he excellency his cjtf-oir central command un u.s. us uk u.k. global coalition brave "
-        "commander resident leader lead former"
+        "commander resident leader lead former embassy chargé d’affaires d'affaires"
     ).split()
+)
+# A person span is the role's object, not a name, when what is left after the role follows one of these: "the UN
+# High Commissioner for Refugees", "Acting General Director of the Office of Museums", "his Chief of Plans".
+_ROLE_LINKS = frozenset("of for to in at".split())
+# Regions that end a role ("Minister for Central Asia"); not countries, so the country check misses them.
+_REGIONS = frozenset(
+    ("asia", "central asia", "europe", "africa", "middle east", "near east", "far east", "latin america")
 )
 
 
@@ -529,6 +549,7 @@ def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str
     Special Representative") gives that country as a place, a role over a list ("the Foreign Ministers of Iran,
     Saudi Arabia, ...") gives the places listed, and a bare role ("the Foreign Ministers") nothing.
     """
+    mention_start = lo
     while lo < hi and (not _is_name_word(words[lo]) or words[lo].lower() in _DETERMINERS):
         lo += 1
     if typ == "ORG":
@@ -566,11 +587,14 @@ def _re3d_spans(words: list[str], lo: int, hi: int, typ: str, countries: set[str
                 out.append(one)
             start = i + 1
         return out
-    one = _re3d_span(words, lo, hi, typ, countries)
+    one = _re3d_span(words, lo, hi, typ, countries, mention_start)
     return [] if one is None else [one]
 
 
-def _re3d_span(words: list[str], lo: int, hi: int, typ: str, countries: set[str]) -> tuple[int, int, str] | None:
+def _re3d_span(
+    words: list[str], lo: int, hi: int, typ: str, countries: set[str], mention_start: int | None = None
+) -> tuple[int, int, str] | None:
+    first = lo if mention_start is None else mention_start
     while lo < hi and (not _is_name_word(words[lo]) or words[lo].lower() in _DETERMINERS):
         lo += 1
     if lo == hi:
@@ -597,7 +621,15 @@ def _re3d_span(words: list[str], lo: int, hi: int, typ: str, countries: set[str]
             or words[lo] in _demonym_forms()
         ):
             lo += 1
-        if lo == hi or " ".join(words[lo:hi]).lower() in countries:
+        before = lo - 1
+        while before > first and words[before].lower() in _DETERMINERS:
+            before -= 1
+        if before >= first and words[before] in _ROLE_LINKS:
+            return None  # "Commissioner for Refugees": the role's object
+        # "Ambassador Saperstein for Religious Minorities ...": the name ends where the role goes on.
+        hi = next((k for k in range(lo, hi) if words[k] in _ROLE_LINKS), hi)
+        name = " ".join(words[lo:hi]).lower()
+        if lo == hi or name in countries or name in _REGIONS:
             return None
     elif typ == "ORG" and " ".join(words[lo:hi]).lower() in countries:
         typ = "LOC"
@@ -683,8 +715,14 @@ def _split(sentences: list[Sentence], name: str, split: str, by_block: bool) -> 
     return [s for k in chosen for s in groups[k]]
 
 
-def load_corpus(name: str, split: str, root: str | os.PathLike[str] | None = None) -> list[Sentence]:
-    """Sentences of one corpus split ("train", "dev", "test"), labels mapped to IOB2 PER/ORG/LOC."""
+def load_corpus(
+    name: str, split: str, root: str | os.PathLike[str] | None = None, *, misc: bool = False
+) -> list[Sentence]:
+    """Sentences of one corpus split ("train", "dev", "test"), labels mapped to IOB2 PER/ORG/LOC.
+
+    ``misc=True`` keeps MISC where the set marks such names (wikigold, GMB, WNUT-17's products and works), for
+    training a model with :data:`MISC_LABELS`; the other sets are unchanged. Scoring always uses ``misc=False``.
+    """
     if name not in CORPORA:
         raise InputError(f"unknown corpus {name!r}; choose from {', '.join(CORPORA)}", field="name")
     if split not in ("train", "dev", "test"):
@@ -693,7 +731,10 @@ def load_corpus(name: str, split: str, root: str | os.PathLike[str] | None = Non
     if name == "wikiann":
         return read_wikiann(base, split)
     if name == "wnut17":
-        return read_wnut17(base, split)
-    readers = {"wikigold": _read_wikigold, "re3d": _read_re3d, "gmb": _read_gmb, "gum": _read_gum, "btc": _read_btc}
+        return read_wnut17(base, split, misc)
     by_block = name in ("gmb", "gum", "btc")
+    if name in ("wikigold", "gmb"):
+        with_misc = {"wikigold": _read_wikigold, "gmb": _read_gmb}[name]
+        return _split(with_misc(base, misc), name, split, by_block)
+    readers = {"re3d": _read_re3d, "gum": _read_gum, "btc": _read_btc}
     return _split(readers[name](base), name, split, by_block)

@@ -25,7 +25,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from osintkit.tag.datasets import LABELS, Sentence, format_scores, load_corpus, score_spans
+from osintkit.tag.datasets import (
+    LABELS,
+    MISC_COMPLETE,
+    MISC_LABELS,
+    Sentence,
+    bio_spans,
+    format_scores,
+    load_corpus,
+    score_spans,
+    spans_to_tags,
+)
 from osintkit.tag.model import CASE_FEATURES
 
 log = logging.getLogger("osintkit.tag.train")
@@ -43,6 +53,8 @@ DEFAULT_MIX: dict[str, int | None] = {
 # Small sets seen more than once per epoch: re3d and wikigold are also the news-like sets the model is judged on.
 UPSAMPLE = {"re3d": 3, "gum": 1, "wikigold": 3}
 DEV_SETS = {"gmb": 300, "gum": None, "wikigold": None, "re3d": None}
+# Label id of an O word in a set that does not mark MISC (see ``MISC_COMPLETE``): the loss accepts O or MISC there.
+O_OR_MISC = -2
 
 
 def seed_everything(seed: int) -> None:
@@ -141,24 +153,34 @@ def is_trained(name: str) -> bool:
 
 
 def encode(
-    tokenizer: Any, sents: Sequence[Sentence], max_length: int, case_feature: str = "token_type"
+    tokenizer: Any,
+    sents: Sequence[Sentence],
+    max_length: int,
+    case_feature: str = "token_type",
+    labels: Sequence[str] = LABELS,
 ) -> list[dict[str, list[int]]]:
     """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
-    piece's case class as its token type (see ``osintkit.tag.model.case_classes``)."""
+    piece's case class as its token type (see ``osintkit.tag.model.case_classes``). With MISC among ``labels``, an
+    O word of a set that does not mark MISC gets ``O_OR_MISC``."""
     from osintkit.tag.model import case_classes
 
-    label_id = {lab: i for i, lab in enumerate(LABELS)}
+    label_id = {lab: i for i, lab in enumerate(labels)}
+    partial = "B-MISC" in label_id
     enc = tokenizer([s.tokens for s in sents], is_split_into_words=True, truncation=True, max_length=max_length)
     out = []
     for i, s in enumerate(sents):
         word_ids = enc.word_ids(i)
-        labels, prev = [], None
+        ids, prev = [], None
+        o_id = O_OR_MISC if partial and s.source not in MISC_COMPLETE else label_id["O"]
         for w in word_ids:
-            labels.append(-100 if w is None or w == prev else label_id[s.tags[w]])
+            if w is None or w == prev:
+                ids.append(-100)
+            else:
+                ids.append(o_id if s.tags[w] == "O" else label_id[s.tags[w]])
             prev = w
         flags = case_classes(s.tokens, case_feature)
         types = [0 if w is None else flags[w] for w in word_ids]
-        out.append({"input_ids": enc["input_ids"][i], "labels": labels, "token_type_ids": types})
+        out.append({"input_ids": enc["input_ids"][i], "labels": ids, "token_type_ids": types})
     return out
 
 
@@ -173,6 +195,23 @@ def batches(items: list[dict[str, list[int]]], batch_size: int, rng: random.Rand
         out.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
     rng.shuffle(out)
     return out
+
+
+def partial_label_loss(logits: Any, labels: Any, o_or_misc: Sequence[int]) -> Any:
+    """Token cross-entropy where ``O_OR_MISC`` positions count the summed probability of O, B-MISC and I-MISC.
+
+    Why: WikiANN, GUM, BTC, re3d and WNUT leave MISC-like names ("Stanley Cup") as O. Training them as O would
+    teach the model that such names are not names; as "O or MISC" they neither confirm nor contradict MISC.
+    """
+    import torch
+
+    logp = torch.log_softmax(logits.float(), dim=-1)
+    hard = labels >= 0
+    soft = labels == O_OR_MISC
+    picked = logp.gather(-1, labels.clamp_min(0).unsqueeze(-1)).squeeze(-1)
+    either = torch.logsumexp(logp[..., list(o_or_misc)], dim=-1)
+    total = -(picked[hard].sum() + either[soft].sum())
+    return total / (hard.sum() + soft.sum()).clamp_min(1)
 
 
 def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]:
@@ -193,14 +232,20 @@ def collate(items: list[dict[str, list[int]]], ids: list[int]) -> dict[str, Any]
 
 
 def predict_tags(
-    model: Any, tokenizer: Any, sents: Sequence[Sentence], max_length: int = 256, case_feature: str = "token_type"
+    model: Any,
+    tokenizer: Any,
+    sents: Sequence[Sentence],
+    max_length: int = 256,
+    case_feature: str = "token_type",
+    labels: Sequence[str] = LABELS,
 ) -> list[list[str]]:
-    """Word-level tags (first word piece decides, decoded as the tagger does) for pre-tokenised sentences."""
+    """Word-level tags (first word piece decides, decoded as the tagger does) for pre-tokenised sentences. MISC,
+    when the model has it, is dropped as the tagger drops it."""
     import torch
 
     from osintkit.tag.model import EntityModel, case_classes, repair_iob2
 
-    decoder = EntityModel(tokenizer, model, LABELS)  # the tagger's own decoding (constrained Viterbi)
+    decoder = EntityModel(tokenizer, model, labels)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
     order = sorted(range(len(sents)), key=lambda i: len(sents[i].tokens))
     model.eval()
@@ -229,16 +274,23 @@ def predict_tags(
             for row, i in enumerate(idx):
                 tags = ["O"] * len(sents[i].tokens)  # words cut by truncation or without pieces stay O
                 for wid, lab, _ in zip(*decoder.word_labels(enc.word_ids(row), pred[row], logp[row]), strict=True):
-                    tags[wid] = LABELS[lab]
-                out[i] = repair_iob2(tags)
+                    tags[wid] = labels[lab]
+                kept = [span for span in bio_spans(repair_iob2(tags)) if span[2] != "MISC"]
+                out[i] = spans_to_tags(len(tags), kept)
     return out
 
 
 def evaluate(
-    model: Any, tokenizer: Any, dev: dict[str, list[Sentence]], case_feature: str = "token_type"
+    model: Any,
+    tokenizer: Any,
+    dev: dict[str, list[Sentence]],
+    case_feature: str = "token_type",
+    labels: Sequence[str] = LABELS,
 ) -> dict[str, dict[str, dict[str, float]]]:
     return {
-        name: score_spans([s.tags for s in sents], predict_tags(model, tokenizer, sents, case_feature=case_feature))
+        name: score_spans(
+            [s.tags for s in sents], predict_tags(model, tokenizer, sents, case_feature=case_feature, labels=labels)
+        )
         for name, sents in dev.items()
     }
 
@@ -264,6 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="capitalisation as token type: a one-bit flag, or 4 classes (inside/first word/all capitals); "
         "default: case4, or the warm start's own",
     )
+    ap.add_argument(
+        "--misc",
+        action="store_true",
+        help="also learn MISC (dropped at output) where a set marks it; O in the other sets means O or MISC",
+    )
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
@@ -286,7 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng = random.Random(args.seed)
     t0 = time.time()
 
-    pools = {name: load_corpus(name, "train", args.data) for name in DEFAULT_MIX}
+    labels = MISC_LABELS if args.misc else LABELS
+    pools = {name: load_corpus(name, "train", args.data, misc=args.misc) for name in DEFAULT_MIX}
     dev: dict[str, list[Sentence]] = {}
     for name, n in DEV_SETS.items():
         sents = load_corpus(name, "dev", args.data)
@@ -303,9 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     model = AutoModelForTokenClassification.from_pretrained(
         str(base),
         local_files_only=True,
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id={lab: i for i, lab in enumerate(LABELS)},
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
     )
     previous: dict[str, tuple[Any, Any]] = {}
     earlier_runs: list[dict[str, Any]] = []
@@ -313,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous, before = load_previous(model, Path(args.init_from))
         earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
         log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
+        if list(before.get("labels", LABELS)) != list(labels):
+            raise SystemExit(f"--misc: the warm start was trained with labels {before.get('labels')}; they must match")
         earlier = before.get("case_feature", "token_type")
         # More classes can grow from fewer (new rows start as "capitalised"); fewer would drop trained rows.
         if args.case_feature and CASE_FEATURES[args.case_feature] < CASE_FEATURES[earlier]:
@@ -352,12 +412,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = False
     epoch_sents = first_epoch
     while step < total_steps and not stop:
-        items = encode(tokenizer, epoch_sents, args.max_tokens, args.case_feature)
+        items = encode(tokenizer, epoch_sents, args.max_tokens, args.case_feature, labels)
         model.train()
         running = 0.0
+        o_or_misc = [labels.index(lab) for lab in ("O", "B-MISC", "I-MISC")] if args.misc else []
         for ids in batches(items, args.batch_size, rng):
             batch = collate(items, ids)
-            loss = model(**batch).loss
+            if args.misc:
+                gold = batch.pop("labels")
+                loss = partial_label_loss(model(**batch).logits, gold, o_or_misc)
+            else:
+                loss = model(**batch).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             opt.step()
@@ -379,7 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.trial_steps:
             log.info("trial: %.3f steps/s at batch %d", step / (time.time() - t_train), args.batch_size)
             return 0
-        scores = evaluate(model, tokenizer, dev, args.case_feature)
+        scores = evaluate(model, tokenizer, dev, args.case_feature, labels)
         for name, sc in scores.items():
             log.info("dev %s after epoch %d (step %d):\n%s", name, epoch, step, format_scores(sc))
         history.append({"epoch": epoch, "step": step, "dev": scores})
@@ -388,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tensors, rank = stack_factors(tensors, previous, args.alpha / args.rank)
             alpha = float(rank)
         meta = {
-            "labels": list(LABELS),
+            "labels": list(labels),
             "rank": rank,
             "alpha": alpha,
             "targets": list(LORA_TARGETS),
