@@ -368,8 +368,8 @@ def quantize_int8(
 
     Linear layers are quantised with their input ranges pinned: ``ranges`` as stored with a trained model, or
     else calibrated now on ``calibration`` texts (default: the news-style sentences in ``data/calibration.txt``).
-    About 1.4x faster on 2 CPU cores for about one point of news test F1 (0.773 vs 0.782; none on dev, 0.827 vs
-    0.822), both measured by benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
+    About 1.4x faster on 2 CPU cores for about one point of news test F1 (0.774 vs 0.784; none on dev), both
+    measured by benchmarks/bench_tagging.py. Results do not depend on batch neighbours.
     """
     import copy
     import warnings
