@@ -20,7 +20,7 @@ import os
 import random
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -732,9 +732,12 @@ def load_corpus(
         return read_wikiann(base, split)
     if name == "wnut17":
         return read_wnut17(base, split, misc)
+    readers: dict[str, Callable[[Path], list[Sentence]]] = {
+        "wikigold": functools.partial(_read_wikigold, misc=misc),
+        "gmb": functools.partial(_read_gmb, misc=misc),
+        "re3d": _read_re3d,
+        "gum": _read_gum,
+        "btc": _read_btc,
+    }
     by_block = name in ("gmb", "gum", "btc")
-    if name in ("wikigold", "gmb"):
-        with_misc = {"wikigold": _read_wikigold, "gmb": _read_gmb}[name]
-        return _split(with_misc(base, misc), name, split, by_block)
-    readers = {"re3d": _read_re3d, "gum": _read_gum, "btc": _read_btc}
     return _split(readers[name](base), name, split, by_block)
