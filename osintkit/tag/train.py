@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         earlier_runs = [*before.get("earlier_runs", []), {k: before.get(k) for k in _RUN_RECORD}]
         log.info("warm start from %s (%d adapted layers)", args.init_from, len(previous))
         if list(before.get("labels", LABELS)) != list(labels):
-            raise SystemExit(f"--misc: the warm start was trained with labels {before.get('labels')}; they must match")
+            raise SystemExit(f"the warm start has labels {before.get('labels')}, this run {list(labels)} (--misc)")
         earlier = before.get("case_feature", "token_type")
         # More classes can grow from fewer (new rows start as "capitalised"); fewer would drop trained rows.
         if args.case_feature and CASE_FEATURES[args.case_feature] < CASE_FEATURES[earlier]:
@@ -411,11 +411,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     step, epoch, t_train = 0, 0, time.time()
     stop = False
     epoch_sents = first_epoch
+    o_or_misc = [labels.index(lab) for lab in ("O", "B-MISC", "I-MISC")] if args.misc else []
     while step < total_steps and not stop:
         items = encode(tokenizer, epoch_sents, args.max_tokens, args.case_feature, labels)
         model.train()
         running = 0.0
-        o_or_misc = [labels.index(lab) for lab in ("O", "B-MISC", "I-MISC")] if args.misc else []
         for ids in batches(items, args.batch_size, rng):
             batch = collate(items, ids)
             if args.misc:
