@@ -174,7 +174,11 @@ def _parse_label_map(pairs: tuple[str, ...]) -> dict[str, str] | None:
     "are dropped). Default: the CoNLL types PER, ORG, LOC.",
 )
 @click.option("--fp32", is_flag=True, help="Run the shipped model in fp32, not int8: a little more accurate, slower.")
-@click.option("--no-rules", is_flag=True, help="No DATE, QUANTITY, NORP or VESSEL rules: model mentions only.")
+@click.option(
+    "--no-rules",
+    is_flag=True,
+    help="No rule mentions (DATE, QUANTITY, NORP, VESSEL, EVENT, LAW, AWARD): the model's only.",
+)
 @click.option("--no-gazetteer", is_flag=True, help="No place names from the gazetteer (regions, countries as actors).")
 @click.option("--label", "labels", multiple=True, help="Print only mentions with this label, e.g. PERSON (repeatable).")
 def tag(

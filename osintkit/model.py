@@ -28,9 +28,12 @@ __all__ = [
 
 R = TypeVar("R", bound="Record")
 
-# The shipped tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL from rules (osintkit.tag).
+# The shipped tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL/EVENT/LAW/AWARD from rules
+# (osintkit.tag).
 # Another model with a label map may add its own.
-MENTION_LABELS: tuple[str, ...] = ("PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL")
+MENTION_LABELS: tuple[str, ...] = (
+    "PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL", "EVENT", "LAW", "AWARD",
+)  # fmt: skip
 
 
 def content_hash(obj: Any) -> str:

@@ -124,7 +124,7 @@ def test_tag_with_another_model_folder_and_a_label_map(runner: CliRunner) -> Non
         (["--label-map", "PER=PERSON"], "--label-map applies to a model given with --model"),
         (["--model", "x", "--label-map", "PER"], "is not TYPE=LABEL"),
         (["--model", "x", "--fp32"], "--fp32 applies to the shipped model"),
-        (["--label", "PERSONS"], "unknown label(s) PERSONS; the labels are DATE, LOC, NORP"),
+        (["--label", "PERSONS"], "unknown label(s) PERSONS; the labels are AWARD, DATE, EVENT, LAW, LOC, NORP"),
     ],
 )
 def test_tag_option_errors_are_clear(runner: CliRunner, args: list[str], message: str) -> None:

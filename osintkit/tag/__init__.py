@@ -1,5 +1,5 @@
-"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP/VESSEL) and gazetteer
-mentions.
+"""Entity tagging: the shipped model (PERSON/ORG/LOC) merged with rule (DATE/QUANTITY/NORP/VESSEL, and
+EVENT/LAW/AWARD) and gazetteer mentions.
 
     from osintkit.tag import tag
     mentions = tag(document)          # list[Mention], offsets index document.text

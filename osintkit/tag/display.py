@@ -37,6 +37,8 @@ COLORS: dict[str, str] = {
     "CARDINAL": "#e4e7d2",
     "MISC": "#ffeb80",
     "EVENT": "#ffeb80",
+    "LAW": "#ff8197",
+    "AWARD": "#f0d0ff",  # spaCy has no award label; its WORK_OF_ART colour
 }
 DEFAULT_COLOR = "#ddd"
 

@@ -920,8 +920,9 @@ def tag(
     published: str | None = None,
     batch_size: int = 128,
 ) -> list[Mention]:
-    """Entity mentions in one text or Document: PERSON/ORG/LOC from the model, DATE/QUANTITY/NORP/VESSEL from rules,
-    curated regions from the gazetteer, overlaps resolved by :func:`merge_mentions`. Offsets index the text."""
+    """Entity mentions in one text or Document: PERSON/ORG/LOC from the model; DATE, QUANTITY, NORP, VESSEL, EVENT,
+    LAW and AWARD from rules; curated regions from the gazetteer; overlaps resolved by :func:`merge_mentions`.
+    Offsets index the text."""
     return tag_many(
         [text_or_document], model=model, rules=rules, gazetteer=gazetteer, published=published, batch_size=batch_size
     )[0]
