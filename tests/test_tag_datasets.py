@@ -1,4 +1,5 @@
-"""Mapping the training sets onto one scheme (re3d's conventions turned into names-only spans), and the scorer."""
+"""Mapping the training sets onto one scheme (re3d's and GUM's conventions turned into names-only spans), and the
+scorer."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from osintkit.tag.datasets import (
     Sentence,
     _country_names,
     _re3d_spans,
+    bio_spans,
     bootstrap_f1,
+    gum_tags,
     resampling_unit,
     score_sets,
     word_spans,
@@ -69,6 +72,45 @@ def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
 )
 def test_re3d_mentions_become_conll_style_names(annotated: str, typ: str, expected: list[tuple[str, str]]) -> None:
     assert _mapped(annotated, typ) == expected
+
+
+def _gum(annotated: str) -> list[tuple[str, str]]:
+    """GUM's spans, written "[words]/TYPE" in running text, after ``gum_tags``."""
+    tokens: list[str] = []
+    tags: list[str] = []
+    for chunk in annotated.replace("]/", "]").split("["):
+        inside, _, rest = chunk.partition("]") if "]" in chunk else ("", "", chunk)
+        if inside:
+            typ, rest = rest[:3], rest[3:]
+            words = inside.split()
+            tokens += words
+            tags += [f"B-{typ}"] + [f"I-{typ}"] * (len(words) - 1)
+        tokens += rest.split()
+        tags += ["O"] * len(rest.split())
+    return [(" ".join(tokens[a:b]), t) for a, b, t in bio_spans(gum_tags(tokens, tags))]
+
+
+@pytest.mark.parametrize(
+    ("annotated", "expected"),
+    [
+        ("by the National Aeronautics and [Space Administration]/ORG ( NASA )",
+         [("National Aeronautics and Space Administration", "ORG")]),
+        ("The Salt and [Verde Rivers]/LOC meet", [("Salt and Verde Rivers", "LOC")]),
+        ("[Kirk M. Bart and Celeste Pollock]/PER", [("Kirk M. Bart", "PER"), ("Celeste Pollock", "PER")]),
+        ("[Gerald and Sherri Padalecki]/PER", [("Gerald", "PER"), ("Sherri Padalecki", "PER")]),
+        ("[Gary Chan of DAB and Eunice Yung of New People]/PER", [("Gary Chan", "PER"), ("Eunice Yung", "PER")]),
+        ("[Matthew Ingram of The Globe and Mail]/PER", [("Matthew Ingram", "PER")]),
+        ("[Hilary of Poitiers]/PER", [("Hilary of Poitiers", "PER")]),  # a name with "of" stays whole
+        ("the President [of the United States]/PER", []),
+        ("a [critic]/PER", []),
+        ("Major [general Fuad Basya]/PER", [("Fuad Basya", "PER")]),
+        ("[du Motel]/PER", [("du Motel", "PER")]),
+        ("Mary - Kate and [Ashley Olsen]/PER", [("Ashley Olsen", "PER")]),  # people are not extended
+        ("[Kennedy Space Center]/LOC", [("Kennedy Space Center", "LOC")]),
+    ],
+)  # fmt: skip
+def test_gum_spans_become_conll_style_names(annotated: str, expected: list[tuple[str, str]]) -> None:
+    assert _gum(annotated) == expected
 
 
 def _spans(doc_sizes: list[tuple[int, int]]) -> tuple[set, set, dict[int, str]]:  # type: ignore[type-arg]

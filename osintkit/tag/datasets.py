@@ -388,7 +388,77 @@ def _read_plain(root: Path, rel: str, source: str) -> list[Sentence]:
 
 @functools.lru_cache(maxsize=8)
 def _read_gum(root: Path) -> list[Sentence]:
-    return _read_plain(root, "gum/gum_permissive.conll", "gum")
+    out = _read_plain(root, "gum/gum_permissive.conll", "gum")
+    for s in out:
+        s.tags = gum_tags(s.tokens, s.tags)
+    return out
+
+
+_NAME_PARTICLES = frozenset(
+    {"de", "du", "da", "di", "del", "della", "van", "von", "der", "le", "la", "al", "el", "bin", "ibn"}
+)
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def gum_tags(tokens: Sequence[str], tags: Sequence[str]) -> list[str]:
+    """GUM's names mapped onto the CoNLL-style scheme the other sets use, where its conversion left other shapes.
+
+    - A name cut at a coordination: GUM's "National Aeronautics and [Space Administration]", "Rock and [Roll Hall
+      of Fame and Museum]". An ORG or LOC that starts after "and"/"&" with capitalised, untagged words before that
+      takes them back in (not a leading "The"): the whole is one name.
+    - Several people in one PER span: "[Kirk M. Bart and Celeste Pollock]", "[Gerald and Sherri Padalecki]". Each
+      person is a name of their own, as in CoNLL.
+    - A person with an affiliation: "[Gary Chan of DAB and Eunice Yung of New People]" gives "Gary Chan" and
+      "Eunice Yung". Only after a name of two words or more: "Hilary of Poitiers" is a name, "Earl of Clare" a
+      title GUM marks as a person, and both are left as GUM has them. After an affiliation, a one-word part is
+      its tail ("Matthew Ingram of The Globe and Mail"), not a person.
+    - A PER span that starts with "of" ("[of the United States]") or has no name word ("[critic]") is dropped, and
+      one that starts with a lower-case word starts at its first name word ("general [Fuad Basya]").
+    """
+    out = list(tags)
+    for lo, hi, typ in bio_spans(tags):
+        span = tokens[lo:hi]
+        if typ in ("ORG", "LOC") and lo >= 2 and tokens[lo - 1] in ("and", "&") and out[lo - 1] == "O":
+            start = lo - 1
+            while start > 0 and out[start - 1] == "O" and _is_capitalised(tokens[start - 1]):
+                start -= 1
+            while start < lo - 1 and tokens[start] in ("The", "A", "An"):
+                start += 1
+            if start < lo - 1:
+                out[start:hi] = [f"B-{typ}"] + [f"I-{typ}"] * (hi - start - 1)
+            continue
+        if typ != "PER":
+            continue
+        if span[0] == "of" or not any(_is_name_word(t) for t in span):
+            out[lo:hi] = ["O"] * (hi - lo)
+            continue
+        if not _is_name_word(span[0]) and span[0] not in _NAME_PARTICLES:  # "general [Fuad Basya]"
+            first = next(j for j in range(lo, hi) if _is_name_word(tokens[j]))
+            out[lo:hi] = ["O"] * (first - lo) + ["B-PER"] + ["I-PER"] * (hi - first - 1)
+            lo, span = first, tokens[first:hi]
+        of = span.index("of") if "of" in span else None
+        cut_affiliations = of is not None and of >= 2
+        if not cut_affiliations and not any(t in ("and", "&") for t in span):
+            continue
+        out[lo:hi] = ["O"] * (hi - lo)
+        part: list[int] = []
+        in_affiliation = after_affiliation = False
+        for i in [*range(lo, hi), hi]:
+            if i == hi or tokens[i] in ("and", "&", ","):
+                names = [j for j in part if _is_capitalised(tokens[j])]
+                if names and not (after_affiliation and len(part) < 2):
+                    first, last = names[0], part[-1]
+                    out[first : last + 1] = ["B-PER"] + ["I-PER"] * (last - first)
+                after_affiliation = after_affiliation or in_affiliation
+                part, in_affiliation = [], False
+            elif tokens[i] == "of" and cut_affiliations:
+                in_affiliation = True
+            elif not in_affiliation:
+                part.append(i)
+    return out
 
 
 @functools.lru_cache(maxsize=8)
