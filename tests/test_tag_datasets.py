@@ -195,3 +195,32 @@ def test_misc_is_kept_only_when_asked_and_changes_nothing_else(shared_data, name
         assert bio_spans(a.tags) == [x for x in spans if x[2] != "MISC"]
     assert misc_spans > 10
     assert not any(t.endswith("MISC") for s in plain for t in s.tags)
+
+
+def _sentence(words: str, source: str, doc: str) -> Sentence:
+    tokens = words.split()
+    return Sentence(tokens, ["O"] * len(tokens), source, doc)
+
+
+def test_packing_joins_consecutive_sentences_of_one_document_only() -> None:
+    from osintkit.tag.datasets import pack_sentences
+
+    sents = [
+        _sentence("Caloi is a Brazilian maker .", "wikigold", "a"),
+        _sentence("Caloi won .", "wikigold", "a"),
+        _sentence("It was founded in 1898 by Luigi Caloi .", "wikigold", "a"),
+        _sentence("Another article .", "wikigold", "b"),
+        _sentence("a tweet", "wnut17", "t1"),
+        _sentence("another tweet", "wnut17", "t1"),
+    ]
+    packed = pack_sentences(sents, 12)
+    assert [(len(p.tokens), p.starts, p.doc) for p in packed] == [
+        (9, [0, 6], "a"),  # the third sentence would take the window past 12 words
+        (9, None, "a"),
+        (3, None, "b"),  # never across articles
+        (2, None, "t1"),  # tweets stand alone, even in one block
+        (2, None, "t1"),
+    ]
+    assert packed[0].tokens == sents[0].tokens + sents[1].tokens
+    assert packed[0].tags == sents[0].tags + sents[1].tags
+    assert pack_sentences(sents, 0) == sents

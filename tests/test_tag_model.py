@@ -18,6 +18,7 @@ from osintkit.tag import EntityModel, default_model, embed, load_entity_model, m
 from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
 from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
 from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, SHIPPED_DELTA_SHA256, WEIGHTS_DIR, _assemble
+from osintkit.text import split_sentences
 
 
 @pytest.fixture
@@ -394,6 +395,39 @@ def test_case_classes_tell_first_words_and_acronyms_apart() -> None:
     assert case_classes(["Kyiv", "said"], "case4", starts_sentence=False) == [1, 0]  # the later part of a long one
     with pytest.raises(ModelError, match="unknown case feature"):
         case_classes(words, "case3")
+    # Sentences packed into one window: each one's first word is a first word.
+    assert case_classes(["Kyiv", "said", "Pyongyang", "sent", "Troops"], "case4", sentence_starts=[0, 2]) == [
+        2, 0, 2, 0, 1,
+    ]  # fmt: skip
+
+
+def _with_context(words: int) -> EntityModel:
+    em = default_model()
+    return EntityModel(
+        em.tokenizer, em.model, em.labels, case_feature=em.case_feature, quantized=em.quantized, context_words=words
+    )
+
+
+def test_a_context_model_packs_sentences_and_keeps_names_inside_them(seed_text: str) -> None:
+    packed = _with_context(60)
+    text = "Caloi is a Brazilian maker of bicycles.\nCaloi won the race in Paris. It was founded in 1898."
+    windows = packed._windows(0, text)
+    assert len(windows) == 1 and windows[0].sentence_starts == [8, 15]  # the period is a word
+    assert len(default_model()._windows(0, text)) == 3
+    for source in (text, seed_text):
+        mentions = packed.predict([source])[0]
+        sentences = split_sentences(source)
+        assert mentions
+        for m in mentions:
+            assert source[m.start : m.end] == m.text
+            assert any(a <= m.start and m.end <= b for a, b in sentences), m  # never across a sentence break
+
+
+def test_packed_sentences_over_the_piece_limit_get_windows_of_their_own() -> None:
+    packed = _with_context(10_000)
+    text = " ".join(f"Angela Merkel met Emmanuel Macron in Paris on day {i}." for i in range(80))
+    mentions = packed.predict([text])[0]
+    assert sum(m.text == "Angela Merkel" for m in mentions) >= 75  # every sentence tagged, none cut off
 
 
 def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:

@@ -179,3 +179,35 @@ def test_partial_label_loss() -> None:
     soft = partial_label_loss(misc_word, torch.tensor([[O_OR_MISC]]), either)
     strict = partial_label_loss(misc_word, torch.tensor([[0]]), either)
     assert soft < 0.01 < 5 < strict
+
+
+def test_packed_windows_count_as_the_sentences_they_hold() -> None:
+    import random
+
+    from osintkit.tag.datasets import Sentence, pack_sentences
+    from osintkit.tag.train import batches, draw_epoch, sentence_count
+
+    article = [Sentence(["Word", "."], ["O", "O"], "gmb", f"gmb-{i}") for i in range(100)]  # 4 blocks of 25
+    pool = pack_sentences(article, 10)
+    assert [sentence_count(s) for s in pool] == [5] * 20 and all(s.starts == [0, 2, 4, 6, 8] for s in pool)
+    epoch = draw_epoch({"gmb": pool}, {"gmb": 40}, random.Random(1))
+    assert [sentence_count(s) for s in epoch] == [5] * 8  # 40 sentences, in 8 windows
+    items = [{"input_ids": [0] * (3 + i % 5)} for i in range(len(epoch))]
+    groups = batches(items, 16, random.Random(1), [sentence_count(s) for s in epoch])
+    assert [len(g) for g in groups] == [4, 4]  # at least 16 sentences a batch: 4 windows of 5
+    assert sorted(i for g in groups for i in g) == list(range(len(epoch)))
+
+
+def test_upsample_option_is_checked_and_applied() -> None:
+    import random
+
+    from osintkit.tag.datasets import Sentence
+    from osintkit.tag.train import draw_epoch, parse_upsample
+
+    assert parse_upsample("wikigold=6, re3d=2") == {"wikigold": 6, "re3d": 2}
+    for bad in ("conll=2", "wikigold=0", "wikigold"):
+        with pytest.raises(SystemExit, match="--upsample"):
+            parse_upsample(bad)
+    pool = [Sentence(["A"], ["O"], "wikigold", f"w{i}") for i in range(3)]
+    assert len(draw_epoch({"wikigold": pool}, {"wikigold": None}, random.Random(0))) == 9  # default: 3 times
+    assert len(draw_epoch({"wikigold": pool}, {"wikigold": None}, random.Random(0), {"wikigold": 6})) == 18

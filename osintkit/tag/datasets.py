@@ -76,6 +76,54 @@ class Sentence:
     # "3rd Battalion") rather than the tokens joined with spaces; ``offsets`` are each token's span in ``text``.
     text: str | None = None
     offsets: list[tuple[int, int]] | None = None
+    # A window of consecutive sentences packed together (see ``pack_sentences``): the word index each one starts at.
+    # None for a single sentence.
+    starts: list[int] | None = None
+
+
+# Sets whose consecutive sentences are running text (an article, a report, a block of one), so a sentence's
+# neighbours are its context. BTC's blocks are unrelated tweets; WikiANN and WNUT-17 sentences stand alone.
+RUNNING_TEXT = frozenset({"wikigold", "re3d", "gmb", "gum"})
+
+
+def pack_sentences(sents: Sequence[Sentence], words: int) -> list[Sentence]:
+    """Consecutive sentences of one document (or block) packed into windows of up to ``words`` words.
+
+    Why: a name's type is often settled by another sentence of the same article ("Caloi is a Brazilian bicycle
+    maker" before "Caloi won"), and a window of one sentence cannot see it. A sentence longer than ``words`` stays
+    alone. Only sets of running text are packed; ``words <= 0`` packs nothing.
+    """
+    if words <= 0:
+        return list(sents)
+    out: list[Sentence] = []
+    group: list[Sentence] = []
+
+    def flush() -> None:
+        if len(group) == 1:
+            out.append(group[0])
+        elif group:
+            starts, n = [], 0
+            for g in group:
+                starts.append(n)
+                n += len(g.tokens)
+            out.append(
+                Sentence(
+                    [t for g in group for t in g.tokens],
+                    [t for g in group for t in g.tags],
+                    group[0].source,
+                    group[0].doc,
+                    starts=starts,
+                )
+            )
+        group.clear()
+
+    for s in sents:
+        fits = group and resampling_unit(group[0]) == resampling_unit(s)
+        if not (fits and s.source in RUNNING_TEXT and sum(len(g.tokens) for g in group) + len(s.tokens) <= words):
+            flush()
+        group.append(s)
+    flush()
+    return out
 
 
 def data_root(path: str | os.PathLike[str] | None = None) -> Path:

@@ -96,13 +96,16 @@ def case_flag(word: str) -> int:
 CASE_FEATURES = {"token_type": 2, "case4": 4}
 
 
-def case_classes(words: Sequence[str], scheme: str, starts_sentence: bool = True) -> list[int]:
+def case_classes(
+    words: Sequence[str], scheme: str, starts_sentence: bool = True, sentence_starts: Sequence[int] = ()
+) -> list[int]:
     """Each word's token type under ``scheme`` (see ``CASE_FEATURES``).
 
     ``case4``: 0 no capital, 1 capitalised inside the sentence, 2 capitalised first word of the sentence (the first
     word with a letter), 3 all capitals ("NATO", "U.S."). Why: a capital inside a sentence is strong evidence of a
     name, a sentence's first word is capitalised anyway, and acronyms are mostly organisations or places; one bit
-    cannot tell the three apart.
+    cannot tell the three apart. ``sentence_starts``: the word indices where later sentences of a packed window
+    begin (the first begins at 0 when ``starts_sentence``).
     """
     if scheme == "token_type":
         return [case_flag(w) for w in words]
@@ -110,7 +113,10 @@ def case_classes(words: Sequence[str], scheme: str, starts_sentence: bool = True
         raise ModelError(f"unknown case feature {scheme!r}; expected one of {', '.join(CASE_FEATURES)}")
     out: list[int] = []
     initial = starts_sentence
-    for word in words:
+    later_starts = set(sentence_starts) - {0}
+    for i, word in enumerate(words):
+        if i in later_starts:
+            initial = True
         letters = [c for c in word if c.isalpha()]
         if len(letters) >= 2 and all(c.isupper() for c in letters):
             out.append(3)
@@ -414,7 +420,9 @@ def _load(weights_dir: Path, sha256: str | None, name: str, quantize: bool) -> E
     case = manifest.get("case_feature")
     if case is not None and case not in CASE_FEATURES:
         raise ModelIntegrityError(f"{weights_dir / MANIFEST_FILE}: unknown case_feature {case!r}")
-    em = EntityModel(tokenizer, model, labels, name=name, case_feature=case)
+    em = EntityModel(
+        tokenizer, model, labels, name=name, case_feature=case, context_words=int(manifest.get("context_words", 0))
+    )
     if not quantize:
         return em
     return quantize_int8(em, inplace=True, ranges=_stored_ranges(manifest))
@@ -486,6 +494,8 @@ class _Window:
     word_ids: list[int | None] = field(default_factory=list)
     type_ids: list[int] = field(default_factory=list)
     starts_sentence: bool = True  # False for the later parts of a sentence cut into windows
+    # Word indices where later sentences begin, when consecutive sentences share the window (``context_words``).
+    sentence_starts: list[int] = field(default_factory=list)
 
 
 class EntityModel:
@@ -505,6 +515,7 @@ class EntityModel:
         label_map: dict[str, str] | None = None,
         case_feature: str | None = None,
         quantized: bool = False,
+        context_words: int = 0,
     ) -> None:
         # A ``tokenizers.Tokenizer`` (the shipped model) or a transformers fast tokenizer (any other model).
         self._plain_tokenizer = hasattr(tokenizer, "encode_batch") and not hasattr(tokenizer, "is_fast")
@@ -516,6 +527,9 @@ class EntityModel:
         self.name = name
         self.case_feature = case_feature
         self.quantized = quantized
+        # A model trained on packed windows (see ``osintkit.tag.datasets.pack_sentences``) is run on them too:
+        # consecutive sentences of a text share a window of up to this many words.
+        self.context_words = context_words
         self.label_map = {k.upper(): v for k, v in (label_map or DEFAULT_LABEL_MAP).items()}
         limit = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         # 256 pieces keeps attention cheap; sentences longer than that are cut into windows at word boundaries.
@@ -570,9 +584,21 @@ class EntityModel:
         from osintkit.tag.datasets import word_spans
         from osintkit.text import split_sentences
 
-        out = []
+        out: list[_Window] = []
         for s, e in split_sentences(text):
             words = word_spans(text, s, e)
+            if not words:
+                continue
+            last = out[-1] if out else None
+            if (
+                last is not None
+                and len(words) <= 128
+                and len(last.words) + len(words) <= self.context_words
+                and last.starts_sentence
+            ):
+                last.sentence_starts.append(len(last.words))
+                last.words.extend(words)
+                continue
             # A pre-cap in words; windows still over the piece limit are halved after tokenising.
             for lo in range(0, len(words), 128):
                 out.append(_Window(doc, words[lo : lo + 128], starts_sentence=lo == 0))
@@ -598,6 +624,11 @@ class EntityModel:
             encoded = self._encode_words([[texts[w.doc][a:b] for a, b in w.words] for w in pending])
             again: list[_Window] = []
             for w, (ids, word_ids) in zip(pending, encoded, strict=True):
+                if len(ids) > self.max_pieces + 2 and w.sentence_starts:
+                    # Packed sentences over the limit: each goes back to a window of its own.
+                    bounds = [0, *w.sentence_starts, len(w.words)]
+                    again += [_Window(w.doc, w.words[a:b]) for a, b in itertools.pairwise(bounds)]
+                    continue
                 if len(ids) > self.max_pieces + 2 and len(w.words) > 1:
                     half = len(w.words) // 2
                     again += [
@@ -609,7 +640,9 @@ class EntityModel:
                 w.word_ids = [*word_ids[: len(w.input_ids) - 1], None]
                 if self.case_feature:
                     text = texts[w.doc]
-                    flags = case_classes([text[a:b] for a, b in w.words], self.case_feature, w.starts_sentence)
+                    flags = case_classes(
+                        [text[a:b] for a, b in w.words], self.case_feature, w.starts_sentence, w.sentence_starts
+                    )
                     w.type_ids = [0 if wid is None else flags[wid] for wid in w.word_ids]
                 done.append(w)
             pending = again
@@ -699,6 +732,9 @@ class EntityModel:
             prefix, typ = self._parsed[lab]
             tags[wid] = "O" if prefix == "O" else f"{prefix}-{typ}"
             conf[wid] = p
+        for i in w.sentence_starts:  # a name never runs on into the next sentence
+            if tags[i].startswith("I-"):
+                tags[i] = "B-" + tags[i][2:]
         from osintkit.tag.datasets import bio_spans
 
         out = []

@@ -33,6 +33,7 @@ from osintkit.tag.datasets import (
     bio_spans,
     format_scores,
     load_corpus,
+    pack_sentences,
     score_spans,
     spans_to_tags,
 )
@@ -66,11 +67,31 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def draw_epoch(pools: dict[str, list[Sentence]], mix: dict[str, int | None], rng: random.Random) -> list[Sentence]:
+def sentence_count(s: Sentence) -> int:
+    return len(s.starts) if s.starts else 1
+
+
+def draw_epoch(
+    pools: dict[str, list[Sentence]],
+    mix: dict[str, int | None],
+    rng: random.Random,
+    upsample: dict[str, int] | None = None,
+) -> list[Sentence]:
+    """One epoch's training items: ``mix`` sentences from each pool (windows of packed sentences count as the
+    sentences they hold), the small sets repeated ``upsample`` times (default ``UPSAMPLE``), shuffled."""
+    upsample = UPSAMPLE if upsample is None else upsample
     out: list[Sentence] = []
     for name, n in mix.items():
         pool = pools[name]
-        if n is None or n >= len(pool):
+        if n is not None and any(s.starts for s in pool):
+            order = rng.sample(pool, len(pool))
+            chosen, count = [], 0
+            for s in order:
+                if count >= n:
+                    break
+                chosen.append(s)
+                count += sentence_count(s)
+        elif n is None or n >= len(pool):
             chosen = list(pool)
         elif name == "btc":
             # BTC section g is tweets by news outlets: take all of it, then fill from the rest.
@@ -79,7 +100,7 @@ def draw_epoch(pools: dict[str, list[Sentence]], mix: dict[str, int | None], rng
             chosen = news[:n] + rng.sample(rest, max(0, n - len(news)))
         else:
             chosen = rng.sample(pool, n)
-        out.extend(chosen * UPSAMPLE.get(name, 1))
+        out.extend(chosen * upsample.get(name, 1))
     rng.shuffle(out)
     return out
 
@@ -178,21 +199,33 @@ def encode(
             else:
                 ids.append(o_id if s.tags[w] == "O" else label_id[s.tags[w]])
             prev = w
-        flags = case_classes(s.tokens, case_feature)
+        flags = case_classes(s.tokens, case_feature, sentence_starts=s.starts or ())
         types = [0 if w is None else flags[w] for w in word_ids]
         out.append({"input_ids": enc["input_ids"][i], "labels": ids, "token_type_ids": types})
     return out
 
 
-def batches(items: list[dict[str, list[int]]], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Index batches of similar length (less padding), in random order."""
+def batches(
+    items: list[dict[str, list[int]]], batch_size: int, rng: random.Random, sizes: Sequence[int] | None = None
+) -> list[list[int]]:
+    """Index batches of similar length (less padding), in random order, each of about ``batch_size`` sentences:
+    ``sizes`` gives the sentences each item holds (1 each when None), so packed windows make smaller batches."""
     idx = list(range(len(items)))
     rng.shuffle(idx)
     chunk = batch_size * 50
     out: list[list[int]] = []
     for lo in range(0, len(idx), chunk):
         part = sorted(idx[lo : lo + chunk], key=lambda i: len(items[i]["input_ids"]))
-        out.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
+        batch: list[int] = []
+        held = 0
+        for i in part:
+            batch.append(i)
+            held += 1 if sizes is None else sizes[i]
+            if held >= batch_size:
+                out.append(batch)
+                batch, held = [], 0
+        if batch:
+            out.append(batch)
     rng.shuffle(out)
     return out
 
@@ -262,7 +295,7 @@ def predict_tags(
             )
             types = torch.zeros_like(enc["input_ids"])
             for row, i in enumerate(idx):
-                flags = case_classes(sents[i].tokens, case_feature)
+                flags = case_classes(sents[i].tokens, case_feature, sentence_starts=sents[i].starts or ())
                 for pos, w in enumerate(enc.word_ids(row)):
                     if w is not None:
                         types[row, pos] = flags[w]
@@ -295,6 +328,32 @@ def evaluate(
     }
 
 
+def parse_upsample(spec: str) -> dict[str, int]:
+    """``"wikigold=6,re3d=6"`` as a dict; a set the mix does not know, or a count below 1, is refused."""
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, count = part.partition("=")
+        if name not in DEFAULT_MIX or not count.isdigit() or int(count) < 1:
+            raise SystemExit(f"--upsample {part!r}: expected SET=N with N >= 1 and SET one of {', '.join(DEFAULT_MIX)}")
+        out[name] = int(count)
+    return out
+
+
+def _sample_blocks(sents: list[Sentence], n: int, rng: random.Random) -> list[Sentence]:
+    """About ``n`` sentences drawn as whole blocks (documents), in their order."""
+    from osintkit.tag.datasets import resampling_unit
+
+    blocks: dict[str, list[Sentence]] = {}
+    for s in sents:
+        blocks.setdefault(resampling_unit(s), []).append(s)
+    chosen: list[Sentence] = []
+    for key in rng.sample(sorted(blocks), len(blocks)):
+        if len(chosen) >= n:
+            break
+        chosen.extend(blocks[key])
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m osintkit.tag.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=None, help="shared data folder (default: $OSINTKIT_DATA or ../shared/data)")
@@ -321,6 +380,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also learn MISC (dropped at output) where a set marks it; O in the other sets means O or MISC",
     )
+    ap.add_argument(
+        "--context-words",
+        type=int,
+        default=0,
+        help="pack consecutive sentences of an article into windows of up to N words, so a name is tagged with "
+        "its neighbours in view (0: one sentence a window); the tagger packs the same way",
+    )
+    ap.add_argument(
+        "--upsample",
+        default="",
+        help="times each set's train part is seen per epoch, e.g. wikigold=6,re3d=6 (default: "
+        + ",".join(f"{k}={v}" for k, v in UPSAMPLE.items())
+        + ")",
+    )
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
@@ -344,12 +417,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.time()
 
     labels = MISC_LABELS if args.misc else LABELS
-    pools = {name: load_corpus(name, "train", args.data, misc=args.misc) for name in DEFAULT_MIX}
+    pools = {
+        name: pack_sentences(load_corpus(name, "train", args.data, misc=args.misc), args.context_words)
+        for name in DEFAULT_MIX
+    }
     dev: dict[str, list[Sentence]] = {}
     for name, n in DEV_SETS.items():
         sents = load_corpus(name, "dev", args.data)
-        dev[name] = sents if n is None or n >= len(sents) else random.Random(args.seed).sample(sents, n)
+        if n is not None and n < len(sents):
+            # A sample of whole blocks, so packed windows keep their neighbours.
+            sents = (
+                _sample_blocks(sents, n, random.Random(args.seed))
+                if args.context_words
+                else (random.Random(args.seed).sample(sents, n))
+            )
+        dev[name] = pack_sentences(sents, args.context_words)
     mix = {k: (None if v is None else int(v * args.scale)) for k, v in DEFAULT_MIX.items()}
+    upsample = {**UPSAMPLE, **parse_upsample(args.upsample)}
     log.info("data loaded in %.1fs: %s", time.time() - t0, {k: len(v) for k, v in pools.items()})
 
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -388,8 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "trainable params: %d of %d", sum(p.numel() for p in trainable), sum(p.numel() for p in model.parameters())
     )
 
-    first_epoch = draw_epoch(pools, mix, rng)
-    steps_per_epoch = math.ceil(len(first_epoch) / args.batch_size)
+    first_epoch = draw_epoch(pools, mix, rng, upsample)
+    steps_per_epoch = math.ceil(sum(sentence_count(s) for s in first_epoch) / args.batch_size)
     total_steps = args.trial_steps or max(1, int(steps_per_epoch * args.epochs))
     opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.01)
     warmup = max(1, int(0.05 * total_steps))
@@ -416,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         items = encode(tokenizer, epoch_sents, args.max_tokens, args.case_feature, labels)
         model.train()
         running = 0.0
-        for ids in batches(items, args.batch_size, rng):
+        for ids in batches(items, args.batch_size, rng, [sentence_count(s) for s in epoch_sents]):
             batch = collate(items, ids)
             if args.misc:
                 gold = batch.pop("labels")
@@ -459,9 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "targets": list(LORA_TARGETS),
             "max_tokens": args.max_tokens,
             "case_feature": args.case_feature,
+            "context_words": args.context_words,
             "train_args": _portable_args(args),
             "mix": mix,
-            "upsample": UPSAMPLE,
+            "upsample": upsample,
             "steps": step,
             "epochs_done": epoch,
             "history": history,
@@ -471,7 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         save_delta(tensors, meta, out_dir)
         store_int8_ranges(out_dir)
         log.info("saved checkpoint to %s", out_dir)
-        epoch_sents = draw_epoch(pools, mix, rng)
+        epoch_sents = draw_epoch(pools, mix, rng, upsample)
     log.info("done in %.1f min", (time.time() - t0) / 60)
     return 0
 
