@@ -91,7 +91,9 @@ def name_key(text: str) -> str:
         # The common case, and the hot path when building the index: no Unicode normalisation needed.
         text = _NON_WORD_ASCII.sub(" ", text.lower().translate(_TABLE))
         return " ".join(text.split())
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_TABLE))
+    # Compatibility forms decompose to capitals ("𝛢" is NFKD "Α"), so case is folded after decomposing as well, and
+    # decomposed again in case folding composed anything: the key of a key must be itself.
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_TABLE))
     # Marks go in every script, so "Київ" and "Киив"-style spellings meet; both sides use the same key.
     text = _COMBINING.sub("", text)
     text = _NON_WORD.sub(" ", text)
