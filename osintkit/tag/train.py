@@ -34,6 +34,7 @@ from osintkit.tag.datasets import (
     format_scores,
     load_corpus,
     pack_sentences,
+    resampling_unit,
     score_spans,
     spans_to_tags,
 )
@@ -68,6 +69,7 @@ def seed_everything(seed: int) -> None:
 
 
 def sentence_count(s: Sentence) -> int:
+    """How many sentences a training item holds (a packed window holds several)."""
     return len(s.starts) if s.starts else 1
 
 
@@ -341,8 +343,6 @@ def parse_upsample(spec: str) -> dict[str, int]:
 
 def _sample_blocks(sents: list[Sentence], n: int, rng: random.Random) -> list[Sentence]:
     """About ``n`` sentences drawn as whole blocks (documents), in their order."""
-    from osintkit.tag.datasets import resampling_unit
-
     blocks: dict[str, list[Sentence]] = {}
     for s in sents:
         blocks.setdefault(resampling_unit(s), []).append(s)
