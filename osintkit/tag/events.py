@@ -43,7 +43,7 @@ _GAMES_BEFORE = frozenset(
 # Heads that come first: "Battle of Kursk", "War in Afghanistan", "Treaty on the Non-Proliferation of ...".
 _HEAD_FIRST = {"Battle": "EVENT", "Siege": "EVENT", "War": "EVENT", "Revolution": "EVENT", "Massacre": "EVENT",
                "Treaty": "LAW", "Declaration": "LAW"}  # fmt: skip
-# Not events despite the head: films and franchises, and generic phrases at a sentence's start.
+# Not events despite the head: films and franchises.
 _NOT_NAMES = frozenset({"Star Wars", "Clone Wars", "Culture Wars", "Hunger Games"})
 _FUNCTION_WORDS = frozenset(
     {"The", "A", "An", "In", "On", "At", "By", "For", "From", "To", "During", "After", "Before", "Since", "Until",
