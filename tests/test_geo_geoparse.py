@@ -220,3 +220,18 @@ def test_full_admin_name_beats_a_sibling_type() -> None:
     assert gc.candidates("Jefferson Parish", limit=1)[0].record.name == "Jefferson Parish"
     luzon = gc.geocode("Luzon")
     assert luzon is not None and abs(luzon.latitude - 16.0) < 1 and abs(luzon.longitude - 121.0) < 1
+
+
+def test_find_toponyms_keeps_countries_with_and_whole() -> None:
+    text = "Troops from Bosnia and Herzegovina, Trinidad and\nTobago and Russia and Ukraine met."
+    found = {m.text: m.norm["country_code"] for m in find_toponyms(text)}
+    assert found == {"Bosnia and Herzegovina": "BA", "Trinidad and\nTobago": "TT"}
+
+
+def test_tagger_reads_bosnia_and_herzegovina_as_one_place() -> None:
+    pytest.importorskip("torch")
+    from osintkit.tag import tag
+
+    text = "The hospital was damaged during the war in Bosnia and Herzegovina and repaired in 1996."
+    places = [(m.text, m.source) for m in tag(text) if m.label == "LOC"]
+    assert places == [("Bosnia and Herzegovina", "gazetteer")]

@@ -17,7 +17,7 @@ from osintkit.model import Document, Mention
 from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
 from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
 from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
-from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, SHIPPED_DELTA_SHA256, WEIGHTS_DIR, _assemble
+from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, SHIPPED_DELTA_SHA256, WEIGHTS_DIR, _assemble, tidy_spans
 from osintkit.text import split_sentences
 
 
@@ -470,3 +470,40 @@ def test_a_mention_never_starts_on_punctuation_nor_ends_on_a_connector() -> None
     logp[range(len(pred)), pred] = -0.01
     found = [(m.text, m.label) for m in em._decode(text, window, pred, logp)]
     assert found == [("Nner", "PERSON"), ("Speed", "ORG"), ("@", "PERSON")]
+
+
+# --- span shapes --------------------------------------------------------------------------------------------------
+
+
+def _tidied(sentence: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    words = sentence.split()
+    return [f"{' '.join(words[s:e])}/{t}" for s, e, t in tidy_spans(words, spans)]
+
+
+def test_tidy_spans_cuts_a_trailing_joiner() -> None:
+    sentence = "the underground Capitol Hill Station of Sound Transit and Mr. Bush 's Council"
+    assert _tidied(sentence, [(2, 6, "LOC"), (6, 8, "ORG"), (9, 12, "PER")]) == [
+        "Capitol Hill Station/LOC",
+        "Sound Transit/ORG",
+        "Mr. Bush/PER",
+    ]
+
+
+def test_tidy_spans_joins_a_name_split_at_a_link() -> None:
+    sentence = "the war in Bosnia and Herzegovina and Russia and Ukraine"
+    # "Bosnia and" + "Herzegovina": the model carried the link into the first span, so it is one name.
+    # "Russia" + "Ukraine": two names the model kept apart stay apart; so do spans of different types.
+    assert _tidied(sentence, [(3, 5, "LOC"), (5, 6, "LOC"), (7, 8, "LOC"), (9, 10, "LOC")]) == [
+        "Bosnia and Herzegovina/LOC",
+        "Russia/LOC",
+        "Ukraine/LOC",
+    ]
+    assert _tidied("the Church of the Nativity", [(1, 4, "ORG"), (4, 5, "LOC")]) == ["Church/ORG", "Nativity/LOC"]
+
+
+def test_tidy_spans_drops_lowercase_only_where_it_cannot_be_a_name() -> None:
+    sentence = "In the 1960 s they went to the woods , thanks obama , see @ nytimes and IN"
+    spans = [(3, 4, "ORG"), (8, 9, "LOC"), (11, 12, "PER"), (15, 16, "ORG"), (17, 18, "LOC")]
+    # "s" (of "1960s") and "the woods" go; a lowercase name in a post and a handle stay; so does a capitalised
+    # word that happens to spell a joiner ("IN", Indiana).
+    assert _tidied(sentence, spans) == ["obama/PER", "nytimes/ORG", "IN/LOC"]

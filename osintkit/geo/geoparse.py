@@ -7,6 +7,7 @@ out, so a name cannot confirm itself).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import defaultdict
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..store import Case
+    from .gazetteer import Gazetteer
 
 __all__ = ["find_toponyms", "geoparse", "override_place", "places_frame"]
 
@@ -342,8 +344,22 @@ _CURATED_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4)
+def _joined_countries_re(gazetteer: Gazetteer) -> re.Pattern[str] | None:
+    """The gazetteer's country names that hold an "and" ("Bosnia and Herzegovina", "Trinidad and Tobago").
+
+    Why: the entity model reads the "and" as a coordination and tags "Bosnia" and "Herzegovina" as two places,
+    which then resolve to two different records.
+    """
+    names = sorted({r.name for r in gazetteer.countries.values() if " and " in r.name}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"\b()(" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names) + r")\b")
+
+
 def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list[Mention]:
-    """Multiword regions by gazetteer matching: "Russia's Far East", "Donbas", "the Kursk region", "Kursk Oblast".
+    """Multiword regions by gazetteer matching: "Russia's Far East", "Donbas", "the Kursk region", "Kursk Oblast",
+    and country names with an "and" in them ("Bosnia and Herzegovina").
 
     Returned as LOC mentions with ``source="gazetteer"`` for the tagger to merge; ``norm`` holds the geonameid.
     """
@@ -351,7 +367,8 @@ def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list
         raise InputError(f"find_toponyms needs a str, not {type(text).__name__}", field="text")
     gc = _geocoder(geocoder)
     out: dict[tuple[int, int], Mention] = {}
-    for regex in (_CURATED_RE, _ADMIN_PATTERN):
+    regexes = [_CURATED_RE, _ADMIN_PATTERN, _joined_countries_re(gc.gazetteer)]
+    for regex in (r for r in regexes if r is not None):
         for m in regex.finditer(text):
             group = 1 if m.group(1) else 2
             start, end = m.span(group) if m.group(group) else m.span()

@@ -473,6 +473,44 @@ def repair_iob2(tags: Sequence[str]) -> list[str]:
     return out
 
 
+# Lowercase words that join the parts of a name ("Bosnia and Herzegovina", "Church of the Nativity") or mark its
+# owner ("Bush 's"), and so can never be its last word.
+_NAME_JOINERS = frozenset({"of", "and", "&", "for", "the", "at", "de", "in", "on", "to", "'s", "’s"})
+# Joiners that may stand between two parts of one name.
+_NAME_LINKS = frozenset({"and", "&", "of", "de"})
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def tidy_spans(words: Sequence[str], spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Model spans (word start, word end, type) with the decoder's recurring shape errors mended.
+
+    Why: in news text the model sometimes ends a name on a joining word ("Capitol Hill Station of", "Bush 's") or
+    splits a name at one ("Bosnia and" LOC, then "Herzegovina" LOC), and tags a lowercase common word as a name
+    ("the woods", the "s" of "1960s", the "t" of "t.co"). A trailing joiner is cut; two spans of one type that a
+    single linking word separates are one name. A lowercase span is dropped only when it is a single letter or
+    follows an article: lowercase names are common in posts ("thanks obama", "back to korea"), so lowercase alone
+    is not evidence (dropping every lowercase span cost 6 points of F1 on WNUT-17 dev).
+    """
+    out: list[tuple[int, int, str]] = []
+    trimmed_end = -1  # where the previous kept span ended before its joiners were cut
+    for s, e, typ in spans:
+        text = " ".join(words[s:e])
+        lowercase = text.lower() == text and text.upper() != text
+        if lowercase and (len(text) == 1 or (s > 0 and words[s - 1].lower() in _ARTICLES)):
+            continue
+        end = e
+        while end > s and words[end - 1] in _NAME_JOINERS:
+            end -= 1
+        if end == s:
+            continue
+        if out and out[-1][2] == typ and trimmed_end == s and out[-1][1] == s - 1 and words[s - 1] in _NAME_LINKS:
+            out[-1] = (out[-1][0], end, typ)
+        else:
+            out.append((s, end, typ))
+        trimmed_end = e
+    return out
+
+
 # --- the model wrapper -----------------------------------------------------------------------------------------
 
 
@@ -743,7 +781,8 @@ class EntityModel:
             word = text[w.words[i][0] : w.words[i][1]]
             return None if any(c.isalnum() for c in word) else word
 
-        for s, e, typ in bio_spans(repair_iob2(tags)):
+        word_texts = [text[a:b] for a, b in w.words]
+        for s, e, typ in tidy_spans(word_texts, bio_spans(repair_iob2(tags))):
             label = self.label_map.get(typ.upper())
             if label is None:
                 continue
