@@ -507,3 +507,17 @@ def test_tidy_spans_drops_lowercase_only_where_it_cannot_be_a_name() -> None:
     # "s" (of "1960s") and "the woods" go; a lowercase name in a post and a handle stay; so does a capitalised
     # word that happens to spell a joiner ("IN", Indiana).
     assert _tidied(sentence, spans) == ["obama/PER", "nytimes/ORG", "IN/LOC"]
+
+
+def test_tidy_spans_drops_ranks_and_articles_standing_alone() -> None:
+    sentence = "Brigadier General Ross G. Hoyt ; Captain Newell Beaty ; The Hockey News ; U.S. Senator"
+    spans = [
+        (0, 2, "ORG"),
+        (2, 5, "PER"),
+        (6, 7, "PER"),
+        (7, 9, "PER"),
+        (10, 11, "ORG"),
+        (11, 13, "ORG"),
+        (14, 16, "ORG"),
+    ]
+    assert _tidied(sentence, spans) == ["Ross G. Hoyt/PER", "Newell Beaty/PER", "Hockey News/ORG", "U.S. Senator/ORG"]
