@@ -510,7 +510,9 @@ def test_tidy_spans_drops_lowercase_only_where_it_cannot_be_a_name() -> None:
 
 
 def test_tidy_spans_drops_ranks_and_articles_standing_alone() -> None:
-    sentence = "Brigadier General Ross G. Hoyt ; Captain Newell Beaty ; The Hockey News ; U.S. Senator"
+    sentence = (
+        "Brigadier General Ross G. Hoyt ; Captain Newell Beaty ; The Hockey News ; U.S. Senator ; Secretary-General"
+    )
     spans = [
         (0, 2, "ORG"),
         (2, 5, "PER"),

@@ -490,7 +490,8 @@ _ROLE_WORDS = frozenset(
 
 
 def _is_role(word: str) -> bool:
-    return word.rstrip(".").lower() in _ROLE_WORDS
+    """A rank or office: "Captain", "Gen.", "Secretary-General", "Lt.-Col."."""
+    return all(part.rstrip(".").lower() in _ROLE_WORDS for part in word.split("-"))
 
 
 def tidy_spans(words: Sequence[str], spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
