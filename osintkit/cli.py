@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
-from .errors import OsintkitError
+from .errors import LanguageWarning, OsintkitError
 from .model import MENTION_LABELS
 
 
@@ -36,6 +37,17 @@ def _load_one(path: str) -> Any:
     return result
 
 
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    # The kit's own warnings are for the analyst, so they read as one line, without Python's source location.
+    if issubclass(category, LanguageWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _python_showwarning(message, category, *args, **kwargs)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="osintkit")
 def main() -> None:
@@ -45,6 +57,7 @@ def main() -> None:
     resolve places, extract and corroborate claims, rate sources on the Admiralty scale, and export the findings.
     Nothing reaches the network unless you opt in.
     """
+    warnings.showwarning = _show_warning
 
 
 @main.command()

@@ -17,6 +17,7 @@ __all__ = [
     "GeocodingError",
     "InputError",
     "InputTooLargeError",
+    "LanguageWarning",
     "MalformedInputError",
     "MissingExtraError",
     "ModelError",
@@ -135,3 +136,10 @@ class ExportError(OsintkitError, RuntimeError):
 
 class MissingExtraError(OsintkitError, ImportError):
     """An optional dependency is missing; the message says what to install."""
+
+
+class LanguageWarning(UserWarning):
+    """Text in a language the entity model was not trained on: what it finds there is incomplete.
+
+    A warning, not an error: the rules (dates, quantities) and the gazetteer still run, and nothing is dropped.
+    """

@@ -88,6 +88,17 @@ def test_tag_prints_json_mentions(runner: CliRunner) -> None:
     assert any(r["text"] == "John Kirby" and r["label"] == "PERSON" for r in rows)
 
 
+def test_tag_says_when_a_file_is_not_in_english(tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("Російські війська вночі обстріляли Харків і Суми, повідомили у Генштабі Збройних сил.\n")
+    cmd = [sys.executable, "-m", "osintkit", "tag", str(post)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: 1 of 1 texts are in a language") and "uk (1)" in result.stderr
+    assert "osintkit tag --model" in result.stderr and "Traceback" not in result.stderr
+    assert all(json.loads(line) for line in result.stdout.splitlines())  # stdout stays JSON lines
+
+
 SEED = str(ROOT / "seeds" / "000_c49a4c7627602ff6.txt")
 
 

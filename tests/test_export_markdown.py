@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from export_case import CORROBORATION, PIPE_CLAIM, SCRIPT, build_case
 
-from osintkit.export import md_escape, to_markdown, write_markdown
+from osintkit.export import md_escape, to_html, to_markdown, write_markdown
 from osintkit.findings import Findings
+from osintkit.model import Document
 
 
 def test_md_escape() -> None:
@@ -94,3 +96,19 @@ def test_corroboration_rendered(tmp_path: Path) -> None:
     assert "Future key" in section
     rows = _table_rows(section, "| Claimant |")
     assert len(rows) == 2 and all(_cells(r) == 7 for r in rows), rows
+
+
+def test_coverage_note_for_documents_not_in_english(tmp_path: Path, report: str) -> None:
+    assert "Coverage" not in report  # the fixture's documents are English
+    case, _, _ = build_case(tmp_path / "other.sqlite")
+    text = "Російські війська обстріляли Харків у суботу, повідомили у Генштабі."
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc = Document(
+        id=Document.make_id(sha), text=text, sha256=sha, language="uk", loader="text", retrieved="2025-01-13T09:00:00Z"
+    )
+    with case:
+        case.add_documents([doc])
+        findings = Findings.from_case(case)
+    md = to_markdown(findings)
+    assert "**Coverage:** 1 of 3 documents are not in English (uk: 1)" in md
+    assert "<b>Coverage:</b> 1 of 3 documents are not in English (uk: 1)" in to_html(findings)

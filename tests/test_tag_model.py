@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osintkit.errors import ModelError, ModelIntegrityError, ModelNotAvailableError
+from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
 from osintkit.model import Document, Mention
 from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
 from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
@@ -215,12 +216,14 @@ _texts = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::osintkit.errors.LanguageWarning")  # arbitrary text may read as Portuguese
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_texts)
 def test_offsets_always_slice_to_mention_text(text: str) -> None:
     _check_offsets(text, tag(text))
 
 
+@pytest.mark.filterwarnings("ignore::osintkit.errors.LanguageWarning")  # arbitrary text may read as Portuguese
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_texts, max_size=4), st.integers(min_value=1, max_value=5))
 def test_offsets_hold_in_batches(texts: list[str], repeat: int) -> None:
@@ -523,3 +526,24 @@ def test_tidy_spans_drops_ranks_and_articles_standing_alone() -> None:
         (14, 16, "ORG"),
     ]
     assert _tidied(sentence, spans) == ["Ross G. Hoyt/PER", "Newell Beaty/PER", "Hockey News/ORG", "U.S. Senator/ORG"]
+
+
+# --- languages ----------------------------------------------------------------------------------------------------
+
+
+def test_text_in_another_language_is_flagged_not_silently_empty() -> None:
+    post = "Російські війська вночі обстріляли Харків і Суми, повідомили у Генштабі Збройних сил України."
+    with pytest.warns(LanguageWarning, match=r"1 of 2 texts .* uk \(1\)") as caught:
+        tag_many([post, "Kirby spoke in Washington."])
+    assert caught[0].filename == __file__  # points at the caller, not at osintkit
+    text = "Die Armee meldete am Samstag neue Angriffe auf die Stadt."
+    doc = Document(id="d1", text=text, sha256="0" * 64, loader="text", retrieved="2025-01-01T00:00:00Z", language="de")
+    with pytest.warns(LanguageWarning, match=r"de \(1\)"):
+        tag(doc)
+
+
+def test_english_text_raises_no_language_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tag("Ukraine's president, Volodymyr Zelenskyy, said on Saturday that two soldiers were captured in Kursk.")
+    assert default_model().languages == ("en",)

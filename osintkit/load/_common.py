@@ -16,7 +16,6 @@ import json
 import os
 import re
 import time
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,6 +31,7 @@ from osintkit.errors import (
     OsintkitError,
 )
 from osintkit.model import Document
+from osintkit.text import detect_language
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -392,63 +392,6 @@ def normalize_date(value: Any) -> str | None:
     except (OverflowError, ValueError, OSError):
         return None
     return None
-
-
-# --- language ----------------------------------------------------------------------------------------------------
-
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for it was on with as by are this from be at have has".split()),
-    "de": frozenset("der die und das ist nicht ein eine zu den mit von sich des auf für im dem".split()),
-    "fr": frozenset("le la les et des est une un du que dans pour pas qui sur au avec ce".split()),
-    "es": frozenset("el la los las y de que en un una es por con para del se no al".split()),
-    "it": frozenset("il lo la gli le e di che un una è per con non del della sono".split()),
-    "pt": frozenset("o a os as e de que em um uma é para com não do da no na".split()),
-    "nl": frozenset("de het een en van is dat op te in niet met voor zijn".split()),
-    "ru": frozenset("и в не на что он с как по это к но из у за от же".split()),
-    "uk": frozenset("і в не на що він з як по це до але із у за від та й".split()),
-}
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
-_SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), 0.3),
-    ("ja", re.compile(r"[\u3040-\u30ff]"), 0.1),
-    ("zh", re.compile(r"[\u4e00-\u9fff]"), 0.3),
-    ("ar", re.compile(r"[\u0600-\u06ff]"), 0.3),
-    ("he", re.compile(r"[\u0590-\u05ff]"), 0.3),
-    ("el", re.compile(r"[\u0370-\u03ff]"), 0.3),
-)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
-_NON_LATIN = re.compile(r"[\u0370-\uffff]")
-
-
-def detect_language(text: str) -> str | None:
-    """A cheap guess (script, then stop words) from the first 1,500 characters; None when unsure.
-
-    Regexes do the counting in C: this runs once per document on 10,000-document batches.
-    """
-    sample = text[:1500].lower()
-    words = _WORD.findall(sample)
-    n = sum(map(len, words))
-    if n < 20 or len(words) < 5:
-        return None
-    cyrillic = False
-    if not sample.isascii() and len(_NON_LATIN.findall(sample)) > n * 0.1:
-        for lang, pattern, share in _SCRIPTS:
-            if len(pattern.findall(sample)) > n * share:
-                return lang
-        cyrillic = len(_CYRILLIC.findall(sample)) > n * 0.3
-        if cyrillic and _UK_LETTERS.search(sample):
-            return "uk"
-    counts = Counter(words)
-    total = len(words)
-    candidates = ("ru", "uk") if cyrillic else ("en", "de", "fr", "es", "it", "pt", "nl")
-    scores = {lang: sum(counts[w] for w in _STOPWORDS[lang] if w in counts) for lang in candidates}
-    best = max(scores, key=lambda k: scores[k])
-    if scores[best] < max(2, total // 40):
-        return None
-    return best
 
 
 def normalize_language(value: Any) -> str | None:

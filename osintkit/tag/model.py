@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from osintkit.errors import ModelError, ModelIntegrityError, ModelNotAvailableError
+from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
 from osintkit.model import Document, Mention
 from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
 
@@ -421,7 +421,14 @@ def _load(weights_dir: Path, sha256: str | None, name: str, quantize: bool) -> E
     if case is not None and case not in CASE_FEATURES:
         raise ModelIntegrityError(f"{weights_dir / MANIFEST_FILE}: unknown case_feature {case!r}")
     em = EntityModel(
-        tokenizer, model, labels, name=name, case_feature=case, context_words=int(manifest.get("context_words", 0))
+        tokenizer,
+        model,
+        labels,
+        name=name,
+        case_feature=case,
+        context_words=int(manifest.get("context_words", 0)),
+        # Every model this project trains learns from English sets only (MODEL_CARD.md).
+        languages=manifest.get("languages", ["en"]),
     )
     if not quantize:
         return em
@@ -570,6 +577,7 @@ class EntityModel:
         case_feature: str | None = None,
         quantized: bool = False,
         context_words: int = 0,
+        languages: Sequence[str] | None = None,
     ) -> None:
         # A ``tokenizers.Tokenizer`` (the shipped model) or a transformers fast tokenizer (any other model).
         self._plain_tokenizer = hasattr(tokenizer, "encode_batch") and not hasattr(tokenizer, "is_fast")
@@ -584,6 +592,9 @@ class EntityModel:
         # A model trained on packed windows (see ``osintkit.tag.datasets.pack_sentences``) is run on them too:
         # consecutive sentences of a text share a window of up to this many words.
         self.context_words = context_words
+        # What the model was trained on (ISO 639-1 codes), so the tagger can say when a text is outside it; None
+        # when unknown (a Hugging Face model: many are multilingual).
+        self.languages = tuple(languages) if languages else None
         self.label_map = {k.upper(): v for k, v in (label_map or DEFAULT_LABEL_MAP).items()}
         limit = int(getattr(model.config, "max_position_embeddings", 512) or 512)
         # 256 pieces keeps attention cheap; sentences longer than that are cut into windows at word boundaries.
@@ -971,6 +982,38 @@ def _text_of(item: str | Document) -> tuple[str, str | None, str | None]:
     raise TypeError(f"tag() takes a str or a Document, not {type(item).__name__}")
 
 
+def _warn_other_languages(declared: Sequence[str | None], texts: Sequence[str], em: EntityModel) -> None:
+    """Warn, once per call, about texts in a language the model was not trained on.
+
+    Why: an English model finds next to nothing in a Ukrainian Telegram post, and an empty result reads as "no one
+    was named". The analyst should hear that the text was outside the model, not find out from a thin report.
+    """
+    from osintkit.text import detect_language
+
+    others: dict[str, int] = {}
+    for lang, text in zip(declared, texts, strict=True):
+        lang = lang or detect_language(text)
+        if lang and lang.split("-")[0].lower() not in (em.languages or ()):
+            others[lang] = others.get(lang, 0) + 1
+    if others:
+        import sys
+        import warnings
+
+        # Point the warning at the caller's line, however many of this module's functions lie between.
+        frame, level = sys._getframe(1), 2
+        while frame.f_back is not None and frame.f_code.co_filename == __file__:
+            frame, level = frame.f_back, level + 1
+        listed = ", ".join(f"{lang} ({n})" for lang, n in sorted(others.items(), key=lambda kv: -kv[1]))
+        warnings.warn(
+            f"{sum(others.values())} of {len(texts)} texts are in a language the entity model {em.name!r} was not "
+            f"trained on ({', '.join(em.languages or ())}): {listed}. People, organisations and places in them will "
+            "be missed, and the date and quantity rules read English too. For other languages, use a multilingual "
+            "token-classification model: tag(..., model=NAME_OR_PATH) or `osintkit tag --model NAME_OR_PATH`.",
+            LanguageWarning,
+            stacklevel=level,
+        )
+
+
 def tag_many(
     items: Iterable[str | Document],
     *,
@@ -988,6 +1031,8 @@ def tag_many(
     parsed = [_text_of(x) for x in items]
     em = _resolve_model(model)
     texts = [t for t, _, _ in parsed]
+    if em.languages:
+        _warn_other_languages([x.language if isinstance(x, Document) else None for x in items], texts, em)
     model_out = em.predict(texts, batch_size=batch_size)
     results = []
     for (text, pub, doc_id), ms in zip(parsed, model_out, strict=True):

@@ -274,11 +274,11 @@ def predict_tags(
     case_feature: str = "token_type",
     labels: Sequence[str] = LABELS,
 ) -> list[list[str]]:
-    """Word-level tags (first word piece decides, decoded as the tagger does) for pre-tokenised sentences. MISC,
-    when the model has it, is dropped as the tagger drops it."""
+    """Word-level tags (first word piece decides, decoded and span shapes mended as the tagger does) for
+    pre-tokenised sentences. MISC, when the model has it, is dropped as the tagger drops it."""
     import torch
 
-    from osintkit.tag.model import EntityModel, case_classes, repair_iob2
+    from osintkit.tag.model import EntityModel, case_classes, repair_iob2, tidy_spans
 
     decoder = EntityModel(tokenizer, model, labels)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
@@ -310,7 +310,8 @@ def predict_tags(
                 tags = ["O"] * len(sents[i].tokens)  # words cut by truncation or without pieces stay O
                 for wid, lab, _ in zip(*decoder.word_labels(enc.word_ids(row), pred[row], logp[row]), strict=True):
                     tags[wid] = labels[lab]
-                kept = [span for span in bio_spans(repair_iob2(tags)) if span[2] != "MISC"]
+                spans = tidy_spans(sents[i].tokens, bio_spans(repair_iob2(tags)))  # as the tagger mends them
+                kept = [span for span in spans if span[2] != "MISC"]
                 out[i] = spans_to_tags(len(tags), kept)
     return out
 
