@@ -547,3 +547,13 @@ def test_english_text_raises_no_language_warning() -> None:
         warnings.simplefilter("error")
         tag("Ukraine's president, Volodymyr Zelenskyy, said on Saturday that two soldiers were captured in Kursk.")
     assert default_model().languages == ("en",)
+
+
+def test_model_noise_in_an_unread_script_is_dropped_gazetteer_places_kept() -> None:
+    post = "Розвідка Південної Кореї повідомила агенції Reuters, що Пхеньян відправив війська до Курської області."
+    with pytest.warns(LanguageWarning, match="gazetteer"):
+        mentions = tag(post)
+    models = [m.text for m in mentions if m.source == "model"]
+    assert all(any("a" <= c.lower() <= "z" for c in text) for text in models)  # "Reuters" may stay, "Розвідка" not
+    places = {m.text for m in mentions if m.label == "LOC"}
+    assert {"Південної Кореї", "Пхеньян", "Курської області"} <= places

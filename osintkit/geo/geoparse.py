@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import GeocodingError, InputError
 from ..model import PLACE_COLUMNS, Document, Mention, Place
+from .cyrillic import find_cyrillic_toponyms
 from .geocoder import Candidate, Context, OfflineGeocoder
 from .normalise import name_key, split_admin, strip_article
 
@@ -131,7 +132,9 @@ def _spans_from(text: str, spans: Sequence[tuple[int, int]] | None, mentions: Se
         if (m.start, m.end) in seen or not 0 <= m.start < m.end <= len(text):
             continue
         seen.add((m.start, m.end))
-        out.append(_Span(m.start, m.end, text[m.start : m.end], strip_article(name_key(text[m.start : m.end]))))
+        # An inflected name ("у Харкові") is looked up by the dictionary form the finder matched ("Харків").
+        name = (m.norm or {}).get("lemma") or text[m.start : m.end]
+        out.append(_Span(m.start, m.end, text[m.start : m.end], strip_article(name_key(name))))
     out.sort(key=lambda s: (s.start, s.end))
     return out
 
@@ -359,7 +362,8 @@ def _joined_countries_re(gazetteer: Gazetteer) -> re.Pattern[str] | None:
 
 def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list[Mention]:
     """Multiword regions by gazetteer matching: "Russia's Far East", "Donbas", "the Kursk region", "Kursk Oblast",
-    and country names with an "and" in them ("Bosnia and Herzegovina").
+    country names with an "and" in them ("Bosnia and Herzegovina"), and places named in Ukrainian or Russian in
+    any grammatical case ("у Харкові", "в Курській області"; see :mod:`osintkit.geo.cyrillic`).
 
     Returned as LOC mentions with ``source="gazetteer"`` for the tagger to merge; ``norm`` holds the geonameid.
     """
@@ -396,7 +400,10 @@ def find_toponyms(text: str, *, geocoder: OfflineGeocoder | None = None) -> list
                 source="gazetteer",
                 norm={"geonameid": rec.geonameid, "name": rec.name, "country_code": rec.country_code or None},
             )
-    return sorted(out.values(), key=lambda m: (m.start, m.end))
+    for inflected in find_cyrillic_toponyms(text, gc):
+        if not any(s < inflected.end and inflected.start < e for s, e in out):
+            out[(inflected.start, inflected.end)] = inflected
+    return sorted(out.values(), key=lambda x: (x.start, x.end))
 
 
 # -- tables and overrides ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -982,8 +983,11 @@ def _text_of(item: str | Document) -> tuple[str, str | None, str | None]:
     raise TypeError(f"tag() takes a str or a Document, not {type(item).__name__}")
 
 
-def _warn_other_languages(declared: Sequence[str | None], texts: Sequence[str], em: EntityModel) -> None:
-    """Warn, once per call, about texts in a language the model was not trained on.
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _outside_languages(declared: Sequence[str | None], texts: Sequence[str], em: EntityModel) -> list[bool]:
+    """Which texts are in a language the model was not trained on; warns, once per call, when any are.
 
     Why: an English model finds next to nothing in a Ukrainian Telegram post, and an empty result reads as "no one
     was named". The analyst should hear that the text was outside the model, not find out from a thin report.
@@ -991,9 +995,12 @@ def _warn_other_languages(declared: Sequence[str | None], texts: Sequence[str], 
     from osintkit.text import detect_language
 
     others: dict[str, int] = {}
+    outside = []
     for lang, text in zip(declared, texts, strict=True):
         lang = lang or detect_language(text)
-        if lang and lang.split("-")[0].lower() not in (em.languages or ()):
+        foreign = lang is not None and lang.split("-")[0].lower() not in (em.languages or ())
+        outside.append(foreign)
+        if lang and foreign:
             others[lang] = others.get(lang, 0) + 1
     if others:
         import sys
@@ -1007,11 +1014,13 @@ def _warn_other_languages(declared: Sequence[str | None], texts: Sequence[str], 
         warnings.warn(
             f"{sum(others.values())} of {len(texts)} texts are in a language the entity model {em.name!r} was not "
             f"trained on ({', '.join(em.languages or ())}): {listed}. People, organisations and places in them will "
-            "be missed, and the date and quantity rules read English too. For other languages, use a multilingual "
-            "token-classification model: tag(..., model=NAME_OR_PATH) or `osintkit tag --model NAME_OR_PATH`.",
+            "be missed (places in Ukrainian and Russian are still found by the gazetteer), and the date and "
+            "quantity rules read English too. For other languages, use a multilingual token-classification model: "
+            "tag(..., model=NAME_OR_PATH) or `osintkit tag --model NAME_OR_PATH`.",
             LanguageWarning,
             stacklevel=level,
         )
+    return outside
 
 
 def tag_many(
@@ -1028,14 +1037,19 @@ def tag_many(
     ``published`` (ISO date) anchors relative dates for plain strings; a Document's own ``published`` wins.
     Returns one mention list per input, each sorted by start, with ``doc_id`` set for Documents.
     """
+    items = list(items)
     parsed = [_text_of(x) for x in items]
     em = _resolve_model(model)
     texts = [t for t, _, _ in parsed]
-    if em.languages:
-        _warn_other_languages([x.language if isinstance(x, Document) else None for x in items], texts, em)
+    declared = [x.language if isinstance(x, Document) else None for x in items]
+    outside = _outside_languages(declared, texts, em) if em.languages else [False] * len(texts)
     model_out = em.predict(texts, batch_size=batch_size)
     results = []
-    for (text, pub, doc_id), ms in zip(parsed, model_out, strict=True):
+    for (text, pub, doc_id), ms, foreign in zip(parsed, model_out, outside, strict=True):
+        if foreign:
+            # In a language the model never saw, only its Latin-script names are worth keeping ("Reuters" in a
+            # Ukrainian post); what it tags in Cyrillic or Arabic is noise ("Розвідка" as a place).
+            ms = [m for m in ms if _LATIN_LETTER.search(m.text)]
         extra = _extra_mentions(text, pub or published, rules, gazetteer)
         if gazetteer:
             _relabel_metonyms(ms)

@@ -1,0 +1,153 @@
+"""Place names in Ukrainian and Russian text, in whatever grammatical case they stand.
+
+The gazetteer knows places by their dictionary (nominative) names: Харків, Київ, Суми, Росія, Курская область. Running
+text inflects them: "у Харкові", "з Києва", "обстріляли Суми", "в Сумах", "Росії", "в Курській області". The
+entity model reads English only, so without this a Ukrainian or Russian post gives no places at all. Each
+capitalised Cyrillic word is turned back into the nominative forms it could come from (by its case ending, and the
+і/о alternation of "Харків"/"Харкова"), and the first form the gazetteer knows as a populated place, an
+administrative area or a country is the match. An adjective before "область" ("Курській області") is read as the
+oblast's name.
+
+Precision comes from the gazetteer, not from the rules: a form is accepted only when it is a known place name, so
+a surname ("Зеленського") or an institution ("Генштабі") matches nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from ..model import Mention
+from .normalise import name_key
+
+if TYPE_CHECKING:
+    from .gazetteer import Record
+    from .geocoder import Candidate, OfflineGeocoder
+
+__all__ = ["find_cyrillic_toponyms", "nominative_forms"]
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UPPER = "А-ЯІЇЄҐЁ"
+_LOWER = "а-яіїєґёʼ'’"
+_WORD = re.compile(rf"(?<![\w-])[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)*(?![\w-])")
+_ACRONYM = re.compile(rf"(?<![\w-])[{_UPPER}]{{2,5}}(?![\w-])")  # КНДР, only as written
+_OBLAST = re.compile(
+    rf"(?<![\w-])([{_UPPER}][{_LOWER}]+?)(ськ|цьк|зьк|ск|цк|зк)(а|ої|ій|у|ою|ая|ой|ую|ою)\s+(област[{_LOWER}]*)"
+)
+
+# Oblique case endings of Ukrainian and Russian nouns, longest first, and the nominative endings a stem may take.
+_ENDINGS = sorted(
+    """ами ями ові еві єві ією ою ею єю ой ей ом ем єм ах ях ам ям ії ію ии ию ией ої ій і ї и ы у ю а я е""".split(),
+    key=len,
+    reverse=True,
+)
+_NOMINATIVE = ("", "а", "я", "ь", "и", "о", "ія", "ия")
+# Ukrainian closes "о"/"е" to "і"/"ї" in a name's last syllable: Харків (Харкова), Київ (Києва), Львів (Львова).
+_ALTERNATIONS = (("ов", "ів"), ("ев", "ів"), ("єв", "їв"), ("ог", "іг"), ("ор", "ір"))
+# Adjective endings, for names of two words ("Північної Кореї", "Дальнем Востоке"), and their nominatives.
+_ADJECTIVE_ENDINGS = sorted("ої ій ою у ого ому им ім ой ую ем ом ая".split(), key=len, reverse=True)
+_ADJECTIVE_NOMINATIVE = ("а", "ий", "ій", "ая", "ый", "ой")
+_KINDS = frozenset({"country", "capital", "city", "admin1", "admin2", "admin", "region"})
+# Countries whose own place names are written in Cyrillic. A place elsewhere must be a country, a capital or a city
+# of a million, as foreign places named in Ukrainian or Russian news are: a sentence's first word "Сили" ("forces")
+# reads as Sila, a region of Chad, otherwise.
+_CYRILLIC_COUNTRIES = frozenset("UA RU BY KZ KG TJ UZ MN BG RS MK ME BA MD GE AM AZ TM".split())
+_MAJOR_CITY = 1_000_000
+# Here the gazetteer decides what is a place, not just where it is, and villages share names with common words and
+# surnames (Перемога "victory", Мир "peace", Захарово from "Захарова"). Towns below this are left to the analyst;
+# Sudzha (6,940), in the Kursk reports, is above it.
+_MIN_TOWN = 5_000
+
+
+def nominative_forms(word: str) -> list[str]:
+    """The word itself, then the nominative forms it could be an inflection of, most likely first."""
+    forms = [word]
+    for ending in _ENDINGS:
+        if not word.endswith(ending) or len(word) - len(ending) < 2:
+            continue
+        stem = word[: -len(ending)]
+        stems = [stem] + [stem[: -len(a)] + b for a, b in _ALTERNATIONS if stem.endswith(a)]
+        forms += [s + nom for s in stems for nom in _NOMINATIVE]
+    return list(dict.fromkeys(forms))
+
+
+def _plausible(rec: Record) -> bool:
+    if rec.type not in _KINDS:
+        return False
+    if rec.type in ("city",) and rec.population < _MIN_TOWN:
+        return False
+    major = rec.type in ("country", "capital") or rec.population >= _MAJOR_CITY
+    return major or rec.country_code in _CYRILLIC_COUNTRIES
+
+
+def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    return second.start() == first.end() + 1 and text[first.end()] == " "
+
+
+def _adjective_forms(word: str) -> list[str]:
+    forms = [word]
+    for ending in _ADJECTIVE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            forms += [word[: -len(ending)] + nom for nom in _ADJECTIVE_NOMINATIVE]
+    return list(dict.fromkeys(forms))
+
+
+def find_cyrillic_toponyms(text: str, geocoder: OfflineGeocoder) -> list[Mention]:
+    """LOC mentions for the places named in the Cyrillic words of ``text``; ``norm["lemma"]`` holds the dictionary
+    form that matched, which the geoparser resolves in place of the inflected text."""
+    if not _CYRILLIC.search(text):
+        return []
+    gz = geocoder.gazetteer
+    found: dict[tuple[int, int], Mention] = {}
+
+    def match(start: int, end: int, forms: list[str], towns: bool = True) -> bool:
+        # Every form the gazetteer knows competes, and the geocoder's own score (name quality, population) picks:
+        # "Харкові" could be "Харк" (an Iranian island) by its longest ending, but is "Харків" (a city of 1.4M).
+        best: tuple[float, str, Candidate] | None = None
+        for rank, form in enumerate(forms):
+            if not gz.lookup(name_key(form)):
+                continue
+            cands = geocoder.candidates(form, limit=3)
+            if cands and _plausible(cands[0].record) and (towns or cands[0].record.type != "city"):
+                score = cands[0].score - 0.01 * rank  # on a tie, the likelier reading of the ending
+                if best is None or score > best[0]:
+                    best = (score, form, cands[0])
+        if best is None:
+            return False
+        _, form, top = best
+        rec = top.record
+        found[(start, end)] = Mention(
+            start=start,
+            end=end,
+            text=text[start:end],
+            label="LOC",
+            score=round(top.probability * (1.0 if form == text[start:end] else 0.9), 4),
+            source="gazetteer",
+            norm={"geonameid": rec.geonameid, "name": rec.name, "country_code": rec.country_code or None,
+                  "lemma": form},
+        )  # fmt: skip
+        return True
+
+    for m in _OBLAST.finditer(text):
+        stem, suffix = m.group(1), m.group(2)
+        ru_suffix = suffix.replace("ь", "")
+        match(m.start(), m.end(), [f"{stem}{suffix}а область", f"{stem}{ru_suffix}ая область"])
+    words = [m for m in _WORD.finditer(text) if not any(s <= m.start() < e for s, e in found)]
+    taken: set[int] = set()
+    for first, second in itertools.pairwise(words):
+        if _adjacent(text, first, second) and first.start() not in taken:
+            forms = [f"{a} {b}" for a in _adjective_forms(first.group()) for b in nominative_forms(second.group())]
+            if match(first.start(), second.end(), forms):
+                taken |= {first.start(), second.start()}
+    # Two capitalised words side by side that are not a place together may be a person's names: "Володимир
+    # Зеленський" is a man, though Volodymyr is also a town; "Марія Захарова" is not Zakharovo. Such a word may still
+    # name a country or a region ("Минобороны России", "Слава Україні"), which no one is named after.
+    in_name = {w.start() for pair in itertools.pairwise(words) if _adjacent(text, *pair) for w in pair}
+    for m in words:
+        if m.start() not in taken:
+            match(m.start(), m.end(), nominative_forms(m.group()), towns=m.start() not in in_name)
+    for m in _ACRONYM.finditer(text):
+        if not any(s <= m.start() < e for s, e in found):
+            match(m.start(), m.end(), [m.group()])
+    return sorted(found.values(), key=lambda x: x.start)
