@@ -375,7 +375,26 @@ case.replace_places(doc.id, places)
 places_frame(places)
 """),
     md("""
-## 3 · Disambiguation: the analyst decides
+## 3 · Sources in Ukrainian or Russian
+
+Much of this war is first reported in Ukrainian and Russian, where a place name changes with its case: "у
+Харкові" (in Kharkiv), "під Суджею" (near Sudzha), "в Курській області". The gazetteer turns each form back into
+the name it comes from. The entity model reads English only, so the tagger warns that people and organisations in
+such a post will be missed instead of staying silent.
+"""),
+    code("""
+import warnings
+
+post = "У Харкові та Сумах лунали вибухи. Бої тривають під Суджею в Курській області, повідомили з Києва."
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    ukrainian_places = geoparse(post)
+for message in {str(w.message) for w in caught}:
+    print(message[:110] + "…")
+places_frame(ukrainian_places)[["text", "name", "country_code", "lat", "lon"]]
+"""),
+    md("""
+## 4 · Disambiguation: the analyst decides
 
 When the gazetteer's choice is wrong, override it. The override is stored in the case, kept across pipeline
 re-runs and logged in custody. The annotation panel offers the same choice from a dropdown of candidates.
@@ -391,7 +410,7 @@ print("now:", fixed.text, "->", fixed.name, fixed.country_code, "(overridden)")
 case.custody_frame()[["seq", "action", "object_id"]].tail(2)
 """),
     md("""
-## 4 · Distances
+## 5 · Distances
 
 How far apart two reported locations are is often the first plausibility check ("taken to Kyiv" from the Kursk
 front is a journey of several hundred kilometres).
@@ -405,7 +424,7 @@ print(f"Kyiv to Kursk: {distance_km(geocoder.geocode('Kyiv'), geocoder.geocode('
 distance_matrix(unique).round(0)
 """),
     md("""
-## 5 · The offline map
+## 6 · The offline map
 
 The interactive map (ipyleaflet) draws shipped country outlines instead of remote tiles; the static map (for
 reports) is an SVG or PNG drawn with matplotlib.
