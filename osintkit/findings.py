@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import types
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -365,6 +366,22 @@ class Findings:
             "claims": len(self.claims),
             "notes": len(self.notes),
         }
+
+    def coverage_note(self) -> str | None:
+        """A caveat for reports when documents are not in English, which the kit's entity model and claim cues read.
+
+        Why: a Russian post yields next to no entities or claims, and a report that lists none for it would read as
+        "nothing there" rather than "not read".
+        """
+        others = Counter(d.language for d in self.documents if d.language and d.language.split("-")[0].lower() != "en")
+        if not others:
+            return None
+        listed = ", ".join(f"{lang}: {n}" for lang, n in others.most_common())
+        return (
+            f"{sum(others.values())} of {len(self.documents)} documents are not in English ({listed}). The kit's "
+            "entity model, date and quantity rules and claim cues read English, so the entities, places and claims "
+            "listed for those documents are incomplete (places named in Ukrainian or Russian are still found)."
+        )
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.summary().items())

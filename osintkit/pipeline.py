@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import OsintkitError
+from .errors import LanguageWarning, OsintkitError
 from .model import Claim, Document, Mention, Place
 from .store import Case, IngestReport
 
@@ -76,7 +77,10 @@ def analyse_documents(docs: Sequence[Document]) -> list[DocumentAnalysis]:
     from .geo import geoparse
     from .tag import tag_many
 
-    all_mentions = tag_many(list(docs))
+    with warnings.catch_warnings():
+        # The run reports documents not in English once, from the findings (``run``), not once a batch.
+        warnings.simplefilter("ignore", LanguageWarning)
+        all_mentions = tag_many(list(docs))
     results = []
     for doc, mentions in zip(docs, all_mentions, strict=True):
         for m in mentions:
@@ -325,6 +329,9 @@ def run(
 
             findings = Findings.from_case(the_case, corroboration=corroboration)
             outputs = write_all(findings, out_dir, formats=formats)
+            if note := findings.coverage_note():
+                # Once for the whole run; the per-batch warnings of the tagger are silenced in analyse_documents.
+                warnings.warn(note, LanguageWarning, stacklevel=2)
         return RunResult(the_case.path, out_dir, report, analysed, outputs)
     finally:
         if own_case:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -97,6 +98,23 @@ def test_tag_says_when_a_file_is_not_in_english(tmp_path: Path) -> None:
     assert result.stderr.startswith("warning: 1 of 1 texts are in a language") and "uk (1)" in result.stderr
     assert "osintkit tag --model" in result.stderr and "Traceback" not in result.stderr
     assert all(json.loads(line) for line in result.stdout.splitlines())  # stdout stays JSON lines
+
+
+def test_run_reports_documents_not_in_english_once(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(ROOT / "seeds" / "000_c49a4c7627602ff6.txt", sources / "seed.txt")
+    for i, city in enumerate(("Харкові", "Сумах", "Одесі")):
+        (sources / f"post-{i}.txt").write_text(f"Вночі у {city} пролунали вибухи, повідомили місцеві джерела.\n")
+    cmd = [sys.executable, "-m", "osintkit", "run", str(sources), "--out", str(tmp_path / "out"), "--quiet"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    warning_lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warning_lines == [warning_lines[0]] and "3 of 4 documents are not in English (uk: 3)" in warning_lines[0]
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "**Coverage:** 3 of 4 documents are not in English (uk: 3)" in report
+    places = json.loads((tmp_path / "out" / "findings.json").read_text())["places"]
+    assert {"Kharkiv", "Sumy", "Odesa"} <= {p["name"] for p in places}
 
 
 SEED = str(ROOT / "seeds" / "000_c49a4c7627602ff6.txt")

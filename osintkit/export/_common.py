@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,23 +212,6 @@ _ROWS = {
     "places": _places,
     "claims": _claims,
 }
-
-
-def language_note(findings: Findings) -> str | None:
-    """A caveat for reports when documents are not in English, which the kit's entity model and claim cues read.
-
-    Why: a Russian post yields next to no entities or claims, and a report that lists none for it would read as
-    "nothing there" rather than "not read".
-    """
-    others = Counter(d.language for d in findings.documents if d.language and d.language.split("-")[0].lower() != "en")
-    if not others:
-        return None
-    listed = ", ".join(f"{lang}: {n}" for lang, n in others.most_common())
-    return (
-        f"{sum(others.values())} of {len(findings.documents)} documents are not in English ({listed}). The kit's "
-        "entity model, date and quantity rules and claim cues read English, so the entities, places and claims "
-        "listed for those documents are incomplete."
-    )
 
 
 def table(findings: Findings, name: str) -> Iterator[dict[str, Any]]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings
-from ._common import compact_json, corroboration_view, ensure_parent, group_places, language_note, table
+from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "static_map_data_uri", "to_html", "write_html"]
 
@@ -271,7 +271,7 @@ def _render(f: Findings, title: str) -> Iterable[str]:
         + ", ".join(f"<b>{v}</b> {e(k)}" for k, v in counts.items())
         + ".</p>\n"
     )
-    if note := language_note(f):
+    if note := f.coverage_note():
         yield f"<p class='note'><b>Coverage:</b> {e(note)}</p>\n"
     yield (
         "<nav><a href='#map'>Map</a><a href='#entities'>Entities</a><a href='#places'>Places</a>"

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings
-from ._common import compact_json, corroboration_view, ensure_parent, group_places, language_note, table
+from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
 from .html import CREDIBILITY, RELIABILITY, _credit_extra, _short
 
 __all__ = ["md_escape", "to_markdown", "write_markdown"]
@@ -195,7 +195,7 @@ def _render(f: Findings, title: str) -> Iterator[str]:
         yield f"Custody log verified: {c.get('entries')} entries, head `{c.get('head')}`.\n\n"
     else:
         yield f"**Custody log NOT verified** ({c.get('entries')} entries, head `{c.get('head')}`): see Provenance.\n\n"
-    if note := language_note(f):
+    if note := f.coverage_note():
         yield f"**Coverage:** {md_escape(note)}\n\n"
 
     # -- claims first: they are what a reader came for ----------------------------------------------------------
