@@ -153,3 +153,26 @@ def test_missing_index_without_build_is_a_geocoding_error(tmp_path: Path) -> Non
 def test_bad_query_type(geocoder: OfflineGeocoder) -> None:
     with pytest.raises(InputError):
         geocoder.geocode(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "wrong"),
+    [
+        ("Sloviansk", "Slovyansk", "Nikopol"),  # GeoNames lists the name among Nikopol's aliases too
+        ("Слов'янськ", "Slovyansk", "Nikopol"),
+        ("Ставрополь", "Stavropol", "Tolyatti"),  # Tolyatti was Stavropol-on-Volga, and is larger
+    ],
+)
+def test_an_alias_that_reads_as_the_records_name_wins(
+    geocoder: OfflineGeocoder, query: str, name: str, wrong: str
+) -> None:
+    names = [c.record.name for c in geocoder.candidates(query, limit=5)]
+    assert names[0] == name and wrong in names  # the other reading stays a candidate
+
+
+def test_latin_key_romanises_cyrillic_keys() -> None:
+    from osintkit.geo.normalise import latin_key, name_key
+
+    assert latin_key(name_key("Харків")) == "kharkiv"
+    assert latin_key(name_key("Слов'янськ")) == "sloviansk"
+    assert latin_key("kyiv") == "kyiv"

@@ -33,7 +33,7 @@ _LOWER = "а-яіїєґёʼ'’"
 _WORD = re.compile(rf"(?<![\w-])[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)*(?![\w-])")
 _ACRONYM = re.compile(rf"(?<![\w-])[{_UPPER}]{{2,5}}(?![\w-])")  # КНДР, only as written
 _OBLAST = re.compile(
-    rf"(?<![\w-])([{_UPPER}][{_LOWER}]+?)(ськ|цьк|зьк|ск|цк|зк)(а|ої|ій|у|ою|ая|ой|ую|ою)\s+(област[{_LOWER}]*)"
+    rf"(?<![\w-])([{_UPPER}][{_LOWER}]+?)(ськ|цьк|зьк|ск|цк|зк)(а|ої|ій|у|ою|ая|ой|ую)\s+(област[{_LOWER}]*)"
 )
 
 # Oblique case endings of Ukrainian and Russian nouns, longest first, and the nominative endings a stem may take.
@@ -75,7 +75,7 @@ def nominative_forms(word: str) -> list[str]:
 def _plausible(rec: Record) -> bool:
     if rec.type not in _KINDS:
         return False
-    if rec.type in ("city",) and rec.population < _MIN_TOWN:
+    if rec.type == "city" and rec.population < _MIN_TOWN:
         return False
     major = rec.type in ("country", "capital") or rec.population >= _MAJOR_CITY
     return major or rec.country_code in _CYRILLIC_COUNTRIES

@@ -6,6 +6,7 @@ matched, and, inside a document, the countries and admin areas mentioned elsewhe
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from geopy.point import Point
 
 from ..errors import GeocodingError, InputError, NetworkDisabledError
 from .gazetteer import Q_ALIAS, Q_BASE, Q_NAME, Q_ROMAN, Gazetteer, Record, default_gazetteer, feature_type
-from .normalise import name_key, split_admin, strip_article
+from .normalise import latin_key, name_key, split_admin, strip_article
 
 __all__ = ["FEATURES", "Candidate", "Context", "NoNetworkAdapter", "OfflineGeocoder"]
 
@@ -36,6 +37,10 @@ TYPE_BONUS = {
     "admin": -1.0,
 }
 MATCH_BONUS = {Q_NAME: 1.8, Q_ALIAS: 0.2, Q_ROMAN: -1.5, Q_BASE: -2.5}
+# An alternate name that resembles the record's own name (in Latin letters) is likelier its name than a former or
+# mistaken one. GeoNames gives Nikopol the aliases "Sloviansk" and "Слов'янськ", which belong to Sloviansk, a town
+# of the same size, and "Ставрополь" to Tolyatti (once Stavropol-on-Volga), which outnumbers Stavropol.
+ALIAS_LIKENESS_BONUS = 0.6
 # A bare name shared by an admin area and a large town inside it ("Kursk", "New York") means the town.
 TOWN_OVER_ADMIN_SHARE = 0.1
 TOWN_OVER_ADMIN_MARGIN = 0.3
@@ -137,6 +142,12 @@ class Context:
         return out
 
 
+def _likeness(key: str, name: str) -> float:
+    """0 (unlike) to 1 (the same letters): how far a query key reads as the record's own name, in Latin letters."""
+    ratio = difflib.SequenceMatcher(None, latin_key(key), latin_key(name_key(name)), autojunk=False).ratio()
+    return max(0.0, (ratio - 0.5) / 0.5)
+
+
 def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Equirectangular distance: plenty for 'is it within 150 km', and far cheaper than geodesic."""
     x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
@@ -235,6 +246,8 @@ class OfflineGeocoder(Geocoder):  # type: ignore[misc]
         def add(ids: Iterable[tuple[int, int]], how: str, extra: float = 0.0) -> None:
             for gid, q in ids:
                 bonus = MATCH_BONUS[q] + extra
+                if q in (Q_ALIAS, Q_ROMAN) and (rec := gz.get(gid)) is not None:
+                    bonus += ALIAS_LIKENESS_BONUS * _likeness(key, rec.name)
                 if gid not in found or bonus > found[gid][0]:
                     found[gid] = (bonus, how if q != Q_BASE else how + "-base")
 

@@ -11,6 +11,7 @@ import unicodedata
 __all__ = [
     "ADMIN_PREFIXES",
     "ADMIN_SUFFIXES",
+    "latin_key",
     "name_key",
     "split_admin",
     "strip_article",
@@ -122,3 +123,20 @@ def split_admin(key: str) -> list[str]:
         out.append(stem)
         out.append(stem[:-2])  # Ukrainian "kharkivska" → "kharkiv"; Russian "kurskaya" → "kur" is too short to index
     return [b for b in dict.fromkeys(out) if len(b) >= 3]
+
+
+# Cyrillic letters as they stand in a name key (``name_key`` has already folded й to и, ї to і, ё to е), romanised
+# the way English news spells Ukrainian and Russian places: Харків Kharkiv, Слов'янськ Sloviansk.
+_ROMAN = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+        "и": "y", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+        "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "iu", "я": "ia",
+    }
+)  # fmt: skip
+
+
+def latin_key(key: str) -> str:
+    """A name key with its Cyrillic letters romanised, to compare a Cyrillic name with a record's Latin one."""
+    return key.translate(_ROMAN)
