@@ -246,3 +246,9 @@ class Claim(Record):
     attributed: bool = True
     claimant_role: str | None = None  # an appositive such as "a spokesman for the White House"
     quotes: list[str] = field(default_factory=list)  # the speaker's quoted words within the content
+    # Where the claimant said it, when the text says: "post on X", "post on Telegram", "briefing", "statement",
+    # "interview", "video address". The platform alone stays in ``platform``.
+    channel: str | None = None
+    # The carriers the sentence names between the claimant and this document, nearest first: "per the AP" gives
+    # ["AP"]; "Yonhap reported, citing the NIS" gives claimant "the NIS" and via ["Yonhap"].
+    via: list[str] = field(default_factory=list)
