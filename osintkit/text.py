@@ -14,15 +14,45 @@ _ABBREVIATIONS = {
     "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "fig", "dept",
 }  # fmt: skip
 
-# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# A candidate boundary: terminal punctuation and optional closing quotes/brackets. Whitespace usually follows; when
+# it does not ("in the region.The ministry said"), _glued_boundary decides.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9\u0400-\u04FF]")
+# A sentence glued to the previous one starts with a capitalised word of lower-case letters, which a domain's next
+# label ("Kyiv.ua", "t.co"), a decimal ("3.5") or a run of initials ("J.R.R.") never does; a word that runs on into
+# another label or a path ("news.Yahoo.com", "x.com/Some") is part of an address.
+_GLUED_NEXT = re.compile(
+    r"[“‘\"(\[]?[A-Z\u0400-\u042F\u0490\u0404\u0406\u0407][a-z\u0430-\u045F\u0491’']+(?![\w/@-]|\.\w)"
+)
+_ADDRESS = re.compile(r"(?:/|@|\bwww\.|^https?:)", re.IGNORECASE)
+
+
+def _glued_boundary(line: str, start: int, punct_at: int, end: int) -> bool:
+    """Whether punctuation with no space after it still ends a sentence."""
+    if not _GLUED_NEXT.match(line, end):
+        return False
+    token_from = max(line.rfind(" ", start, punct_at), line.rfind("\t", start, punct_at)) + 1
+    token = line[max(token_from, start) : punct_at]
+    if not token or _ADDRESS.search(token):
+        return False
+    last = token.rstrip("\"'”’)]").rsplit(".", 1)[-1].lstrip("\"'“‘([")
+    if last.lower() in _ABBREVIATIONS or token.lower().rstrip("\"'”’)]") in _ABBREVIATIONS:
+        return False
+    if line[end] in '“‘"':
+        # An initial is never followed by an opening quote: 'wrote on X.“We will' ends at the X.
+        return bool(re.fullmatch(r"[^\W_]+", last)) or token[-1:] in "\"'”’)]"
+    if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", token):  # initials and "e.g", "U.S"
+        return False
+    # A word of two letters or more, or a figure, ends the sentence; a lone letter is an initial.
+    return bool(re.fullmatch(r"[^\W\d_]{2,}|\d+", last)) or token[-1:] in "\"'”’)]"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences, whitespace trimmed. Line breaks always end a sentence.
 
     Rule-based on purpose: it is fast, deterministic and good enough for news prose; spans index ``text`` exactly.
+    Text pasted without a space after full stops ("in the region.The ministry said") still splits there, but not
+    inside "U.S.", "e.g.", "3.5", "t.co" or "Kyiv.ua".
     """
     out: list[tuple[int, int]] = []
     for block in re.finditer(r"[^\n]+", text):
@@ -31,12 +61,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = 0
         for match in _BOUNDARY.finditer(line):
             end = match.end()
+            if end < len(line) and not line[end].isspace():
+                if _glued_boundary(line, start, match.start(), end):
+                    pieces.append((start, end))
+                    start = end
+                continue
             word = re.search(r"([\w.]+)[.!?…]+[\"'”’)\]]*$", line[start:end])
             if word and match.group().startswith("."):
                 token = word.group(1)
                 if token.lower().rstrip(".") in _ABBREVIATIONS:
                     continue
-                if re.fullmatch(r"[A-Z]", token):  # an initial, as in "John F. Kennedy"
+                if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token):  # initials: "John F. Kennedy", "J.R.R. Tolkien"
                     continue
             if not _NEXT_START.match(line, end):
                 continue
