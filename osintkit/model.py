@@ -177,6 +177,8 @@ class Entity(Record):
     aliases: list[str] = field(default_factory=list)
     mention_count: int = 0
     doc_ids: list[str] = field(default_factory=list)
+    # Why each alias joined: ``{"alias", "rule", "reason"}`` rows (osintkit.tag.normalise), so a merge can be checked.
+    merged: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

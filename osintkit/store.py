@@ -130,6 +130,10 @@ MIGRATIONS: list[str] = [
         time TEXT NOT NULL
     );
     """,
+    # 4: why normalisation merged each entity's aliases (osintkit.tag.normalise), shown beside the entity
+    """
+    ALTER TABLE entities ADD COLUMN merged TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -410,12 +414,13 @@ class Case:
         with self.transaction() as conn:
             for e in entities:
                 conn.execute(
-                    "INSERT INTO entities (id, label, name, aliases) VALUES (?, ?, ?, ?)"
+                    "INSERT INTO entities (id, label, name, aliases, merged) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT(id) DO UPDATE SET label = excluded.label, name = excluded.name,"
-                    " aliases = excluded.aliases",
-                    (e.id, e.label, e.name, json.dumps(e.aliases, ensure_ascii=False)),
-                )
-                self._append_log(conn, action, e.id, content_hash([e.label, e.name, e.aliases]))
+                    " aliases = excluded.aliases, merged = excluded.merged",
+                    (e.id, e.label, e.name, json.dumps(e.aliases, ensure_ascii=False),
+                     json.dumps(e.merged, ensure_ascii=False, sort_keys=True)),
+                )  # fmt: skip
+                self._append_log(conn, action, e.id, content_hash([e.label, e.name, e.aliases, e.merged]))
 
     def entities(self) -> list[Entity]:
         out = []
@@ -429,6 +434,7 @@ class Case:
                 Entity(
                     id=r["id"], label=r["label"], name=r["name"], aliases=json.loads(r["aliases"]),
                     mention_count=int(stats[0]), doc_ids=sorted((stats[1] or "").split(",")) if stats[1] else [],
+                    merged=json.loads(r["merged"]),
                 )
             )  # fmt: skip
         return out
@@ -450,6 +456,25 @@ class Case:
                     (entity_id, doc_id, start, end, label),
                 )
                 changed += cur.rowcount
+        return changed
+
+    def relabel_mentions(
+        self, changes: Iterable[tuple[str, int, int, str, str]], *, action: str = "mention-relabel"
+    ) -> int:
+        """Automatic relabels from normalisation, ``(doc_id, start, end, old_label, new_label)`` rows; each logged.
+
+        Unlike ``set_mention_status`` the status stays ``auto``, so re-tagging replaces the row as usual.
+        """
+        changed = 0
+        with self.transaction() as conn:
+            for doc_id, start, end, old, new in changes:
+                cur = conn.execute(
+                    'UPDATE mentions SET label = ? WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
+                    (new, doc_id, start, end, old),
+                )
+                if cur.rowcount:
+                    changed += cur.rowcount
+                    self._append_log(conn, action, f"{doc_id}:{start}-{end}", content_hash([old, new]))
         return changed
 
     def delete_entities(self, entity_ids: Iterable[str], *, action: str = "entity-delete") -> None:
