@@ -109,10 +109,181 @@ def test_markdown_front_matter_and_heading(tmp_path: Path) -> None:
     assert doc.title == "From front matter"
     assert doc.author == "Jo Bloggs"
     assert doc.published == "2025-01-12T00:00:00Z"
-    assert doc.text.startswith("# Heading")
+    assert doc.text == "Some text here.\n"  # the heading is structure, not body text
+    assert doc.meta["sections"] == [{"level": 1, "title": "Heading", "start": 0}]
+    assert doc.sha256 == __import__("hashlib").sha256(p.read_bytes()).hexdigest()  # the raw bytes, untouched
     q = tmp_path / "plain.md"
     q.write_text("Intro line\n\n## The real heading ##\n\nBody.\n", "utf-8")
     assert _one(q).title == "The real heading"
+    assert _one(q).text == "Intro line\n\nBody.\n"
+
+
+MARKDOWN_ARTICLE = """---
+title: Ferry service resumes after storm
+publisher: Harbour Gazette
+author: Mira Example
+published: 2025-03-02T09:30:00+01:00
+url: https://example.org/ferry
+language: en
+---
+# Ferry service resumes
+
+The island's ferry company said on Sunday that crossings would restart on Monday.
+
+## Damage to the pier
+
+Engineers found cracks in the north pier,
+the harbour master said.
+
+Passengers and cargo
+====================
+
+Freight bookings opened again, the company added.
+
+```
+# a comment in a code sample, not a heading
+```
+"""
+
+
+def test_markdown_headings_become_sections_not_text(tmp_path: Path) -> None:
+    p = tmp_path / "ferry.md"
+    p.write_bytes(MARKDOWN_ARTICLE.encode("utf-8"))
+    doc = _one(p)
+    assert (doc.title, doc.source, doc.author, doc.url, doc.language) == (
+        "Ferry service resumes after storm", "Harbour Gazette", "Mira Example", "https://example.org/ferry", "en",
+    )  # fmt: skip
+    assert doc.published == "2025-03-02T08:30:00Z"
+    for heading in ("Ferry service resumes\n", "Damage to the pier", "Passengers and cargo", "===="):
+        assert heading not in doc.text
+    assert "# a comment in a code sample" in doc.text  # a fenced block is kept as it is
+    sections = doc.meta["sections"]
+    assert [(s["level"], s["title"]) for s in sections] == [
+        (1, "Ferry service resumes"), (2, "Damage to the pier"), (1, "Passengers and cargo"),
+    ]  # fmt: skip
+    bodies = [doc.text[s["start"] :] for s in sections]
+    assert bodies[0].startswith("The island's ferry company said")
+    assert bodies[1].startswith("Engineers found cracks")
+    assert bodies[2].startswith("Freight bookings opened again")
+    assert doc.sha256 == __import__("hashlib").sha256(p.read_bytes()).hexdigest()
+    assert load(p).raw[doc.id] == p.read_bytes()
+
+
+def test_first_h1_is_the_title_when_no_front_matter(tmp_path: Path) -> None:
+    p = tmp_path / "note.md"
+    p.write_text("Kicker line\n\n## Second level\n\n# Main headline\n\nBody text of the note.\n", "utf-8")
+    doc = _one(p)
+    assert doc.title == "Main headline"
+    assert doc.text == "Kicker line\n\nBody text of the note.\n"
+    assert [s["start"] for s in doc.meta["sections"]] == [len("Kicker line\n\n")] * 2
+
+
+def test_plain_text_header_lines_are_metadata(tmp_path: Path) -> None:
+    p = tmp_path / "clip.txt"
+    p.write_text(
+        "Publisher: Valley Courier\nPublished: 2025-02-14\nURL: https://example.org/bridge\nBy Tom Sample\n"
+        "Section: Local\n\nThe bridge reopened on Friday, the council said.\n",
+        "utf-8",
+    )
+    doc = _one(p)
+    assert (doc.source, doc.published, doc.url, doc.author) == (
+        "Valley Courier", "2025-02-14T00:00:00Z", "https://example.org/bridge", "Tom Sample",
+    )  # fmt: skip
+    assert doc.text == "The bridge reopened on Friday, the council said.\n"
+    assert doc.title == "The bridge reopened on Friday, the council said."
+    # The unknown key is reported, with its line, and kept rather than dropped.
+    assert doc.meta["header_ignored"] == {"Section": "Local"}
+    assert any(w.startswith("line 5:") and "'Section'" in w for w in doc.meta["warnings"])
+    assert doc.sha256 == __import__("hashlib").sha256(p.read_bytes()).hexdigest()
+
+
+def test_header_lines_after_a_headline_and_in_markdown_bold(tmp_path: Path) -> None:
+    p = tmp_path / "story.md"
+    p.write_text(
+        "# Wind farm approved\n\n*By Lee Demo and Ana Test*\n**Published:** 2025-04-01\n**Source:** Coast Weekly\n"
+        "\nThe planning board said the turbines would be built by 2027.\n",
+        "utf-8",
+    )
+    doc = _one(p)
+    assert (doc.title, doc.author, doc.source) == ("Wind farm approved", "Lee Demo and Ana Test", "Coast Weekly")
+    assert doc.published == "2025-04-01T00:00:00Z"
+    assert doc.text == "The planning board said the turbines would be built by 2027.\n"
+    assert "warnings" not in doc.meta
+    q = tmp_path / "story.txt"
+    q.write_text("Wind farm approved\nDate: 2025-04-01\n\nThe board said so.\n", "utf-8")
+    plain = _one(q)
+    assert (plain.title, plain.published) == ("Wind farm approved", "2025-04-01T00:00:00Z")
+    assert plain.text == "Wind farm approved\n\nThe board said so.\n"  # the headline stays: text has no headings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kyiv: The ministry said the strike hit a depot.\nMore text follows here.\n",
+        "Update: the road is open again.\n\nBy Friday, the convoy had left.\n",
+        "By Friday, the convoy had left.\nDate: the talks were postponed, officials said, twice.\n",
+    ],
+)
+def test_prose_that_looks_like_a_header_stays(tmp_path: Path, text: str) -> None:
+    p = tmp_path / "prose.txt"
+    p.write_text(text, "utf-8")
+    doc = _one(p)
+    assert doc.text == text
+    assert doc.published is None and "header_ignored" not in doc.meta
+
+
+def test_sidecar_wins_over_header_lines(tmp_path: Path) -> None:
+    p = tmp_path / "x.txt"
+    p.write_text("Source: Header Outlet\nTitle: Header title\n\nThe port reopened.\n", "utf-8")
+    (tmp_path / "x.meta.json").write_text(json.dumps({"source": "Sidecar Outlet"}), "utf-8")
+    doc = _one(p)
+    assert (doc.source, doc.title, doc.text) == ("Sidecar Outlet", "Header title", "The port reopened.\n")
+
+
+def test_only_headers_is_empty_input(tmp_path: Path) -> None:
+    p = tmp_path / "h.md"
+    p.write_text("---\ntitle: T\n---\n# Just a heading\n\nSource: Nobody\n", "utf-8")
+    with pytest.raises(EmptyInputError, match=r"h\.md.*no body text"):
+        load(p, on_error="raise")
+
+
+def test_ignored_header_warnings_reach_the_load_report_and_the_case(tmp_path: Path) -> None:
+    from osintkit.pipeline import ingest
+    from osintkit.store import Case
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("Source: Example Times\nDesk: Metro\n\nThe tram line was extended.\n", "utf-8")
+    result = load(src)
+    assert "Desk" in result._repr_html_()
+    with Case(tmp_path / "case.sqlite") as case:
+        ingest(case, [src])
+        stored = case.documents()[0]
+        assert any("'Desk'" in w for w in stored.meta["warnings"])
+        assert stored.source == "Example Times" and stored.text == "The tram line was extended.\n"
+
+
+def test_headings_give_no_claims_and_no_mentions(tmp_path: Path) -> None:
+    from osintkit.claims import extract_claims
+    from osintkit.tag import tag
+
+    p = tmp_path / "brief.md"
+    p.write_text(
+        "# Kharkiv mayor says power restored\n\nPower returned to most homes in Kharkiv on Monday, "
+        "Mayor Ihor Terekhov said.\n\n## What comes next\n\nRepairs will take weeks.\n",
+        "utf-8",
+    )
+    doc = _one(p)
+    mentions = tag(doc)
+    assert not any(m.text.startswith("#") or "#" in m.text for m in mentions)
+    heading_free = doc.text
+    assert "power restored" not in heading_free and "What comes next" not in heading_free
+    claims = extract_claims(doc, mentions=mentions)
+    assert [c.content for c in claims] == [
+        "Power returned to most homes in Kharkiv on Monday",
+        "Repairs will take weeks",
+    ]
+    assert claims[0].claimant and "Terekhov" in claims[0].claimant
 
 
 # --- bad input ---------------------------------------------------------------------------------------------------

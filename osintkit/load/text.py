@@ -1,19 +1,55 @@
-"""Plain text and Markdown files: one document per file."""
+"""Plain text and Markdown files: one document per file.
+
+The raw bytes are hashed and kept exactly as read (the evidentiary copy); only the derived text changes. Metadata
+written into the file is read into the document and kept out of its text, so the tagger and the claim extractor
+read the article and nothing else:
+
+- YAML front matter in Markdown (a ``---`` block: title, publisher or source, author, published or date, url,
+  language);
+- leading header lines in either format (``Title:``, ``Source:``, ``Publisher:``, ``Published:``, ``Date:``,
+  ``URL:``, ``Author:``, ``Language:``, ``By NAME``); any other ``Key: value`` line in that block is left out of the
+  text too, and reported in the document's warnings and ``meta["header_ignored"]``;
+- Markdown headings (``#`` to ``######``, and ``===``/``---`` underlines), which become the title when none is
+  given and ``meta["sections"]``: ``{"level", "title", "start"}``, ``start`` being the offset in the document text
+  where that section's body begins.
+
+Explicit sidecar ``.meta.json`` values win over all of these.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from osintkit.load._common import Item, LoadContext, Loaded, Origin, decode_bytes, make_document
+from osintkit.errors import EmptyInputError
+from osintkit.load._common import Item, LoadContext, Loaded, Origin, decode_bytes, make_document, normalize_date
 
 __all__ = ["load_markdown", "load_text"]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_ATX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_SETEXT = re.compile(r"^([^\n]+)\r?\n[ \t]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+# A line that cannot be the text of a setext heading: a list item, a quote, a table row, a fence, a rule.
+_NOT_SETEXT_TEXT = re.compile(r"^[ \t]*(?:[-*+>|]|\d+[.)]\s|```|~~~|#)")
 _KEY_ALIASES = {"date": "published", "publisher": "source", "site": "source", "link": "url", "lang": "language"}
+
+# Header lines. Markdown often bolds the key ("**Published:** 2025-01-12"), so emphasis marks around it are skipped.
+_EMPH = r"(?:\*\*|__|\*|_)?"
+_HEADER_LINE = re.compile(
+    r"^[ \t]*" + _EMPH + r"([A-Za-z][A-Za-z]*(?:[ -][A-Za-z]+){0,2})" + _EMPH + r"[ \t]*:[ \t]*" + _EMPH
+    + r"[ \t]*(\S.{0,300}?)[ \t]*" + _EMPH + r"[ \t]*\r?$"
+)  # fmt: skip
+_BY_LINE = re.compile(
+    r"^[ \t]*" + _EMPH + r"By[ \t]+([A-Z][\w.’'-]*(?:[ \t]+(?:[A-Z][\w.’'-]*|and|&|de|da|van|von|der|al|bin|la|le))*"
+    r"(?:[ \t]*,[ \t]*[A-Z][\w .’'&-]{0,60})*)" + _EMPH + r"[ \t]*\r?$"
+)
+_HEADER_FIELDS = {
+    "title": "title", "headline": "title", "source": "source", "publisher": "source", "published": "published",
+    "date": "published", "url": "url", "author": "author", "language": "language",
+}  # fmt: skip
 
 
 def _title_from_line(text: str) -> str | None:
@@ -24,20 +60,224 @@ def _title_from_line(text: str) -> str | None:
     return None
 
 
-def load_text(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
+@dataclass
+class _Derived:
+    """The text the analysis reads, and what was taken out of it."""
+
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    ignored: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their line breaks, so that joining them gives the text back."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
+    """Heading lines: index of the first line -> (level, title, number of lines it spans)."""
+    out: dict[int, tuple[int, str, int]] = {}
+    fence: str | None = None
+    para_start: int | None = None
+    for i, raw in enumerate(lines):
+        line = raw.rstrip("\r\n")
+        f = _FENCE.match(line)
+        if fence is not None:
+            if f and f.group(1) == fence:
+                fence = None
+            continue
+        if f:
+            fence, para_start = f.group(1), None
+            continue
+        if not line.strip():
+            para_start = None
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            out[i] = (len(atx.group(1)), (atx.group(2) or "").strip(), 1)
+            para_start = None
+            continue
+        underline = _SETEXT_UNDERLINE.match(line)
+        if underline and para_start is not None:
+            # CommonMark: the whole paragraph above the underline is the heading's text.
+            title = " ".join(lines[j].strip() for j in range(para_start, i))
+            out[para_start] = (1 if underline.group(1)[0] == "=" else 2, title, i - para_start + 1)
+            para_start = None
+            continue
+        if para_start is None:
+            para_start = None if _NOT_SETEXT_TEXT.match(line) else i
+    return out
+
+
+def _plausible(key: str, value: str) -> bool:
+    """Whether a ``Key: value`` line reads as a header: a date that parses, an address, a short name."""
+    name = _HEADER_FIELDS.get(key.strip().lower())
+    if value.startswith("//"):
+        return False  # "https://..." on a line of its own
+    if name == "published":
+        return normalize_date(value) is not None
+    if name == "url":
+        return bool(re.fullmatch(r"(?:https?://|www\.)\S+", value))
+    if name == "language":
+        return len(value) <= 20
+    return len(value) <= 200
+
+
+def _header_block(lines: list[str], first: int, skip: set[int]) -> tuple[list[tuple[int, str, str]], int] | None:
+    """Leading ``Key: value`` / ``By NAME`` lines from line ``first``: ([(index, key, value)], end), or None.
+
+    The block counts only when one of its lines is a key the loader reads; otherwise the first lines are prose.
+    """
+    out: list[tuple[int, str, str]] = []
+    i = first
+    while i < len(lines) and i not in skip:
+        line = lines[i].rstrip("\r\n")
+        by = _BY_LINE.match(line)
+        kv = None if by else _HEADER_LINE.match(line)
+        if by:
+            out.append((i, "by", by.group(1).strip().rstrip(",")))
+        elif kv and _plausible(kv.group(1), kv.group(2).strip()):
+            out.append((i, kv.group(1).strip(), kv.group(2).strip()))
+        else:
+            break
+        i += 1
+    if not any(key == "by" or key.lower() in _HEADER_FIELDS for _, key, _ in out):
+        return None
+    return out, i
+
+
+def _derive(text: str, *, markdown: bool) -> _Derived:
+    lines = _lines(text)
+    headings = _headings(lines) if markdown else {}
+    dropped: set[int] = set()
+    for at, (_level, _title, span) in headings.items():
+        dropped.update(range(at, at + span))
+    derived = _Derived(text)
+
+    # The header block starts at the first line that is neither blank nor a heading, or right after it (a headline
+    # followed by "By ..." and "Published: ..." lines).
+    first = next((i for i, ln in enumerate(lines) if ln.strip() and i not in dropped), None)
+    block = None
+    if first is not None:
+        block = _header_block(lines, first, dropped)
+        if block is None and len(lines[first]) <= 200:
+            block = _header_block(lines, first + 1, dropped)
+    if block is not None:
+        for i, key, value in block[0]:
+            dropped.add(i)
+            name = "author" if key == "by" else _HEADER_FIELDS.get(key.lower())
+            shown = "By" if key == "by" else key
+            if name is None:
+                derived.ignored[key] = value
+                derived.warnings.append(
+                    f"line {i + 1}: header line {shown!r} is not metadata the loader reads (Title, Source, "
+                    "Publisher, Published, Date, URL, Author, By, Language); left out of the text, kept in "
+                    "meta['header_ignored']"
+                )
+            elif name in derived.fields:
+                derived.ignored.setdefault(key, value)
+                derived.warnings.append(
+                    f"line {i + 1}: header line {shown!r} repeats {name}; the first value was kept, this one is in "
+                    "meta['header_ignored']"
+                )
+            else:
+                derived.fields[name] = value
+    if not dropped:
+        return derived
+
+    # Rebuild the text without the dropped lines. Blank lines around a dropped line collapse to one, so that a
+    # heading between two paragraphs leaves one paragraph break.
+    out: list[str] = []
+    size = 0
+    pending: list[dict[str, Any]] = []
+    dropped_since_text = False
+    for i, line in enumerate(lines):
+        if i in headings:
+            level, title, _ = headings[i]
+            section: dict[str, Any] = {"level": level, "title": title, "start": None}
+            derived.sections.append(section)
+            pending.append(section)
+        if i in dropped:
+            dropped_since_text = True
+            continue
+        if not line.strip():
+            if size == 0 or (dropped_since_text and (out[-1].endswith("\n\n") or out[-1].strip() == "")):
+                continue
+        else:
+            for section in pending:
+                section["start"] = size
+            pending, dropped_since_text = [], False
+        out.append(line)
+        size += len(line)
+    body = "".join(out)
+    trimmed = body.rstrip()
+    for section in derived.sections:
+        if section["start"] is None or section["start"] > len(trimmed):
+            section["start"] = len(trimmed)
+    derived.text = trimmed + ("\n" if body != trimmed else "")
+    return derived
+
+
+def _load(data: bytes, origin: Origin, ctx: LoadContext, *, markdown: bool) -> Iterator[Item]:
     text, encoding, warnings = decode_bytes(data, origin.path)
     meta: dict[str, Any] = {"encoding": encoding} if encoding != "utf-8" else {}
+    fields: dict[str, Any] = {}
+    body = text
+    offset_line = 0
+    if markdown:
+        m = _FRONT_MATTER.match(text)
+        if m:
+            front = _parse_front_matter(m.group(1))
+            meta["front_matter"] = front
+            for key, value in front.items():
+                key = _KEY_ALIASES.get(key, key)
+                if key in ("title", "source", "author", "url", "published", "language"):
+                    fields.setdefault(key, value)
+            # The document text is the article, not its metadata block; sha256 still covers the whole file.
+            body = text[m.end() :]
+            offset_line = text[: m.end()].count("\n")
+    derived = _derive(body, markdown=markdown)
+    for key, value in derived.fields.items():
+        fields.setdefault(key, value)
+    if offset_line:
+        derived.warnings = [_shift_line(w, offset_line) for w in derived.warnings]
+    warnings = [*warnings, *derived.warnings]
+    if derived.ignored:
+        meta["header_ignored"] = derived.ignored
+    if derived.sections:
+        meta["sections"] = derived.sections
+    if not derived.text.strip():
+        kind = "Markdown" if markdown else "text"
+        if not text.strip():
+            raise EmptyInputError(f"{kind} file holds no text", path=origin.path)
+        what = "front matter, header lines or headings" if markdown else "header lines"
+        raise EmptyInputError(f"{kind} file holds only {what}, no body text", path=origin.path)
+    if "title" not in fields:
+        h1 = next((s["title"] for s in derived.sections if s["level"] == 1 and s["title"]), None)
+        first_heading = next((s["title"] for s in derived.sections if s["title"]), None)
+        fields["title"] = h1 or first_heading or _title_from_line(derived.text)
     doc = make_document(
         data,
-        text,
-        loader="text",
+        derived.text,
+        loader="markdown" if markdown else "text",
         origin=origin,
         ctx=ctx,
-        fields={"title": _title_from_line(text)},
+        fields=fields,
         meta=meta,
         warnings=warnings,
     )
     yield Loaded(doc, data)
+
+
+def _shift_line(warning: str, by: int) -> str:
+    """Line numbers in warnings count from the top of the file, front matter included."""
+    return re.sub(r"^line (\d+):", lambda m: f"line {int(m.group(1)) + by}:", warning)
+
+
+def load_text(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
+    return _load(data, origin, ctx, markdown=False)
 
 
 def _parse_front_matter(block: str) -> dict[str, Any]:
@@ -54,35 +294,4 @@ def _parse_front_matter(block: str) -> dict[str, Any]:
 
 
 def load_markdown(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
-    text, encoding, warnings = decode_bytes(data, origin.path)
-    meta: dict[str, Any] = {"encoding": encoding} if encoding != "utf-8" else {}
-    fields: dict[str, Any] = {}
-    m = _FRONT_MATTER.match(text)
-    if m:
-        front = _parse_front_matter(m.group(1))
-        meta["front_matter"] = front
-        for key, value in front.items():
-            key = _KEY_ALIASES.get(key, key)
-            if key in ("title", "source", "author", "url", "published", "language"):
-                fields.setdefault(key, value)
-        body = text[m.end() :]
-        if body.strip():
-            # The document text is the article, not its metadata block; sha256 still covers the whole file.
-            text = body
-    if "title" not in fields:
-        atx = _ATX.search(text)
-        setext = _SETEXT.search(text)
-        heading = None
-        if atx and (not setext or atx.start() < setext.start()):
-            heading = atx.group(1)
-        elif setext and setext.group(1).strip() and not setext.group(1).lstrip().startswith(("-", "*", "|")):
-            heading = setext.group(1).strip()
-        fields["title"] = heading or _title_from_line(text)
-    from osintkit.errors import EmptyInputError
-
-    if not text.strip():
-        raise EmptyInputError("Markdown file holds no text", path=origin.path)
-    doc = make_document(
-        data, text, loader="markdown", origin=origin, ctx=ctx, fields=fields, meta=meta, warnings=warnings
-    )
-    yield Loaded(doc, data)
+    return _load(data, origin, ctx, markdown=True)
