@@ -2,11 +2,16 @@
 
 Why SQLite: a case must be one portable file that a notebook kernel and the CLI can open at the same time.
 WAL mode lets readers proceed while one writer commits; ``BEGIN IMMEDIATE`` serialises writers, which keeps the
-custody chain linear even when two processes append at once.
+custody chain linear even when two processes append at once. Every write is checkpointed into the main file as it
+commits, so a copy of the ``.sqlite`` file alone, taken while a notebook holds the case open, is the whole case.
 
 The custody log is append-only and tamper-evident (not tamper-proof): each entry's hash covers the previous
-entry's hash, and every stored object's content hash is logged when it is written, so editing a stored row or a
-log entry breaks a hash that ``verify`` recomputes.
+entry's hash, and every row of every table of findings carries the entry (``seq``) that wrote it. That entry records
+how many rows it wrote and a multiset hash over them (the sum of the row hashes modulo 2**256, so rows may be read
+back in any order), and what it removed or superseded of earlier entries' rows. ``verify`` re-hashes every row,
+re-adds each entry's rows, and names the first row or entry that differs; the head of the log is recorded apart
+from the log so removing its last entries shows too, and ``verify(expect_head=...)`` checks it against a head kept
+outside the file.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import getpass
 import hashlib
 import json
 import os
+import socket
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +36,23 @@ from .model import Claim, Document, Entity, Mention, Place, content_hash
 __all__ = ["SCHEMA_VERSION", "Case", "CustodyEntry", "IngestReport", "VerifyReport", "utcnow"]
 
 GENESIS = "0" * 64
+_MOD = 2**256
+
+# Every table of findings, with its key column. Each row carries the custody entry that last wrote it (``seq``) and
+# its own hash (``row_hash``), which lets ``verify`` name the row an edit touched, not only the entry.
+TRACKED: tuple[tuple[str, str], ...] = (
+    ("documents", "id"),
+    ("mentions", "id"),
+    ("places", "id"),
+    ("claims", "id"),
+    ("ratings", "id"),
+    ("notes", "id"),
+    ("source_cards", "source"),
+    ("entity_edits", "id"),
+    ("entities", "id"),
+    ("runs", "id"),
+)
+_KEYS = dict(TRACKED)
 
 
 def utcnow() -> str:
@@ -134,12 +158,66 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE entities ADD COLUMN merged TEXT NOT NULL DEFAULT '[]';
     """,
+    # 5: every row of findings under the custody chain (the entry that wrote it, its hash), entries that record what
+    # they wrote and removed, the head of the log kept apart from it, analysis runs, and work shared by processes
+    """
+    ALTER TABLE custody ADD COLUMN row_table TEXT;
+    ALTER TABLE custody ADD COLUMN row_count INTEGER;
+    ALTER TABLE custody ADD COLUMN removed TEXT;
+    CREATE TABLE custody_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, entry_hash TEXT NOT NULL
+    );
+    ALTER TABLE documents ADD COLUMN row_hash TEXT;
+    ALTER TABLE mentions ADD COLUMN seq INTEGER;
+    ALTER TABLE mentions ADD COLUMN row_hash TEXT;
+    ALTER TABLE places ADD COLUMN seq INTEGER;
+    ALTER TABLE places ADD COLUMN row_hash TEXT;
+    ALTER TABLE claims ADD COLUMN seq INTEGER;
+    ALTER TABLE claims ADD COLUMN row_hash TEXT;
+    ALTER TABLE ratings ADD COLUMN seq INTEGER;
+    ALTER TABLE ratings ADD COLUMN row_hash TEXT;
+    ALTER TABLE notes ADD COLUMN seq INTEGER;
+    ALTER TABLE notes ADD COLUMN row_hash TEXT;
+    ALTER TABLE source_cards ADD COLUMN seq INTEGER;
+    ALTER TABLE source_cards ADD COLUMN row_hash TEXT;
+    ALTER TABLE entity_edits ADD COLUMN seq INTEGER;
+    ALTER TABLE entity_edits ADD COLUMN row_hash TEXT;
+    ALTER TABLE entities ADD COLUMN seq INTEGER;
+    ALTER TABLE entities ADD COLUMN row_hash TEXT;
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, data TEXT NOT NULL, actor TEXT NOT NULL, time TEXT NOT NULL,
+        seq INTEGER, row_hash TEXT
+    );
+    CREATE TABLE work_claims (
+        doc_id TEXT NOT NULL, stage TEXT NOT NULL, owner TEXT NOT NULL, time TEXT NOT NULL,
+        PRIMARY KEY (doc_id, stage)
+    );
+    CREATE INDEX documents_seq ON documents(seq);
+    CREATE INDEX mentions_seq ON mentions(seq);
+    CREATE INDEX places_seq ON places(seq);
+    CREATE INDEX claims_seq ON claims(seq);
+    CREATE INDEX ratings_seq ON ratings(seq);
+    CREATE INDEX notes_seq ON notes(seq);
+    CREATE INDEX source_cards_seq ON source_cards(seq);
+    CREATE INDEX entity_edits_seq ON entity_edits(seq);
+    CREATE INDEX entities_seq ON entities(seq);
+    CREATE INDEX runs_seq ON runs(seq);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# Schema 5 put every table of findings under the chain; older cases are adopted into it when they migrate.
+CHAINED_ROWS_VERSION = 5
 
 
 @dataclass(frozen=True)
 class CustodyEntry:
+    """One link of the custody chain.
+
+    An entry that wrote rows names their table (``row_table``), how many it wrote (``row_count``) and their
+    multiset hash (``content_hash``); ``removed`` is the JSON record of earlier entries' rows it deleted or
+    superseded (``{"seq": [count, multiset hash]}``), so those entries still add up after legitimate changes.
+    """
+
     seq: int
     time: str
     actor: str
@@ -148,13 +226,38 @@ class CustodyEntry:
     content_hash: str | None
     prev_hash: str
     entry_hash: str
+    row_table: str | None = None
+    row_count: int | None = None
+    removed: str | None = None
 
     @staticmethod
     def compute_hash(
-        seq: int, time: str, actor: str, action: str, object_id: str | None, chash: str | None, prev: str
+        seq: int,
+        time: str,
+        actor: str,
+        action: str,
+        object_id: str | None,
+        chash: str | None,
+        prev: str,
+        row_table: str | None = None,
+        row_count: int | None = None,
+        removed: str | None = None,
     ) -> str:
-        payload = json.dumps([seq, time, actor, action, object_id, chash, prev], ensure_ascii=False)
+        fields: list[Any] = [seq, time, actor, action, object_id, chash, prev]
+        if row_table is not None or row_count is not None or removed is not None:
+            # Entries written before schema 5 hash the first seven fields only, and must keep their hashes.
+            fields += [row_table, row_count, removed]
+        payload = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def expected_hash(self) -> str:
+        return CustodyEntry.compute_hash(
+            self.seq, self.time, self.actor, self.action, self.object_id, self.content_hash, self.prev_hash,
+            self.row_table, self.row_count, self.removed,
+        )  # fmt: skip
+
+    def describe(self) -> str:
+        return f"custody entry {self.seq} ({self.action}{' ' + self.object_id if self.object_id else ''})"
 
 
 @dataclass
@@ -175,6 +278,8 @@ class VerifyReport:
     documents_checked: int
     entries_checked: int
     problems: list[str] = field(default_factory=list)
+    rows_checked: int = 0
+    head: str | None = None
 
     @property
     def first_problem(self) -> str | None:
@@ -182,7 +287,10 @@ class VerifyReport:
 
     def __str__(self) -> str:
         if self.ok:
-            return f"OK: {self.documents_checked} documents re-hashed, {self.entries_checked} custody entries chained"
+            return (
+                f"OK: {self.documents_checked} documents re-hashed, {self.rows_checked} rows of findings checked, "
+                f"{self.entries_checked} custody entries chained; head {self.head}"
+            )
         return "TAMPERED: " + "\n".join(self.problems)
 
 
@@ -192,27 +300,101 @@ def _document_record(doc: Document) -> dict[str, Any]:
     return record
 
 
-class Case:
-    """An investigation's store. Open with ``Case("case.sqlite")``; the file is created if absent."""
+_RATING_COLUMNS = "id, kind, object_id, grade, origin, actor, rationale, time"
 
-    def __init__(self, path: str | os.PathLike[str], *, actor: str | None = None) -> None:
+
+def _row_hash(table: str, row: sqlite3.Row) -> str:
+    """The hash of a stored row as SQLite gives it back (so it re-hashes the same), without its custody columns."""
+    data: dict[str, Any] = {}
+    for name in row.keys():
+        if name in ("seq", "row_hash"):
+            continue
+        value = row[name]
+        # Raw bytes count by their digest; bytes stored as text then hash differently from the bytes logged.
+        data[name] = {"blob_sha256": hashlib.sha256(value).hexdigest()} if isinstance(value, bytes) else value
+    return content_hash([table, data])
+
+
+def _add(total: int, row_hash: str) -> int:
+    return (total + int(row_hash, 16)) % _MOD
+
+
+def _hex(total: int) -> str:
+    return f"{total:064x}"
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(owner: str) -> bool:
+    """Whether a work claim's owner may still be working: its process runs (on this host), or it is elsewhere."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+class Case:
+    """An investigation's store. Open with ``Case("case.sqlite")``; the file is created if absent.
+
+    ``readonly=True`` opens an existing case as it is, for checking: no migration, no change to the file's journal
+    mode, and every write refused by SQLite. ``checkpoint=False`` leaves committed writes in SQLite's ``-wal`` side
+    file until the case closes (faster for bulk loads, but a copy of the ``.sqlite`` alone then misses them).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        actor: str | None = None,
+        readonly: bool = False,
+        checkpoint: bool = True,
+    ) -> None:
         self.path = Path(path)
         self.actor = actor or _default_actor()
-        if self.path.parent and not self.path.parent.exists():
+        self.readonly = readonly
+        self.checkpoint = checkpoint and not readonly
+        existed = self.path.exists()
+        if existed and self.path.is_file() and self.path.stat().st_size == 0:
+            # A 0-byte file is what a failed copy or a truncation leaves; turning it into a fresh, empty case would
+            # hide that loss, so only a path that does not exist yet becomes a new case.
+            raise CaseError(
+                f"{self.path}: the file is empty (0 bytes), not a case; a new case needs a path that does not exist"
+            )
+        if readonly and not existed:
+            raise CaseError(f"{self.path}: no such case file")
+        if not readonly and self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                self._conn = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+            else:
+                self._conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise CaseError(f"{self.path}: cannot open case file: {exc}") from exc
         self._conn.row_factory = sqlite3.Row
         try:
             self._conn.execute("PRAGMA busy_timeout = 60000")
+            if readonly:
+                self._check_version(int(self._conn.execute("PRAGMA user_version").fetchone()[0]))
+                return
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            self._migrate(existed)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise CaseError(f"{self.path}: not a usable case file: {exc}") from exc
+        except CaseError:
+            self._conn.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------------------------------------
 
@@ -232,22 +414,48 @@ class Case:
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
+    def _check_version(self, current: int) -> None:
+        if current > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: case schema version {current} is newer than this osintkit supports "
+                f"({SCHEMA_VERSION}); upgrade osintkit"
+            )
+
+    def _migrate(self, existed: bool = False) -> None:
         with self.transaction() as conn:
             current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if current > SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"{self.path}: case schema version {current} is newer than this osintkit supports "
-                    f"({SCHEMA_VERSION}); upgrade osintkit"
-                )
+            self._check_version(current)
+            if current == 0 and existed and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise CaseError(f"{self.path}: an SQLite file with tables of its own, not an osintkit case")
             for version in range(current, SCHEMA_VERSION):
                 for statement in _split_sql(MIGRATIONS[version]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
-                if current > 0:
-                    self._append_log(conn, "migrate", f"schema-v{version + 1}", None)
+            # Logged once every migration has run, since the log's own columns are part of what migrates.
             if current == 0:
                 self._append_log(conn, "create-case", f"schema-v{SCHEMA_VERSION}", None)
+                return
+            for version in range(current, SCHEMA_VERSION):
+                self._append_log(conn, "migrate", f"schema-v{version + 1}", None)
+            if current < CHAINED_ROWS_VERSION:
+                self._adopt_rows(conn)
+
+    def _adopt_rows(self, conn: sqlite3.Connection) -> None:
+        """Put the rows an older case holds under the chain: one ``adopt`` entry per table, as they stand now.
+
+        Documents keep the ingest entry that logged them (their record hash is already in the chain); they only
+        gain their row hash.
+        """
+        updates = [(_row_hash("documents", r), r["id"]) for r in conn.execute("SELECT * FROM documents")]
+        conn.executemany("UPDATE documents SET row_hash = ? WHERE id = ?", updates)
+        for table, _key in TRACKED:
+            if table == "documents":
+                continue
+            if not conn.execute(f"SELECT 1 FROM {table} WHERE seq IS NULL LIMIT 1").fetchone():
+                continue
+            seq = self._next_seq(conn)
+            conn.execute(f"UPDATE {table} SET seq = ? WHERE seq IS NULL", (seq,))
+            self._log_rows(conn, table, "adopt", table, seq, {})
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -264,6 +472,11 @@ class Case:
             raise
         else:
             conn.execute("COMMIT")
+            if self.checkpoint:
+                # Copy the committed pages from the -wal side file into the case file now, so the .sqlite file is
+                # the whole case even while it stays open. PASSIVE never waits on readers; what they still hold
+                # is copied by the next write's checkpoint or at close.
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Read-only access for views and tests."""
@@ -271,19 +484,89 @@ class Case:
 
     # -- custody log ----------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _next_seq(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT max(seq) FROM custody").fetchone()
+        return int(row[0] or 0) + 1
+
+    def _begin_rows(self, conn: sqlite3.Connection) -> tuple[int, dict[int, list[int]]]:
+        """The seq the next entry will have (rows written now are stamped with it) and an empty removal record."""
+        return self._next_seq(conn), {}
+
     def _append_log(
-        self, conn: sqlite3.Connection, action: str, object_id: str | None, chash: str | None
+        self,
+        conn: sqlite3.Connection,
+        action: str,
+        object_id: str | None,
+        chash: str | None,
+        *,
+        row_table: str | None = None,
+        row_count: int | None = None,
+        removed: str | None = None,
     ) -> CustodyEntry:
         row = conn.execute("SELECT seq, entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
         time = utcnow()
-        entry_hash = CustodyEntry.compute_hash(seq, time, self.actor, action, object_id, chash, prev)
+        entry = CustodyEntry(seq, time, self.actor, action, object_id, chash, prev, "", row_table, row_count, removed)
+        entry_hash = entry.expected_hash()
         conn.execute(
-            "INSERT INTO custody (seq, time, actor, action, object_id, content_hash, prev_hash, entry_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, time, self.actor, action, object_id, chash, prev, entry_hash),
+            "INSERT INTO custody (seq, time, actor, action, object_id, content_hash, prev_hash, entry_hash,"
+            " row_table, row_count, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (seq, time, self.actor, action, object_id, chash, prev, entry_hash, row_table, row_count, removed),
         )
-        return CustodyEntry(seq, time, self.actor, action, object_id, chash, prev, entry_hash)
+        # The head, kept apart from the log: removing the log's last entries (and the rows they wrote) leaves the
+        # chain itself intact, but not this record of where it ended.
+        conn.execute("INSERT OR REPLACE INTO custody_head (id, seq, entry_hash) VALUES (1, ?, ?)", (seq, entry_hash))
+        return CustodyEntry(seq, time, self.actor, action, object_id, chash, prev, entry_hash, row_table, row_count,
+                            removed)  # fmt: skip
+
+    @staticmethod
+    def _take(
+        conn: sqlite3.Connection, table: str, where: str, params: Sequence[Any], into: dict[int, list[int]]
+    ) -> list[Any]:
+        """Note the rows about to be deleted or rewritten, under the entries that wrote them; returns their keys."""
+        key = _KEYS[table]
+        keys = []
+        for row in conn.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchall():
+            keys.append(row[key])
+            if row["seq"] is None:
+                continue
+            held = into.setdefault(int(row["seq"]), [0, 0])
+            held[0] += 1
+            held[1] = _add(held[1], _row_hash(table, row))
+        return keys
+
+    def _log_rows(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        action: str,
+        object_id: str | None,
+        seq: int,
+        removed: dict[int, list[int]],
+    ) -> CustodyEntry:
+        """Seal the rows written with ``seq`` (hash each, sum the hashes) and append the entry that wrote them."""
+        key = _KEYS[table]
+        total, updates = 0, []
+        for row in conn.execute(f"SELECT * FROM {table} WHERE seq = ?", (seq,)).fetchall():
+            h = _row_hash(table, row)
+            updates.append((h, row[key]))
+            total = _add(total, h)
+        conn.executemany(f"UPDATE {table} SET row_hash = ? WHERE {key} = ?", updates)
+        record = None
+        if removed:
+            record = json.dumps({str(s): [n, _hex(t)] for s, (n, t) in sorted(removed.items())})
+        entry = self._append_log(
+            conn, action, object_id, _hex(total), row_table=table, row_count=len(updates), removed=record
+        )
+        if entry.seq != seq:  # a writer outside BEGIN IMMEDIATE would break this; never expected
+            raise CaseError(f"{self.path}: custody entry {entry.seq} was written while rows were stamped {seq}")
+        return entry
+
+    def head(self) -> str | None:
+        """The hash of the last custody entry: what a copy, an export or a bundle of this case must end with."""
+        row = self._conn.execute("SELECT entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
 
     def log(self, action: str, object_id: str | None = None, content: Any = None) -> CustodyEntry:
         """Append an entry for an action on ``object_id``; ``content`` is hashed canonically."""
@@ -312,7 +595,9 @@ class Case:
                     continue
                 record = _document_record(doc)
                 rhash = content_hash(record)
-                entry = self._append_log(conn, "ingest", doc.id, rhash)
+                seq = self._next_seq(conn)
+                # The raw bytes are the evidentiary copy: stored once, never rewritten; the text beside them is the
+                # working copy the loader derived, tied to them by sha256 (and both by the row hash).
                 blob = (raw or {}).get(doc.id)
                 conn.execute(
                     "INSERT INTO documents (id, sha256, raw, text, title, source, author, url, published,"
@@ -321,9 +606,10 @@ class Case:
                     (
                         doc.id, doc.sha256, blob, doc.text, doc.title, doc.source, doc.author, doc.url,
                         doc.published, doc.retrieved, doc.language, doc.loader, doc.path,
-                        json.dumps(doc.meta, ensure_ascii=False, default=str), rhash, entry.seq,
+                        json.dumps(doc.meta, ensure_ascii=False, default=str), rhash, seq,
                     ),
                 )  # fmt: skip
+                self._log_rows(conn, "documents", "ingest", doc.id, seq, {})
                 report.added.append(doc.id)
         return report
 
@@ -365,15 +651,18 @@ class Case:
 
     def replace_mentions(self, doc_id: str, mentions: Sequence[Mention], *, action: str = "tag") -> None:
         with self.transaction() as conn:
-            conn.execute("DELETE FROM mentions WHERE doc_id = ? AND status = 'auto'", (doc_id,))
+            seq, removed = self._begin_rows(conn)
+            where = "doc_id = ? AND status = 'auto'"
+            self._take(conn, "mentions", where, (doc_id,), removed)
+            conn.execute(f"DELETE FROM mentions WHERE {where}", (doc_id,))
             conn.executemany(
-                'INSERT INTO mentions (doc_id, start, "end", text, label, score, source, norm, entity_id)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO mentions (doc_id, start, "end", text, label, score, source, norm, entity_id, seq)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(doc_id, m.start, m.end, m.text, m.label, float(m.score), m.source,
-                  json.dumps(m.norm, ensure_ascii=False, default=str) if m.norm else "{}", m.entity_id)
+                  json.dumps(m.norm, ensure_ascii=False, default=str) if m.norm else "{}", m.entity_id, seq)
                  for m in mentions],
             )  # fmt: skip
-            self._append_log(conn, action, doc_id, content_hash([m.to_dict() for m in mentions]))
+            self._log_rows(conn, "mentions", action, doc_id, seq, removed)
 
     def mentions(self, doc_id: str | None = None, *, include_rejected: bool = False) -> list[Mention]:
         sql = "SELECT * FROM mentions"
@@ -398,29 +687,30 @@ class Case:
         if status not in {"accepted", "rejected", "relabelled"}:
             raise CaseError(f"unknown mention status {status!r}")
         with self.transaction() as conn:
-            sets, params = "status = ?", [status]
+            seq, removed = self._begin_rows(conn)
+            sets, params = "status = ?, seq = ?", [status, seq]
             if label is not None:
                 sets += ", label = ?"
                 params.append(label)
-            cur = conn.execute(
-                f'UPDATE mentions SET {sets} WHERE doc_id = ? AND start = ? AND "end" = ?',
-                (*params, doc_id, start, end),
-            )
-            if cur.rowcount == 0:
+            where = 'doc_id = ? AND start = ? AND "end" = ?'
+            if not self._take(conn, "mentions", where, (doc_id, start, end), removed):
                 raise CaseError(f"no mention at {doc_id}[{start}:{end}]")
-            self._append_log(conn, f"mention-{status}", f"{doc_id}:{start}-{end}", content_hash([status, label]))
+            conn.execute(f"UPDATE mentions SET {sets} WHERE {where}", (*params, doc_id, start, end))
+            self._log_rows(conn, "mentions", f"mention-{status}", f"{doc_id}:{start}-{end}", seq, removed)
 
     def upsert_entities(self, entities: Iterable[Entity], *, action: str = "normalise") -> None:
         with self.transaction() as conn:
             for e in entities:
+                seq, removed = self._begin_rows(conn)
+                self._take(conn, "entities", "id = ?", (e.id,), removed)
                 conn.execute(
-                    "INSERT INTO entities (id, label, name, aliases, merged) VALUES (?, ?, ?, ?, ?)"
+                    "INSERT INTO entities (id, label, name, aliases, merged, seq) VALUES (?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(id) DO UPDATE SET label = excluded.label, name = excluded.name,"
-                    " aliases = excluded.aliases, merged = excluded.merged",
+                    " aliases = excluded.aliases, merged = excluded.merged, seq = excluded.seq",
                     (e.id, e.label, e.name, json.dumps(e.aliases, ensure_ascii=False),
-                     json.dumps(e.merged, ensure_ascii=False, sort_keys=True)),
+                     json.dumps(e.merged, ensure_ascii=False, sort_keys=True), seq),
                 )  # fmt: skip
-                self._append_log(conn, action, e.id, content_hash([e.label, e.name, e.aliases, e.merged]))
+                self._log_rows(conn, "entities", action, e.id, seq, removed)
 
     def entities(self) -> list[Entity]:
         out = []
@@ -441,21 +731,30 @@ class Case:
 
     def set_mention_entity(self, doc_id: str, start: int, end: int, entity_id: str | None) -> None:
         with self.transaction() as conn:
-            conn.execute(
-                'UPDATE mentions SET entity_id = ? WHERE doc_id = ? AND start = ? AND "end" = ?',
-                (entity_id, doc_id, start, end),
-            )
+            seq, removed = self._begin_rows(conn)
+            where = 'doc_id = ? AND start = ? AND "end" = ? AND entity_id IS NOT ?'
+            params = (doc_id, start, end, entity_id)
+            if self._take(conn, "mentions", where, params, removed):
+                conn.execute(f"UPDATE mentions SET entity_id = ?, seq = ? WHERE {where}", (entity_id, seq, *params))
+                self._log_rows(conn, "mentions", "link-entity", f"{doc_id}:{start}-{end}", seq, removed)
 
     def set_mention_entities(self, assignments: Iterable[tuple[str, int, int, str, str | None]]) -> int:
-        """Bulk link of mentions to entities in one transaction: ``(doc_id, start, end, label, entity_id)`` rows."""
+        """Bulk link of mentions to entities in one transaction: ``(doc_id, start, end, label, entity_id)`` rows.
+
+        The links that change are logged as one ``link-entities`` entry; links already as given add nothing.
+        """
         changed = 0
         with self.transaction() as conn:
+            seq, removed = self._begin_rows(conn)
+            where = 'doc_id = ? AND start = ? AND "end" = ? AND label = ? AND entity_id IS NOT ?'
             for doc_id, start, end, label, entity_id in assignments:
-                cur = conn.execute(
-                    'UPDATE mentions SET entity_id = ? WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
-                    (entity_id, doc_id, start, end, label),
-                )
-                changed += cur.rowcount
+                params = (doc_id, start, end, label, entity_id)
+                if self._take(conn, "mentions", where, params, removed):
+                    cur = conn.execute(f"UPDATE mentions SET entity_id = ?, seq = ? WHERE {where}",
+                                       (entity_id, seq, *params))  # fmt: skip
+                    changed += cur.rowcount
+            if changed:
+                self._log_rows(conn, "mentions", "link-entities", None, seq, removed)
         return changed
 
     def relabel_mentions(
@@ -467,32 +766,40 @@ class Case:
         """
         changed = 0
         with self.transaction() as conn:
+            where = 'doc_id = ? AND start = ? AND "end" = ? AND label = ?'
             for doc_id, start, end, old, new in changes:
+                seq, removed = self._begin_rows(conn)
+                if not self._take(conn, "mentions", where, (doc_id, start, end, old), removed):
+                    continue
                 cur = conn.execute(
-                    'UPDATE mentions SET label = ? WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?',
-                    (new, doc_id, start, end, old),
+                    f"UPDATE mentions SET label = ?, seq = ? WHERE {where}", (new, seq, doc_id, start, end, old)
                 )
-                if cur.rowcount:
-                    changed += cur.rowcount
-                    self._append_log(conn, action, f"{doc_id}:{start}-{end}", content_hash([old, new]))
+                changed += cur.rowcount
+                self._log_rows(conn, "mentions", action, f"{doc_id}:{start}-{end}", seq, removed)
         return changed
 
     def delete_entities(self, entity_ids: Iterable[str], *, action: str = "entity-delete") -> None:
         """Remove entities (mentions that named them keep their rows, unlinked); each removal is logged."""
         with self.transaction() as conn:
             for entity_id in entity_ids:
-                conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id = ?", (entity_id,))
-                if conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,)).rowcount:
-                    self._append_log(conn, action, entity_id, None)
+                seq, removed = self._begin_rows(conn)
+                if self._take(conn, "mentions", "entity_id = ?", (entity_id,), removed):
+                    conn.execute("UPDATE mentions SET entity_id = NULL, seq = ? WHERE entity_id = ?", (seq, entity_id))
+                    self._log_rows(conn, "mentions", "unlink-entity", entity_id, seq, removed)
+                    seq, removed = self._begin_rows(conn)
+                if self._take(conn, "entities", "id = ?", (entity_id,), removed):
+                    conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+                    self._log_rows(conn, "entities", action, entity_id, seq, removed)
 
     def add_entity_edit(self, op: str, data: dict[str, Any]) -> int:
         """Store an analyst's entity edit (a rule that normalisation re-applies) and log it as ``entity-<op>``."""
         with self.transaction() as conn:
+            seq = self._next_seq(conn)
             cur = conn.execute(
-                "INSERT INTO entity_edits (op, data, actor, time) VALUES (?, ?, ?, ?)",
-                (op, json.dumps(data, ensure_ascii=False, sort_keys=True), self.actor, utcnow()),
+                "INSERT INTO entity_edits (op, data, actor, time, seq) VALUES (?, ?, ?, ?, ?)",
+                (op, json.dumps(data, ensure_ascii=False, sort_keys=True), self.actor, utcnow(), seq),
             )
-            self._append_log(conn, f"entity-{op}", data.get("entity_id"), content_hash([op, data]))
+            self._log_rows(conn, "entity_edits", f"entity-{op}", data.get("entity_id"), seq, {})
             return int(cur.lastrowid or 0)
 
     def entity_edits(self) -> list[dict[str, Any]]:
@@ -510,19 +817,19 @@ class Case:
                     (doc_id,),
                 )
             }
-            conn.execute("DELETE FROM places WHERE doc_id = ? AND NOT json_extract(data, '$.overridden')", (doc_id,))
-            records = []
+            seq, removed = self._begin_rows(conn)
+            where = "doc_id = ? AND NOT json_extract(data, '$.overridden')"
+            self._take(conn, "places", where, (doc_id,), removed)
+            conn.execute(f"DELETE FROM places WHERE {where}", (doc_id,))
             for p in places:
                 p.doc_id = doc_id
-                record = p.to_dict()
-                records.append(record)
                 if (p.start, p.end) in kept:
                     continue
                 conn.execute(
-                    'INSERT INTO places (doc_id, start, "end", data) VALUES (?, ?, ?, ?)',
-                    (doc_id, p.start, p.end, json.dumps(record, ensure_ascii=False)),
+                    'INSERT INTO places (doc_id, start, "end", data, seq) VALUES (?, ?, ?, ?, ?)',
+                    (doc_id, p.start, p.end, json.dumps(p.to_dict(), ensure_ascii=False), seq),
                 )
-            self._append_log(conn, action, doc_id, content_hash(records))
+            self._log_rows(conn, "places", action, doc_id, seq, removed)
 
     def override_place(self, place: Place) -> None:
         """The analyst's choice for a span; logged, and kept across re-runs."""
@@ -530,14 +837,15 @@ class Case:
             raise CaseError("a place override needs the place's doc_id")
         place.overridden = True
         with self.transaction() as conn:
+            seq, removed = self._begin_rows(conn)
+            span = (place.doc_id, place.start, place.end)
+            self._take(conn, "places", 'doc_id = ? AND start = ? AND "end" = ?', span, removed)
             conn.execute(
-                'INSERT INTO places (doc_id, start, "end", data) VALUES (?, ?, ?, ?)'
-                ' ON CONFLICT(doc_id, start, "end") DO UPDATE SET data = excluded.data',
-                (place.doc_id, place.start, place.end, json.dumps(place.to_dict(), ensure_ascii=False)),
+                'INSERT INTO places (doc_id, start, "end", data, seq) VALUES (?, ?, ?, ?, ?)'
+                ' ON CONFLICT(doc_id, start, "end") DO UPDATE SET data = excluded.data, seq = excluded.seq',
+                (*span, json.dumps(place.to_dict(), ensure_ascii=False), seq),
             )
-            self._append_log(
-                conn, "place-override", f"{place.doc_id}:{place.start}-{place.end}", content_hash(place.to_dict())
-            )
+            self._log_rows(conn, "places", "place-override", f"{place.doc_id}:{place.start}-{place.end}", seq, removed)
 
     def places(self, doc_id: str | None = None) -> list[Place]:
         sql, params = "SELECT data FROM places", []
@@ -549,14 +857,15 @@ class Case:
 
     def replace_claims(self, doc_id: str, claims: Sequence[Claim], *, action: str = "claims") -> None:
         with self.transaction() as conn:
+            seq, removed = self._begin_rows(conn)
+            self._take(conn, "claims", "doc_id = ?", (doc_id,), removed)
             conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
-            records = [c.to_dict() for c in claims]
-            for c, record in zip(claims, records, strict=True):
+            for c in claims:
                 conn.execute(
-                    "INSERT INTO claims (id, doc_id, data) VALUES (?, ?, ?)",
-                    (c.id, doc_id, json.dumps(record, ensure_ascii=False)),
+                    "INSERT INTO claims (id, doc_id, data, seq) VALUES (?, ?, ?, ?)",
+                    (c.id, doc_id, json.dumps(c.to_dict(), ensure_ascii=False), seq),
                 )
-            self._append_log(conn, action, doc_id, content_hash(records))
+            self._log_rows(conn, "claims", action, doc_id, seq, removed)
 
     def claims(self, doc_id: str | None = None) -> list[Claim]:
         sql, params = "SELECT data FROM claims", []
@@ -568,18 +877,30 @@ class Case:
 
     def add_rating(
         self, kind: str, object_id: str, grade: str, *, origin: str = "analyst", rationale: str = ""
-    ) -> None:
-        """Record a rating as given. Validation of the Admiralty rules lives in ``osintkit.assess``."""
+    ) -> bool:
+        """Record a rating as given; False when it repeats the latest one of that origin, which adds nothing.
+
+        Validation of the Admiralty rules lives in ``osintkit.assess``.
+        """
         with self.transaction() as conn:
+            latest = conn.execute(
+                "SELECT grade, rationale FROM ratings WHERE kind = ? AND object_id = ? AND origin = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (kind, object_id, origin),
+            ).fetchone()
+            if latest is not None and (latest[0], latest[1]) == (grade, rationale):
+                return False
+            seq = self._next_seq(conn)
             conn.execute(
-                "INSERT INTO ratings (kind, object_id, grade, origin, actor, rationale, time)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, object_id, grade, origin, self.actor, rationale, utcnow()),
+                "INSERT INTO ratings (kind, object_id, grade, origin, actor, rationale, time, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, object_id, grade, origin, self.actor, rationale, utcnow(), seq),
             )
-            self._append_log(conn, f"rate-{kind}-{origin}", object_id, content_hash([grade, rationale]))
+            self._log_rows(conn, "ratings", f"rate-{kind}-{origin}", object_id, seq, {})
+            return True
 
     def ratings(self, kind: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM ratings", []
+        sql, params = f"SELECT {_RATING_COLUMNS} FROM ratings", []
         if kind is not None:
             sql += " WHERE kind = ?"
             params.append(kind)
@@ -588,34 +909,44 @@ class Case:
     def current_rating(self, kind: str, object_id: str) -> dict[str, Any] | None:
         """The analyst's latest rating wins over any suggestion; otherwise the latest suggestion."""
         row = self._conn.execute(
-            "SELECT * FROM ratings WHERE kind = ? AND object_id = ? ORDER BY origin = 'analyst' DESC, id DESC LIMIT 1",
+            f"SELECT {_RATING_COLUMNS} FROM ratings WHERE kind = ? AND object_id = ?"
+            " ORDER BY origin = 'analyst' DESC, id DESC LIMIT 1",
             (kind, object_id),
         ).fetchone()
         return dict(row) if row else None
 
     def add_note(self, object_id: str, text: str) -> None:
         with self.transaction() as conn:
+            seq = self._next_seq(conn)
             conn.execute(
-                "INSERT INTO notes (object_id, text, actor, time) VALUES (?, ?, ?, ?)",
-                (object_id, text, self.actor, utcnow()),
+                "INSERT INTO notes (object_id, text, actor, time, seq) VALUES (?, ?, ?, ?, ?)",
+                (object_id, text, self.actor, utcnow(), seq),
             )
-            self._append_log(conn, "note", object_id, content_hash(text))
+            self._log_rows(conn, "notes", "note", object_id, seq, {})
 
     def notes(self, object_id: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM notes", []
+        sql, params = "SELECT id, object_id, text, actor, time FROM notes", []
         if object_id is not None:
             sql += " WHERE object_id = ?"
             params.append(object_id)
         return [dict(r) for r in self._conn.execute(sql + " ORDER BY id", params)]
 
-    def set_source_card(self, source: str, card: dict[str, Any]) -> None:
+    def set_source_card(self, source: str, card: dict[str, Any]) -> bool:
+        """Store a source's card; False when it is the card already stored, which adds nothing to the log."""
+        data = json.dumps(card, ensure_ascii=False)
         with self.transaction() as conn:
+            seq, removed = self._begin_rows(conn)
+            stored = conn.execute("SELECT data FROM source_cards WHERE source = ?", (source,)).fetchone()
+            if stored is not None and stored[0] == data:
+                return False
+            self._take(conn, "source_cards", "source = ?", (source,), removed)
             conn.execute(
-                "INSERT INTO source_cards (source, data) VALUES (?, ?)"
-                " ON CONFLICT(source) DO UPDATE SET data = excluded.data",
-                (source, json.dumps(card, ensure_ascii=False)),
+                "INSERT INTO source_cards (source, data, seq) VALUES (?, ?, ?)"
+                " ON CONFLICT(source) DO UPDATE SET data = excluded.data, seq = excluded.seq",
+                (source, data, seq),
             )
-            self._append_log(conn, "source-card", source, content_hash(card))
+            self._log_rows(conn, "source_cards", "source-card", source, seq, {} if stored is None else removed)
+            return True
 
     def source_cards(self) -> dict[str, dict[str, Any]]:
         return {r[0]: json.loads(r[1]) for r in self._conn.execute("SELECT source, data FROM source_cards")}
@@ -629,37 +960,97 @@ class Case:
     def done(self, stage: str) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT doc_id FROM progress WHERE stage = ?", (stage,))}
 
+    def claim_work(
+        self, stage: str, candidates: Iterable[str], limit: int, *, stale_after: float = 3600.0
+    ) -> tuple[list[str], set[str]]:
+        """Claim up to ``limit`` of ``candidates`` for ``stage``, so two processes on one case share the work.
+
+        Returns the claimed ids and the candidates passed over because they are done or held by another live
+        process. A claim is free again once its owner's process has ended (same host) or after ``stale_after``
+        seconds (another host, whose processes cannot be seen from here).
+        """
+        owner = _owner()
+        cutoff = (datetime.now(UTC) - timedelta(seconds=stale_after)).isoformat().replace("+00:00", "Z")
+        claimed: list[str] = []
+        unavailable: set[str] = set()
+        with self.transaction() as conn:
+            done = self.done(stage)
+            for doc_id in candidates:
+                if len(claimed) >= limit:
+                    break
+                if doc_id in done:
+                    unavailable.add(doc_id)
+                    continue
+                held = conn.execute(
+                    "SELECT owner, time FROM work_claims WHERE doc_id = ? AND stage = ?", (doc_id, stage)
+                ).fetchone()
+                if held is not None and held[0] != owner and _alive(held[0]) and held[1] > cutoff:
+                    unavailable.add(doc_id)
+                    continue
+                conn.execute(
+                    "INSERT OR REPLACE INTO work_claims (doc_id, stage, owner, time) VALUES (?, ?, ?, ?)",
+                    (doc_id, stage, owner, utcnow()),
+                )
+                claimed.append(doc_id)
+        return claimed, unavailable
+
+    def record_run(self, kind: str, data: dict[str, Any]) -> int:
+        """Store what an analysis run was (kit version, model and rule hashes, parameters, documents) and log it."""
+        with self.transaction() as conn:
+            seq = self._next_seq(conn)
+            cur = conn.execute(
+                "INSERT INTO runs (kind, data, actor, time, seq) VALUES (?, ?, ?, ?, ?)",
+                (kind, json.dumps(data, ensure_ascii=False, sort_keys=True), self.actor, utcnow(), seq),
+            )
+            self._log_rows(conn, "runs", f"run-{kind}", str(cur.lastrowid), seq, {})
+            return int(cur.lastrowid or 0)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """The recorded runs, oldest first: ``{"id", "kind", "data", "actor", "time", "seq"}``."""
+        rows = self._conn.execute("SELECT id, kind, data, actor, time, seq FROM runs ORDER BY id").fetchall()
+        return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+    # -- copies ---------------------------------------------------------------------------------------------
+
+    def snapshot(self, path: str | os.PathLike[str]) -> str | None:
+        """Write one consistent, self-contained copy of the case to ``path`` (SQLite's backup API); returns its head.
+
+        The copy is taken inside one read transaction, so writers in other processes never leave it half-made;
+        it is written beside ``path`` and renamed into place, in rollback-journal mode so it is a single file.
+        """
+        target = Path(path)
+        if target.resolve() == self.path.resolve():
+            raise CaseError(f"{target}: a snapshot cannot overwrite the case it copies")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                self._conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+                head = dest.execute("SELECT entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise CaseError(f"{target}: cannot write the snapshot: {exc}") from exc
+        return None if head is None else str(head[0])
+
     # -- verification ---------------------------------------------------------------------------------------
 
-    def verify(self) -> VerifyReport:
-        """Re-hash every stored document and walk the custody chain; name every record that fails."""
-        problems: list[str] = []
-        logged: dict[int, CustodyEntry] = {}
-        prev = GENESIS
-        entries = 0
-        for e in self.custody():
-            entries += 1
-            logged[e.seq] = e
-            if e.prev_hash != prev:
-                problems.append(f"custody entry {e.seq} ({e.action} {e.object_id}): chain broken, prev_hash differs")
-            expect = CustodyEntry.compute_hash(
-                e.seq, e.time, e.actor, e.action, e.object_id, e.content_hash, e.prev_hash
-            )
-            if expect != e.entry_hash:
-                problems.append(f"custody entry {e.seq} ({e.action} {e.object_id}): entry altered, hash mismatch")
-            prev = e.entry_hash
-        docs = 0
-        for row in self._conn.execute("SELECT * FROM documents ORDER BY seq"):
-            docs += 1
-            doc = self._row_to_document(row)
-            rhash = content_hash(_document_record(doc))
-            entry = logged.get(row["seq"])
-            if rhash != row["record_hash"] or entry is None or entry.content_hash != rhash:
-                problems.append(f"document {doc.id} ({doc.title or doc.path}): content differs from its custody entry")
-            raw = row["raw"]
-            if raw is not None and hashlib.sha256(raw).hexdigest() != doc.sha256:
-                problems.append(f"document {doc.id} ({doc.title or doc.path}): raw bytes no longer match sha256")
-        return VerifyReport(ok=not problems, documents_checked=docs, entries_checked=entries, problems=problems)
+    def verify(self, *, expect_head: str | None = None) -> VerifyReport:
+        """Re-hash every row and walk the custody chain; name every record that fails, never raise on damage.
+
+        ``expect_head`` is a custody head kept outside this file (from an export, a bundle or a colleague): a copy
+        that ends anywhere else, for instance one made before later entries, is reported.
+        """
+        try:
+            return _Verifier(self._conn, self.path).run(expect_head)
+        except sqlite3.DatabaseError as exc:
+            return VerifyReport(False, 0, 0, [f"{self.path}: the case file cannot be read: {exc}"])
 
 
 def _split_sql(script: str) -> list[str]:
@@ -674,3 +1065,204 @@ def _split_sql(script: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
+
+
+class _Verifier:
+    """The checks behind ``Case.verify``, each of which reports what it finds rather than raising."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.problems: list[str] = []
+        self.entries: dict[int, CustodyEntry] = {}
+        self.last: CustodyEntry | None = None
+        self.rows = 0
+        self.docs = 0
+        self.groups: dict[int, list[int]] = {}
+
+    def run(self, expect_head: str | None) -> VerifyReport:
+        conn = self.conn
+        check = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        if check != ["ok"]:
+            self.problems.append(f"{self.path}: SQLite finds the file damaged: {'; '.join(check)}")
+        self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        self.tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if self.version == 0 and not self.tables:
+            self.problems.append(f"{self.path}: not a case: the file holds no tables")
+        self._guard("custody log", self._chain)
+        self._guard("custody head", lambda: self._head(expect_head))
+        self._guard("documents", self._documents)
+        for table, _key in TRACKED:
+            self._guard(table, lambda t=table: self._rows(t))  # type: ignore[misc]
+        self._guard("custody entries", self._entry_totals)
+        return VerifyReport(
+            ok=not self.problems, documents_checked=self.docs, entries_checked=len(self.entries),
+            problems=self.problems, rows_checked=self.rows, head=self.last.entry_hash if self.last else None,
+        )  # fmt: skip
+
+    def _guard(self, what: str, check: Any) -> None:
+        try:
+            check()
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError, IndexError) as exc:
+            self.problems.append(f"{what}: cannot be checked: {exc}")
+
+    def _columns(self, table: str) -> set[str]:
+        return {str(r[1]) for r in self.conn.execute(f"PRAGMA table_info({table})")}
+
+    def _chain(self) -> None:
+        if "custody" not in self.tables:
+            self.problems.append("custody log: the custody table is missing")
+            return
+        prev, expected_seq = GENESIS, 1
+        names = [f.name for f in CustodyEntry.__dataclass_fields__.values()]
+        for row in self.conn.execute("SELECT * FROM custody ORDER BY seq"):
+            data = {k: row[k] for k in row.keys() if k in names}
+            try:
+                entry = CustodyEntry(**data)
+                expect = entry.expected_hash()
+            except (TypeError, ValueError) as exc:
+                self.problems.append(f"custody entry {data.get('seq')}: malformed: {exc}")
+                continue
+            gap = f" (entries {expected_seq} to {entry.seq - 1} are missing)" if entry.seq > expected_seq else ""
+            if entry.prev_hash != prev:
+                self.problems.append(f"{entry.describe()}: chain broken, prev_hash differs{gap}")
+            if expect != entry.entry_hash:
+                self.problems.append(f"{entry.describe()}: entry altered, hash mismatch")
+            prev, expected_seq = entry.entry_hash, entry.seq + 1
+            self.entries[entry.seq] = entry
+            self.last = entry
+
+    def _head(self, expect_head: str | None) -> None:
+        last = self.last
+        if "custody_head" in self.tables:
+            row = self.conn.execute("SELECT seq, entry_hash FROM custody_head WHERE id = 1").fetchone()
+            if row is None and last is not None:
+                self.problems.append("custody head: the record of the log's last entry is missing")
+            elif row is not None and (last is None or (row[0], row[1]) != (last.seq, last.entry_hash)):
+                ends = f"entry {last.seq}" if last else "no entry"
+                if last is not None and isinstance(row[0], int) and row[0] > last.seq:
+                    self.problems.append(
+                        f"custody head: the log ends at {ends} but was recorded ending at entry {row[0]}: "
+                        f"its last {row[0] - last.seq} entries were removed"
+                    )
+                else:
+                    self.problems.append(f"custody head: the recorded head (entry {row[0]}) does not match {ends}")
+        elif self.version >= CHAINED_ROWS_VERSION:
+            self.problems.append("custody head: the custody_head table is missing")
+        if expect_head is None:
+            return
+        if last is None or last.entry_hash != expect_head:
+            at = next((e.seq for e in self.entries.values() if e.entry_hash == expect_head), None)
+            ends = f"entry {last.seq} ({last.entry_hash})" if last else "no entry"
+            if at is not None and last is not None:
+                self.problems.append(
+                    f"custody head: the expected head is entry {at}; this case goes on {last.seq - at} entries past it"
+                )
+            else:
+                self.problems.append(
+                    f"custody head: this case ends at {ends}, not at the expected head {expect_head}: "
+                    "it lacks later entries (a stale copy) or is another case"
+                )
+
+    def _documents(self) -> None:
+        if "documents" not in self.tables:
+            self.problems.append("documents: the table is missing")
+            return
+        logged = set()
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY seq"):
+            self.docs += 1
+            doc_id = row["id"]
+            logged.add(doc_id)
+            label = f"document {doc_id} ({row['title'] or row['path']})"
+            try:
+                data = dict(row)
+                data["meta"] = json.loads(data["meta"] or "{}")
+                rhash = content_hash(_document_record(Document.from_dict(data)))
+            except (ValueError, TypeError) as exc:
+                self.problems.append(f"{label}: field 'meta' is not valid JSON ({exc})")
+                rhash = None
+            entry = self.entries.get(row["seq"])
+            legacy = entry is not None and entry.row_table is None
+            if rhash is not None and (
+                rhash != row["record_hash"] or entry is None or (legacy and entry.content_hash != rhash)
+            ):
+                self.problems.append(f"{label}: content differs from its custody entry")
+            raw = row["raw"]
+            if raw is not None and not isinstance(raw, bytes):
+                self.problems.append(f"{label}: raw bytes stored as {type(raw).__name__}, not as the bytes read")
+            elif raw is not None and hashlib.sha256(raw).hexdigest() != row["sha256"]:
+                self.problems.append(f"{label}: raw bytes no longer match sha256")
+        # Ingest entries from before schema 5 name their document: each must still be there.
+        for entry in self.entries.values():
+            if entry.action == "ingest" and entry.row_table is None and entry.object_id not in logged:
+                self.problems.append(f"document {entry.object_id}: deleted ({entry.describe()} ingested it)")
+
+    def _rows(self, table: str) -> None:
+        if table not in self.tables:
+            if self.version >= CHAINED_ROWS_VERSION:
+                self.problems.append(f"{table}: the table is missing")
+            return
+        if not {"seq", "row_hash"} <= self._columns(table):
+            return  # a case from before schema 5, checked read-only: its rows were not yet under the chain
+        key = _KEYS[table]
+        for row in self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+            self.rows += table != "documents"
+            what = f"{table} row {row[key]!r}"
+            names = row.keys()
+            about = [str(row[k]) for k in ("doc_id", "object_id", "kind", "grade") if k in names and row[k] is not None]
+            if about and table != "documents":
+                what += f" ({' '.join(about)})"
+            seq = row["seq"]
+            entry = self.entries.get(seq) if isinstance(seq, int) else None
+            if table == "documents" and entry is not None and entry.row_table is None:
+                if row["row_hash"] is not None and row["row_hash"] != _row_hash(table, row):
+                    self.problems.append(f"{what}: content differs from its row hash (raw bytes or text changed)")
+                continue
+            if seq is None:
+                self.problems.append(f"{what}: written outside the custody log (no custody entry)")
+                continue
+            if entry is None:
+                self.problems.append(f"{what}: its custody entry {seq} is not in the log")
+                continue
+            if entry.row_table != table:
+                self.problems.append(f"{what}: {entry.describe()} wrote no {table}")
+                continue
+            h = _row_hash(table, row)
+            if row["row_hash"] != h:
+                self.problems.append(f"{what}: content differs from what {entry.describe()} recorded")
+            held = self.groups.setdefault(seq, [0, 0])
+            held[0] += 1
+            held[1] = _add(held[1], h)
+
+    def _entry_totals(self) -> None:
+        removed: dict[int, list[int]] = {}
+        for entry in self.entries.values():
+            if not entry.removed:
+                continue
+            try:
+                for seq, (count, total) in json.loads(entry.removed).items():
+                    held = removed.setdefault(int(seq), [0, 0])
+                    held[0] += int(count)
+                    held[1] = (held[1] + int(total, 16)) % _MOD
+            except (ValueError, TypeError, AttributeError) as exc:
+                self.problems.append(f"{entry.describe()}: its record of removed rows is malformed ({exc})")
+        for entry in self.entries.values():
+            table = entry.row_table
+            if table is None or table not in _KEYS or table not in self.tables:
+                continue
+            live = self.groups.get(entry.seq, [0, 0])
+            gone = removed.get(entry.seq, [0, 0])
+            count, total = live[0] + gone[0], (live[1] + gone[1]) % _MOD
+            wrote = entry.row_count or 0
+            if count < wrote:
+                self.problems.append(
+                    f"{table}: {wrote - count} of the {wrote} rows {entry.describe()} wrote are missing "
+                    f"(deleted; {live[0]} remain, {gone[0]} replaced by later entries)"
+                )
+            elif count > wrote:
+                self.problems.append(f"{table}: {count - wrote} rows claim {entry.describe()}, which wrote {wrote}")
+            elif _hex(total) != entry.content_hash:
+                self.problems.append(
+                    f"{table}: the rows of {entry.describe()} differ from what it recorded "
+                    "(a row and its row hash were both changed)"
+                )
