@@ -14,6 +14,7 @@ import pytest
 
 from osintkit.errors import FetchError, InputError, NetworkDisabledError
 from osintkit.load import load
+from osintkit.load.url import fetch
 
 ARTICLE = (
     "<html><head><title>Loopback article</title><meta name='author' content='Lo Back'></head><body><article>"
@@ -32,6 +33,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.log.append((self.path, self.headers.get("User-Agent", ""), time.monotonic()))  # type: ignore[attr-defined]
+        if self.path.startswith("/redirect/"):
+            # /redirect/<target>: a 302 to the rest of the path, e.g. ftp://... or /plain
+            self.send_response(302)
+            self.send_header("Location", self.path[len("/redirect/") :])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path.startswith("/drip"):
+            self._drip(headers_too=self.path == "/drip-headers")
+            return
         if self.path.startswith("/article"):
             body, ctype, status = ARTICLE.encode(), "text/html; charset=utf-8", 200
         elif self.path == "/feed":
@@ -45,6 +56,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _drip(self, *, headers_too: bool) -> None:
+        """One byte a second for 20 s: each read finishes well inside any socket timeout."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n"
+        try:
+            if headers_too:
+                for i in range(len(head)):
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(1.0)
+            else:
+                self.wfile.write(head)
+            for _ in range(20):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(1.0)
+        except OSError:
+            pass  # the client hung up, as it should
+        self.close_connection = True
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -133,3 +163,33 @@ def test_cache_dir_from_environment(server: tuple[str, list[Any]], tmp_path: Pat
     monkeypatch.setenv("OSINTKIT_USER_AGENT", UA)
     load(f"{base}/plain", allow_network=True, on_error="raise", rate_limit=0)
     assert list((tmp_path / "envcache").rglob("*.body"))
+
+
+@pytest.mark.parametrize(
+    "target", ["ftp://127.0.0.1/pub/file.txt", "file:///etc/passwd", "javascript:alert(1)", "data:text/plain,hi"]
+)
+def test_redirect_only_to_http(server: tuple[str, list[Any]], tmp_path: Path, target: str) -> None:
+    base, _ = server
+    with pytest.raises(FetchError, match="not an http") as err:
+        fetch(f"{base}/redirect/{target}", allow_network=True, user_agent=UA, cache_dir=tmp_path, rate_limit=0)
+    assert target in str(err.value) and f"{base}/redirect/" in str(err.value)
+    assert not list(tmp_path.rglob("*.body"))  # nothing cached
+
+
+def test_redirect_to_http_is_followed(server: tuple[str, list[Any]], tmp_path: Path) -> None:
+    base, log = server
+    result = fetch(f"{base}/redirect/{base}/plain", allow_network=True, user_agent=UA, cache_dir=tmp_path, rate_limit=0)
+    assert result.data == b"Plain text from the server." and result.final_url == f"{base}/plain"
+    assert [path for path, _, _ in log] == [f"/redirect/{base}/plain", "/plain"]
+
+
+@pytest.mark.parametrize("path", ["/drip", "/drip-headers"])
+def test_slow_drip_cannot_outlast_the_deadline(server: tuple[str, list[Any]], tmp_path: Path, path: str) -> None:
+    """One byte a second keeps every socket read alive; only a total deadline ends the fetch."""
+    base, _ = server
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="3 s deadline"):
+        fetch(f"{base}{path}", allow_network=True, user_agent=UA, cache_dir=tmp_path, rate_limit=0, deadline=3.0)
+    elapsed = time.monotonic() - started
+    assert 2.9 <= elapsed < 4.5, elapsed
+    assert not list(tmp_path.rglob("*.body"))  # a cut-off body is not cached as the page

@@ -3,19 +3,26 @@
 Nothing is fetched unless ``allow_network=True``. A real user agent must be given (sites should know who is
 reading them); responses go to a disk cache, so a page is fetched once however often a notebook re-runs; and
 requests to one host are spaced by ``rate_limit`` seconds.
+
+A hostile server cannot take the fetch elsewhere or hold it open: redirects are followed only to http(s) URLs, and
+each request has a total deadline (``deadline`` seconds, connection, redirects, headers and body together) that a
+server dripping one byte at a time cannot extend, where a socket timeout alone restarts with every byte.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import socket
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from osintkit.errors import FetchError, InputError, InputTooLargeError, NetworkDisabledError
 from osintkit.load._common import sha256_hex, utc_now
@@ -25,6 +32,8 @@ __all__ = ["FetchResult", "cache_root", "check_user_agent", "fetch", "is_url"]
 USER_AGENT_ENV = "OSINTKIT_USER_AGENT"
 CACHE_ENV = "OSINTKIT_CACHE_DIR"
 TIMEOUT_S = 30.0
+# Total time for one fetch, redirects included; the per-read socket timeout is never longer than what is left.
+DEADLINE_S = 60.0
 # Library defaults say nothing about who is fetching; refuse them like a missing one.
 _ANONYMOUS = (
     "python-urllib",
@@ -108,6 +117,107 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class _Deadline:
+    """One request's end time, and the sockets to cut when it passes."""
+
+    at: float
+    expired: bool = False
+    sockets: list[socket.socket] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def register(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.sockets.append(sock)
+            if not self.expired:
+                return
+        self._cut(sock)
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            sockets = list(self.sockets)
+        for sock in sockets:
+            self._cut(sock)
+
+    @staticmethod
+    def _cut(sock: socket.socket) -> None:
+        # shutdown(), not close(): it wakes a recv() blocked in another thread, which close() does not on Linux.
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+_Connection = type[http.client.HTTPConnection]
+
+
+def _connection_classes(deadline: _Deadline) -> tuple[_Connection, _Connection]:
+    class DeadlineHTTPConnection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.timeout = max(0.001, min(TIMEOUT_S, deadline.remaining()))
+            super().connect()
+            deadline.register(self.sock)
+
+    class DeadlineHTTPSConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            self.timeout = max(0.001, min(TIMEOUT_S, deadline.remaining()))
+            super().connect()
+            deadline.register(self.sock)
+
+    return DeadlineHTTPConnection, DeadlineHTTPSConnection
+
+
+class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to another http(s) URL; urllib's own handler would also follow one to ``ftp://``."""
+
+    def http_error_302(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        location = headers.get("Location") or headers.get("URI")
+        if location:
+            target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, location.strip()))
+            if target.scheme.lower() not in ("http", "https") or not target.hostname:
+                raise FetchError(
+                    f"{req.full_url}: HTTP {code} redirects to {location!r}, which is not an http(s) URL; not followed"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    plain, tls = _connection_classes(deadline)
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(plain, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(tls, req)
+
+    # build_opener leaves out its default handlers that these replace (by subclass), and with them FTP and file
+    # handlers are still present but unreachable: the redirect handler refuses every other scheme first.
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler, _WebOnlyRedirects)
+
+
+def _read(resp: Any, limit: int, deadline: _Deadline) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        if deadline.remaining() <= 0:
+            deadline.expire()
+            break
+        chunk = resp.read1(min(65536, limit + 1 - size)) if hasattr(resp, "read1") else resp.read(65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def fetch(
     url: str,
     *,
@@ -116,8 +226,13 @@ def fetch(
     cache_dir: str | os.PathLike[str] | None = None,
     rate_limit: float = 1.0,
     max_bytes: int = 20 * 1024 * 1024,
+    deadline: float = DEADLINE_S,
 ) -> FetchResult:
-    """Fetch one URL (or read it from the cache). Raises NetworkDisabledError unless ``allow_network``."""
+    """Fetch one URL (or read it from the cache). Raises NetworkDisabledError unless ``allow_network``.
+
+    ``deadline``: seconds the whole request may take (connection, redirects, headers, body); past it the fetch fails
+    with :class:`FetchError`, however steadily the server keeps sending.
+    """
     if not allow_network:
         raise NetworkDisabledError(
             f"{url}: fetching is off; pass allow_network=True to load() (or --allow-network on the command line) "
@@ -148,18 +263,38 @@ def fetch(
     _wait_turn(parts.hostname.lower() + (f":{parts.port}" if parts.port else ""), rate_limit)
     request = urllib.request.Request(url, headers={"User-Agent": ua, "Accept": "*/*"})
     retrieved = utc_now()
+    limit = _Deadline(time.monotonic() + deadline)
+    timer = threading.Timer(max(0.0, deadline), limit.expire)
+    timer.daemon = True
+    timer.start()
+    late = FetchError(f"{url}: no complete response within the {deadline:g} s deadline; gave up")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as resp:
-            data = resp.read(max_bytes + 1)
+        with _opener(limit).open(request, timeout=min(TIMEOUT_S, max(0.001, deadline))) as resp:
+            data = _read(resp, max_bytes, limit)
             status = int(getattr(resp, "status", 200))
             content_type = resp.headers.get("Content-Type", "") or ""
             final_url = resp.geturl()
+    except FetchError:
+        raise
     except urllib.error.HTTPError as exc:
+        if limit.expired:
+            raise late from exc
         raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
     except urllib.error.URLError as exc:
+        if limit.expired:
+            raise late from exc
+        if isinstance(exc.reason, FetchError):
+            raise exc.reason from exc
         raise FetchError(f"{url}: {exc.reason}") from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        if limit.expired:
+            raise late from exc
         raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+    finally:
+        timer.cancel()
+    if limit.expired:
+        # The cut socket reads as a clean end of stream, so a truncated body must not pass as the page.
+        raise late
     if len(data) > max_bytes:
         raise InputTooLargeError(f"response is over the {max_bytes:,}-byte limit (raise max_bytes=)", path=url)
     try:
