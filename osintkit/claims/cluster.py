@@ -1,0 +1,474 @@
+"""Claim grouping that scales: candidate pairs from nearest neighbours and blocking, average linkage in sums.
+
+:func:`group_claims` is the clustering step of corroboration. Its result is the one today's method defines
+(greedy average linkage on cosine plus a small bonus, at most one claim per document in a group), computed so that
+100,000 claims fit in minutes and a few gigabytes:
+
+- Candidate pairs come from an HNSW nearest-neighbour index (faiss) over the sentence embeddings, united with the
+  pairs of rows that share a rare block key (an entity, place, figure or date); never from all pairs, except for
+  small inputs or ``exact=True``, where blocked matrix products find every pair above the floor.
+- The average score between two clusters is ``(sum_A . sum_B + bonus_AB) / (|A| |B|)``: rows are L2-normalised,
+  so the sum of all cross cosines is the dot product of the clusters' embedding sums, and the bonuses of candidate
+  pairs are kept in a sparse cluster-to-cluster map that is folded together when clusters merge.
+- Rows are put in the order of their ``order_keys`` before anything else, so the groups do not depend on the order
+  the rows came in (the index is built in that order on one thread, because a parallel HNSW build is not
+  deterministic).
+
+:class:`EmbeddingCache` and :func:`embed_cached` keep sentence embeddings on disk keyed by the SHA-256 of the text,
+so a case that grows by a batch embeds only the new claims; a Dask client can embed the missing ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import warnings
+from collections.abc import Callable, Collection, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from osintkit.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "EXACT_BELOW",
+    "MAX_BLOCK",
+    "EmbeddingCache",
+    "embed_cached",
+    "group_claims",
+]
+
+EXACT_BELOW = 5000  # below this many rows all pairs cost less than building an index
+MAX_BLOCK = 100  # a block key shared by more rows than this is too common to say anything: the ANN covers them
+_ROWS_PER_PRODUCT = 1 << 22  # cells of one blocked similarity matrix (16 MB of float32)
+_SLACK = 1e-4  # matrix products round differently from the canonical dot product; keep a margin, then re-check
+_PAIR_CHUNK = 8192
+# HNSW settings measured on 10k and 100k 384-d vectors on 2 cores: recall@32 0.976 on clustered data.
+_HNSW_M = 16
+_HNSW_EF_CONSTRUCTION = 80
+_HNSW_EF_SEARCH = 64
+
+
+# -- grouping -----------------------------------------------------------------------------------------------------
+
+
+def group_claims(
+    embeddings: np.ndarray,
+    doc_keys: Sequence[str],
+    order_keys: Sequence[str],
+    *,
+    threshold: float,
+    bonus: Callable[[int, int], float] | None = None,
+    max_bonus: float = 0.18,
+    block_keys: Sequence[Collection[str]] | None = None,
+    neighbours: int = 32,
+    exact: bool = False,
+    exact_below: int = EXACT_BELOW,
+    max_block: int = MAX_BLOCK,
+) -> list[list[int]]:
+    """Groups of rows about the same proposition: greedy average linkage, one row per document in a group.
+
+    ``embeddings`` are L2-normalised rows (one per claim). A pair of rows whose cosine is at least
+    ``threshold - max_bonus`` is a candidate and scores its cosine plus ``bonus(i, j)`` (which must lie in
+    ``[0, max_bonus]``); candidates at or above ``threshold`` are merged in descending score (ties by
+    ``order_keys``), unless the two clusters share a document or their average score over all cross pairs (a
+    non-candidate pair scoring its plain cosine) is below ``threshold``.
+
+    Candidates come from ``neighbours`` nearest neighbours per row plus rows sharing a key of ``block_keys`` (keys
+    held by more than ``max_block`` rows are skipped), or from all pairs when ``exact`` is true or there are fewer
+    than ``exact_below`` rows. Returns groups of two or more row indices, each sorted, the list sorted.
+    """
+    import numpy as np
+
+    emb = np.asarray(embeddings, dtype=np.float32)
+    n = _check_inputs(emb, doc_keys, order_keys, block_keys, neighbours)
+    if n < 2:
+        return []
+    # Work in the order of order_keys throughout, so nothing depends on the order of the rows.
+    perm = sorted(range(n), key=order_keys.__getitem__)
+    emb = np.ascontiguousarray(emb[perm])
+    doc_ids: dict[str, int] = {}
+    docs = np.array([doc_ids.setdefault(doc_keys[p], len(doc_ids)) for p in perm], dtype=np.int64)
+    floor = threshold - max_bonus
+
+    if exact or n < exact_below or n <= neighbours + 1:
+        pairs = _all_pairs(emb, docs, floor - _SLACK)
+    else:
+        pairs = _neighbour_pairs(emb, docs, neighbours, floor - _SLACK)
+        if block_keys is not None:
+            pairs = np.union1d(pairs, _block_pairs([block_keys[p] for p in perm], docs, max_block))
+    left, right = pairs // n, pairs % n
+    cosine = _pair_cosines(emb, left, right)
+    keep = cosine >= floor
+    left, right, cosine = left[keep], right[keep], cosine[keep]
+
+    extra = np.zeros(len(left), dtype=np.float64)
+    if bonus is not None:
+        for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+            value = float(bonus(perm[a], perm[b]))
+            if not 0.0 <= value <= max_bonus + 1e-12:
+                raise InputError(
+                    f"bonus({perm[a]}, {perm[b]}) returned {value}, outside [0, max_bonus={max_bonus}]", field="bonus"
+                )
+            extra[k] = value
+    score = cosine + extra
+    groups = _merge(emb, docs, left, right, score, extra, threshold)
+    out = [sorted(perm[i] for i in g) for g in groups]
+    return sorted(out)
+
+
+def _check_inputs(
+    emb: np.ndarray,
+    doc_keys: Sequence[str],
+    order_keys: Sequence[str],
+    block_keys: Sequence[Collection[str]] | None,
+    neighbours: int,
+) -> int:
+    if emb.ndim != 2:
+        raise InputError(f"expected a 2-d array of row embeddings, got shape {emb.shape}", field="embeddings")
+    n = int(emb.shape[0])
+    for name, seq in (("doc_keys", doc_keys), ("order_keys", order_keys), ("block_keys", block_keys)):
+        if seq is not None and len(seq) != n:
+            raise InputError(f"has {len(seq)} entries for {n} embedding rows", field=name)
+    if len(set(order_keys)) != n:
+        dupes = sorted({k for k in order_keys if list(order_keys).count(k) > 1})[:3]
+        raise InputError(f"must be unique (a stable id per row); repeated: {dupes}", field="order_keys")
+    if neighbours < 1:
+        raise InputError(f"must be at least 1, not {neighbours}", field="neighbours")
+    return n
+
+
+def _all_pairs(emb: np.ndarray, docs: np.ndarray, floor: float) -> np.ndarray:
+    """Every pair (i < j, different documents) with cosine >= floor, as codes i * n + j, by blocked products."""
+    import numpy as np
+
+    n = len(emb)
+    step = max(1, _ROWS_PER_PRODUCT // n)
+    found: list[np.ndarray] = []
+    for lo in range(0, n, step):
+        hi = min(n, lo + step)
+        block = emb[lo:hi] @ emb[lo:].T  # only columns >= lo: the lower triangle is the same pairs again
+        rows, cols = np.nonzero(block >= floor)
+        i, j = rows + lo, cols + lo
+        keep = (i < j) & (docs[i] != docs[j])
+        found.append(i[keep].astype(np.int64) * n + j[keep])
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, floor: float) -> np.ndarray:
+    """Pairs from each row's k approximate nearest neighbours (an HNSW graph), as codes i * n + j with i < j."""
+    import numpy as np
+
+    faiss = _faiss()
+    n, dim = emb.shape
+    threads = faiss.omp_get_max_threads()
+    index = faiss.IndexHNSWFlat(dim, _HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = _HNSW_EF_CONSTRUCTION
+    # A parallel HNSW build links rows in a thread-dependent order, so two runs could give different graphs;
+    # one thread keeps the candidates (and so the groups) a function of the data. Searching is read-only.
+    faiss.omp_set_num_threads(1)
+    try:
+        index.add(emb)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    index.hnsw.efSearch = max(_HNSW_EF_SEARCH, k + 1)
+    found: list[np.ndarray] = []
+    for lo in range(0, n, 16384):  # results for all rows at once would be n * k of each, twice
+        sims, ids = index.search(emb[lo : lo + 16384], k + 1)
+        rows = np.repeat(np.arange(lo, lo + len(ids), dtype=np.int64), k + 1)
+        cols = ids.ravel().astype(np.int64)
+        keep = (cols >= 0) & (sims.ravel() >= floor) & (cols != rows)
+        rows, cols = rows[keep], cols[keep]
+        keep = docs[rows] != docs[cols]
+        a, b = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
+        found.append(np.unique(a * n + b))
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _block_pairs(keys: Sequence[Collection[str]], docs: np.ndarray, max_block: int) -> np.ndarray:
+    """Pairs of rows (different documents) that share a block key held by at most ``max_block`` rows."""
+    import numpy as np
+
+    n = len(keys)
+    blocks: dict[str, list[int]] = {}
+    for i, row_keys in enumerate(keys):
+        for key in row_keys:
+            blocks.setdefault(key, []).append(i)
+    found: list[np.ndarray] = []
+    for rows in blocks.values():
+        if not 2 <= len(rows) <= max_block:
+            continue
+        idx = np.array(sorted(set(rows)), dtype=np.int64)
+        a, b = np.triu_indices(len(idx), k=1)
+        a, b = idx[a], idx[b]
+        keep = docs[a] != docs[b]
+        found.append(a[keep] * n + b[keep])
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+
+def _pair_cosines(emb: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Cosine of each pair, computed the same way whichever search found it (float64 sums of exact products)."""
+    import numpy as np
+
+    out = np.empty(len(left), dtype=np.float64)
+    for lo in range(0, len(left), _PAIR_CHUNK):
+        a = emb[left[lo : lo + _PAIR_CHUNK]].astype(np.float64)
+        b = emb[right[lo : lo + _PAIR_CHUNK]].astype(np.float64)
+        out[lo : lo + _PAIR_CHUNK] = np.einsum("ij,ij->i", a, b)
+    return out
+
+
+def _merge(
+    emb: np.ndarray,
+    docs: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    score: np.ndarray,
+    extra: np.ndarray,
+    threshold: float,
+) -> list[list[int]]:
+    """Greedy average linkage over the candidate pairs; returns the clusters of two rows or more."""
+    import numpy as np
+
+    n = len(emb)
+    # Bonuses between clusters, only where some candidate pair has one; a cluster's id is one of its rows.
+    bonus_map: dict[int, dict[int, float]] = {}
+    for a, b, v in zip(left[extra > 0].tolist(), right[extra > 0].tolist(), extra[extra > 0].tolist(), strict=True):
+        bonus_map.setdefault(a, {})[b] = v
+        bonus_map.setdefault(b, {})[a] = v
+    owner = list(range(n))
+    members: dict[int, list[int]] = {}  # clusters of two rows or more
+    sums: dict[int, np.ndarray] = {}  # their embedding sums (float64)
+    doc_sets: dict[int, set[int]] = {}
+    doc_of = docs.tolist()
+
+    merging = score >= threshold
+    left, right, score = left[merging], right[merging], score[merging]
+    # Descending score; equal scores in the order of the rows' order keys (the rows are already in that order).
+    order = np.lexsort((right, left, -score))
+    for a, b in zip(left[order].tolist(), right[order].tolist(), strict=True):
+        ca, cb = owner[a], owner[b]
+        if ca == cb:
+            continue
+        docs_a = doc_sets.get(ca) or {doc_of[ca]}
+        docs_b = doc_sets.get(cb) or {doc_of[cb]}
+        if not docs_a.isdisjoint(docs_b):
+            continue
+        size_a, size_b = len(docs_a), len(docs_b)  # one row per document, so a cluster's size is its documents
+        sum_a = sums[ca] if ca in sums else emb[ca].astype(np.float64)
+        sum_b = sums[cb] if cb in sums else emb[cb].astype(np.float64)
+        if size_a > 1 or size_b > 1:
+            cross = float(sum_a @ sum_b) + bonus_map.get(ca, {}).get(cb, 0.0)
+            if cross / (size_a * size_b) < threshold:
+                continue
+        # else two single rows: their average is the pair's own score, already >= threshold
+        big, small = (ca, cb) if size_a >= size_b else (cb, ca)  # relabel the smaller cluster's rows
+        small_rows = members.pop(small, [small])
+        for x in small_rows:
+            owner[x] = big
+        members.setdefault(big, [big]).extend(small_rows)
+        sums[big] = sum_a + sum_b
+        sums.pop(small, None)
+        doc_sets[big] = (docs_a | docs_b) if size_a + size_b < 64 else _union_into(docs_a, docs_b)
+        doc_sets.pop(small, None)
+        _fold_bonuses(bonus_map, big, small)
+    return list(members.values())
+
+
+def _union_into(x: set[int], y: set[int]) -> set[int]:
+    """The union, built by adding the smaller set into the larger (which is then reused)."""
+    big, small = (x, y) if len(x) >= len(y) else (y, x)
+    big |= small
+    return big
+
+
+def _fold_bonuses(bonus_map: dict[int, dict[int, float]], big: int, small: int) -> None:
+    """Cluster ``small`` became part of ``big``: its bonuses to every other cluster add to big's."""
+    moved = bonus_map.pop(small, None)
+    if not moved:
+        return
+    target = bonus_map.setdefault(big, {})
+    target.pop(small, None)
+    for other, value in moved.items():
+        if other == big:
+            continue
+        back = bonus_map[other]
+        del back[small]
+        total = target.get(other, 0.0) + value
+        target[other] = total
+        back[big] = total
+
+
+_FAISS: Any = None
+
+
+def _faiss() -> Any:
+    global _FAISS
+    if _FAISS is None:
+        try:
+            import faiss
+        except ImportError as exc:  # pragma: no cover - pinned in pyproject
+            from osintkit.errors import MissingExtraError
+
+            raise MissingExtraError("Grouping more claims needs faiss-cpu: pip install faiss-cpu==1.15.1") from exc
+        _FAISS = faiss
+    return _FAISS
+
+
+# -- embedding cache ----------------------------------------------------------------------------------------------
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class EmbeddingCache:
+    """Sentence embeddings on disk, keyed by the SHA-256 of the text and the encoder's weight hash.
+
+    One small SQLite file (by default ``embeddings.sqlite`` in the kit's cache directory). Keying on the weights'
+    hash means a different encoder never gets another's vectors. The cache is derived data: an unreadable file is
+    set aside (renamed ``*.corrupt``) with a warning and a new one started, rather than stopping the analysis.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, model: str | None = None) -> None:
+        if path is None:
+            from osintkit.geo.gazetteer import cache_dir
+
+            path = cache_dir() / "embeddings.sqlite"
+        if model is None:
+            from osintkit.tag.encoder import BASE_MODEL_SHA256
+
+            model = BASE_MODEL_SHA256
+        self.path = Path(path)
+        self.model = model
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            aside = self.path.with_name(self.path.name + ".corrupt")
+            warnings.warn(
+                f"{self.path}: embedding cache unreadable ({exc}); moved to {aside.name}, starting a new one",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            self.path.replace(aside)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            # WAL: a notebook can read while a batch run writes.
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, key BLOB NOT NULL, dim INTEGER NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID"
+            )
+            conn.commit()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        row = self._conn.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", (self.model,)).fetchone()
+        return int(row[0])
+
+    def get_many(self, texts: Sequence[str]) -> dict[int, np.ndarray]:
+        """The cached vectors of ``texts``, by position; texts not in the cache are absent."""
+        import numpy as np
+
+        keys = [_text_key(t) for t in texts]
+        positions: dict[bytes, list[int]] = {}
+        for i, key in enumerate(keys):
+            positions.setdefault(key, []).append(i)
+        unique = list(positions)
+        out: dict[int, np.ndarray] = {}
+        for lo in range(0, len(unique), 500):  # SQLite's limit on bound parameters
+            chunk = unique[lo : lo + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT key, dim, vector FROM embeddings WHERE model = ? AND key IN ({marks})",
+                (self.model, *chunk),
+            )
+            for key, dim, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape != (dim,):
+                    continue  # a truncated record is simply embedded again
+                for i in positions[bytes(key)]:
+                    out[i] = vector
+        return out
+
+    def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        import numpy as np
+
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(texts):
+            raise InputError(f"{len(texts)} texts but vectors of shape {vectors.shape}", field="vectors")
+        dim = int(vectors.shape[1])
+        with self._conn:
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, key, dim, vector) VALUES (?, ?, ?, ?)",
+                ((self.model, _text_key(t), dim, v.tobytes()) for t, v in zip(texts, vectors, strict=True)),
+            )
+
+
+def _partitions(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for lo in range(0, len(items), size):
+        yield list(items[lo : lo + size])
+
+
+def embed_cached(
+    texts: Sequence[str],
+    cache: EmbeddingCache | None = None,
+    *,
+    client: Any = None,
+    partition_size: int = 2048,
+) -> np.ndarray:
+    """:func:`osintkit.tag.encoder.embed` through an :class:`EmbeddingCache`: only texts never seen are embedded.
+
+    With a ``dask.distributed`` ``client``, the missing texts are embedded in partitions on its workers (each
+    loads the encoder once); the cache is written here, by the caller's process only. ``cache=None`` uses the
+    default cache file in the kit's cache directory.
+    """
+    import numpy as np
+
+    from osintkit.tag.encoder import embed
+
+    texts = list(texts)
+    own = cache is None
+    store = EmbeddingCache() if cache is None else cache
+    try:
+        found = store.get_many(texts)
+        missing = list(dict.fromkeys(t for i, t in enumerate(texts) if i not in found))
+        if missing:
+            parts = list(_partitions(missing, partition_size))
+            if client is not None:
+                futures = client.map(embed, parts, pure=False)
+                vectors = np.concatenate(client.gather(futures))
+            else:
+                vectors = np.concatenate([embed(p) for p in parts])
+            store.put_many(missing, vectors)
+            fresh = dict(zip(missing, vectors, strict=True))
+        else:
+            fresh = {}
+        if not texts:
+            return embed([])
+        rows = [found[i] if i in found else fresh[t] for i, t in enumerate(texts)]
+        return np.stack(rows).astype(np.float32, copy=False)
+    finally:
+        if own:
+            store.close()
