@@ -87,17 +87,30 @@ def ingest(
 
 
 @main.command()
-@click.option("--case", "case_path", required=True, type=click.Path(exists=True, dir_okay=False), help="Case file.")
-def verify(case_path: str) -> None:
-    """Re-hash every stored document and walk the custody chain.
+@click.option("--case", "case_path", default=None, type=click.Path(dir_okay=False), help="Case file.")
+@click.option("--bundle", "bundle_path", default=None, type=click.Path(dir_okay=False), help="A bundle (.zip).")
+@click.option(
+    "--expect-head", default=None, metavar="HASH",
+    help="The custody head the case must end with (from an export, a bundle or a colleague): catches stale copies.",
+)  # fmt: skip
+def verify(case_path: str | None, bundle_path: str | None, expect_head: str | None) -> None:
+    """Re-hash every stored record and walk the custody chain, offline; the case file is opened read-only.
 
-    Exits 0 when intact; exits 1 and names the first tampered record otherwise.
+    Exits 0 when intact; exits 1 and names the first tampered record otherwise (2 when the file cannot be used).
     """
     from .store import Case
 
+    if (case_path is None) == (bundle_path is None):
+        raise click.UsageError("give one of --case FILE or --bundle FILE")
     try:
-        with Case(case_path) as case:
-            report = case.verify()
+        if bundle_path is not None:
+            from .bundle import verify_bundle
+
+            report = verify_bundle(bundle_path, expect_head=expect_head)
+        else:
+            assert case_path is not None
+            with Case(case_path, readonly=True) as case:
+                report = case.verify(expect_head=expect_head)
     except OsintkitError as exc:
         _fail(exc)
     if report.ok:
@@ -107,6 +120,27 @@ def verify(case_path: str) -> None:
     for problem in report.problems[1:]:
         click.echo(f"  also: {problem}", err=True)
     sys.exit(1)
+
+
+@main.command()
+@click.option("--case", "case_path", required=True, type=click.Path(dir_okay=False), help="Case file.")
+@click.option(
+    "--bundle", "bundle_path", required=True, type=click.Path(dir_okay=False),
+    help="Write one zip: a consistent copy of the case, the raw files, findings.json, and a manifest of SHA-256 "
+    "sums with the custody head.",
+)  # fmt: skip
+def export(case_path: str, bundle_path: str) -> None:
+    """Export a case to travel whole: ``osintkit verify --bundle FILE`` checks it anywhere, offline."""
+    from .bundle import write_bundle
+    from .store import Case
+
+    try:
+        with Case(case_path, readonly=True) as case:
+            manifest = write_bundle(case, bundle_path)
+    except OsintkitError as exc:
+        _fail(exc)
+    click.echo(f"bundle: {bundle_path}")
+    click.echo(f"custody head: {manifest['custody']['head']}")
 
 
 @main.command()

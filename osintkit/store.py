@@ -323,6 +323,24 @@ def _hex(total: int) -> str:
     return f"{total:064x}"
 
 
+def _diagnose(path: Path) -> str:
+    """A hint at why SQLite cannot read ``path``: a file cut short is the commonest damage, and its header says so."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    if not header.startswith(b"SQLite format 3\x00"):
+        return " (the file does not start with SQLite's header)"
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and size < page * pages:
+        return f" (the file is truncated: {size} bytes where its header counts {pages} pages of {page})"
+    return ""
+
+
 def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -391,7 +409,7 @@ class Case:
             self._migrate(existed)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise CaseError(f"{self.path}: not a usable case file: {exc}") from exc
+            raise CaseError(f"{self.path}: not a usable case file: {exc}{_diagnose(self.path)}") from exc
         except CaseError:
             self._conn.close()
             raise
@@ -1082,9 +1100,14 @@ class _Verifier:
 
     def run(self, expect_head: str | None) -> VerifyReport:
         conn = self.conn
-        check = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        try:
+            check = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            check = [str(exc)]
         if check != ["ok"]:
-            self.problems.append(f"{self.path}: SQLite finds the file damaged: {'; '.join(check)}")
+            self.problems.append(
+                f"{self.path}: SQLite finds the file damaged: {'; '.join(check)}{_diagnose(self.path)}"
+            )
         self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         self.tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if self.version == 0 and not self.tables:
@@ -1207,9 +1230,9 @@ class _Verifier:
         key = _KEYS[table]
         for row in self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid"):
             self.rows += table != "documents"
-            what = f"{table} row {row[key]!r}"
+            what = f"{table} row {row[key]}"
             names = row.keys()
-            about = [str(row[k]) for k in ("doc_id", "object_id", "kind", "grade") if k in names and row[k] is not None]
+            about = [str(row[k]) for k in ("kind", "doc_id", "object_id", "grade") if k in names and row[k] is not None]
             if about and table != "documents":
                 what += f" ({' '.join(about)})"
             seq = row["seq"]
