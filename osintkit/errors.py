@@ -16,6 +16,7 @@ __all__ = [
     "FetchError",
     "GeocodingError",
     "InputError",
+    "InputTimeoutError",
     "InputTooLargeError",
     "LanguageWarning",
     "MalformedInputError",
@@ -81,6 +82,10 @@ class InputTooLargeError(InputError):
 
 class MalformedInputError(InputError):
     """CSV, JSON, XML or a feed that does not parse."""
+
+
+class InputTimeoutError(InputError, TimeoutError):
+    """Parsing the input ran past its time budget: a file built (or broken) to stall a parser."""
 
 
 class UnknownFieldError(InputError, KeyError):

@@ -36,7 +36,12 @@ def test_folder_recursive_default_include(tmp_path: Path) -> None:
     result = load(tmp_path)
     assert _names(result) == {"a.txt", "notes.md", "c.txt", "d.txt", "posts.csv", "e.txt"}
     assert len(result) == 7  # the CSV gives two documents
-    assert not result.skipped
+    # What the folder holds but no loader reads is listed with the reason; the sidecar a.meta.json is not.
+    reasons = {Path(s.where).name: s.reason for s in result.skipped}
+    assert set(reasons) == {".git", ".hidden.txt", "image.png"}
+    assert reasons[".git"].startswith("hidden folder")
+    assert reasons[".hidden.txt"].startswith("hidden file")
+    assert reasons["image.png"].startswith("unsupported file type .png")
     assert next(d for d in result if d.path and d.path.endswith("a.txt")).title == "Alpha"
 
 
@@ -58,14 +63,14 @@ def test_bad_files_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
     result = load(tmp_path, max_bytes=4000, on_error="raise")  # a folder never stops at one bad file
     assert _names(result) == {"a.txt", "notes.md", "c.txt", "d.txt", "posts.csv", "e.txt"}
     skipped = {Path(s.where).name: s for s in result.skipped}
-    assert set(skipped) == {"binary.txt", "empty.md", "broken.json", "big.txt"}
+    assert set(skipped) == {"binary.txt", "empty.md", "broken.json", "big.txt", ".git", ".hidden.txt", "image.png"}
     assert skipped["binary.txt"].kind == "BinaryFileError"
     assert skipped["empty.md"].kind == "EmptyInputError"
     assert skipped["broken.json"].kind == "MalformedInputError" and skipped["broken.json"].line == 1
     assert skipped["big.txt"].kind == "InputTooLargeError"
     text = repr(result)
     assert all(name in text for name in skipped)
-    assert "4 skipped" in result._repr_html_()
+    assert "7 skipped" in result._repr_html_()
 
 
 def test_single_bad_file_policy(tmp_path: Path) -> None:

@@ -22,21 +22,30 @@ from html import escape
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from osintkit.errors import InputError, NetworkDisabledError, OsintkitError, UnsupportedFormatError
+from osintkit.errors import (
+    InputError,
+    MalformedInputError,
+    NetworkDisabledError,
+    OsintkitError,
+    UnsupportedFormatError,
+)
 from osintkit.load._common import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_TIME_BUDGET,
     Item,
     LoadContext,
     Loaded,
     OnError,
     Origin,
     Skipped,
+    display_path,
     file_origin,
+    original_path,
     read_limited,
     sha256_hex,
 )
 from osintkit.load.feed import load_feed
-from osintkit.load.folder import DEFAULT_INCLUDE, iter_folder
+from osintkit.load.folder import DEFAULT_INCLUDE, walk_folder
 from osintkit.load.html import load_html
 from osintkit.load.tabular import PRESETS, load_csv, load_json, load_jsonl, validate_mapping
 from osintkit.load.text import load_markdown, load_text
@@ -46,6 +55,7 @@ from osintkit.model import Document
 __all__ = [
     "DEFAULT_INCLUDE",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIME_BUDGET",
     "FORMATS",
     "PRESETS",
     "LoadIterator",
@@ -55,6 +65,7 @@ __all__ = [
     "iter_load",
     "load",
     "load_bytes",
+    "original_path",
     "to_frame",
 ]
 
@@ -141,6 +152,16 @@ def _guarded(items: Callable[[], Iterator[Item]], where: str, strict: bool) -> I
         if strict:
             raise
         yield _file_error(err, where, produced)
+    except RecursionError as exc:
+        deep = MalformedInputError("nested too deeply to read", path=where)
+        if strict:
+            raise deep from exc
+        yield _file_error(deep, where, produced)
+    except Exception as exc:  # one file must never end a batch; the reason says it is a bug
+        bug = InputError(f"unexpected {type(exc).__name__}: {exc} (a bug in osintkit; please report it)", path=where)
+        if strict:
+            raise bug from exc
+        yield _file_error(bug, where, produced)
 
 
 def _iter_file(path: Path, ctx: LoadContext, strict: bool) -> Iterator[Item]:
@@ -150,7 +171,7 @@ def _iter_file(path: Path, ctx: LoadContext, strict: bool) -> Iterator[Item]:
         fmt = ctx.format or _format_for(path.name, data)
         yield from load_bytes(data, origin, ctx, fmt)
 
-    return _guarded(run, str(path), strict)
+    return _guarded(run, display_path(path), strict)
 
 
 def _iter_url(url: str, ctx: LoadContext, strict: bool) -> Iterator[Item]:
@@ -207,12 +228,11 @@ def _items(
         else:
             path = Path(source)
             if path.is_dir():
-                files = iter_folder(path, include, exclude)
-                stream = (item for f in files for item in _iter_file(f, folder_ctx, False))
-            elif path.exists():
+                stream = _iter_folder(path, include, exclude, folder_ctx)
+            elif os.path.lexists(path):
                 stream = _iter_file(path, ctx, strict)
             else:
-                raise InputError("no such file or folder", path=str(path))
+                raise InputError("no such file or folder", path=display_path(path))
         for item in stream:
             if isinstance(item, Loaded):
                 doc = item.document
@@ -224,6 +244,16 @@ def _items(
                     continue
                 seen[doc.id] = _where(doc)
             yield item
+
+
+def _iter_folder(
+    root: Path, include: str | Iterable[str] | None, exclude: str | Iterable[str] | None, ctx: LoadContext
+) -> Iterator[Item]:
+    for entry in walk_folder(root, include, exclude):
+        if isinstance(entry, Skipped):
+            yield entry
+        else:
+            yield from _iter_file(entry, ctx, False)
 
 
 def _where(doc: Document) -> str:
@@ -246,6 +276,7 @@ def _context(
     rate_limit: float,
     source_name: str | None,
     on_error: str,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> LoadContext:
     checked, preset = validate_mapping(mapping)
     if format is not None and format not in FORMATS:
@@ -254,6 +285,10 @@ def _context(
         raise InputError("on_error must be 'skip' or 'raise'", field="on_error")
     if not isinstance(max_bytes, int) or max_bytes <= 0:
         raise InputError("max_bytes must be a positive number of bytes", field="max_bytes")
+    if time_budget is not None and (
+        isinstance(time_budget, bool) or not isinstance(time_budget, int | float) or not 0 < time_budget < 1e6
+    ):
+        raise InputError("time_budget must be a positive number of seconds, or None for no limit", field="time_budget")
     policy: OnError = "raise" if on_error == "raise" else "skip"
     return LoadContext(
         mapping=checked,
@@ -266,6 +301,7 @@ def _context(
         rate_limit=float(rate_limit),
         source_name=source_name,
         on_error=policy,
+        time_budget=None if time_budget is None else float(time_budget),
     )
 
 
@@ -328,6 +364,7 @@ def iter_load(
     on_error: str = "skip",
     skipped: list[Skipped] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> LoadIterator[tuple[Document, bytes]]:
     """Stream ``(document, raw bytes)`` pairs lazily, so memory stays flat for large exports and folders.
 
@@ -336,7 +373,7 @@ def iter_load(
     """
     opts = dict(include=include, exclude=exclude, mapping=mapping, format=format, max_bytes=max_bytes,
                 allow_network=allow_network, user_agent=user_agent, cache_dir=cache_dir, rate_limit=rate_limit,
-                source_name=source_name, on_error=on_error)  # fmt: skip
+                source_name=source_name, on_error=on_error, time_budget=time_budget)  # fmt: skip
     return _make_iter(sources, opts, skipped, on_skip, lambda it: (it.document, it.raw))
 
 
@@ -355,11 +392,12 @@ def iter_documents(
     on_error: str = "skip",
     skipped: list[Skipped] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> LoadIterator[Document]:
     """Like :func:`iter_load`, yielding documents only."""
     opts = dict(include=include, exclude=exclude, mapping=mapping, format=format, max_bytes=max_bytes,
                 allow_network=allow_network, user_agent=user_agent, cache_dir=cache_dir, rate_limit=rate_limit,
-                source_name=source_name, on_error=on_error)  # fmt: skip
+                source_name=source_name, on_error=on_error, time_budget=time_budget)  # fmt: skip
     return _make_iter(sources, opts, skipped, on_skip, lambda it: it.document)
 
 
@@ -436,6 +474,7 @@ def load(
     rate_limit: float = 1.0,
     source_name: str | None = None,
     on_error: str = "skip",
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> LoadResult:
     """Load files, folders (recursively) and, with ``allow_network=True``, URLs into Documents.
 
@@ -449,7 +488,10 @@ def load(
     - ``allow_network``, ``user_agent``, ``cache_dir``, ``rate_limit``: opt-in polite fetching of URLs.
     - ``source_name``: the publisher to record on every document (the one found in the file goes to meta).
     - ``on_error``: ``"skip"`` reports a bad file in ``result.skipped``; ``"raise"`` raises its OsintkitError.
-      Files inside a folder are always skipped and reported, never fatal.
+      Files inside a folder are always skipped and reported, never fatal, and so are the files a folder holds that
+      no loader reads (hidden, unsupported types, FIFOs, devices).
+    - ``time_budget``: seconds each parse step of a file may take (HTML extraction, feed parsing) before the file
+      is skipped as built to stall a parser (InputTimeoutError); None for no limit.
     """
     stream = iter_load(
         *sources,
@@ -464,6 +506,7 @@ def load(
         rate_limit=rate_limit,
         source_name=source_name,
         on_error=on_error,
+        time_budget=time_budget,
     )
     result = LoadResult()
     for doc, raw in stream:

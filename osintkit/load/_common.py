@@ -15,6 +15,7 @@ import html
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,25 +28,35 @@ from osintkit.errors import (
     DecodingError,
     EmptyInputError,
     InputError,
+    InputTimeoutError,
     InputTooLargeError,
+    MalformedInputError,
     OsintkitError,
+    UnsupportedFormatError,
 )
+from osintkit.load._budget import DEFAULT_TIME_BUDGET, within_budget
 from osintkit.model import Document
 from osintkit.text import detect_language
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIME_BUDGET",
     "DOC_FIELDS",
+    "MAX_JSON_DEPTH",
     "LoadContext",
     "Loaded",
     "Origin",
     "Skipped",
     "check_binary",
+    "check_storable",
     "decode_bytes",
     "detect_language",
+    "display_path",
+    "exceeds_depth",
     "html_to_text",
     "make_document",
     "normalize_date",
+    "original_path",
     "read_limited",
     "read_sidecar",
     "sha256_hex",
@@ -53,6 +64,10 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# Deeper JSON than this is refused per record (or ignored, for a sidecar). Real exports nest a handful of levels;
+# 600 levels reached Python's recursion limit in the code that reads a record's text, a traceback mid-run.
+MAX_JSON_DEPTH = 100
 
 # The Document fields a mapping, a sidecar or a format's own metadata may fill.
 DOC_FIELDS = ("title", "source", "author", "url", "published", "language")
@@ -74,6 +89,7 @@ class LoadContext:
     rate_limit: float = 1.0
     source_name: str | None = None
     on_error: OnError = "skip"
+    time_budget: float | None = DEFAULT_TIME_BUDGET
 
 
 @dataclass
@@ -143,16 +159,70 @@ def skip_or_raise(err: OsintkitError, ctx: LoadContext, *, where: str, line: int
 # --- reading -----------------------------------------------------------------------------------------------------
 
 
-def read_limited(path: Path, max_bytes: int) -> bytes:
-    """Read a whole file, refusing files over ``max_bytes`` before reading them."""
-    name = str(path)
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be stored and printed, whatever bytes its name holds.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates (``os.fsdecode``'s surrogateescape),
+    which SQLite, JSON and the terminal all refuse; its undecodable bytes are shown as ``\\xNN`` instead. The exact
+    bytes travel in ``meta["path_bytes"]`` (see :func:`original_path`).
+    """
+    name = os.fspath(path)
     try:
-        size = path.stat().st_size
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+    return name
+
+
+def original_path(path: str, meta: Mapping[str, Any] | None = None) -> Path:
+    """The file a document came from, exact to the byte even when its name is not valid UTF-8."""
+    raw = (meta or {}).get("path_bytes")
+    if isinstance(raw, str):
+        return Path(os.fsdecode(bytes.fromhex(raw)))
+    return Path(path)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def check_regular(path: str | os.PathLike[str], name: str) -> os.stat_result:
+    """stat() a path (never opening it) and refuse FIFOs, sockets and devices, which can block a read forever."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path=name) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=name) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsupportedFormatError(f"{_file_kind(info.st_mode)}, not a regular file; not opened", path=name)
+    return info
+
+
+def read_limited(path: Path, max_bytes: int) -> bytes:
+    """Read a whole file, refusing files over ``max_bytes`` before reading them, and anything but a regular file."""
+    name = display_path(path)
+    try:
+        size = check_regular(path, name).st_size
         if size > max_bytes:
             raise InputTooLargeError(
                 f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (raise max_bytes= to load it)", path=name
             )
-        with path.open("rb") as fh:
+        # O_NONBLOCK: should the path have become a FIFO since stat(), opening it must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise UnsupportedFormatError(f"{_file_kind(mode)}, not a regular file; not read", path=name)
             # Read one byte past the limit: the file may have grown since stat().
             data = fh.read(max_bytes + 1)
     except OsintkitError:
@@ -458,20 +528,64 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(markup: str) -> tuple[str, int]:
-    """Visible text of an HTML fragment (scripts and styles dropped, never run) and the number of scripts seen."""
-    if "<" not in markup:
-        return html.unescape(markup).strip(), 0
+_SCRIPT_TAG = re.compile(r"<script\b", re.IGNORECASE)
+# Past this size html.parser is slow even on honest markup (about 1 s a megabyte); libxml2 reads it in C instead.
+PY_PARSER_MAX_CHARS = 2_000_000
+
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy(text: str) -> str:
+    lines = [ln.strip() for ln in _SPACES.sub(" ", text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _python_text(markup: str) -> tuple[str, int]:
     parser = _TextExtractor()
     try:
         parser.feed(markup)
         parser.close()
     except (AssertionError, ValueError):  # html.parser can choke on pathological markup; keep what it read
         pass
-    text = "".join(parser.parts)
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
-    out = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return out, parser.scripts
+    return _tidy("".join(parser.parts)), parser.scripts
+
+
+def lxml_text(markup: str) -> str:
+    """Visible text through libxml2's HTML parser: linear time on any input, at the cost of html.parser's finesse."""
+    from lxml import etree
+
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(markup.encode("utf-8", errors="replace"), parser)
+    except (etree.LxmlError, ValueError):
+        return ""
+    if root is None:
+        return ""
+    etree.strip_elements(root, *_TextExtractor._SKIP, with_tail=False)
+    for el in root.iter(*_TextExtractor._BLOCK):
+        el.tail = "\n" + (el.tail or "")
+        el.text = "\n" + (el.text or "")
+    return _tidy("".join(root.itertext()))
+
+
+def html_to_text(
+    markup: str, *, budget: float | None = DEFAULT_TIME_BUDGET, path: str | None = None
+) -> tuple[str, int]:
+    """Visible text of an HTML fragment (scripts and styles dropped, never run) and the number of scripts seen.
+
+    html.parser turns quadratic on unclosed constructs (400 KB of ``<!--`` ran past 15 minutes), so it runs within
+    ``budget`` seconds; past that, or on very large markup, libxml2 reads the text instead.
+    """
+    if "<" not in markup:
+        return html.unescape(markup).strip(), 0
+    if len(markup) <= PY_PARSER_MAX_CHARS:
+        try:
+            return within_budget(lambda: _python_text(markup), budget, what="HTML text extraction", path=path)
+        except InputTimeoutError:
+            pass
+    return lxml_text(markup), len(_SCRIPT_TAG.findall(markup))
 
 
 # --- sidecar metadata ----------------------------------------------------------------------------------------------
@@ -484,10 +598,38 @@ def is_metadata_file(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX) or path.name == FOLDER_METADATA
 
 
+def exceeds_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether lists and dicts nest deeper than ``limit``; iterative, so any depth is safe to ask about."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _read_json_object(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    try:
+        data = json.loads(read_limited(path, DEFAULT_MAX_BYTES).decode("utf-8-sig"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except OsintkitError as exc:
+        raise ValueError(getattr(exc, "reason", str(exc))) from None
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
+    if exceeds_depth(data):
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("holds a lone surrogate (\\uD800-\\uDFFF escape), not valid Unicode") from None
     return data
 
 
@@ -505,9 +647,9 @@ def read_sidecar(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[str]]
         if cand.is_file():
             try:
                 found = _read_json_object(cand)
-                origin = cand.name
+                origin = display_path(cand.name)
             except (OSError, ValueError) as exc:
-                warnings.append(f"sidecar {cand.name} ignored: {exc}")
+                warnings.append(f"sidecar {display_path(cand.name)} ignored: {exc}")
             break
     if found is None:
         folder_meta = path.with_name(FOLDER_METADATA)
@@ -516,7 +658,7 @@ def read_sidecar(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[str]]
                 table = _read_json_object(folder_meta)
                 entry = table.get(path.name)
                 if isinstance(entry, dict):
-                    found, origin = entry, f"{FOLDER_METADATA}[{path.name!r}]"
+                    found, origin = entry, f"{FOLDER_METADATA}[{display_path(path.name)!r}]"
             except (OSError, ValueError) as exc:
                 warnings.append(f"{FOLDER_METADATA} ignored: {exc}")
     if found is None:
@@ -548,8 +690,12 @@ def file_origin(path: Path, data: bytes, *, with_sidecar: bool = True) -> Origin
         meta["file_mtime"] = _fmt(dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
     except (OSError, OverflowError, ValueError):
         pass
+    name = display_path(path)
+    if name != str(path):
+        meta["path_bytes"] = os.fsencode(path).hex()
+        warnings.append(f"file name is not valid UTF-8; shown as {name!r}, exact bytes in meta['path_bytes']")
     return Origin(
-        path=str(path),
+        path=name,
         retrieved=utc_now(),
         file_sha256=file_sha,
         overrides=overrides,
@@ -568,6 +714,38 @@ def _clean_str(value: Any) -> str | None:
         value = str(value)
     value = value.strip()
     return value or None
+
+
+def _surrogate_error(value: str, exc: UnicodeEncodeError, path: str | None, field: str) -> MalformedInputError:
+    return MalformedInputError(
+        f"lone surrogate U+{ord(value[exc.start]):04X} at character {exc.start}: not valid Unicode, cannot be stored",
+        path=path,
+        field=field,
+    )
+
+
+def check_storable(fields: Mapping[str, Any], meta: Mapping[str, Any], *, path: str | None) -> None:
+    """Refuse what the case file cannot hold (lone surrogates, absurd nesting) before it reaches a batch write.
+
+    A JSON ``"\\ud800"`` escape decodes to a lone surrogate that no UTF-8 writer accepts; found only at the store,
+    it failed the whole batch.
+    """
+    for key, value in fields.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise _surrogate_error(value, exc, path, key) from None
+    if exceeds_depth(meta):
+        raise MalformedInputError(f"nested more than {MAX_JSON_DEPTH} levels deep", path=path, field="meta")
+    try:
+        dumped = json.dumps(meta, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise MalformedInputError(f"metadata cannot be stored: {exc}", path=path, field="meta") from None
+    try:
+        dumped.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _surrogate_error(dumped, exc, path, "meta") from None
 
 
 def make_document(
@@ -611,6 +789,8 @@ def make_document(
     title = _clean_str(values["title"])
     if title is not None and len(title) > 300:
         title = title[:299] + "…"
+    check_storable({"text": text, "title": title, **{k: values[k] for k in DOC_FIELDS if k != "title"}}, out_meta,
+                   path=origin.path)  # fmt: skip
     return Document(
         id=Document.make_id(sha),
         text=text,

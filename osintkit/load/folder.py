@@ -1,15 +1,21 @@
-"""Walking a folder for sources: recursive, sorted, hidden files skipped, include/exclude globs."""
+"""Walking a folder for sources: recursive, sorted, include/exclude globs.
+
+Every file passed over for what it is (hidden, an unsupported type, a FIFO or a device) is reported with the reason,
+so nothing in a folder goes missing in silence; files the caller's own include/exclude globs leave out are not.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from osintkit.load._common import is_metadata_file
+from osintkit.errors import InputError, UnsupportedFormatError
+from osintkit.load._common import Skipped, _file_kind, display_path, is_metadata_file
 
-__all__ = ["DEFAULT_INCLUDE", "iter_folder", "matches"]
+__all__ = ["DEFAULT_INCLUDE", "iter_folder", "matches", "walk_folder"]
 
 DEFAULT_INCLUDE: tuple[str, ...] = (
     "*.txt", "*.text", "*.md", "*.markdown",
@@ -41,23 +47,86 @@ def matches(rel: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def iter_folder(
+def _skip(path: Path, reason: str, error: InputError | None = None) -> Skipped:
+    where = display_path(path)
+    return Skipped(where=where, reason=reason, error=error, path=where)
+
+
+def walk_folder(
     root: Path, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
-) -> Iterator[Path]:
-    """Files under ``root`` to load, in a stable order. Sidecar metadata files are read, never loaded."""
-    inc = _as_list(include) or list(DEFAULT_INCLUDE)
+) -> Iterator[Path | Skipped]:
+    """Files under ``root`` to load, in a stable order, and a :class:`Skipped` for each file passed over.
+
+    Sidecar metadata files are read, never loaded, and not reported. Hidden folders (``.git``) are reported once,
+    not file by file. Special files are recognised from ``lstat``/``stat`` alone: a FIFO is never opened.
+    """
+    inc = _as_list(include)
+    default = not inc
+    inc = inc or list(DEFAULT_INCLUDE)
     exc = _as_list(exclude)
-    for dirpath, dirnames, filenames in os.walk(root):
+    unreadable: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+        yield from _unreadable(unreadable, root)
         base = Path(dirpath)
         rel_dir = base.relative_to(root).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (exc and matches(rel_dir + d, exc)))
+        keep = []
+        for d in sorted(dirnames):
+            if exc and matches(rel_dir + d, exc):
+                continue
+            if d.startswith("."):
+                yield _skip(base / d, "hidden folder (name starts with '.'); not read")
+                continue
+            keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
-            if name.startswith((".", "~$")):
-                continue
             path = base / name
-            if is_metadata_file(path):
-                continue
             rel = rel_dir + name
-            if matches(rel, inc) and not (exc and matches(rel, exc)):
-                yield path
+            if is_metadata_file(path) or (exc and matches(rel, exc)):
+                continue
+            if name.startswith("~$"):
+                yield _skip(path, "Office lock file; not loaded")
+                continue
+            if name.startswith("."):
+                yield _skip(path, "hidden file (name starts with '.'); not loaded")
+                continue
+            if not matches(rel, inc):
+                if default:
+                    suffix = Path(name).suffix.lower() or "(none)"
+                    err = UnsupportedFormatError(f"unsupported file type {suffix}; loaders read {_SUPPORTED}",
+                                                 path=display_path(path))  # fmt: skip
+                    yield _skip(path, err.reason, err)
+                continue
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as os_err:
+                err2 = InputError(f"cannot read file: {os_err.strerror or os_err}", path=display_path(path))
+                yield _skip(path, err2.reason, err2)
+                continue
+            if not stat.S_ISREG(mode):
+                err = UnsupportedFormatError(f"{_file_kind(mode)}, not a regular file; not opened",
+                                             path=display_path(path))  # fmt: skip
+                yield _skip(path, err.reason, err)
+                continue
+            yield path
+    yield from _unreadable(unreadable, root)
+
+
+def _unreadable(errors: list[OSError], root: Path) -> Iterator[Skipped]:
+    while errors:
+        os_err = errors.pop(0)
+        where = Path(os_err.filename) if os_err.filename else root
+        err = InputError(f"folder cannot be read: {os_err.strerror or os_err}", path=display_path(where))
+        yield _skip(where, err.reason, err)
+
+
+_SUPPORTED = " ".join(p.removeprefix("*") for p in DEFAULT_INCLUDE)
+
+
+def iter_folder(
+    root: Path, include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
+) -> Iterator[Path]:
+    """Files under ``root`` to load, in a stable order (what :func:`walk_folder` does not skip)."""
+    for item in walk_folder(root, include, exclude):
+        if isinstance(item, Path):
+            yield item

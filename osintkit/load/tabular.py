@@ -13,15 +13,17 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from osintkit.errors import EmptyInputError, MalformedInputError, UnknownFieldError
+from osintkit.errors import EmptyInputError, InputError, MalformedInputError, UnknownFieldError
 from osintkit.load._common import (
     DOC_FIELDS,
+    MAX_JSON_DEPTH,
     Item,
     LoadContext,
     Loaded,
     Origin,
     Skipped,
     decode_bytes,
+    exceeds_depth,
     make_document,
     skip_or_raise,
 )
@@ -174,6 +176,36 @@ def _record_document(
     extra_meta: dict[str, Any],
     drop: frozenset[str] = frozenset(),
 ) -> Item:
+    """One record's document, or a Skipped naming the file and line: a bad record never costs the records after it."""
+    try:
+        return _build_record(record, raw, root=root, resolved=resolved, loader=loader, origin=origin, ctx=ctx,
+                             where=where, line=line, extra_meta=extra_meta, drop=drop)  # fmt: skip
+    except InputError as err:
+        if err.line is None:
+            err = type(err)(err.reason, path=err.path, line=line, field=err.field)
+        return skip_or_raise(err, ctx, where=where, line=line)
+
+
+def _check_depth(record: Any, path: str | None, line: int) -> None:
+    if exceeds_depth(record):
+        raise MalformedInputError(f"record is nested more than {MAX_JSON_DEPTH} levels deep", path=path, line=line)
+
+
+def _build_record(
+    record: Any,
+    raw: bytes,
+    *,
+    root: Any,
+    resolved: dict[str, list[str]],
+    loader: str,
+    origin: Origin,
+    ctx: LoadContext,
+    where: str,
+    line: int,
+    extra_meta: dict[str, Any],
+    drop: frozenset[str],
+) -> Item:
+    _check_depth(record, origin.path, line)
     text = _as_text(_pick(record, resolved["text"], root))
     if not text.strip():
         return Skipped(where=where, reason=f"empty text (field {resolved['text'][0]!r})", path=origin.path, line=line)
@@ -204,8 +236,14 @@ def _sniff_delimiter(text: str, default: str) -> str:
         return default
 
 
-def _csv_rows(text: str, path: str | None, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
-    """(first line number, fields, the row's exact text) for each row; strict quoting."""
+def _csv_rows(
+    text: str, path: str | None, delimiter: str
+) -> Iterator[tuple[int, list[str] | MalformedInputError, str]]:
+    """(first line number, fields, the row's exact text) for each row; strict quoting.
+
+    A row that breaks the quoting comes as an error in place of its fields; the reader resumes at the next line, so
+    the rows after it are still read.
+    """
     buf = io.StringIO(text, newline="")
     consumed: list[str] = []
     line_no = 0
@@ -225,7 +263,11 @@ def _csv_rows(text: str, path: str | None, delimiter: str) -> Iterator[tuple[int
         except StopIteration:
             return
         except csv.Error as exc:
-            raise MalformedInputError(f"malformed CSV: {exc}", path=path, line=line_no) from exc
+            raw = "".join(consumed)
+            consumed.clear()
+            yield start, MalformedInputError(f"malformed CSV: {exc}", path=path, line=line_no), raw
+            start = line_no + 1
+            continue
         raw = "".join(consumed)
         consumed.clear()
         yield start, row, raw
@@ -243,6 +285,8 @@ def load_csv(data: bytes, origin: Origin, ctx: LoadContext, *, delimiter: str | 
     header: list[str] | None = None
     header_line = 0
     for line, row, _ in rows:
+        if isinstance(row, MalformedInputError):
+            raise row
         if row and any(cell.strip() for cell in row):
             header, header_line = [c.strip() for c in row], line
             break
@@ -255,6 +299,9 @@ def load_csv(data: bytes, origin: Origin, ctx: LoadContext, *, delimiter: str | 
         if not row:  # a blank line is layout, not a record
             continue
         where = f"{path}:{line}"
+        if isinstance(row, MalformedInputError):
+            yield skip_or_raise(row, ctx, where=where, line=row.line)
+            continue
         if len(row) > len(header):
             err = MalformedInputError(
                 f"row has {len(row)} fields but the header (line {header_line}) has {len(header)}", path=path, line=line
@@ -310,6 +357,10 @@ def _keys_of(records: Iterable[Any], limit: int = 2000) -> list[str]:
 def _canonical(record: Any, path: str | None, line: int) -> bytes:
     try:
         return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedInputError(
+            "record holds a lone surrogate (a \\uD800-\\uDFFF escape): not valid Unicode", path=path, line=line
+        ) from None
     except (RecursionError, ValueError) as exc:
         raise MalformedInputError(f"record cannot be serialised: {exc}", path=path, line=line) from exc
 
@@ -368,16 +419,21 @@ def load_json(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
         resolved = _resolve_fields(mapping, _keys_of(records), path, "field")
     for i, record in enumerate(records):
         where = f"{path}[{i}]"
-        if isinstance(record, str):
-            record = {".": record}
-            raw = _canonical(record["."], path, i)
-        elif not isinstance(record, Mapping):
-            yield Skipped(
-                where=where, reason=f"record {i} is a {type(record).__name__}, not an object", path=path, line=i
-            )
+        try:
+            if isinstance(record, str):
+                record = {".": record}
+                raw = _canonical(record["."], path, i)
+            elif not isinstance(record, Mapping):
+                yield Skipped(
+                    where=where, reason=f"record {i} is a {type(record).__name__}, not an object", path=path, line=i
+                )
+                continue
+            else:
+                _check_depth(record, path, i)
+                raw = _canonical(record, path, i)
+        except InputError as err:
+            yield skip_or_raise(err, ctx, where=where, line=i)
             continue
-        else:
-            raw = _canonical(record, path, i)
         meta = dict(extra_meta)
         meta["record_index"] = i
         yield _record_document(

@@ -1,0 +1,314 @@
+"""Hostile input (issue #20): files built to stall or crash a run are each handled within a budget, with a reason.
+
+Every case is a real file on disk loaded through the public API. Times are asserted with room for a loaded machine;
+before the fix the HTML cases took 177 s to over 15 minutes, and the FIFO blocked forever.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from osintkit.cli import main
+from osintkit.errors import InputTimeoutError, MalformedInputError, OsintkitError, UnsupportedFormatError
+from osintkit.load import load, original_path
+from osintkit.load._budget import within_budget
+from osintkit.pipeline import ingest
+from osintkit.store import Case
+
+BUDGET = 1.0  # seconds per parse step in these tests; the default is 3 s
+
+
+def _timed_load(path: Path, **kw: object) -> tuple[object, float]:
+    started = time.perf_counter()
+    result = load(path, time_budget=BUDGET, **kw)  # type: ignore[arg-type]
+    return result, time.perf_counter() - started
+
+
+# Each was measured before the fix: 120 KB of "<" took 177 s, 400 KB of "<!--" over 15 minutes, and a flat DOM of
+# 10 MB 272 s in trafilatura. Unclosed <meta and <title tags stall html.parser and a lazy title regex the same way.
+HOSTILE_HTML = {
+    "lt.html": b"<" * 120_000,
+    "comments.html": b"<!--" * 100_000,
+    "meta.html": b"<meta " * 70_000,
+    "title.html": b"<title" * 60_000,
+    "handlers.html": b"<a onclick=" * 40_000,
+    "flat-dom.html": b"<html><body>" + b"<div>x</div>" * (10 * 1024 * 1024 // 12) + b"</body></html>",
+    "divs.html": b"<html><body>" + b"<div>word</div>" * 40_000 + b"</body></html>",
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", sorted(HOSTILE_HTML))
+def test_hostile_html_is_handled_within_its_budget(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(HOSTILE_HTML[name])
+    result, elapsed = _timed_load(path)
+    # Two parse steps share the file's budget, then libxml2 reads the text in linear time.
+    assert elapsed < 2 * BUDGET + 10, f"{name} took {elapsed:.1f} s"
+    docs = list(result)  # type: ignore[call-overload]
+    skipped = result.skipped  # type: ignore[attr-defined]
+    assert len(docs) + len(skipped) == 1, "the file must be either loaded or reported"
+    if skipped:
+        assert skipped[0].path == str(path) and skipped[0].reason
+    else:
+        assert docs[0].text.strip()
+
+
+def test_flat_dom_keeps_its_text_and_says_how(tmp_path: Path) -> None:
+    path = tmp_path / "flat.html"
+    path.write_bytes(HOSTILE_HTML["flat-dom.html"])
+    (doc,) = load(path, on_error="raise")
+    assert doc.text.count("x") > 800_000
+    assert any("over the 2,000,000 read for main-text extraction" in w for w in doc.meta["warnings"])
+
+
+def test_trafilatura_over_budget_falls_back_to_visible_text(tmp_path: Path) -> None:
+    path = tmp_path / "divs.html"
+    path.write_bytes(b"<html><body>" + b"<div>word</div>" * 40_000 + b"</body></html>")
+    started = time.perf_counter()
+    (doc,) = load(path, on_error="raise", time_budget=0.2)
+    assert time.perf_counter() - started < 10
+    assert doc.meta["extractor"] == "fallback"
+    assert any("time budget of 0.2 s" in w for w in doc.meta["warnings"])
+
+
+def test_budget_stops_pure_python_work_in_any_thread() -> None:
+    def spin() -> None:
+        while True:
+            pass
+
+    outcome: dict[str, object] = {}
+
+    def in_thread() -> None:
+        try:
+            within_budget(spin, 0.2, what="test parse", path="x.html")
+        except InputTimeoutError as exc:
+            outcome["error"] = exc
+        # A withdrawn watchdog must not fire later in unrelated code.
+        outcome["after"] = sum(range(200_000))
+
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive()
+    err = outcome["error"]
+    assert isinstance(err, InputTimeoutError) and isinstance(err, TimeoutError) and isinstance(err, OsintkitError)
+    assert str(err).startswith("x.html: test parse ran past its time budget of 0.2 s")
+    assert outcome["after"] == sum(range(200_000))
+    with pytest.raises(InputTimeoutError, match=r"x\.html"):
+        within_budget(spin, 0.2, what="test parse", path="x.html")  # and in the main thread
+    assert within_budget(lambda: 42, 0.05, what="quick", path=None) == 42
+    time.sleep(0.1)  # past the budget of the quick call: nothing fires
+
+
+def test_bad_time_budget_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OsintkitError, match="time_budget"):
+        load(tmp_path, time_budget=0)
+
+
+@pytest.mark.timeout(60)
+def test_fifo_socket_and_device_are_skipped_unopened(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Kursk is a city in Russia.", "utf-8")
+    os.mkfifo(folder / "pipe.txt")  # opening it for reading would wait for a writer forever
+    (folder / "null.txt").symlink_to("/dev/null")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock_path = folder / "s.txt"
+    try:
+        sock.bind(str(sock_path))
+    except OSError:
+        sock_path = None  # type: ignore[assignment]
+    try:
+        result = load(folder, on_error="raise")
+    finally:
+        sock.close()
+    assert [Path(d.path or "").name for d in result] == ["good.txt"]
+    reasons = {Path(s.where).name: s.reason for s in result.skipped}
+    assert reasons["pipe.txt"] == "a FIFO (named pipe), not a regular file; not opened"
+    assert reasons["null.txt"] == "a character device, not a regular file; not opened"
+    if sock_path is not None:
+        assert reasons["s.txt"] == "a socket, not a regular file; not opened"
+    # Named directly, not through a folder, a FIFO is refused the same way.
+    with pytest.raises(UnsupportedFormatError, match=r"pipe\.txt: a FIFO"):
+        load(folder / "pipe.txt", on_error="raise")
+
+
+def test_unsupported_and_hidden_files_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "article.txt").write_text("An article.", "utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "memo.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "server.log").write_text("GET /", "utf-8")
+    (tmp_path / "README").write_text("no suffix", "utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00")
+    (tmp_path / "~$memo.docx").write_bytes(b"lock")
+    (tmp_path / "article.meta.json").write_text('{"title": "T"}', "utf-8")  # a sidecar: read, not reported
+    result = load(tmp_path)
+    assert len(result) == 1
+    reasons = {s.where.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
+    assert set(reasons) == {"scan.pdf", "memo.docx", "server.log", "README", ".DS_Store", "~$memo.docx"}
+    assert reasons["scan.pdf"].startswith("unsupported file type .pdf; loaders read .txt")
+    assert reasons["README"].startswith("unsupported file type (none)")
+    assert reasons[".DS_Store"] == "hidden file (name starts with '.'); not loaded"
+    assert reasons["~$memo.docx"] == "Office lock file; not loaded"
+    # Files the caller's own globs leave out are the caller's choice, not news.
+    assert not load(tmp_path, include="*.txt").skipped[2:]
+    assert {s.where.rsplit("/", 1)[-1] for s in load(tmp_path, include="*.txt").skipped} == {
+        ".DS_Store",
+        "~$memo.docx",
+    }
+
+
+def _bad_name(folder: Path) -> Path:
+    raw = os.fsencode(folder) + b"/caf\xe9 report.txt"  # Latin-1 bytes: not valid UTF-8
+    with open(raw, "wb") as fh:
+        fh.write(b"Officials in Kyiv said the report was accurate.")
+    return Path(os.fsdecode(raw))
+
+
+def test_non_utf8_file_name_is_kept_bytes_safe(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    real = _bad_name(folder)
+    with open(os.fsencode(folder) + b"/bad\xff.txt", "wb") as fh:
+        fh.write(b"\x00\x01binary")
+    result = load(folder)
+    (doc,) = result
+    assert doc.path == str(folder / "caf\\xe9 report.txt")
+    doc.path.encode("utf-8")  # printable and storable
+    assert original_path(doc.path, doc.meta) == real  # the exact bytes round-trip through os.fsdecode
+    assert original_path(doc.path, doc.meta).read_bytes() == result.raw[doc.id]
+    assert any("not valid UTF-8" in w for w in doc.meta["warnings"])
+    (skip,) = result.skipped
+    assert skip.where == str(folder / "bad\\xff.txt") and skip.kind == "BinaryFileError"
+    with Case(tmp_path / "case.sqlite") as case:
+        report = ingest(case, [folder])
+        assert len(report.added) == 1 and len(report.skipped) == 1
+        stored = case.get_document(doc.id)
+        assert stored.path == doc.path and original_path(stored.path, stored.meta) == real
+        assert case.verify().ok
+    out = CliRunner().invoke(main, ["ingest", str(folder), "--case", str(tmp_path / "cli.sqlite"), "--quiet"])
+    assert out.exit_code == 0, out.output
+    assert "1 added" in out.output and "bad\\xff.txt" in out.output
+
+
+def test_jsonl_lone_surrogate_costs_only_its_record(tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    path.write_text(
+        '{"text": "first post"}\n{"text": "bad \\ud800 post"}\n{"text": "third post", "author": "\\udfff"}\n'
+        '{"text": "fourth post"}\n',
+        "utf-8",
+    )
+    result = load(path)
+    assert [d.text for d in result] == ["first post", "fourth post"]
+    assert [(s.line, s.where) for s in result.skipped] == [(2, f"{path}:2"), (3, f"{path}:3")]
+    assert all("lone surrogate U+D" in s.reason for s in result.skipped)
+    with pytest.raises(MalformedInputError, match=r"posts.jsonl:2: field 'text': lone surrogate U\+D800"):
+        load(path, on_error="raise")
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_json_nested_600_deep_is_refused_per_record(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(f'[{{"text": "one"}}, {{"text": "two", "x": {_deep(600)}}}, {{"text": "three"}}]', "utf-8")
+    result = load(path)
+    assert [d.text for d in result] == ["one", "three"]
+    (skip,) = result.skipped
+    assert skip.where == f"{path}[1]" and skip.line == 1 and "nested more than 100 levels" in skip.reason
+    whole = tmp_path / "whole.json"
+    whole.write_text(f'{{"text": "deep", "x": {_deep(600)}}}', "utf-8")
+    assert "nested more than 100 levels" in load(whole).skipped[0].reason
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(f'{{"text": "a"}}\n{{"text": "b", "x": {_deep(600)}}}\n{{"text": "c"}}\n', "utf-8")
+    result = load(lines)
+    assert [d.text for d in result] == ["a", "c"] and result.skipped[0].line == 2
+    text_field = tmp_path / "textdeep.jsonl"  # the text itself nested deep: _as_text recursed past the limit
+    text_field.write_text(f'{{"text": "ok"}}\n{{"text": {_deep(600)}}}\n', "utf-8")
+    assert [d.text for d in load(text_field)] == ["ok"]
+
+
+def test_deep_or_broken_sidecar_becomes_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Alpha text.", "utf-8")
+    (tmp_path / "a.meta.json").write_text(f'{{"title": "A", "x": {_deep(600)}}}', "utf-8")
+    (tmp_path / "b.txt").write_text("Beta text.", "utf-8")
+    (tmp_path / "b.meta.json").write_text('{"title": "\\ud800"}', "utf-8")
+    (tmp_path / "c.txt").write_text("Gamma text.", "utf-8")
+    (tmp_path / "c.meta.json").write_text(_deep(5000), "utf-8")
+    result = load(tmp_path, on_error="raise")
+    assert len(result) == 3 and not result.skipped
+    warnings = {Path(d.path or "").name: " ".join(d.meta["warnings"]) for d in result}
+    assert "a.meta.json ignored: JSON nested more than 100 levels deep" in warnings["a.txt"]
+    assert "b.meta.json ignored: holds a lone surrogate" in warnings["b.txt"]
+    assert "c.meta.json ignored: JSON nested too deeply" in warnings["c.txt"]
+
+
+def test_csv_bad_row_costs_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text('text,author\nfirst,a\n"broken"x,b\nthird,c\nfourth,d\n', "utf-8")
+    result = load(path)
+    assert [d.text for d in result] == ["first", "third", "fourth"]
+    (skip,) = result.skipped
+    assert skip.line == 3 and skip.where == f"{path}:3" and "malformed CSV" in skip.reason
+
+
+def _good_folder(folder: Path, n: int) -> None:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"good-{i:03d}.txt").write_text(f"Report {i}: officials said {i} people were moved.", "utf-8")
+
+
+@pytest.mark.timeout(120)
+def test_one_poisoned_file_among_300_loses_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    _good_folder(folder, 300)
+    (folder / "poison.json").write_text(f'{{"text": "poison", "x": {_deep(600)}}}', "utf-8")
+    case_path = tmp_path / "case.sqlite"
+    for attempt in range(2):  # the rerun found the same poison and crashed the same way
+        with Case(case_path) as case:
+            report = ingest(case, [folder], batch_size=64)
+            assert len(case) == 300
+            assert case.verify().ok
+        assert (len(report.added), len(report.duplicates)) == ((300, 0) if attempt == 0 else (0, 300))
+        assert [where.rsplit("/", 1)[-1] for where, _ in report.skipped] == ["poison.json[0]"]
+
+
+@pytest.mark.timeout(180)
+def test_every_poison_at_once_in_a_folder_of_300(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    _good_folder(folder, 300)
+    poisons = {
+        "deep.json": f'[{{"text": "a"}}, {{"text": "b", "x": {_deep(600)}}}]'.encode(),
+        "surrogate.jsonl": b'{"text": "s1"}\n{"text": "\\ud800"}\n{"text": "s3"}\n',
+        "lt.html": b"<" * 120_000,
+        "comments.html": b"<!--" * 100_000,
+        "empty.md": b"",
+        "binary.txt": b"\x00\x01\x02",
+        "notes.pdf": b"%PDF-1.4",
+    }
+    for name, data in poisons.items():
+        (folder / name).write_bytes(data)
+    os.mkfifo(folder / "pipe.txt")
+    _bad_name(folder)
+    started = time.perf_counter()
+    with Case(tmp_path / "case.sqlite") as case:
+        report = ingest(case, [folder], time_budget=BUDGET)
+        texts = {d.text for d in case.documents()}
+    elapsed = time.perf_counter() - started
+    assert {f"Report {i}: officials said {i} people were moved." for i in range(300)} <= texts
+    assert {"a", "s1", "s3"} <= texts  # the good records of the poisoned files too
+    skipped = {where.rsplit("/", 1)[-1] for where, _ in report.skipped}
+    assert {"deep.json[1]", "surrogate.jsonl:2", "comments.html", "empty.md", "binary.txt", "notes.pdf"} <= skipped
+    assert "pipe.txt" in skipped
+    assert elapsed < 60, f"ingest took {elapsed:.1f} s"
+    json.dumps(report.skipped)  # every reason is plain, storable text
