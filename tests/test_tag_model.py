@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -17,8 +20,26 @@ from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, Mo
 from osintkit.model import Document, Mention
 from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
 from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
-from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
-from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, SHIPPED_DELTA_SHA256, WEIGHTS_DIR, _assemble, tidy_spans
+from osintkit.tag.encoder import (
+    BASE_FILES_SHA256,
+    BASE_MODEL_SHA256,
+    base_model_dir,
+    file_sha256,
+    hf_offline,
+    verify_base_files,
+    verify_file,
+)
+from osintkit.tag.model import (
+    DELTA_FILE,
+    MANIFEST_FILE,
+    SHIPPED_DELTA_SHA256,
+    SHIPPED_MANIFEST_SHA256,
+    WEIGHTS_DIR,
+    _assemble,
+    manifest_digest,
+    seal_manifest,
+    tidy_spans,
+)
 from osintkit.text import split_sentences
 
 
@@ -30,6 +51,13 @@ def weights_copy(tmp_path: Path) -> Path:
     for name in (DELTA_FILE, MANIFEST_FILE):
         shutil.copyfile(WEIGHTS_DIR / name, dest / name)
     return dest
+
+
+def _edit_manifest(folder: Path, reseal: bool, **changes: object) -> Path:
+    path = folder / MANIFEST_FILE
+    manifest = {**json.loads(path.read_text(encoding="utf-8")), **changes}
+    path.write_text(json.dumps(seal_manifest(manifest) if reseal else manifest), encoding="utf-8")
+    return path
 
 
 def _flip_byte(path: Path, offset: int) -> None:
@@ -75,20 +103,93 @@ def test_swapped_delta_is_refused_even_with_a_matching_manifest(weights_copy: Pa
     tensors = load_file(str(delta))
     tensors["classifier.bias"] = tensors["classifier.bias"] + 1.0
     save_file(tensors, str(delta))
-    manifest = json.loads((weights_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
-    manifest["delta_sha256"] = file_sha256(delta)
-    (weights_copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    _edit_manifest(weights_copy, reseal=True, delta_sha256=file_sha256(delta))
     load_entity_model(weights_copy)  # self-consistent folder: accepted when no hash is pinned
     with pytest.raises(ModelIntegrityError):
         _assemble(weights_copy, SHIPPED_DELTA_SHA256)
 
 
 def test_manifest_for_another_base_is_refused(weights_copy: Path) -> None:
-    manifest = json.loads((weights_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
-    manifest["base_sha256"] = "0" * 64
-    (weights_copy / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    _edit_manifest(weights_copy, reseal=True, base_sha256="0" * 64)
     with pytest.raises(ModelIntegrityError, match="base encoder"):
         load_entity_model(weights_copy)
+
+
+def test_shipped_manifest_is_pinned_and_sealed() -> None:
+    path = WEIGHTS_DIR / MANIFEST_FILE
+    assert file_sha256(path) == SHIPPED_MANIFEST_SHA256
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest["manifest_sha256"] == manifest_digest(manifest)
+    assert manifest["base_files_sha256"] == BASE_FILES_SHA256
+    assert {"config.json", "tokenizer.json", "vocab.txt"} <= set(BASE_FILES_SHA256)
+
+
+def _swap_person_and_org(labels: list[str]) -> list[str]:
+    swap = {"B-PER": "B-ORG", "I-PER": "I-ORG", "B-ORG": "B-PER", "I-ORG": "I-PER"}
+    return [swap.get(label, label) for label in labels]
+
+
+_SHIPPED = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"labels": _swap_person_and_org(_SHIPPED["labels"])},
+        {"alpha": 64.0},
+        {"case_feature": "token_type"},
+        {"int8_ranges": {**_SHIPPED["int8_ranges"], "classifier": [-1.0, 1.0]}},
+        {"manifest_sha256": None},
+    ],
+    ids=["swapped-labels", "scale", "case-feature", "int8-range", "no-seal"],
+)
+def test_edited_manifest_is_refused(weights_copy: Path, changes: dict[str, object]) -> None:
+    path = _edit_manifest(weights_copy, reseal=False, **changes)
+    with pytest.raises(ModelIntegrityError, match="manifest_sha256") as err:
+        load_entity_model(weights_copy)
+    assert str(path) in str(err.value)
+
+
+def test_swapped_labels_resealed_are_refused_by_the_pin(weights_copy: Path) -> None:
+    """Someone swaps PER and ORG and reseals the manifest: the folder is self-consistent, and it does tag John
+    Kirby as an organisation, so only the hash pinned in code can catch it (as it does for the shipped model)."""
+    path = _edit_manifest(weights_copy, reseal=True, labels=_swap_person_and_org(_SHIPPED["labels"]))
+    swapped = load_entity_model(weights_copy)
+    kirby = [m for m in swapped.predict(["John Kirby spoke in Washington."])[0] if m.text == "John Kirby"]
+    assert [m.label for m in kirby] == ["ORG"]
+    with pytest.raises(ModelIntegrityError, match=SHIPPED_MANIFEST_SHA256) as err:
+        _assemble(weights_copy, SHIPPED_DELTA_SHA256, SHIPPED_MANIFEST_SHA256)
+    assert str(path) in str(err.value) and "labels" in str(err.value)
+    intact = [m.label for m in default_model().predict(["John Kirby spoke in Washington."])[0]]
+    assert intact[0] == "PERSON"
+
+
+def test_manifest_trained_on_another_tokenizer_is_refused(weights_copy: Path) -> None:
+    path = weights_copy / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["base_files_sha256"] = {**manifest["base_files_sha256"], "tokenizer.json": "1" * 64}
+    manifest["manifest_sha256"] = manifest_digest(manifest)  # a consistent seal over the foreign tokenizer hash
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match=r"tokenizer\.json"):
+        load_entity_model(weights_copy)
+
+
+@pytest.mark.parametrize("name", ["config.json", "tokenizer.json", "vocab.txt"])
+def test_changed_base_tokenizer_or_config_is_refused(tmp_path: Path, name: str) -> None:
+    installed = base_model_dir()
+    copy_dir = tmp_path / "base"
+    copy_dir.mkdir()
+    for file in BASE_FILES_SHA256:
+        if file == "model.safetensors":
+            (copy_dir / file).symlink_to(installed / file)  # 90 MB, unchanged: no need to copy it
+        else:
+            shutil.copyfile(installed / file, copy_dir / file)
+    verify_base_files(copy_dir)  # the intact copy passes
+    target = copy_dir / name
+    target.write_text(target.read_text(encoding="utf-8").replace("1", "2", 1), encoding="utf-8")
+    with pytest.raises(ModelIntegrityError, match=BASE_FILES_SHA256[name]) as err:
+        verify_base_files(copy_dir)
+    assert str(target) in str(err.value)
 
 
 def test_missing_weights_say_what_to_do(tmp_path: Path) -> None:
@@ -112,6 +213,82 @@ def test_unknown_model_offline_is_not_available(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("OSINTKIT_ALLOW_DOWNLOADS", raising=False)
     with pytest.raises(ModelNotAvailableError, match="allow_download=True"):
         EntityModel.from_pretrained("osintkit-test/no-such-model-anywhere")
+
+
+# pytest-socket's guard (conftest) blocks connect() to non-loopback hosts, but a DNS lookup never creates a Python
+# socket, so it passes that guard unseen. This guard records name lookups and connections of any kind, loopback
+# included, in a fresh interpreter: the hub client decides whether to call home when it is imported and first used,
+# which an in-process test that already imported it would not see.
+_GUARDED_RUN = r"""
+import atexit, json, socket, sys
+
+attempts = []
+
+def _blocked(name):
+    def refuse(*args, **kwargs):
+        attempts.append([name, repr(args[:2])[:200]])
+        raise socket.gaierror(f"network blocked by the test guard: {name}")
+    return refuse
+
+for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "create_connection"):
+    setattr(socket, _name, _blocked(_name))
+for _name in ("connect", "connect_ex", "sendto"):
+    setattr(socket.socket, _name, _blocked("socket." + _name))
+log_path = sys.argv[1]
+atexit.register(lambda: open(log_path, "w").write(json.dumps(attempts)))
+sys.argv = ["osintkit", *sys.argv[2:]]
+from osintkit.cli import main
+main()
+"""
+
+
+def _guarded_cli(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    env.pop("OSINTKIT_ALLOW_DOWNLOADS", None)
+    env["HF_HOME"] = str(tmp_path / "hf-home")  # an empty cache: the model can only come from the hub
+    log = tmp_path / "attempts.json"
+    cmd = [sys.executable, "-c", _GUARDED_RUN, str(log), *args]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    return result, json.loads(log.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_cli_model_without_download_makes_no_network_call(tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("Angela Merkel visited Paris.", encoding="utf-8")
+    result, attempts = _guarded_cli(tmp_path, "tag", str(post), "--model", "osintkit-test/no-such-model")
+    assert attempts == [], f"the Hugging Face client reached for the network: {attempts}"
+    assert result.returncode != 0
+    assert "downloads are off" in result.stderr and "--allow-download" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_cli_guard_sees_the_hub_client_when_downloads_are_allowed(tmp_path: Path) -> None:
+    """The control for the test above: with --allow-download the same guard catches the hub client reaching out,
+    so an empty attempt list there means the switch worked, not that the guard was blind."""
+    post = tmp_path / "post.txt"
+    post.write_text("Angela Merkel visited Paris.", encoding="utf-8")
+    result, attempts = _guarded_cli(
+        tmp_path, "tag", str(post), "--model", "osintkit-test/no-such-model", "--allow-download"
+    )
+    assert any("huggingface.co" in call for _, call in attempts), attempts
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_hf_offline_sets_and_restores_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "0")
+    before = constants.HF_HUB_OFFLINE
+    with hf_offline():
+        assert constants.is_offline_mode() is True
+        assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    assert constants.HF_HUB_OFFLINE == before
+    assert "HF_HUB_OFFLINE" not in os.environ and os.environ["TRANSFORMERS_OFFLINE"] == "0"
+    with hf_offline(False):
+        assert constants.HF_HUB_OFFLINE == before
 
 
 def test_tag_with_unknown_model_name_offline(monkeypatch: pytest.MonkeyPatch) -> None:

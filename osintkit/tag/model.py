@@ -4,7 +4,10 @@ Shipped files (``osintkit/tag/weights``): ``entity-delta.safetensors`` holds onl
 rank-r factors ``A``/``B`` for every encoder linear layer (merged as ``W + (alpha/r)·B@A`` at load time), the
 biases, LayerNorms and the classifier head; ``entity-model.json`` holds the label list, adapter settings and
 training record. The word embeddings and everything else come from the hash-checked base encoder package, so the
-delta is a few MB. The delta's SHA-256 is pinned in this module (:data:`SHIPPED_DELTA_SHA256`) and checked at load.
+delta is a few MB. The delta's and the manifest's SHA-256 are pinned in this module (:data:`SHIPPED_DELTA_SHA256`,
+:data:`SHIPPED_MANIFEST_SHA256`) and checked at load; the manifest records the hashes of the delta, of the base
+encoder's weights, config and tokenizer files, and of itself (``manifest_sha256``), so a model trained elsewhere is
+checked as a whole too.
 The network itself is :mod:`osintkit.tag.bert`, a plain-torch BERT tested equal to transformers' own.
 
 Tagging works on words, not word pieces: the text is split into sentences (``osintkit.text.split_sentences``),
@@ -31,7 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
 from osintkit.model import Document, Mention
-from osintkit.tag.encoder import BASE_MODEL_SHA256, base_model_dir, file_sha256, verify_file
+from osintkit.tag.encoder import (
+    BASE_FILES_SHA256,
+    BASE_MODEL_SHA256,
+    base_model_dir,
+    file_sha256,
+    hf_offline,
+    verify_file,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LABEL_MAP",
     "SHIPPED_DELTA_SHA256",
+    "SHIPPED_MANIFEST_SHA256",
     "WEIGHTS_DIR",
     "EntityModel",
     "default_model",
@@ -47,6 +58,7 @@ __all__ = [
     "merge_mentions",
     "quantize_int8",
     "repair_iob2",
+    "seal_manifest",
     "store_int8_ranges",
     "tag",
     "tag_many",
@@ -57,6 +69,9 @@ DELTA_FILE = "entity-delta.safetensors"
 MANIFEST_FILE = "entity-model.json"
 # Pinned when the shipped model was trained; a different file in the package is refused.
 SHIPPED_DELTA_SHA256 = "b47a73b319878635664db7745d3be195c7774cae809dfe43ead9ffd07e3349f2"
+# The manifest holds the label order, adapter scale and int8 ranges: a swapped pair of labels turned every person
+# into an organisation without failing any weight check, so the shipped file is pinned byte for byte as well.
+SHIPPED_MANIFEST_SHA256 = "c7dde9811d218b5a65ad4f1976aceed34944c5a709336e186462f37f4eee6437"
 LORA_TARGETS = (
     "attention.self.query",
     "attention.self.key",
@@ -203,8 +218,35 @@ def export_delta(model: Any) -> dict[str, torch.Tensor]:
     return out
 
 
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 of a manifest's content without its own ``manifest_sha256``: canonical JSON, so indentation and
+    key order do not matter, while any changed value does."""
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def seal_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``manifest`` with the hashes of the installed base encoder's files and its own ``manifest_sha256`` set.
+
+    Only for a manifest you wrote or checked yourself: sealing makes a folder's model load as it now stands.
+    """
+    out = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    out["base_files_sha256"] = dict(BASE_FILES_SHA256)
+    # Round-trip first, so the digest is taken over exactly what json will read back (tuples become lists...).
+    out = json.loads(json.dumps(out, default=str))
+    out["manifest_sha256"] = manifest_digest(out)
+    return out
+
+
+def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(seal_manifest(manifest), indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: Path) -> str:
-    """Write the delta and its manifest; returns the delta's SHA-256 (also recorded in the manifest)."""
+    """Write the delta and its sealed manifest; returns the delta's SHA-256 (also recorded in the manifest)."""
     from safetensors.torch import save_file
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -214,7 +256,7 @@ def save_delta(tensors: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: 
     os.replace(tmp, out_dir / DELTA_FILE)
     sha = file_sha256(out_dir / DELTA_FILE)
     manifest = {**meta, "delta_file": DELTA_FILE, "delta_sha256": sha, "base_sha256": BASE_MODEL_SHA256}
-    (out_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, default=str) + "\n", encoding="utf-8")
+    _write_manifest(out_dir / MANIFEST_FILE, manifest)
     return sha
 
 
@@ -251,7 +293,52 @@ def apply_delta(model: Any, delta_path: Path, scale: float) -> dict[str, torch.T
     return delta
 
 
-def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any, list[str], dict[str, Any]]:
+def _read_manifest(manifest_path: Path, expected_sha256: str | None) -> dict[str, Any]:
+    """The manifest, refused unless its bytes match ``expected_sha256`` (when given) and its content matches the
+    ``manifest_sha256`` it records."""
+    try:
+        raw = manifest_path.read_bytes()
+        manifest = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelIntegrityError(f"Model manifest {manifest_path} is unreadable: {exc}") from exc
+    if expected_sha256 is not None:
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != expected_sha256:
+            raise ModelIntegrityError(
+                f"Model manifest {manifest_path} failed its integrity check: expected SHA-256 {expected_sha256}, "
+                f"got {actual}. Its labels, scaling or int8 ranges were changed; do not use it. Reinstall osintkit "
+                "(pip install --force-reinstall osintkit)."
+            )
+    if not isinstance(manifest, dict):
+        raise ModelIntegrityError(f"Model manifest {manifest_path} is not a JSON object.")
+    recorded = manifest.get("manifest_sha256")
+    if not recorded:
+        raise ModelIntegrityError(
+            f"Model manifest {manifest_path} records no manifest_sha256; refusing to load. If you trust the folder, "
+            "seal it: osintkit.tag.model.seal_manifest() over its JSON, written back to the file."
+        )
+    actual = manifest_digest(manifest)
+    if actual != recorded:
+        raise ModelIntegrityError(
+            f"Model manifest {manifest_path} failed its integrity check: it records manifest_sha256 {recorded}, "
+            f"but its content hashes to {actual}. A label, the scaling or the int8 ranges were edited after "
+            "training; do not use it. Retrain, or restore the original file."
+        )
+    base_files = manifest.get("base_files_sha256")
+    if not isinstance(base_files, dict):
+        raise ModelIntegrityError(f"Model manifest {manifest_path} records no base_files_sha256; refusing to load.")
+    for name, sha in sorted(base_files.items()):
+        if BASE_FILES_SHA256.get(name) != sha:
+            raise ModelIntegrityError(
+                f"{manifest_path} was trained with base encoder file {name} of SHA-256 {sha}, but the installed "
+                f"one is {BASE_FILES_SHA256.get(name)}; the model does not fit this tokenizer and config."
+            )
+    return manifest
+
+
+def _assemble(
+    weights_dir: Path, expected_sha256: str | None, expected_manifest_sha256: str | None = None
+) -> tuple[Any, Any, list[str], dict[str, Any]]:
     """Base encoder + verified delta → (tokenizer, BERT token classifier in eval mode, labels, manifest).
 
     The network is :mod:`osintkit.tag.bert`'s plain-torch BERT, which skips transformers' 3.5 s import.
@@ -266,10 +353,7 @@ def _assemble(weights_dir: Path, expected_sha256: str | None) -> tuple[Any, Any,
             f"No entity model in {weights_dir} (expected {MANIFEST_FILE} and {DELTA_FILE}). "
             "Train one with `python -m osintkit.tag.train --out DIR` or reinstall osintkit."
         )
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelIntegrityError(f"Model manifest {manifest_path} is unreadable: {exc}") from exc
+    manifest = _read_manifest(manifest_path, expected_manifest_sha256)
     expected = expected_sha256 or manifest.get("delta_sha256", "")
     if not expected:
         raise ModelIntegrityError(f"Model manifest {manifest_path} records no delta_sha256; refusing to load.")
@@ -416,8 +500,10 @@ def load_entity_model(path: str | os.PathLike[str] | None = None, *, quantize: b
     return _load(Path(path), None, str(path), quantize)
 
 
-def _load(weights_dir: Path, sha256: str | None, name: str, quantize: bool) -> EntityModel:
-    tokenizer, model, labels, manifest = _assemble(weights_dir, sha256)
+def _load(
+    weights_dir: Path, sha256: str | None, name: str, quantize: bool, manifest_sha256: str | None = None
+) -> EntityModel:
+    tokenizer, model, labels, manifest = _assemble(weights_dir, sha256, manifest_sha256)
     case = manifest.get("case_feature")
     if case is not None and case not in CASE_FEATURES:
         raise ModelIntegrityError(f"{weights_dir / MANIFEST_FILE}: unknown case_feature {case!r}")
@@ -456,12 +542,12 @@ def store_int8_ranges(weights_dir: Path) -> None:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["int8_calibration_sha256"] = calibration_sha256()
     manifest["int8_ranges"] = {k: [lo, hi] for k, (lo, hi) in sorted(ranges.items())}
-    path.write_text(json.dumps(manifest, indent=1, default=str) + "\n", encoding="utf-8")
+    _write_manifest(path, manifest)
 
 
 @functools.lru_cache(maxsize=2)
 def _default_model(quantize: bool = True) -> EntityModel:
-    return _load(WEIGHTS_DIR, SHIPPED_DELTA_SHA256 or None, "osintkit-minilm-ner", quantize)
+    return _load(WEIGHTS_DIR, SHIPPED_DELTA_SHA256, "osintkit-minilm-ner", quantize, SHIPPED_MANIFEST_SHA256)
 
 
 def default_model(quantize: bool = True) -> EntityModel:
@@ -629,8 +715,9 @@ class EntityModel:
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
         try:
-            tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), local_files_only=not allow, use_fast=True)
-            model = AutoModelForTokenClassification.from_pretrained(str(name_or_path), local_files_only=not allow)
+            with hf_offline(not allow):
+                tokenizer = AutoTokenizer.from_pretrained(str(name_or_path), local_files_only=not allow, use_fast=True)
+                model = AutoModelForTokenClassification.from_pretrained(str(name_or_path), local_files_only=not allow)
         except (OSError, ValueError) as exc:
             if allow:
                 raise ModelNotAvailableError(f"Could not load model {str(name_or_path)!r}: {exc}") from exc
