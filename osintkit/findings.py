@@ -8,7 +8,6 @@ same state, and the findings can be built or edited in a notebook without a case
 from __future__ import annotations
 
 import importlib
-import types
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from .model import Claim, Document, Entity, Mention, Place
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .claims import Corroboration
     from .store import Case
 
 __all__ = [
@@ -179,18 +179,6 @@ def credibility_digit(grade: str | None) -> int | None:
     return None
 
 
-def _corroboration_dict(value: Any) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return value
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        result = to_dict()
-        return result if isinstance(result, dict) else {"result": result}
-    return {"result": value}
-
-
 @dataclass
 class Findings:
     """Everything a case found, ready to export. ``to_dict()`` is the findings.json structure."""
@@ -200,7 +188,7 @@ class Findings:
     entities: list[Entity] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
-    corroboration: dict[str, Any] | None = None
+    corroboration: Corroboration | None = None
     ratings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {"sources": {}, "claims": {}})
     source_cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[dict[str, Any]] = field(default_factory=list)
@@ -217,21 +205,14 @@ class Findings:
     # -- building ---------------------------------------------------------------------------------------------
 
     @classmethod
-    def from_case(cls, case: Case, *, corroboration: Any = None) -> Findings:
-        """Snapshot a case. ``corroboration`` may be a result object with ``to_dict()`` or a dict; when omitted,
-        ``osintkit.claims.corroborate`` is run if that module is available."""
+    def from_case(cls, case: Case, *, corroboration: Corroboration | None = None) -> Findings:
+        """Snapshot a case. ``corroboration`` is computed from the case's claims when not given."""
         documents = case.documents()
         claims = case.claims()
         if corroboration is None and claims:
-            corroborate = _optional_attr("osintkit.claims", "corroborate")
-            if isinstance(corroborate, types.ModuleType) or corroborate is None:
-                # The submodule of the same name may shadow the function, or the package not re-export it.
-                corroborate = _optional_attr("osintkit.claims.corroborate", "corroborate")
-            if callable(corroborate):
-                try:
-                    corroboration = corroborate(claims, documents)
-                except Exception:  # corroboration is an optional section; its failure must not block export
-                    corroboration = None
+            from .claims import corroborate
+
+            corroboration = corroborate(claims, documents, entities=case.entities())
         ratings: dict[str, dict[str, dict[str, Any]]] = {"sources": {}, "claims": {}}
         # Ratings come back oldest first; the analyst's latest beats any suggestion (as Case.current_rating rules).
         for row in case.ratings():
@@ -254,7 +235,7 @@ class Findings:
             entities=case.entities(),
             places=case.places(),
             claims=claims,
-            corroboration=_corroboration_dict(corroboration),
+            corroboration=corroboration,
             ratings=ratings,
             source_cards=case.source_cards(),
             notes=case.notes(),
@@ -322,7 +303,7 @@ class Findings:
             "mentions": [m.to_dict() for m in self.mentions],
             "places": [p.to_dict() for p in self.places],
             "claims": [self.claim_record(c, docs) for c in self.claims],
-            "corroboration": self.corroboration,
+            "corroboration": self.corroboration.to_dict() if self.corroboration is not None else None,
             "ratings": self.ratings,
             "source_cards": self.source_cards,
             "notes": self.notes,

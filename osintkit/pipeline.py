@@ -14,11 +14,14 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import LanguageWarning, OsintkitError
 from .model import Claim, Document, Mention, Place
 from .store import Case, IngestReport
+
+if TYPE_CHECKING:
+    from .claims import Corroboration
 
 __all__ = ["ANALYSED", "DocumentAnalysis", "RunResult", "analyse_case", "analyse_documents", "ingest", "run"]
 
@@ -43,6 +46,7 @@ class RunResult:
     ingest: IngestReport
     analysed: int
     outputs: dict[str, Path] = field(default_factory=dict)
+    corroboration: Corroboration | None = None
 
     @property
     def report_path(self) -> Path | None:
@@ -279,14 +283,14 @@ def _analyse_in_processes(case: Case, pending: list[str], workers: int, *, batch
     return count
 
 
-def finish_case(case: Case) -> Any:
+def finish_case(case: Case) -> Corroboration:
     """Case-wide stages: link entities, corroborate claims, suggest ratings. Returns the corroboration."""
     from .assess import suggest_ratings
     from .claims import corroborate
     from .tag.normalise import normalise_case
 
     normalise_case(case)
-    corroboration = corroborate(case.claims(), case.documents())
+    corroboration = corroborate(case.claims(), case.documents(), entities=case.entities())
     suggest_ratings(case, corroboration=corroboration)
     return corroboration
 
@@ -332,7 +336,7 @@ def run(
             if note := findings.coverage_note():
                 # Once for the whole run; the per-batch warnings of the tagger are silenced in analyse_documents.
                 warnings.warn(note, LanguageWarning, stacklevel=2)
-        return RunResult(the_case.path, out_dir, report, analysed, outputs)
+        return RunResult(the_case.path, out_dir, report, analysed, outputs, corroboration)
     finally:
         if own_case:
             the_case.close()

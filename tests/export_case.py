@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from osintkit.claims import Contradiction, CopyLink, Corroboration, Member, Origin, Proposition
 from osintkit.model import Claim, Document, Entity, Mention, Place
 from osintkit.store import Case
 
@@ -183,31 +184,52 @@ def build_case(path: Path) -> tuple[Case, Document, Document]:
 
 
 # The shape osintkit.claims.corroborate(...).to_dict() returns, with one contradiction and one echo.
-CORROBORATION = {
-    "groups": [
-        {
-            "id": "g1",
-            "label": "soldiers taken to Kyiv",
-            "anchor": "claim-a1",
-            "sources": ["Kyiv Independent", HOSTILE_SOURCE],
-            "members": [
-                {"claim_id": "claim-a1", "doc_id": "doc-a", "source": "Kyiv Independent", "stance": "agrees",
-                 "reason": "anchor", "similarity": 1.0, "echo_of": None},
-                {"claim_id": "claim-b1", "doc_id": "doc-b", "source": HOSTILE_SOURCE, "stance": "contradicts",
-                 "reason": f"denial | {SCRIPT}", "similarity": 0.61234, "echo_of": None},
-            ],
-            "independent_sources": ["Kyiv Independent"],
+def hostile_corroboration(case: Case) -> Corroboration:
+    """A typed corroboration result over the case's claims, with hostile text in every free-text field."""
+    docs = {d.source: d for d in case.documents()}
+    a, b = docs["Kyiv Independent"], docs[HOSTILE_SOURCE]
+    claims = {c.id: c for c in case.claims()}
+    sources = {a.id: "Kyiv Independent", b.id: HOSTILE_SOURCE}
+    link = CopyLink(a.id, b.id, "shared passage", "publication time", 0.8, f"two soldiers {SCRIPT}", {})
+    g1 = Proposition(
+        id="g1",
+        label="soldiers taken to Kyiv",
+        anchor="claim-a1",
+        members=[
+            Member("claim-a1", a.id, "Kyiv Independent", "agrees", "earliest report", 1.0, "speaker:person:zelenski"),
+            Member("claim-b1", b.id, HOSTILE_SOURCE, "contradicts", f"denial | {SCRIPT}", 0.61234, f"outlet:{SCRIPT}"),
+        ],
+        independent_origins=["Zelenskyy"],
+    )
+    g2 = Proposition(
+        id="g2",
+        label="deployment",
+        anchor="claim-a2",
+        members=[Member("claim-a2", a.id, "Kyiv Independent", "agrees", "earliest report", 1.0, "outlet:kyiv")],
+        independent_origins=["Kyiv Independent"],
+    )
+    return Corroboration(
+        groups=[g1, g2],
+        links=[link],
+        parents={b.id: link},
+        contradictions=[
+            Contradiction(
+                "g1",
+                "claim-a1",
+                "claim-b1",
+                "denial",
+                "contradiction",
+                f"denial | {SCRIPT}",
+                "Kyiv Independent",
+                HOSTILE_SOURCE,
+            )
+        ],
+        origins={
+            "claim-a1": Origin("speaker:person:zelenski", "Zelenskyy", "speaker", "post on Telegram"),
+            "claim-a2": Origin("outlet:kyiv", "Kyiv Independent", "outlet"),
+            "claim-b1": Origin(f"outlet:{SCRIPT}", HOSTILE_SOURCE, "outlet"),
         },
-        {"id": "g2", "label": "deployment", "anchor": "claim-a2", "sources": ["Kyiv Independent"],
-         "members": [{"claim_id": "claim-a2", "doc_id": "doc-a", "source": "Kyiv Independent", "stance": "agrees",
-                      "reason": "anchor", "similarity": 1.0}], "independent_sources": ["Kyiv Independent"]},
-    ],
-    "independence": [
-        {"original": "doc-a", "echo": "doc-b", "relation": "shared passage", "score": 0.8, "evidence": "two soldiers",
-         "details": {}, "original_source": "Kyiv Independent", "echo_source": HOSTILE_SOURCE},
-    ],
-    "echo_chains": [["Kyiv Independent", HOSTILE_SOURCE]],
-    "echo_chain_ids": [["doc-a", "doc-b"]],
-    "unmatched_claims": 0,
-    "future_key": {"what": "shown generically"},
-}  # fmt: skip
+        claims=claims,
+        doc_sources=sources,
+        roots={b.id: a.id},
+    )

@@ -80,7 +80,7 @@ def test_credibility_1_allowed_with_independent_corroboration(case: Case, co: Co
     figure = _claim(case, "The Kyiv Ledger", "11,000 soldiers")
     rating = rate_claim(case, figure.id, 1, corroboration=co)
     assert rating["grade"] == "1" and rating["origin"] == "analyst"
-    assert "The Meridian Post" in rating["rationale"]
+    assert "U.S. officials" in rating["rationale"]  # the independent origin, named (The Meridian Post relays it)
 
 
 def test_credibility_1_computes_corroboration_from_the_case(case: Case) -> None:
@@ -134,17 +134,20 @@ def test_analyst_rating_beats_suggestion_and_is_logged(case: Case, co: Corrobora
 def test_suggestions_from_evidence(case: Case, co: Corroboration) -> None:
     suggestions = {s.object_id: s for s in suggest_ratings(case, corroboration=co)}
     copy = _claim(case, "Daily Aggregator Online", "11,000")
-    assert "echoes The Kyiv Ledger" in suggestions[copy.id].rationale
-    assert suggestions["Daily Aggregator Online"].grade == "D"  # a source that mostly copies
-    assert suggestions["Harbour Times"].grade == "D"  # a source that only cites
+    assert "← The Kyiv Ledger ← Daily Aggregator Online" in suggestions[copy.id].rationale  # the origin chain
+    # Running another outlet's copy is not unreliability: no record of its own, so F, never D.
+    assert suggestions["Daily Aggregator Online"].grade == "F"
+    assert suggestions["Harbour Times"].grade == "F"
+    assert "syndicat" not in suggestions["Daily Aggregator Online"].rationale
     meridian = _claim(case, "The Meridian Post", "11,000 troops")
-    assert suggestions[meridian.id].grade in ("1", "2", "3") and "hedged" in suggestions[meridian.id].rationale
+    assert "hedged" in suggestions[meridian.id].rationale
+    assert "South Korea" in suggestions[meridian.id].rationale  # the contradicting origin is named
     n_before = len(case.ratings())
     suggest_ratings(case, corroboration=co)
     assert len(case.ratings()) == n_before  # the same suggestions again are not stored twice
 
 
-def test_claimant_stake_lowers_credibility(seed_text: str, tmp_path: Path) -> None:
+def test_an_interested_party_is_a_caveat_not_evidence_against(seed_text: str, tmp_path: Path) -> None:
     claims = extract_claims(seed_text, mentions=[], doc_id="doc-seed")
     losses = next(c for c in claims if c.content.startswith("4,000"))
     assert "Ukraine" in (claimant_stake(losses) or "")
@@ -158,8 +161,9 @@ def test_claimant_stake_lowers_credibility(seed_text: str, tmp_path: Path) -> No
         case.replace_claims(doc.id, claims)
         co = corroborate(case.claims(), case.documents())
         grades = {s.object_id: s for s in suggest_ratings(case, corroboration=co)}
-        assert int(grades[losses.id].grade) > int(grades[kirby.id].grade)
-        assert "stake" in grades[losses.id].rationale
+        assert grades[losses.id].grade == grades[kirby.id].grade == "3"  # one origin each, nothing against
+        assert grades[losses.id].caveats and "party to the conflict" in grades[losses.id].caveats[0]
+        assert "caveat, not evidence against" in grades[losses.id].rationale
 
 
 def test_source_card_sift_notes(case: Case) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from export_case import CORROBORATION, build_case
+from export_case import build_case, hostile_corroboration
 
 from osintkit.errors import ExportError
 from osintkit.export import DEFAULT_FORMATS, write_all
@@ -16,7 +16,7 @@ from osintkit.findings import Findings
 def test_write_all_writes_every_file(tmp_path: Path) -> None:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     out = tmp_path / "out"
     written = write_all(findings, out)
     assert list(written) == list(DEFAULT_FORMATS) == ["json", "md", "html", "csv", "geojson", "stix"]

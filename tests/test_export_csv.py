@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from export_case import CORROBORATION, FORMULA, SCRIPT, build_case
+from export_case import FORMULA, SCRIPT, build_case, hostile_corroboration
 
 from osintkit.errors import ExportError
 from osintkit.export import safe_cell, write_csv
@@ -18,7 +18,7 @@ from osintkit.findings import Findings
 def tables(tmp_path: Path) -> dict[str, Path]:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     return write_csv(findings, tmp_path / "csv")
 
 

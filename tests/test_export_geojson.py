@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from export_case import CORROBORATION, build_case
+from export_case import build_case, hostile_corroboration
 
 from osintkit.export import to_geojson, write_geojson
 from osintkit.findings import Findings
@@ -32,7 +32,7 @@ def _check_rfc7946(fc: dict[str, Any]) -> None:
 def test_places_geojson(tmp_path: Path) -> None:
     case, a, b = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     path = write_geojson(findings, tmp_path / "places.geojson")
     fc = json.loads(path.read_text(encoding="utf-8"))
     _check_rfc7946(fc)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from export_case import CORROBORATION, FORMULA, PIPE_CLAIM, SCRIPT, build_case
+from export_case import FORMULA, PIPE_CLAIM, SCRIPT, build_case, hostile_corroboration
 
 from osintkit.export import to_html, write_html
 from osintkit.findings import Findings
@@ -34,7 +34,7 @@ class _Collector(HTMLParser):
 def report(tmp_path: Path) -> tuple[str, Findings]:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration={"groups": [{"claims": ["claim-a1"], "note": SCRIPT}]})
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     path = write_html(findings, tmp_path / "report.html")
     return path.read_text(encoding="utf-8"), findings
 
@@ -112,14 +112,14 @@ def test_empty_findings_render() -> None:
 def test_corroboration_section(tmp_path: Path) -> None:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     html = to_html(findings)
     section = html.split("id='corroboration'")[1].split("<h2")[0]
-    assert "1 propositions are reported by more than one claim; 1 contradictions" in section
+    assert "1 propositions are reported by more than one document; 1 contradictions" in section
     assert "<h3>Contradictions</h3>" in section and "<h4>soldiers taken to Kyiv</h4>" in section
     assert "<b>contradicts</b>" in section
     assert PIPE_CLAIM in section  # members shown with the claim's own text
+    assert "Zelenskyy (post on Telegram)" in section  # the origin chain
     assert "Kyiv Independent → &lt;script&gt;" in section  # the echo chain
-    assert "shared passage" in section
-    assert "Future key" in section and "shown generically" in section
+    assert "shared passage" in section and "publication time" in section  # a copy link and what decided it
     assert SCRIPT not in html

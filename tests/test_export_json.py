@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from export_case import build_case
+from export_case import build_case, hostile_corroboration
 
 from osintkit.export import schema, write_json
 from osintkit.findings import Findings
@@ -26,7 +26,7 @@ def test_schema_is_valid_draft_2020_12() -> None:
 def test_findings_json_validates(tmp_path: Path) -> None:
     case, a, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration={"groups": [{"claims": ["claim-a1"]}]})
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     path = write_json(findings, tmp_path / "out" / "findings.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema())

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from export_case import CORROBORATION, PIPE_CLAIM, SCRIPT, build_case
+from export_case import PIPE_CLAIM, SCRIPT, build_case, hostile_corroboration
 
 from osintkit.export import md_escape, to_html, to_markdown, write_markdown
 from osintkit.findings import Findings
@@ -27,7 +27,7 @@ def test_md_escape() -> None:
 def report(tmp_path: Path) -> str:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     return write_markdown(findings, tmp_path / "report.md").read_text(encoding="utf-8")
 
 
@@ -85,15 +85,15 @@ def test_reads_well(report: str) -> None:
 def test_corroboration_rendered(tmp_path: Path) -> None:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        findings = Findings.from_case(case, corroboration=CORROBORATION)
+        findings = Findings.from_case(case, corroboration=hostile_corroboration(case))
     md = to_markdown(findings)
     section = md.split("## Corroboration")[1].split("## Entities")[0]
     assert "### Contradictions" in section and "#### soldiers taken to Kyiv" in section
     assert "**contradicts**" in section
     assert "denial \\| &lt;script&gt;" in section
     assert "- Kyiv Independent → &lt;script&gt;" in section
-    assert "### Source independence" in section
-    assert "Future key" in section
+    assert "### Copy links" in section and "publication time" in section
+    assert "Zelenskyy (post on Telegram)" in section
     rows = _table_rows(section, "| Claimant |")
     assert len(rows) == 2 and all(_cells(r) == 7 for r in rows), rows
 

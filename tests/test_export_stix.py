@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import stix2
-from export_case import CORROBORATION, SCRIPT, build_case
+from export_case import SCRIPT, build_case, hostile_corroboration
 
 from osintkit.export import credibility_to_confidence, write_stix
 from osintkit.findings import Findings
@@ -18,7 +18,7 @@ from osintkit.findings import Findings
 def findings(tmp_path: Path) -> Findings:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        f = Findings.from_case(case, corroboration=CORROBORATION)
+        f = Findings.from_case(case, corroboration=hostile_corroboration(case))
     return f
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
-from export_case import SCRIPT, build_case
+from export_case import SCRIPT, build_case, hostile_corroboration
 
 from osintkit.findings import FINDINGS_SCHEMA_VERSION, Findings, admiralty, credibility_digit
 from osintkit.store import Case
@@ -17,7 +16,7 @@ from osintkit.store import Case
 def findings(tmp_path: Path) -> Findings:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        return Findings.from_case(case, corroboration={"groups": []})
+        return Findings.from_case(case, corroboration=hostile_corroboration(case))
 
 
 def test_from_case_reads_every_table(findings: Findings) -> None:
@@ -32,7 +31,8 @@ def test_from_case_reads_every_table(findings: Findings) -> None:
     assert all(m.doc_id for m in findings.mentions)
     assert {p.name for p in findings.places} == {"Kyiv", "Kursk"}
     assert findings.case_path and findings.case_path.endswith("case.sqlite")
-    assert findings.corroboration == {"groups": []}
+    assert findings.corroboration is not None
+    assert [g.id for g in findings.corroboration.groups] == ["g1", "g2"]
     assert findings.notes[0]["text"].endswith(SCRIPT)
 
 
@@ -72,27 +72,26 @@ def test_credibility_digit() -> None:
 def test_custody_head_and_verification(tmp_path: Path) -> None:
     case, a, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        f = Findings.from_case(case, corroboration={})
+        f = Findings.from_case(case, corroboration=hostile_corroboration(case))
         log = case.custody()
         assert f.custody == {"entries": len(log), "head": log[-1].entry_hash, "verified": True, "problems": []}
     # Tampering with a stored document shows in the next export's custody block.
     with sqlite3.connect(tmp_path / "case.sqlite") as conn:
         conn.execute("UPDATE documents SET text = text || '!' WHERE id = ?", (a.id,))
     with Case(tmp_path / "case.sqlite", actor="tester") as case2:
-        f2 = Findings.from_case(case2, corroboration={})
+        f2 = Findings.from_case(case2, corroboration=hostile_corroboration(case2))
     assert f2.custody["verified"] is False
     assert any(a.id in p for p in f2.custody["problems"])
 
 
-def test_corroboration_object_with_to_dict(tmp_path: Path) -> None:
-    class Result:
-        def to_dict(self) -> dict[str, Any]:
-            return {"groups": [{"claims": ["claim-a1"], "stance": "support"}]}
-
+def test_corroboration_is_typed_and_serialised(tmp_path: Path) -> None:
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
-        f = Findings.from_case(case, corroboration=Result())
-    assert f.corroboration == {"groups": [{"claims": ["claim-a1"], "stance": "support"}]}
+        f = Findings.from_case(case, corroboration=hostile_corroboration(case))
+    data = f.to_dict()["corroboration"]
+    assert [c["reason"] for c in data["contradictions"]] == [f"denial | {SCRIPT}"]
+    assert data["groups"][0]["members"][1]["stance"] == "contradicts"
+    assert data["independence"][0]["direction"] == "publication time"
 
 
 def test_to_dict_leaves_full_text_out(findings: Findings) -> None:
@@ -133,13 +132,9 @@ def test_to_frames(findings: Findings) -> None:
 
 
 def test_corroboration_computed_when_not_given(tmp_path: Path) -> None:
-    """Without a corroboration, from_case runs osintkit.claims' corroborate when that module works."""
+    """Without a corroboration, from_case runs osintkit.claims' corroborate on the case's claims."""
     case, _, _ = build_case(tmp_path / "case.sqlite")
     with case:
         f = Findings.from_case(case)
-    try:
-        from osintkit.claims.corroborate import corroborate  # noqa: F401
-    except Exception:
-        assert f.corroboration is None
-    else:
-        assert f.corroboration is not None and "groups" in f.corroboration
+    assert f.corroboration is not None
+    assert set(f.corroboration.origins) == {"claim-a1", "claim-a2", "claim-b1"}

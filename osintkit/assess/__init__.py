@@ -12,6 +12,8 @@ from .admiralty import (
     describe,
     rate_claim,
     rate_source,
+    store_suggestions,
+    suggest,
     suggest_ratings,
 )
 from .cards import SIFT_PROMPTS, SourceCard, set_source_card, source_card
@@ -30,5 +32,7 @@ __all__ = [
     "rate_source",
     "set_source_card",
     "source_card",
+    "store_suggestions",
+    "suggest",
     "suggest_ratings",
 ]

@@ -14,14 +14,18 @@ Rules enforced here, not in the store:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from osintkit.errors import AssessmentError
 
+from .policy import BELLIGERENTS, CORRECTION_PATTERN, LOSS_WORDS, credibility_grade, reliability_grade
+
 if TYPE_CHECKING:
     from osintkit.claims.corroborate import Corroboration
-    from osintkit.model import Claim
+    from osintkit.model import Claim, Document
     from osintkit.store import Case
 
 __all__ = [
@@ -36,6 +40,8 @@ __all__ = [
     "normalise_reliability",
     "rate_claim",
     "rate_source",
+    "store_suggestions",
+    "suggest",
     "suggest_ratings",
 ]
 
@@ -55,16 +61,6 @@ CREDIBILITY: dict[str, tuple[str, str]] = {
     "4": ("Doubtful", "Not confirmed; possible but not logical; no other information on the subject."),
     "5": ("Improbable", "Not confirmed; not logical in itself; contradicted by other information on the subject."),
     "6": ("Truth cannot be judged", "No basis exists for evaluating the validity of the information."),
-}  # fmt: skip
-
-_LOSS_WORDS = (
-    "killed", "dead", "died", "casualties", "losses", "lost", "wounded", "injured", "captured", "destroyed",
-    "shot down", "surrendered", "executed", "suicide", "deployed", "sent", "eliminated", "prisoners",
-)  # fmt: skip
-_BELLIGERENT_WORDS = {
-    "ukraine": "Ukraine", "ukrainian": "Ukraine", "kyiv": "Ukraine", "zelensk": "Ukraine", "russia": "Russia",
-    "russian": "Russia", "kremlin": "Russia", "moscow": "Russia", "putin": "Russia", "north korea": "North Korea",
-    "pyongyang": "North Korea", "israel": "Israel", "israeli": "Israel", "hamas": "Hamas", "gaza": "Hamas",
 }  # fmt: skip
 
 
@@ -101,6 +97,7 @@ class Suggestion:
     object_id: str
     grade: str
     rationale: str
+    caveats: list[str] = field(default_factory=list)  # shown beside the grade; never lowered it
 
 
 def _find_claim(case: Case, claim_id: str) -> Claim:
@@ -113,7 +110,7 @@ def _find_claim(case: Case, claim_id: str) -> Claim:
 def _case_corroboration(case: Case) -> Corroboration:
     from osintkit.claims.corroborate import corroborate
 
-    return corroborate(case.claims(), case.documents())
+    return corroborate(case.claims(), case.documents(), entities=case.entities())
 
 
 def rate_source(case: Case, source: str, grade: str, rationale: str = "") -> dict[str, Any]:
@@ -157,101 +154,110 @@ def rate_claim(
 
 
 def claimant_stake(claim: Claim) -> str | None:
-    """Why the claimant has a stake in the claim, if it does: a belligerent's officials on the war's losses."""
-    if claim.claimant_type not in ("government", "military", "intelligence") or not claim.claimant:
+    """Why the claimant has a stake in the claim, if it does: a belligerent's officials on the war's losses.
+
+    A caveat to show beside the grade, never a reason to lower it (see :mod:`osintkit.assess.policy`).
+    """
+    if claim.claimant_type not in ("government", "military", "intelligence", "person") or not claim.claimant:
         return None
     who = f"{claim.claimant} {claim.claimant_role or ''}".lower()
-    side = next((v for k, v in _BELLIGERENT_WORDS.items() if k in who), None)
+    side = next((v for k, v in BELLIGERENTS.items() if k in who), None)
     if side is None:
         return None
     content = claim.content.lower()
-    if not any(w in content for w in _LOSS_WORDS):
+    if not any(w in content for w in LOSS_WORDS):
         return None
-    others = {v for k, v in _BELLIGERENT_WORDS.items() if k in content} - {side}
+    others = {v for k, v in BELLIGERENTS.items() if k in content} - {side}
     if not others:
         return None
     return f"{claim.claimant} speaks for {side}, a party to the conflict, about {', '.join(sorted(others))}"
 
 
-def suggest_ratings(case: Case, corroboration: Corroboration | None = None) -> list[Suggestion]:
-    """Suggested grades from the evidence, stored with origin "suggested" (an analyst's rating still wins).
+def suggest(
+    claims: Sequence[Claim], corroboration: Corroboration, documents: Sequence[Document] = ()
+) -> list[Suggestion]:
+    """Suggested grades from the evidence, without touching any store: claims first, then sources.
 
-    Claims: independent corroboration raises credibility, contradiction lowers it, and so do hedging and the
-    claimant's stake in the matter. Sources: no track record means F; echoing others or being contradicted lowers,
-    independently corroborated claims raise it, but never above C, since A and B need a history an analyst knows.
+    Claims: the number of independent origins that support and that contradict each claim, read through
+    :data:`~osintkit.assess.policy.CREDIBILITY_POLICY`; each origin is named in the rationale. Sources: their own
+    record in the case, read through :data:`~osintkit.assess.policy.RELIABILITY_POLICY`.
     """
-    co = corroboration if corroboration is not None else _case_corroboration(case)
+    co = corroboration
+    docs = {d.id: d for d in documents}
     out: list[Suggestion] = []
-    claims = case.claims()
-    docs = {d.id: d for d in case.documents()}
-    per_source: dict[str, dict[str, int]] = {}
-    for c in claims:
-        source = co.doc_sources.get(c.doc_id) or (docs[c.doc_id].source if c.doc_id in docs else None) or c.doc_id
-        stats = per_source.setdefault(source, {"claims": 0, "corroborated": 0, "contradicted": 0, "echo": 0})
+    record: dict[str, dict[str, int]] = {}
+    for c in sorted(claims, key=lambda c: c.id):
+        doc = docs.get(c.doc_id)
+        source = (doc.source if doc else None) or co.doc_sources.get(c.doc_id) or c.doc_id
+        stats = record.setdefault(source, {"claims": 0, "confirmed": 0, "contradicted": 0, "misrelayed": 0})
         stats["claims"] += 1
-        group = co.group_of(c.id)
-        member = group.member(c.id) if group else None
-        independent = co.independent_sources(c.id)
-        contradicting = (
-            {co.root_source(m.doc_id) for m in group.members if m.claim_id != c.id and _conflicts(co, c.id, m.claim_id)}
-            if group
-            else set()
-        )
-        reasons = []
-        if independent:
-            reasons.append(f"corroborated by {len(independent)} independent source(s): {', '.join(independent)}")
-        if contradicting:
-            reasons.append(f"contradicted by {', '.join(sorted(contradicting))}")
+        member = co.member_of(c.id)
+        origin = co.origin_of(c.id) if c.id in co.origins else None
+        own = origin.key if origin else c.id
+        support = list(member.support) if member else [own]
+        against = list(member.against) if member else []
+        grade, meaning = credibility_grade(len(set(support)), len(set(against)), c.hedged)
+        reasons = [meaning]
+        others = sorted({co.origin_name(k) for k in support if k != own})
+        if others:
+            reasons.append("independent origins in agreement: " + ", ".join(others))
+        if against:
+            reasons.append("contradicted by: " + ", ".join(sorted({co.origin_name(k) for k in against})))
             if member and member.stance == "contradicts":
                 reasons.append(member.reason)
-        if independent and not contradicting:
-            grade = 1 if len(independent) >= 2 and not c.hedged else 2
-        elif independent:
-            grade = 3 if len(independent) >= len(contradicting) else 4  # mixed evidence
-        elif contradicting:
-            grade = 5 if len(contradicting) >= 2 else 4
-        else:
-            grade = 3
-            reasons.append("no independent corroboration in the case")
         if c.hedged:
-            # The claimant's own doubt keeps a claim from the top grades; it is not evidence against it.
-            grade = grade + 1 if grade < 3 else grade
             reasons.append("hedged: " + ", ".join(c.hedges))
+        if member and member.relay_conflicts:
+            reasons.append("relays of the same origin differ: " + ", ".join(member.relay_conflicts))
+        if c.id in co.origins:
+            chain = co.chain_of(c.id)
+            if len(chain) > 1:
+                reasons.append("origin chain: " + " ← ".join(chain))
+        caveats = []
         stake = claimant_stake(c)
         if stake:
-            grade = min(grade + 1, 5)
-            reasons.append("claimant has a stake: " + stake)
-        if co.is_echo(c.doc_id):
-            stats["echo"] += 1
-            reasons.append(f"the source echoes {co.root_source(c.doc_id)}")
-        if independent and not contradicting:
-            stats["corroborated"] += 1
-        if contradicting:
+            caveats.append("interested party: " + stake)
+            reasons.append("caveat, not evidence against: " + stake)
+        out.append(Suggestion("claim", c.id, str(grade), "; ".join(reasons), caveats))
+        own_voice = origin is not None and origin.kind == "outlet" and not co.is_echo(c.doc_id)
+        if own_voice and against:
             stats["contradicted"] += 1
-        out.append(Suggestion("claim", c.id, str(grade), "; ".join(reasons)))
-    for source, st in per_source.items():
-        if st["echo"] and st["echo"] >= st["claims"] / 2:
-            letter, why = "D", f"{st['echo']} of {st['claims']} claims echo another source"
-        elif st["contradicted"] > st["corroborated"]:
-            letter, why = "D", f"{st['contradicted']} claims contradicted, {st['corroborated']} corroborated"
-        elif st["corroborated"] >= 2 and not st["contradicted"]:
-            letter, why = "C", f"{st['corroborated']} claims independently corroborated, none contradicted"
-        else:
-            letter, why = "F", "no track record in this case to judge the source by"
+        elif own_voice and len(set(support)) >= 2:
+            stats["confirmed"] += 1
+        if member and member.stance == "contradicts" and member.relay_conflicts and not against:
+            stats["misrelayed"] += 1
+    corrected = {d.source or d.id for d in docs.values() if re.search(CORRECTION_PATTERN, d.text)}
+    for source, st in sorted(record.items()):
+        letter, meaning = reliability_grade(st["confirmed"], st["contradicted"], st["misrelayed"])
+        why = (
+            f"{meaning}: of its own claims {st['confirmed']} confirmed and {st['contradicted']} contradicted by "
+            f"independent origins; {st['misrelayed']} relays differ from other relays of their origin"
+        )
+        if source in corrected:
+            why += "; it published a correction"
         out.append(Suggestion("source", source, letter, why))
-    existing = {(r["kind"], r["object_id"]): r for r in case.ratings() if r["origin"] == "suggested"}
-    for s in out:
-        prev = existing.get((s.kind, s.object_id))  # ratings() is in id order: this is the latest suggestion
-        if prev and (prev["grade"], prev["rationale"]) == (s.grade, s.rationale):
-            continue  # the same suggestion again adds nothing to the log
-        case.add_rating(s.kind, s.object_id, s.grade, origin="suggested", rationale=s.rationale)
     return out
 
 
-def _conflicts(co: Corroboration, a: str, b: str) -> bool:
-    from osintkit.claims.corroborate import compare_claims
+def store_suggestions(case: Case, suggestions: Sequence[Suggestion]) -> int:
+    """Store suggestions with origin "suggested"; one identical to the latest already logged is not logged again."""
+    existing = {(r["kind"], r["object_id"]): r for r in case.ratings() if r["origin"] == "suggested"}
+    written = 0
+    for s in suggestions:
+        prev = existing.get((s.kind, s.object_id))  # ratings() is in id order: this is the latest suggestion
+        if prev and (prev["grade"], prev["rationale"]) == (s.grade, s.rationale):
+            continue
+        case.add_rating(s.kind, s.object_id, s.grade, origin="suggested", rationale=s.rationale)
+        written += 1
+    return written
 
-    return compare_claims(co.claims[a], co.claims[b])[0] == "contradicts"
+
+def suggest_ratings(case: Case, corroboration: Corroboration | None = None) -> list[Suggestion]:
+    """:func:`suggest` from the case's claims and documents, then :func:`store_suggestions`."""
+    co = corroboration if corroboration is not None else _case_corroboration(case)
+    out = suggest(case.claims(), co, case.documents())
+    store_suggestions(case, out)
+    return out
 
 
 def admiralty_code(case: Case, claim_or_id: Claim | str) -> str:

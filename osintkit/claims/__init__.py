@@ -1,16 +1,31 @@
-"""Claims: who claims what, on whose authority; and which independent sources back it."""
+"""Claims: who claims what, on whose authority; where each comes from; and which independent origins back it."""
 
 from __future__ import annotations
 
 # Bound eagerly on purpose: the function ``corroborate`` shares its name with its module, and importing the
 # function here keeps ``from osintkit.claims import corroborate`` the function whatever was imported before.
-from .corroborate import Corroboration, Group, Member, compare_claims, corroborate, independent_sources
+from .corroborate import (
+    Contradiction,
+    Corroboration,
+    Group,
+    Member,
+    Proposition,
+    corroborate,
+    independent_sources,
+)
 from .extract import claim_id, extract_claims
+from .links import CopyLink
+from .origins import Origin
+from .slots import compare_claims
 
 __all__ = [
+    "Contradiction",
+    "CopyLink",
     "Corroboration",
     "Group",
     "Member",
+    "Origin",
+    "Proposition",
     "claim_id",
     "compare_claims",
     "corroborate",

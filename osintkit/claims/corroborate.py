@@ -1,75 +1,97 @@
-"""Corroboration across the documents of a case.
+"""Corroboration across the documents of a case: propositions, their origins, and where reports conflict.
 
-Claims about the same proposition are grouped by sentence similarity (the project's MiniLM encoder) helped by what
-they share: what is counted, places, platform, claimant. Groups are average-linkage clusters with one claim per
-document at most, so one long report cannot chain unrelated sentences together.
+Claims about one proposition are grouped by sentence similarity (the project's MiniLM encoder) helped by what they
+share: what is counted, places, claimant, platform (:func:`osintkit.claims.cluster.group_claims`, which scales by
+candidate blocking and approximate nearest neighbours). Groups hold one claim per document at most, so one long
+report cannot chain unrelated sentences together.
 
-Each member is then compared with the group's reference values (the earliest report that gives each one): a
-different number for the same counted thing, a different platform, place or date, or a denial is a contradiction;
-new figures, places or specifics are added detail. Echoes (copies, citations, wire reprints: see
-:mod:`osintkit.claims.independence`) are shown but never counted as independent corroboration.
+Three questions are then answered per proposition, each with its evidence:
+
+* **where does each claim come from?** Its origin (:mod:`osintkit.claims.origins`): the speaker and channel, or the
+  outlet at the root of the document's copy chain (:mod:`osintkit.claims.links`). Relays of one origin are one
+  piece of evidence, shown as a chain ("Zelenskyy (post on Telegram) ← Associated Press ← Yahoo");
+* **do the reports agree?** Each member is compared with the group's reference slot by slot
+  (:mod:`osintkit.claims.slots`): a contradiction only where the same slot differs, each with a one-line reason;
+  a differing platform is a discrepancy on that claim alone;
+* **who supports and who contradicts each claim?** The independent origins on each side, which
+  :func:`osintkit.assess.suggest` turns into suggested grades.
+
+Nothing here depends on input order or file names: documents are compared in id order (ids derive from content),
+ties break on claim ids, and copy direction comes from evidence only.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from osintkit.model import Claim, Document
+from osintkit.model import Claim, Document, Entity, Record
 
-from .independence import DocInfo, Link, echo_chains, find_links, roots
+from .links import CopyLink, DocInfo, echo_chains, find_links, parent_links
+from .origins import Origin, OriginResolver, outlet_of_root
+from .publishers import parse_publisher, publisher_key
+from .slots import Comparison, Conflict, compare_claims, gazetteer_place, shared_platforms
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "Contradiction",
     "Corroboration",
     "Group",
     "Member",
-    "compare_claims",
+    "Proposition",
     "corroborate",
     "independent_sources",
 ]
 
 DEFAULT_THRESHOLD = 0.62
-_MAX_BONUS = 0.18  # the most _bonus() can add to a pair's cosine similarity
-_BLOCK = 1024
-_SUPPORT = ("agrees", "adds detail")
-# Counted nouns that name the same thing, so "11,000 troops" and "12,000 soldiers" are compared.
-_COUNTED_SYNONYMS = {
-    "troops": "soldiers", "soldier": "soldiers", "troop": "soldiers", "servicemen": "soldiers",
-    "personnel": "soldiers", "fighters": "soldiers", "men": "soldiers", "prisoners": "soldiers",
-    "people": "people", "persons": "people", "civilians": "civilians", "casualties": "casualties",
-}  # fmt: skip
-_DENIALS = {"denied", "denies", "deny", "denial", "rejected", "refuted"}
-_STOPWORDS = set(
-    "the a an and or of to in on at by for with from that this these those is are was were be been has have had "
-    "it its his her their they he she we said says stated announced added claimed as not but which who will would "
-    "after before into over about than two one".split()
-)
+MAX_BONUS = 0.18  # the most _bonus() can add to a pair's cosine similarity
+_SUPPORT = ("agrees", "adds detail", "discrepancy")
 
 
 @dataclass
-class Member:
+class Member(Record):
+    """One claim's place in a proposition: its stance to the group's reference, its origin and its evidence."""
+
     claim_id: str
     doc_id: str
     source: str
-    stance: str  # "agrees" | "adds detail" | "contradicts"
+    stance: str  # "agrees" | "adds detail" | "contradicts" | "discrepancy"
     reason: str
     similarity: float
-    echo_of: str | None = None  # the original this member's document echoes, when it is an echo
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    origin: str  # an Origin key
+    chain: list[str] = field(default_factory=list)  # speaker (channel) ← carrier ← ... ← this document's outlet
+    echo_of: str | None = None  # the outlet this member's document repeats, when it is an echo
+    support: list[str] = field(default_factory=list)  # origin keys that agree with this claim (its own included)
+    against: list[str] = field(default_factory=list)  # independent origin keys that contradict it
+    relay_conflicts: list[str] = field(default_factory=list)  # relays of this claim's own origin that differ
 
 
 @dataclass
-class Group:
+class Contradiction(Record):
+    """Two claims of one proposition that disagree on one slot, with the reason a trainer can read aloud."""
+
+    group_id: str
+    claim_a: str
+    claim_b: str
+    slot: str
+    kind: str  # "contradiction" | "discrepancy"
+    reason: str
+    source_a: str = ""
+    source_b: str = ""
+    independent: bool = True  # False when both claims relay one origin (a relay error, not two accounts)
+
+
+@dataclass
+class Proposition(Record):
+    """Claims from several documents about one proposition."""
+
     id: str
     label: str
     anchor: str
     members: list[Member] = field(default_factory=list)
+    independent_origins: list[str] = field(default_factory=list)  # origin names supporting the reference
 
     @property
     def sources(self) -> list[str]:
@@ -82,368 +104,461 @@ class Group:
     def member(self, claim_id: str) -> Member | None:
         return next((m for m in self.members if m.claim_id == claim_id), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "anchor": self.anchor,
-            "sources": self.sources,
-            "members": [m.to_dict() for m in self.members],
-        }
+
+Group = Proposition  # the name earlier versions used
 
 
 @dataclass
 class Corroboration:
-    groups: list[Group]
-    independence: list[Link]
-    echo_chains: list[list[str]]
+    """Everything corroboration found: propositions, copy links, origins and contradictions, all typed."""
+
+    groups: list[Proposition]
+    links: list[CopyLink]
+    parents: dict[str, CopyLink]
+    contradictions: list[Contradiction]
+    origins: dict[str, Origin]  # claim id -> its origin
     claims: dict[str, Claim]
     doc_sources: dict[str, str]
     roots: dict[str, str]
     unmatched: list[str] = field(default_factory=list)
+    _group_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
 
-    def group_of(self, claim: Claim | str) -> Group | None:
+    def __post_init__(self) -> None:
+        self._group_index = {m.claim_id: g for g in self.groups for m in g.members}
+
+    # -- lookups ------------------------------------------------------------------------------------------------
+
+    @property
+    def independence(self) -> list[CopyLink]:
+        return self.links
+
+    @property
+    def echo_chains(self) -> list[list[str]]:
+        return echo_chains(self.parents.values())
+
+    def group_of(self, claim: Claim | str) -> Proposition | None:
+        return self._group_index.get(claim if isinstance(claim, str) else claim.id)
+
+    def member_of(self, claim: Claim | str) -> Member | None:
         cid = claim if isinstance(claim, str) else claim.id
-        return next((g for g in self.groups if g.member(cid) is not None), None)
+        group = self.group_of(cid)
+        return group.member(cid) if group else None
+
+    def origin_of(self, claim: Claim | str) -> Origin:
+        return self.origins[claim if isinstance(claim, str) else claim.id]
+
+    def origin_name(self, key: str) -> str:
+        for o in self.origins.values():
+            if o.key == key:
+                return o.name
+        return key.split(":", 1)[-1]
 
     def source_of(self, doc_or_root: str) -> str:
-        if doc_or_root.startswith("wire:"):
-            return doc_or_root[5:]
-        return self.doc_sources.get(doc_or_root, doc_or_root)
+        return outlet_of_root(doc_or_root, self.doc_sources)
 
     def root_source(self, doc_id: str) -> str:
-        """The source a document ultimately repeats: itself, unless it is an echo."""
+        """The outlet a document ultimately repeats: itself, unless it is an echo."""
         return self.source_of(self.roots.get(doc_id, doc_id))
 
     def is_echo(self, doc_id: str) -> bool:
-        return doc_id in self.roots
+        return doc_id in self.parents
 
-    def independent_sources(self, group_or_claim: Group | Claim | str) -> list[str]:
-        """Sources that independently support a proposition (a group) or corroborate a claim.
+    def chain_of(self, claim: Claim | str) -> list[str]:
+        """The claim's origin chain, origin first: speaker (channel), carriers named in the text, copied outlets."""
+        cid = claim if isinstance(claim, str) else claim.id
+        c = self.claims[cid]
+        origin = self.origins[cid]
+        head = f"{origin.name} ({origin.channel})" if origin.channel else origin.name
+        chain = [head]
+        chain += [v for v in c.via if v and v != origin.name]
+        hops = []
+        node = c.doc_id
+        seen = {node}
+        while node in self.parents and self.parents[node].original not in seen:
+            node = self.parents[node].original
+            seen.add(node)
+            hops.append(self.source_of(node))
+        for outlet in reversed(hops):
+            if outlet != chain[-1]:
+                chain.append(outlet)
+        own = self.doc_sources.get(c.doc_id, c.doc_id)
+        if own != chain[-1]:
+            chain.append(own)
+        return chain
 
-        Each echo collapses onto the source it repeats, so a copy, a citation or a wire reprint adds nothing. For a
-        claim, its own source (and whatever that source echoes) is excluded, and only members that do not
-        contradict the claim count.
+    def independent_sources(self, group_or_claim: Proposition | Claim | str) -> list[str]:
+        """Independent origins supporting a proposition (a group), or corroborating a claim (others than its own).
+
+        Relays of one origin count once: a copy, a citation, a wire reprint or nine outlets quoting one post add
+        nothing.
         """
-        if isinstance(group_or_claim, Group) or (
-            isinstance(group_or_claim, str) and any(g.id == group_or_claim for g in self.groups)
-        ):
-            group = (
-                group_or_claim
-                if isinstance(group_or_claim, Group)
-                else next(g for g in self.groups if g.id == group_or_claim)
-            )
-            return sorted({self.root_source(m.doc_id) for m in group.members if m.stance in _SUPPORT})
-        cid = group_or_claim if isinstance(group_or_claim, str) else group_or_claim.id
-        found = self.group_of(cid)
-        claim = self.claims.get(cid)
-        if found is None or claim is None:
+        if isinstance(group_or_claim, Proposition):
+            return list(group_or_claim.independent_origins)
+        if isinstance(group_or_claim, str):
+            group = next((g for g in self.groups if g.id == group_or_claim), None)
+            if group is not None:
+                return list(group.independent_origins)
+        member = self.member_of(group_or_claim)  # type: ignore[arg-type]
+        if member is None:
             return []
-        own = {self.root_source(claim.doc_id), self.doc_sources.get(claim.doc_id, claim.doc_id)}
-        out = set()
-        for m in found.members:
-            other = self.claims[m.claim_id]
-            if m.claim_id == cid or compare_claims(claim, other)[0] == "contradicts":
-                continue
-            key = self.root_source(m.doc_id)
-            if key not in own:
-                out.add(key)
-        return sorted(out)
+        return sorted({self.origin_name(k) for k in member.support if k != member.origin})
+
+    # -- serialising --------------------------------------------------------------------------------------------
+
+    def _link_dict(self, lk: CopyLink) -> dict[str, Any]:
+        return {
+            **lk.to_dict(),
+            "echo": lk.copy,
+            "original_source": self.source_of(lk.original),
+            "echo_source": self.source_of(lk.copy),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "groups": [{**g.to_dict(), "independent_sources": self.independent_sources(g)} for g in self.groups],
-            "independence": [
+            "groups": [
                 {
-                    **lk.to_dict(),
-                    "original_source": self.source_of(lk.original),
-                    "echo_source": self.source_of(lk.echo),
+                    "id": g.id,
+                    "label": g.label,
+                    "anchor": g.anchor,
+                    "sources": g.sources,
+                    "independent_sources": g.independent_origins,
+                    "members": [m.to_dict() for m in g.members],
                 }
-                for lk in self.independence
+                for g in self.groups
             ],
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "independence": [self._link_dict(lk) for lk in self.links],
+            "parents": {copy: lk.original for copy, lk in sorted(self.parents.items())},
             "echo_chains": [[self.source_of(n) for n in chain] for chain in self.echo_chains],
             "echo_chain_ids": self.echo_chains,
+            "origins": {cid: o.to_dict() for cid, o in sorted(self.origins.items())},
+            "chains": {cid: self.chain_of(cid) for cid in sorted(self.origins)},
             "unmatched_claims": len(self.unmatched),
         }
 
 
-def independent_sources(corroboration: Corroboration, group_or_claim: Group | Claim | str) -> list[str]:
+def independent_sources(corroboration: Corroboration, group_or_claim: Proposition | Claim | str) -> list[str]:
     """Function form of :meth:`Corroboration.independent_sources`."""
     return corroboration.independent_sources(group_or_claim)
 
 
-# -- comparing two claims ---------------------------------------------------------------------------------------
-
-
-def _counted(q: Mapping[str, Any]) -> str | None:
-    c = q.get("counted")
-    if not c:
-        return q.get("unit")
-    c = str(c).lower().split()[-1]
-    return _COUNTED_SYNONYMS.get(c, c)
-
-
-def _fmt(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
-def _place_tokens(places: Sequence[str]) -> set[str]:
-    out = set()
-    for p in places:
-        for w in re.findall(r"[A-Za-z]+", p.replace("’s", "").replace("'s", "")):
-            if w.lower() not in {"region", "oblast", "province", "city", "the", "of"}:
-                out.add(w.lower())
-    return out
-
-
-def _date_range(d: Mapping[str, Any]) -> tuple[str, str] | None:
-    if d.get("value"):
-        v = str(d["value"])[:10]
-        return v, v
-    if d.get("start") and d.get("end"):
-        return str(d["start"])[:10], str(d["end"])[:10]
-    return None
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
-
-
-def compare_claims(ref: Claim, other: Claim) -> tuple[str, str]:
-    """How ``other`` stands to ``ref`` on the same proposition: (stance, reason)."""
-    conflicts: list[str] = []
-    details: list[str] = []
-    ref_q = {_counted(q): q for q in ref.quantities if _counted(q)}
-    for q in other.quantities:
-        key = _counted(q)
-        if key is None:
-            continue
-        r = ref_q.get(key)
-        if r is None:
-            if ref.quantities:
-                continue  # a different counted thing next to the reference's own figure
-            details.append(f"figure: {q.get('text') or _fmt(q['value'])}")
-        elif float(r["value"]) != float(q["value"]):
-            conflicts.append(f"{_fmt(float(r['value']))} vs {_fmt(float(q['value']))} {key}")
-    if ref.platform and other.platform and ref.platform != other.platform:
-        conflicts.append(f"different platform: {ref.platform} vs {other.platform}")
-    elif other.platform and not ref.platform:
-        details.append(f"platform: {other.platform}")
-    rp, op = _place_tokens(ref.places), _place_tokens(other.places)
-    if rp and op and not (rp & op):
-        conflicts.append(f"different place: {', '.join(ref.places)} vs {', '.join(other.places)}")
-    elif op - rp:
-        details.append("place: " + ", ".join(p for p in other.places if _place_tokens([p]) - rp))
-    rd = [r for r in (_date_range(d) for d in ref.dates) if r]
-    od = [r for r in (_date_range(d) for d in other.dates) if r]
-    if rd and od and not any(a[0] <= b[1] and b[0] <= a[1] for a in rd for b in od):
-        conflicts.append(f"different date: {rd[0][0]} vs {od[0][0]}")
-    ref_denies = (ref.cue or "").lower() in _DENIALS
-    other_denies = (other.cue or "").lower() in _DENIALS
-    if ref_denies != other_denies:
-        conflicts.append("denial" if other_denies else "denies what this report denies")
-    if conflicts:
-        return "contradicts", "; ".join(conflicts)
-    new_words = _content_words(other.content) - _content_words(ref.content)
-    if len(new_words) >= 5 and len(other.content) > 1.2 * len(ref.content):
-        details.append("specifics: " + ", ".join(sorted(new_words)[:6]))
-    if details:
-        return "adds detail", "; ".join(details)
-    return "agrees", "same proposition"
-
-
-# -- grouping -----------------------------------------------------------------------------------------------------
+# -- building -----------------------------------------------------------------------------------------------------
 
 
 def _doc_infos(claims: Sequence[Claim], documents: Sequence[Document] | Mapping[str, Document] | None) -> list[DocInfo]:
     docs: list[Document] = list(documents.values()) if isinstance(documents, Mapping) else list(documents or [])
-    infos = [
-        DocInfo(d.id, d.source or d.title or d.id, d.text, d.published, d.author, order=i) for i, d in enumerate(docs)
-    ]
+    infos = [DocInfo(d.id, d.source or d.title or d.id, d.text, d.published, d.author, d.url) for d in docs]
     known = {d.id for d in infos}
     # Without the documents, the claims' sentences stand in for the text (enough to detect copies).
     by_doc: dict[str, list[Claim]] = {}
     for c in claims:
         if c.doc_id not in known:
             by_doc.setdefault(c.doc_id, []).append(c)
-    for i, (doc_id, cs) in enumerate(by_doc.items()):
-        cs.sort(key=lambda c: c.sentence_start)
-        text = "\n".join(dict.fromkeys(c.sentence for c in cs))
-        infos.append(DocInfo(doc_id, doc_id, text, order=len(docs) + i))
+    for doc_id, cs in sorted(by_doc.items()):
+        cs = sorted(cs, key=lambda c: c.sentence_start)
+        infos.append(DocInfo(doc_id, doc_id, "\n".join(dict.fromkeys(c.sentence for c in cs))))
     return infos
 
 
-def _bonus(a: Claim, b: Claim) -> float:
-    bonus = 0.0
-    qa = {_counted(q) for q in a.quantities} - {None}
-    qb = {_counted(q) for q in b.quantities} - {None}
-    if qa & qb:
-        bonus += 0.08
-    if _place_tokens(a.places) & _place_tokens(b.places):
-        bonus += 0.04
-    if a.claimant and b.claimant and a.claimant.split()[-1].lower() == b.claimant.split()[-1].lower():
-        bonus += 0.04
-    if a.platform and b.platform:
-        bonus += 0.02
-    return bonus
+def _place_words(places: Sequence[str]) -> set[str]:
+    out = set()
+    for p in places:
+        for w in p.replace("’s", "").replace("'s", "").split():
+            w = w.strip(",.").lower()
+            if w and w not in {"region", "oblast", "province", "city", "the", "of"}:
+                out.add(w)
+    return out
+
+
+def _counted(claim: Claim) -> set[str]:
+    from .slots import quantity_slots
+
+    return {q.counted for q in quantity_slots(claim)}
+
+
+def _block_keys(claim: Claim, origin: Origin) -> set[str]:
+    keys = {f"n:{float(q['value']):g}" for q in claim.quantities if q.get("value") is not None}
+    keys |= {f"p:{w}" for w in _place_words(claim.places)}
+    keys |= {f"d:{str(d.get('value') or d.get('start'))[:10]}" for d in claim.dates if d.get("value") or d.get("start")}
+    if origin.kind == "speaker":
+        keys.add("o:" + origin.key)
+    return keys
 
 
 def corroborate(
     claims: Sequence[Claim],
     documents: Sequence[Document] | Mapping[str, Document] | None = None,
     *,
+    entities: Sequence[Entity] = (),
     threshold: float = DEFAULT_THRESHOLD,
     min_words: int = 4,
     embeddings: Any = None,
+    resolve_places: bool = True,
 ) -> Corroboration:
-    """Group claims about the same proposition across documents, mark stances, and judge independence.
+    """Group claims about one proposition across documents; find origins, copy chains and conflicts.
 
     ``threshold`` is the average similarity (cosine plus small bonuses for shared counted things, places, claimant
-    and platform) two clusters need to merge. ``embeddings`` may be passed precomputed (one row per claim).
+    and platform) two clusters need to merge. ``embeddings`` may be passed precomputed (one row per claim, in the
+    order of ``claims``). ``entities``, the case's canonical entities, let merged aliases count as one origin.
+    ``resolve_places=False`` compares place names as text instead of through the gazetteer.
     """
     import numpy as np
 
+    from .cluster import embed_cached, group_claims
+
     infos = _doc_infos(claims, documents)
     info_by_id = {d.id: d for d in infos}
-    doc_sources = {d.id: d.source for d in infos}
+    doc_sources = {d.id: _outlet_display(d.source) for d in infos}
     links = find_links(infos)
-    root_map = roots(links)
-    chains = echo_chains(links)
-    claims = _inherit_platforms(claims)
+    parents = parent_links(links)
+    root_map = _roots(parents)
     by_id = {c.id: c for c in claims}
+    resolver = OriginResolver(entities)
+    outlets = frozenset(publisher_key(s) for s in doc_sources.values() if s)
+    origins = {c.id: _origin(c, resolver, info_by_id.get(c.doc_id), root_map, doc_sources, outlets) for c in claims}
 
-    pool = [c for c in claims if len(c.content.split()) >= min_words]
-    groups: list[Group] = []
+    ordered = sorted(claims, key=lambda c: c.id)  # input order must not matter
+    pool = [c for c in ordered if len(c.content.split()) >= min_words]
+    groups: list[Proposition] = []
+    contradictions: list[Contradiction] = []
     if pool:
         if embeddings is None:
-            from osintkit.tag.encoder import embed
-
-            emb = embed([c.content for c in pool])
+            emb = embed_cached([c.content for c in pool])
         else:
             full = np.asarray(embeddings, dtype=np.float32)
             index = {c.id: i for i, c in enumerate(claims)}
             emb = full[[index[c.id] for c in pool]]
-        n = len(pool)
-        doc_index = np.array([hash(c.doc_id) for c in pool])
-        # Candidate pairs in row blocks, so a large case never needs the full n×n matrix. Bonuses add at most
-        # _MAX_BONUS, so a pair below threshold - _MAX_BONUS can never reach the threshold.
-        cand: dict[tuple[int, int], float] = {}
-        for lo in range(0, n, _BLOCK):
-            block = emb[lo : lo + _BLOCK] @ emb.T
-            rows, cols = np.nonzero(block >= threshold - _MAX_BONUS)
-            for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
-                i = lo + r
-                if i < j and doc_index[i] != doc_index[j] and pool[i].doc_id != pool[j].doc_id:
-                    cand[(i, j)] = float(block[r, j]) + _bonus(pool[i], pool[j])
-
-        def pair_score(x: int, y: int) -> float:
-            key = (x, y) if x < y else (y, x)
-            if key in cand:
-                return cand[key]
-            return float(emb[x] @ emb[y])  # below the candidate floor: bonuses cannot lift it past threshold
-
-        clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
-        owner = list(range(n))
-        pairs = sorted(((v, i, j) for (i, j), v in cand.items() if v >= threshold), reverse=True)
-        for _, i, j in pairs:
-            a, b = owner[i], owner[j]
-            if a == b:
-                continue
-            if {pool[x].doc_id for x in clusters[a]} & {pool[x].doc_id for x in clusters[b]}:
-                continue  # one claim per document and group
-            avg = float(np.mean([pair_score(x, y) for x in clusters[a] for y in clusters[b]]))
-            if avg < threshold:
-                continue
-            clusters[a].extend(clusters.pop(b))
-            for x in clusters[a]:
-                owner[x] = a
-        for idx in clusters.values():
-            if len(idx) < 2:
-                continue
-            members = [pool[i] for i in idx]
-
-            def when(c: Claim) -> tuple[int, str, int, int]:
-                d = info_by_id.get(c.doc_id)
-                # Originals before echoes, then by publication time, then input order.
-                return (
-                    1 if c.doc_id in root_map else 0,
-                    (d.published if d and d.published else "9999"),
-                    d.order if d else 0,
-                    c.sentence_start,
-                )
-
-            members.sort(key=when)
-            anchor = members[0]
-            group = Group(
-                id="grp-" + hashlib.sha256(",".join(sorted(c.id for c in members)).encode()).hexdigest()[:12],
-                label=_label(anchor),
-                anchor=anchor.id,
+        clusters = group_claims(
+            emb,
+            [c.doc_id for c in pool],
+            [c.id for c in pool],
+            threshold=threshold,
+            bonus=lambda i, j: _bonus(pool[i], pool[j], origins),
+            max_bonus=MAX_BONUS,
+            block_keys=[_block_keys(c, origins[c.id]) for c in pool],
+        )
+        place = gazetteer_place if resolve_places else None
+        for idx in clusters:
+            group, found = _proposition(
+                [pool[i] for i in idx], emb[idx], info_by_id, parents, doc_sources, origins, place
             )
-            pos = {c.id: k for k, c in enumerate(pool)}
-            for c in members:
-                ref = _reference(members, c)
-                stance, reason = ("agrees", "earliest report") if c is anchor else compare_claims(ref, c)
-                group.members.append(
-                    Member(
-                        claim_id=c.id,
-                        doc_id=c.doc_id,
-                        source=doc_sources.get(c.doc_id, c.doc_id),
-                        stance=stance,
-                        reason=reason,
-                        similarity=round(float(emb[pos[anchor.id]] @ emb[pos[c.id]]), 3),
-                        echo_of=(
-                            None if c.doc_id not in root_map else
-                            (root_map[c.doc_id][5:] if root_map[c.doc_id].startswith("wire:")
-                             else doc_sources.get(root_map[c.doc_id], root_map[c.doc_id]))
-                        ),
-                    )
-                )  # fmt: skip
             groups.append(group)
-    groups.sort(key=lambda g: (-len({m.doc_id for m in g.members}), g.label))
+            contradictions += found
+    groups.sort(key=lambda g: (-len({m.doc_id for m in g.members}), g.label, g.id))
     grouped = {m.claim_id for g in groups for m in g.members}
     return Corroboration(
         groups=groups,
-        independence=links,
-        echo_chains=chains,
+        links=links,
+        parents=parents,
+        contradictions=contradictions,
+        origins=origins,
         claims=by_id,
         doc_sources=doc_sources,
         roots=root_map,
-        unmatched=[c.id for c in claims if c.id not in grouped],
+        unmatched=[c.id for c in ordered if c.id not in grouped],
     )
 
 
-def _inherit_platforms(claims: Sequence[Claim]) -> list[Claim]:
-    """A report that names the platform once ("In a post on X, Zelenskyy said...") names it for all that
-    speaker's statements in the report, so a lede without it still conflicts with another report's "Telegram"."""
-    known: dict[tuple[str, str], str] = {}
-    for c in claims:
-        if c.platform and c.attributed and c.claimant:
-            known.setdefault((c.doc_id, c.claimant.split()[-1].lower()), c.platform)
-    out = []
-    for c in claims:
-        key = (c.doc_id, c.claimant.split()[-1].lower()) if c.claimant and c.attributed else None
-        if c.platform is None and key in known:
-            c = Claim.from_dict(c.to_dict())
-            c.platform = known[key]
-        out.append(c)
+def _outlet_display(source: str) -> str:
+    pub = parse_publisher(source)
+    return pub.name if pub is not None else source
+
+
+def _roots(parents: Mapping[str, CopyLink]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for node in parents:
+        seen = {node}
+        cur = node
+        while cur in parents and parents[cur].original not in seen:
+            cur = parents[cur].original
+            seen.add(cur)
+        out[node] = cur
     return out
 
 
-def _reference(members: Sequence[Claim], claim: Claim) -> Claim:
-    """The anchor, with the earliest member's value filled in where the anchor lacks one (platform, figures...)."""
+def _origin(
+    claim: Claim,
+    resolver: OriginResolver,
+    doc: DocInfo | None,
+    roots: Mapping[str, str],
+    doc_sources: Mapping[str, str],
+    outlets: frozenset[str] = frozenset(),
+) -> Origin:
+    source = doc.source if doc is not None else None
+    if claim.attributed and claim.claimant and claim.claimant_type != "publication":
+        if resolver.is_outlet(claim.claimant, source, outlets):
+            return resolver.outlet(claim.claimant if source is None else _outlet_name(claim.claimant, source))
+        return resolver.speaker(claim)
+    root = roots.get(claim.doc_id, claim.doc_id)
+    return resolver.outlet(outlet_of_root(root, doc_sources))
+
+
+def _outlet_name(claimant: str, source: str) -> str:
+    own = parse_publisher(source)
+    cited = parse_publisher(claimant)
+    if own is not None and cited is not None and cited.key == own.key:
+        return own.name
+    return cited.name if cited is not None else claimant
+
+
+def _bonus(a: Claim, b: Claim, origins: Mapping[str, Origin]) -> float:
+    bonus = 0.0
+    if _counted(a) & _counted(b):
+        bonus += 0.08
+    if _place_words(a.places) & _place_words(b.places):
+        bonus += 0.04
+    oa, ob = origins[a.id], origins[b.id]
+    if oa.kind == "speaker" and oa.key == ob.key:
+        bonus += 0.04
+    if a.platform and b.platform:
+        bonus += 0.02
+    return bonus
+
+
+def _published(doc: DocInfo | None) -> str:
+    from .links import _when
+
+    when = _when(doc.published if doc else None)
+    return when[0].isoformat() if when else "9999"
+
+
+def _proposition(
+    members: list[Claim],
+    emb: Any,
+    infos: Mapping[str, DocInfo],
+    parents: Mapping[str, CopyLink],
+    doc_sources: Mapping[str, str],
+    origins: dict[str, Origin],
+    place: Any,
+) -> tuple[Proposition, list[Contradiction]]:
+    rows = {c.id: k for k, c in enumerate(members)}
+    # Originals before echoes, then by publication time; claim ids break ties (never the input order).
+    members = sorted(members, key=lambda c: (c.doc_id in parents, _published(infos.get(c.doc_id)), c.id))
+    anchor = members[0]
+    gid = "grp-" + hashlib.sha256(",".join(sorted(c.id for c in members)).encode()).hexdigest()[:12]
+    platforms = shared_platforms(members)
+    ref = _reference(members)
+
+    def compare(a: Claim, b: Claim) -> Comparison:
+        return compare_claims(a, b, place=place, shared_platforms=platforms)
+
+    _inherit_cited_origins(members, origins, doc_sources)
+    to_ref = {
+        c.id: (Comparison("agrees", [], ["earliest report"]) if c is anchor else compare(ref, c)) for c in members
+    }
+    dissent = [c for c in members if to_ref[c.id].contradicts]
+    found: list[Contradiction] = []
+    # A dissenting claim is paired with the first report that gives the value it conflicts with.
+    for c in members:
+        for conflict in to_ref[c.id].conflicts:
+            partner = next(
+                (x for x in members if x is not c and any(k.slot == conflict.slot for k in compare(x, c).conflicts)),
+                anchor,
+            )
+            found.append(_contradiction(gid, partner, c, conflict, doc_sources, origins))
+
+    group = Proposition(id=gid, label=_label(anchor), anchor=anchor.id)
+    anchor_row = emb[rows[anchor.id]]
+    for c in members:
+        if c in dissent:
+            against_claims = [m for m in members if m is not c and compare(c, m).contradicts]
+        else:
+            against_claims = [d for d in dissent if compare(c, d).contradicts]
+        against_ids = {m.id for m in against_claims}
+        support = sorted({origins[m.id].key for m in members if m.id not in against_ids})
+        own = origins[c.id].key
+        relay = sorted({doc_sources.get(m.doc_id, m.doc_id) for m in against_claims if origins[m.id].key == own})
+        against = sorted({origins[m.id].key for m in against_claims} - set(support) - {own})
+        echo_root = _root_outlet(c.doc_id, parents, doc_sources)
+        group.members.append(
+            Member(
+                claim_id=c.id,
+                doc_id=c.doc_id,
+                source=doc_sources.get(c.doc_id, c.doc_id),
+                stance=to_ref[c.id].stance,
+                reason=("earliest report" if c is anchor else to_ref[c.id].reason),
+                similarity=round(float(anchor_row @ emb[rows[c.id]]), 3),
+                origin=own,
+                echo_of=echo_root,
+                support=support,
+                against=against,
+                relay_conflicts=relay,
+            )
+        )
+    names: dict[str, str] = {}
+    for c in members:  # the fullest name an origin goes by in this group ("Volodymyr Zelenskyy", not "he")
+        o = origins[c.id]
+        if len(o.name) > len(names.get(o.key, "")):
+            names[o.key] = o.name
+    ref_side = [m for m in group.members if m.claim_id not in {d.id for d in dissent}]
+    group.independent_origins = sorted({names[m.origin] for m in ref_side})
+    return group, found
+
+
+def _inherit_cited_origins(
+    members: Sequence[Claim], origins: dict[str, Origin], doc_sources: Mapping[str, str]
+) -> None:
+    """A claim whose origin is another outlet of the group ("..., the Kyiv Ledger reported", or own-voice text in
+    a copy of the Ledger) comes from wherever the Ledger's own report of it comes from."""
+    by_outlet: dict[str, Claim] = {}
+    for c in members:
+        by_outlet.setdefault("outlet:" + publisher_key(doc_sources.get(c.doc_id, c.doc_id)), c)
+    for _ in range(len(members)):  # follow chains of citations, a hop per pass
+        changed = False
+        for c in members:
+            o = origins[c.id]
+            if o.kind != "outlet":
+                continue
+            cited = by_outlet.get(o.key)
+            if cited is not None and cited.id != c.id and origins[cited.id].key != o.key:
+                origins[c.id] = origins[cited.id]
+                changed = True
+        if not changed:
+            break
+
+
+def _root_outlet(doc_id: str, parents: Mapping[str, CopyLink], doc_sources: Mapping[str, str]) -> str | None:
+    if doc_id not in parents:
+        return None
+    node, seen = doc_id, {doc_id}
+    while node in parents and parents[node].original not in seen:
+        node = parents[node].original
+        seen.add(node)
+    return outlet_of_root(node, doc_sources)
+
+
+def _contradiction(
+    gid: str,
+    a: Claim,
+    b: Claim,
+    conflict: Conflict,
+    doc_sources: Mapping[str, str],
+    origins: Mapping[str, Origin],
+) -> Contradiction:
+    return Contradiction(
+        group_id=gid,
+        claim_a=a.id,
+        claim_b=b.id,
+        slot=conflict.slot,
+        kind=conflict.kind,
+        reason=conflict.reason,
+        source_a=doc_sources.get(a.doc_id, a.doc_id),
+        source_b=doc_sources.get(b.doc_id, b.doc_id),
+        independent=origins[a.id].key != origins[b.id].key,
+    )
+
+
+def _reference(members: Sequence[Claim]) -> Claim:
+    """The anchor, with the earliest member's value filled in where the anchor lacks one (figures, places...)."""
     anchor = members[0]
     ref = Claim.from_dict(anchor.to_dict())
-    for c in members:
-        if c is claim:
-            continue
-        if ref.platform is None and c.platform:
-            ref.platform = c.platform
+    for c in members[1:]:
         if not ref.quantities and c.quantities:
             ref.quantities = c.quantities
-        if not ref.places and c.places:
-            ref.places = c.places
-        if not any(_date_range(d) for d in ref.dates) and any(_date_range(d) for d in c.dates):
-            ref.dates = c.dates
+            ref.content, ref.content_start = c.content, c.content_start
+        if not [p for p in ref.places if p in ref.content] and [p for p in c.places if p in c.content]:
+            ref.places = [p for p in c.places if p in c.content]
+            ref.content = ref.content + " " + " ".join(ref.places)
     return ref
 
 

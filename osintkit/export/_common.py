@@ -238,77 +238,136 @@ def ensure_parent(path: str | os.PathLike[str]) -> Path:
 
 
 # -- corroboration ----------------------------------------------------------------------------------------------
-# osintkit.claims.corroborate's to_dict(): groups (id, label, anchor, sources, members[claim_id, doc_id, source,
-# stance, reason, similarity, echo_of], independent_sources), independence (echo links), echo_chains. The reports
-# render that shape in readable tables; any key they do not know is still shown, generically.
-
-KNOWN_CORROBORATION_KEYS = {"groups", "independence", "echo_chains", "echo_chain_ids", "unmatched_claims"}
+# The corroboration section as a small report model (headings, paragraphs, tables, lists) built once from the typed
+# osintkit.claims.Corroboration; the HTML and Markdown reports each render these blocks, escaping every cell.
 
 
 @dataclass
-class CorroborationView:
-    groups: list[dict[str, Any]] = field(default_factory=list)
-    contradictions: list[dict[str, Any]] = field(default_factory=list)
-    independence: list[dict[str, Any]] = field(default_factory=list)
-    echo_chains: list[str] = field(default_factory=list)
-    unmatched: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+class Strong:
+    """A table cell to emphasise (a contradiction's stance)."""
+
+    text: str
 
 
-def corroboration_view(findings: Findings) -> CorroborationView | None:
-    data = findings.corroboration
-    if data is None:
+@dataclass
+class Block:
+    kind: str  # "h3" | "h4" | "p" | "table" | "list"
+    text: str = ""
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+
+def corroboration_view(findings: Findings) -> list[Block] | None:
+    """The corroboration section's blocks: contradictions with their reasons, propositions with each claim's origin
+    chain and caveats, copy links with the evidence for their direction, echo chains."""
+    from ..assess import claimant_stake
+
+    co = findings.corroboration
+    if co is None:
         return None
-    claims = {c.id: c for c in findings.claims}
-    view = CorroborationView(extra={k: v for k, v in data.items() if k not in KNOWN_CORROBORATION_KEYS})
-    for g in data.get("groups") or []:
-        if not isinstance(g, dict):
-            view.extra.setdefault("groups", []).append(g)
-            continue
-        members = []
-        for m in g.get("members") or []:
-            if not isinstance(m, dict):
-                continue
-            claim = claims.get(str(m.get("claim_id")))
-            row = {
-                "claim_id": m.get("claim_id"),
-                "claimant": claim.claimant if claim else None,
-                "claim": claim.content if claim else m.get("claim_id"),
-                "source": m.get("source"),
-                "stance": m.get("stance"),
-                "reason": m.get("reason"),
-                "similarity": m.get("similarity"),
-                "echo_of": m.get("echo_of"),
-            }
-            members.append(row)
-            if str(m.get("stance") or "").startswith("contradict"):
-                view.contradictions.append({**row, "group": g.get("label") or g.get("id")})
-        view.groups.append(
-            {
-                "id": g.get("id"),
-                "label": g.get("label") or g.get("id"),
-                "anchor": g.get("anchor"),
-                "sources": list(g.get("sources") or []),
-                "independent_sources": list(g.get("independent_sources") or []),
-                "members": members,
-            }
+    claims = {c.id: c for c in findings.claims} | co.claims
+    shared = [g for g in co.groups if len({m.doc_id for m in g.members}) > 1]
+    real = [x for x in co.contradictions if x.kind == "contradiction"]
+    discrepancies = [x for x in co.contradictions if x.kind != "contradiction"]
+    blocks = [
+        Block(
+            "p",
+            f"{len(shared)} propositions are reported by more than one document; {len(real)} contradictions and "
+            f"{len(discrepancies)} discrepancies; {len(co.parents)} documents repeat another (copy, citation or "
+            f"wire); {len(co.unmatched)} claims stand alone. Independence counts origins (a speaker, or the outlet "
+            "at the root of a copy chain), not outlets.",
         )
-    for lk in data.get("independence") or []:
-        if isinstance(lk, dict):
-            view.independence.append(
-                {
-                    "echo": lk.get("echo_source") or lk.get("echo"),
-                    "repeats": lk.get("original_source") or lk.get("original"),
-                    "relation": lk.get("relation"),
-                    "score": lk.get("score"),
-                    "evidence": lk.get("evidence"),
-                }
+    ]
+
+    def text(cid: str) -> str:
+        c = claims.get(cid)
+        return c.content if c else cid
+
+    def claimant(cid: str) -> str:
+        c = claims.get(cid)
+        return (c.claimant or "") if c else ""
+
+    group_label = {g.id: g.label for g in co.groups}
+    blocks.append(Block("h3", "Contradictions"))
+    if real:
+        blocks.append(
+            Block(
+                "table",
+                headers=["Proposition", "Claim", "Source", "Conflicting claim", "Source", "Slot", "Why"],
+                rows=[
+                    [
+                        group_label.get(x.group_id, x.group_id),
+                        text(x.claim_a),
+                        x.source_a,
+                        text(x.claim_b),
+                        x.source_b,
+                        x.slot,
+                        x.reason + ("" if x.independent else " (relays of one origin: a relay error)"),
+                    ]
+                    for x in real
+                ],
             )
-    for chain in data.get("echo_chains") or []:
-        if isinstance(chain, list):
-            view.echo_chains.append(" → ".join(str(n) for n in chain))
-        else:
-            view.echo_chains.append(str(chain))
-    unmatched = data.get("unmatched_claims")
-    view.unmatched = unmatched if isinstance(unmatched, int) else None
-    return view
+        )
+    else:
+        blocks.append(Block("p", "No contradictions found."))
+    if discrepancies:
+        blocks.append(Block("h3", "Discrepancies"))
+        blocks.append(
+            Block(
+                "table",
+                headers=["Claim", "Source", "Other report", "Source", "Slot", "Why"],
+                rows=[
+                    [text(x.claim_b), x.source_b, text(x.claim_a), x.source_a, x.slot, x.reason] for x in discrepancies
+                ],
+            )
+        )
+    if shared:
+        blocks.append(Block("h3", "Propositions"))
+    for g in shared:
+        blocks.append(Block("h4", g.label))
+        blocks.append(
+            Block(
+                "p",
+                f"Independent origins in agreement ({len(g.independent_origins)}): "
+                f"{', '.join(g.independent_origins) or 'none'}. Reported by: {', '.join(g.sources)}.",
+            )
+        )
+        rows = []
+        for m in g.members:
+            claim = claims.get(m.claim_id)
+            stake = claimant_stake(claim) if claim else None
+            rows.append(
+                [
+                    claimant(m.claim_id),
+                    text(m.claim_id),
+                    m.source,
+                    Strong(m.stance) if m.stance == "contradicts" else m.stance,
+                    m.reason,
+                    " ← ".join(co.chain_of(m.claim_id)) if m.claim_id in co.origins else "",
+                    f"interested party: {stake}" if stake else "",
+                ]
+            )
+        blocks.append(
+            Block(
+                "table", headers=["Claimant", "Claim", "Source", "Stance", "Why", "Origin chain", "Caveat"], rows=rows
+            )
+        )
+    blocks.append(Block("h3", "Copy links"))
+    if co.links:
+        blocks.append(
+            Block(
+                "table",
+                headers=["Document", "Repeats", "How", "Direction from", "Evidence"],
+                rows=[
+                    [co.source_of(lk.copy), co.source_of(lk.original), lk.relation, lk.direction, lk.evidence]
+                    for lk in co.links
+                ],
+            )
+        )
+        chains = [" → ".join(co.source_of(n) for n in chain) for chain in co.echo_chains]
+        blocks.append(Block("p", "Echo chains, original first:"))
+        blocks.append(Block("list", items=chains))
+    else:
+        blocks.append(Block("p", "No document repeats another."))
+    return blocks

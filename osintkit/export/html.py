@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings
-from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
+from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "static_map_data_uri", "to_html", "write_html"]
 
@@ -183,70 +183,25 @@ def _title(key: Any) -> str:
 
 
 def _corroboration(f: Findings) -> Iterable[str]:
-    view = corroboration_view(f)
-    if view is None:
+    blocks = corroboration_view(f)
+    if blocks is None:
         yield "<p class='meta'>Corroboration was not computed for this case.</p>\n"
         return
-    shared = [g for g in view.groups if len(g["members"]) > 1]
-    alone = len(view.groups) - len(shared)
-    yield (
-        f"<p>{len(shared)} propositions are reported by more than one claim; {len(view.contradictions)} "
-        f"contradictions; {len(view.independence)} echo links between sources"
-        + (f"; {alone} claims stand alone" if alone else "")
-        + (f"; {view.unmatched} claims unmatched" if view.unmatched else "")
-        + ".</p>\n"
-    )
-    yield "<h3>Contradictions</h3>\n"
-    if view.contradictions:
-        yield _table(
-            ["Proposition", "Claimant", "Contradicting claim", "Source", "Why"],
-            (
-                [e(r["group"]), e(r["claimant"]), e(r["claim"]), e(r["source"]), e(r["reason"])]
-                for r in view.contradictions
-            ),
-        )
-    else:
-        yield "<p class='meta'>No contradictions found.</p>\n"
-    if shared:
-        yield "<h3>Claim groups</h3>\n"
-    for g in shared:
-        indep = g["independent_sources"]
-        yield f"<h4>{e(g['label'])}</h4>\n"
-        yield (
-            f"<p class='meta'>Sources: {e(', '.join(g['sources']))}. Independent supporting sources "
-            f"({len(indep)}): {e(', '.join(indep) or 'none')}.</p>\n"
-        )
-        yield _table(
-            ["Claimant", "Claim", "Source", "Stance", "Why", "Similarity", "Echo of"],
-            (
-                [
-                    e(m["claimant"]),
-                    e(m["claim"]),
-                    e(m["source"]),
-                    f"<b>{e(m['stance'])}</b>" if str(m["stance"]).startswith("contradict") else e(m["stance"]),
-                    e(m["reason"]),
-                    _cell(m["similarity"]),
-                    e(m["echo_of"]),
-                ]
-                for m in g["members"]
-            ),
-        )
-    yield "<h3>Echo chains</h3>\n"
-    if view.echo_chains:
-        yield "<ul>" + "".join(f"<li>{e(c)}</li>" for c in view.echo_chains) + "</ul>\n"
-    else:
-        yield "<p class='meta'>No source repeats another.</p>\n"
-    if view.independence:
-        yield "<h3>Source independence</h3>\n"
-        yield _table(
-            ["Source", "Repeats", "How", "Score", "Evidence"],
-            (
-                [e(r["echo"]), e(r["repeats"]), e(r["relation"]), _cell(r["score"]), e(_short(r["evidence"]))]
-                for r in view.independence
-            ),
-        )
-    if view.extra:
-        yield _generic(view.extra) + "\n"
+    for b in blocks:
+        if b.kind in ("h3", "h4"):
+            yield f"<{b.kind}>{e(b.text)}</{b.kind}>\n"
+        elif b.kind == "p":
+            yield f"<p class='meta'>{e(b.text)}</p>\n"
+        elif b.kind == "list":
+            yield "<ul>" + "".join(f"<li>{e(item)}</li>" for item in b.items) + "</ul>\n"
+        else:
+            yield _table(b.headers, ([_view_cell(c) for c in row] for row in b.rows))
+
+
+def _view_cell(value: Any) -> str:
+    if isinstance(value, Strong):
+        return f"<b>{e(value.text)}</b>"
+    return e(_short(value, 400)) if isinstance(value, str) else _cell(value)
 
 
 def to_html(findings: Findings, *, title: str = "osintkit findings report") -> str:

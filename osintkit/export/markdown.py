@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings
-from ._common import compact_json, corroboration_view, ensure_parent, group_places, table
+from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
 from .html import CREDIBILITY, RELIABILITY, _credit_extra, _short
 
 __all__ = ["md_escape", "to_markdown", "write_markdown"]
@@ -105,80 +105,25 @@ def _generic(value: Any, depth: int = 0) -> Iterator[str]:
 
 
 def _corroboration(f: Findings) -> Iterator[str]:
-    view = corroboration_view(f)
-    if view is None:
+    blocks = corroboration_view(f)
+    if blocks is None:
         yield "Corroboration was not computed for this case.\n\n"
         return
-    shared = [g for g in view.groups if len(g["members"]) > 1]
-    alone = len(view.groups) - len(shared)
-    yield (
-        f"{len(shared)} propositions are reported by more than one claim; {len(view.contradictions)} "
-        f"contradictions; {len(view.independence)} echo links between sources"
-        + (f"; {alone} claims stand alone" if alone else "")
-        + (f"; {view.unmatched} claims unmatched" if view.unmatched else "")
-        + ".\n\n"
-    )
-    yield "### Contradictions\n\n"
-    if view.contradictions:
-        yield from _table(
-            ["Proposition", "Claimant", "Contradicting claim", "Source", "Why"],
-            (
-                [md_escape(r[k]) for k in ("group", "claimant", "claim", "source", "reason")]
-                for r in view.contradictions
-            ),
-        )
-    else:
-        yield "No contradictions found.\n\n"
-    if shared:
-        yield "### Claim groups\n\n"
-    for g in shared:
-        indep = g["independent_sources"]
-        yield f"#### {md_escape(g['label'])}\n\n"
-        yield (
-            f"Sources: {md_escape(', '.join(g['sources']))}. Independent supporting sources ({len(indep)}): "
-            f"{md_escape(', '.join(indep) or 'none')}.\n\n"
-        )
-        yield from _table(
-            ["Claimant", "Claim", "Source", "Stance", "Why", "Similarity", "Echo of"],
-            (
-                [
-                    md_escape(m["claimant"]),
-                    md_escape(m["claim"]),
-                    md_escape(m["source"]),
-                    f"**{md_escape(m['stance'])}**"
-                    if str(m["stance"]).startswith("contradict")
-                    else md_escape(m["stance"]),
-                    md_escape(m["reason"]),
-                    _cell(m["similarity"]),
-                    md_escape(m["echo_of"]),
-                ]
-                for m in g["members"]
-            ),
-        )
-    yield "### Echo chains\n\n"
-    if view.echo_chains:
-        for c in view.echo_chains:
-            yield f"- {md_escape(c)}\n"
-        yield "\n"
-    else:
-        yield "No source repeats another.\n\n"
-    if view.independence:
-        yield "### Source independence\n\n"
-        yield from _table(
-            ["Source", "Repeats", "How", "Score", "Evidence"],
-            (
-                [
-                    md_escape(r["echo"]),
-                    md_escape(r["repeats"]),
-                    md_escape(r["relation"]),
-                    _cell(r["score"]),
-                    md_escape(r["evidence"]),
-                ]
-                for r in view.independence
-            ),
-        )
-    if view.extra:
-        yield from _generic(view.extra)
+    for b in blocks:
+        if b.kind in ("h3", "h4"):
+            yield f"{'#' * int(b.kind[1])} {md_escape(b.text)}\n\n"
+        elif b.kind == "p":
+            yield f"{md_escape(b.text)}\n\n"
+        elif b.kind == "list":
+            yield "".join(f"- {md_escape(item)}\n" for item in b.items) + "\n"
+        else:
+            yield from _table(b.headers, ([_view_cell(c) for c in row] for row in b.rows))
+
+
+def _view_cell(value: Any) -> str:
+    if isinstance(value, Strong):
+        return f"**{md_escape(value.text)}**"
+    return md_escape(value) if isinstance(value, str) else _cell(value)
 
 
 def to_markdown(findings: Findings, *, title: str = "osintkit findings report") -> str:

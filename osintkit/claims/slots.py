@@ -1,0 +1,486 @@
+"""Comparable slots: what two claims about one proposition must share before they can contradict each other.
+
+Half of the contradictions an earlier version raised on real coverage were false: the event's date against the
+announcement's, "more than 10,000" against "12,000", a weekly figure against a total, "Kyiv" against "Ukraine", a
+post on X against the same post on Telegram. So each claim is read into slots, and two claims conflict only when the
+*same* slot differs:
+
+* quantities are intervals with a qualifier ("more than", "about", "up to"), compared only for the same counted
+  thing, the same action (killed, wounded, killed-or-wounded, captured, deployed...) and the same scope (a total, a
+  week, a day);
+* dates carry a role (event, report, ongoing, other) and a granularity; only event dates are compared;
+* places are compared through the gazetteer's containment (a city inside the named country agrees);
+* platforms are a set: a differing platform is a *discrepancy* shown on that claim alone, never a contradiction;
+* a denial, "the first such" against "not the first", and opposed attributes ("the older man" against "the younger
+  man") are compared as such.
+
+Every conflict carries a one-line reason a trainer can read aloud.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from osintkit.model import Claim
+
+__all__ = [
+    "CONFLICT_SLOTS",
+    "Comparison",
+    "Conflict",
+    "PlaceInfo",
+    "QuantitySlot",
+    "compare_claims",
+    "date_slots",
+    "gazetteer_place",
+    "platforms_in",
+    "quantity_slots",
+]
+
+CONFLICT_SLOTS = ("quantity", "date", "place", "platform", "denial", "first", "attribute")
+
+_COUNTED_SYNONYMS = {
+    "troops": "soldiers", "soldier": "soldiers", "troop": "soldiers", "servicemen": "soldiers",
+    "serviceman": "soldiers", "personnel": "soldiers", "fighters": "soldiers", "men": "soldiers",
+    "man": "soldiers", "prisoners": "soldiers", "pows": "soldiers", "people": "people", "persons": "people",
+    "person": "people", "civilians": "civilians", "civilian": "civilians", "casualties": "casualties",
+    "drones": "drones", "drone": "drones", "missiles": "missiles", "missile": "missiles", "rockets": "missiles",
+    "children": "children", "child": "children", "residents": "people", "migrants": "people",
+}  # fmt: skip
+# Action words near a figure, mapped to what is counted. Order matters: "killed or injured" before "killed".
+_ACTIONS: tuple[tuple[str, str], ...] = (
+    (r"(?:killed|dead)\s+(?:or|and)\s+(?:injured|wounded)|casualties|losses", "casualties"),
+    (r"had\s+(?:a|an)\s+\w*\s*(?:wound|injury|fracture)|(?:broken|fractured)\s+\w+", "injury detail"),
+    (r"killed|dead|died|deaths?|death\s+toll|fatalities|lost\s+their\s+lives", "killed"),
+    (r"wounded|injured|hurt", "wounded"),
+    (r"captured|taken\s+prisoner|detained|seized|held\s+captive|prisoners|surrendered", "captured"),
+    (r"deployed|sent|dispatched|stationed|arrived|transferred", "deployed"),
+    (r"missing", "missing"),
+    (r"evacuated|displaced|fled", "displaced"),
+    (r"arrested", "arrested"),
+    (r"launched|fired", "launched"),
+    (r"shot\s+down|intercepted|downed|destroyed", "intercepted"),
+)  # fmt: skip
+_ACTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.I), name) for p, name in _ACTIONS]
+_PERIOD_RE = re.compile(
+    r"\b(?:(?:per|a|each|every|in\s+(?:one|a\s+single|the\s+past|the\s+last))\s+(day|week|month|year|24\s+hours)"
+    r"|(?:last|this|past)\s+(day|week|month|year)|(daily|weekly|monthly|overnight)|on\s+(?:one|a\s+single)\s+(day))\b",
+    re.I,
+)
+_TOTAL_RE = re.compile(r"\b(?:in\s+total|so\s+far|overall|total|to\s+date|cumulative|since\s+the\s+start)\b", re.I)
+_LOWER_RE = re.compile(
+    r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|exceeding|above|no\s+fewer\s+than)\s*$", re.I
+)
+_UPPER_RE = re.compile(
+    r"(?:up\s+to|as\s+many\s+as|fewer\s+than|less\s+than|under|at\s+most|no\s+more\s+than|below)\s*$", re.I
+)
+_APPROX_RE = re.compile(
+    r"(?:about|around|approximately|roughly|some|an\s+estimated|estimated|nearly|almost|close\s+to|around\s+)\s*$",
+    re.I,
+)
+_PARTITIVE_RE = re.compile(r"^\s*(?:of\s+(?:them|those|the|these|whom)\b)", re.I)
+_VAGUE = {24.0: (24.0, 99.0), 200.0: (200.0, 999.0), 2000.0: (2000.0, 9999.0)}  # dozens, hundreds, thousands
+_APPROX_SPREAD = 0.05  # "about 11,000" reaches 10,450-11,550: "about 11,000" and "12,000" still differ
+
+
+@dataclass(frozen=True)
+class QuantitySlot:
+    counted: str
+    action: str | None
+    scope: str  # "total", "unspecified", or a period: "day", "week", ...
+    low: float
+    high: float
+    text: str
+    qualifier: str = ""  # "about", "more than", "up to"... as written
+
+    def overlaps(self, other: QuantitySlot) -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+def _counted_key(q: Mapping[str, Any]) -> str | None:
+    c = q.get("counted")
+    if not c:
+        unit = q.get("unit")
+        return str(unit) if unit else None
+    word = str(c).lower().split()[-1].strip("’'")
+    return _COUNTED_SYNONYMS.get(word, word)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def quantity_slots(claim: Claim) -> list[QuantitySlot]:
+    """The claim's figures as comparable intervals with what they count, the action and the scope."""
+    out: list[QuantitySlot] = []
+    content = claim.content
+    base = claim.content_start
+    for q in claim.quantities:
+        counted = _counted_key(q)
+        value = q.get("value")
+        if counted is None or value is None:
+            continue
+        v = float(value)
+        start = int(q["start"]) - base if q.get("start") is not None else content.find(str(q.get("text", "")))
+        end = int(q["end"]) - base if q.get("end") is not None else start + len(str(q.get("text", "")))
+        if start < 0 or end > len(content) + 1:
+            start, end = 0, 0
+        before = content[max(0, start - 40) : start]
+        after = content[end : end + 80]
+        text = str(q.get("text") or content[start:end])
+        if _PARTITIVE_RE.match(after) or re.match(r"^\s*\w+\s+of\s+(?:them|the\s+two|those)\b", text + after, re.I):
+            continue  # "one of them": a part of a figure given elsewhere, not a figure of its own
+        head = " ".join(_words(text)[:4]) + " "
+        low, high, qualifier = v, v, ""
+        if m := _LOWER_RE.search(before):
+            low, high, qualifier = v, math.inf, m.group().strip()
+        elif re.search(r"\+\s*$", text.split()[0] if text.split() else ""):
+            low, high = v, math.inf
+        elif m := _UPPER_RE.search(before):
+            low, high, qualifier = 0.0, v, m.group().strip()
+        elif v in _VAGUE and re.search(r"\b(?:dozens|hundreds|thousands)\b", text, re.I):
+            low, high = _VAGUE[v]
+        elif m := _APPROX_RE.search(before):
+            low, high, qualifier = v * (1 - _APPROX_SPREAD), v * (1 + _APPROX_SPREAD), m.group().strip()
+        elif q.get("approximate") or re.match(r"(?:about|around|some|nearly)\b", head):
+            low, high = v * (1 - _APPROX_SPREAD), v * (1 + _APPROX_SPREAD)
+        after_noun = after[:60]
+        action = _action(after_noun) or _action(before[-30:]) or _action(text)
+        period = _PERIOD_RE.search(after) or _PERIOD_RE.search(before)
+        if period:
+            scope = next(g for g in period.groups() if g).lower()
+            scope = {"daily": "day", "weekly": "week", "monthly": "month", "overnight": "day"}.get(scope, scope)
+        elif _TOTAL_RE.search(after) or _TOTAL_RE.search(before):
+            scope = "total"
+        else:
+            scope = "unspecified"
+        if qualifier and text.lower().startswith(qualifier.lower()):
+            qualifier = ""
+        out.append(QuantitySlot(counted, action, scope, low, high, text, qualifier))
+    return out
+
+
+def _action(window: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for pattern, name in _ACTION_RES:
+        m = pattern.search(window)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+def _scopes_compatible(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"total", "unspecified"}
+
+
+def _fmt_interval(s: QuantitySlot) -> str:
+    text = s.text.strip() or (f"{s.low:,.0f}" if s.low == s.high else f"{s.low:,.0f}–{s.high:,.0f}")
+    return f"{s.qualifier} {text}" if s.qualifier else text
+
+
+# -- dates ---------------------------------------------------------------------------------------------------------
+
+_REPORT_VERB_RE = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|stated|told|wrote|posted|added|claimed|published|tweeted|"
+    r"declared|denied|revealed|noted)\s+(?:on\s+|late\s+|early\s+|this\s+|last\s+)?$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DateSlot:
+    role: str  # "event" | "report" | "ongoing" | "other"
+    start: str
+    end: str
+    text: str
+
+    @property
+    def granularity(self) -> str:
+        if self.start == self.end:
+            return "day"
+        return "month" if self.start[:7] == self.end[:7] else "range"
+
+
+def _range(d: Mapping[str, Any]) -> tuple[str, str] | None:
+    if d.get("value"):
+        v = str(d["value"])[:10]
+        return v, v
+    if d.get("start") and d.get("end"):
+        return str(d["start"])[:10], str(d["end"])[:10]
+    return None
+
+
+def date_slots(claim: Claim) -> list[DateSlot]:
+    out = []
+    for d in claim.dates:
+        rng = _range(d)
+        if rng is None:
+            continue
+        at = int(d.get("char_start", claim.sentence_start)) - claim.sentence_start
+        before = claim.sentence[max(0, at - 40) : max(0, at)]
+        text = str(d.get("text") or "")
+        if re.search(r"\bsince\s*$", before, re.I) or text.lower().startswith("since"):
+            role = "ongoing"
+        elif re.search(r"\b(?:born|aged|birth|age of)\b", before[-25:] + " " + text, re.I) or re.fullmatch(
+            r"(?:in\s+)?(?:19|20)\d\d", text.strip()
+        ):
+            role = "other"  # a birth year, an age, a year alone: not when the event happened
+        elif not d.get("in_content", True) or _REPORT_VERB_RE.search(before):
+            role = "report"
+        else:
+            role = "event"
+        out.append(DateSlot(role, rng[0], rng[1], text))
+    return out
+
+
+# -- places --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    name: str
+    geonameid: int
+    country: str
+    admin1: str | None
+    kind: str  # the gazetteer's coarse type: country, admin1, city, region...
+
+
+def _compatible(a: PlaceInfo, b: PlaceInfo) -> bool:
+    """One place is, contains or lies inside the other, or the gazetteer cannot tell them apart."""
+    if a.geonameid == b.geonameid:
+        return True
+    if not a.country or not b.country:
+        return True  # a continent or an unnamed region: no basis to call them different
+    if a.country != b.country:
+        return False
+    if "country" in (a.kind, b.kind) or "region" in (a.kind, b.kind):
+        return True
+    if "admin1" in (a.kind, b.kind):
+        return not a.admin1 or not b.admin1 or a.admin1 == b.admin1
+    return False
+
+
+@functools.lru_cache(maxsize=20_000)
+def gazetteer_place(name: str) -> PlaceInfo | None:
+    """The embedded gazetteer's reading of a place name (offline), or None."""
+    from osintkit.geo import OfflineGeocoder
+
+    loc = _geocoder(OfflineGeocoder).geocode(name)
+    if loc is None:
+        return None
+    raw = loc.raw
+    from osintkit.geo.gazetteer import feature_type
+
+    return PlaceInfo(
+        name=str(raw.get("name") or name),
+        geonameid=int(raw["geonameid"]),
+        country=str(raw.get("countryCode") or ""),
+        admin1=str(raw["admin1"]) if raw.get("admin1") else None,
+        kind=feature_type(str(raw.get("fcl") or ""), str(raw.get("fcode") or "")),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _geocoder(factory: Callable[[], Any]) -> Any:
+    return factory()
+
+
+def _content_places(claim: Claim) -> list[str]:
+    """Places named in what is claimed, not in who claims it ("Ukraine's military said" names no place claimed)."""
+    return [p for p in claim.places if p in claim.content]
+
+
+# -- platforms -----------------------------------------------------------------------------------------------------
+
+_PLATFORM_RE = re.compile(
+    r"\b(X(?=\s*\(|\s+(?:post|account|and|or)\b|[,.]|\s*$)|Twitter|Telegram|Facebook|Instagram|TikTok|YouTube|"
+    r"VKontakte|VK|Truth Social|Weibo|WeChat|Threads|Bluesky|Mastodon|WhatsApp|Reddit)\b"
+)
+_PLATFORM_NAMES = {"twitter": "X", "x": "X", "vkontakte": "VK"}
+
+
+def platforms_in(claim: Claim) -> frozenset[str]:
+    """Every platform the sentence names ("on X and Telegram" is two), X and Twitter being one."""
+    found = {_PLATFORM_NAMES.get(m.group(1).lower(), m.group(1)) for m in _PLATFORM_RE.finditer(claim.sentence)}
+    if claim.platform:
+        found.add(_PLATFORM_NAMES.get(claim.platform.lower(), claim.platform))
+    return frozenset(found)
+
+
+# -- comparing -----------------------------------------------------------------------------------------------------
+
+_DENIAL_RE = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|refuted|dismissed|false|fake|untrue)\b", re.I)
+_DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
+_FIRST_RE = re.compile(r"\b(?:(not|n[’']t)\s+(?:be\s+|been\s+|was\s+|is\s+)?(?:the\s+)?)?first\s+(?:such|time)\b", re.I)
+_ANTONYMS = {
+    "older": "younger", "elder": "younger", "left": "right", "upper": "lower", "north": "south", "east": "west",
+    "northern": "southern", "eastern": "western", "before": "after", "increased": "decreased", "rose": "fell",
+    "alive": "dead", "survived": "died", "first": "second", "morning": "evening", "day": "night",
+}  # fmt: skip
+_OPPOSITE = {**_ANTONYMS, **{v: k for k, v in _ANTONYMS.items()}}
+_ATTRIBUTE_WORDS = frozenset(_OPPOSITE) - {"first", "day", "after", "before"}
+
+
+@dataclass
+class Conflict:
+    slot: str  # one of CONFLICT_SLOTS
+    kind: str  # "contradiction" | "discrepancy"
+    reason: str
+
+
+@dataclass
+class Comparison:
+    """How one claim stands to another on the same proposition."""
+
+    stance: str  # "agrees" | "adds detail" | "contradicts" | "discrepancy"
+    conflicts: list[Conflict] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def contradicts(self) -> bool:
+        return any(c.kind == "contradiction" for c in self.conflicts)
+
+    @property
+    def reason(self) -> str:
+        if self.conflicts:
+            return "; ".join(c.reason for c in self.conflicts)
+        return "; ".join(self.details) if self.details else "same proposition"
+
+
+def _first_claim(claim: Claim) -> bool | None:
+    m = _FIRST_RE.search(claim.sentence)
+    if m is None:
+        return None
+    return m.group(1) is None
+
+
+def _denies(claim: Claim) -> bool:
+    return (claim.cue or "").lower() in _DENIAL_CUES
+
+
+def _attribute_words(claim: Claim) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", claim.content.lower()) if w in _ATTRIBUTE_WORDS}
+
+
+def compare_claims(
+    ref: Claim,
+    other: Claim,
+    *,
+    place: Callable[[str], PlaceInfo | None] | None = gazetteer_place,
+    shared_platforms: frozenset[str] = frozenset(),
+) -> Comparison:
+    """How ``other`` stands to ``ref`` when both are about one proposition, slot by slot.
+
+    ``shared_platforms``: platforms that the group's reports together attest for the speaker (a report that says
+    "on X and Telegram" makes the two consistent for everyone); ``place`` resolves a place name, None to compare
+    place names as text only.
+    """
+    conflicts: list[Conflict] = []
+    details: list[str] = []
+
+    ref_q, other_q = quantity_slots(ref), quantity_slots(other)
+    for oq in other_q:
+        same = [
+            rq
+            for rq in ref_q
+            if rq.counted == oq.counted and rq.action == oq.action and _scopes_compatible(rq.scope, oq.scope)
+        ]
+        if not same:
+            if not ref_q:
+                details.append(f"figure: {oq.text}")
+            continue
+        if not any(rq.overlaps(oq) for rq in same):
+            rq = same[0]
+            what = f"{oq.counted} {oq.action}" if oq.action else oq.counted
+            conflicts.append(
+                Conflict("quantity", "contradiction", f"{_fmt_interval(rq)} vs {_fmt_interval(oq)} ({what})")
+            )
+
+    ref_d = [d for d in date_slots(ref) if d.role == "event"]
+    other_d = [d for d in date_slots(other) if d.role == "event"]
+    if ref_d and other_d and not any(a.start <= b.end and b.start <= a.end for a in ref_d for b in other_d):
+        conflicts.append(
+            Conflict(
+                "date",
+                "contradiction",
+                f"the event on {ref_d[0].start} ({ref_d[0].text}) vs {other_d[0].start} ({other_d[0].text})",
+            )
+        )
+
+    rp, op = _content_places(ref), _content_places(other)
+    if rp and op and place is not None:
+        ri = [p for p in (place(x) for x in rp) if p is not None]
+        oi = [p for p in (place(x) for x in op) if p is not None]
+        if ri and oi and not any(_compatible(a, b) for a in ri for b in oi):
+            conflicts.append(
+                Conflict("place", "contradiction", f"{', '.join(rp)} vs {', '.join(op)}: neither contains the other")
+            )
+        elif oi and not ri:
+            details.append("place: " + ", ".join(op))
+    elif op and not rp:
+        details.append("place: " + ", ".join(op))
+
+    ref_p, other_p = platforms_in(ref), platforms_in(other)
+    if ref_p and other_p and not (ref_p & other_p) and not ((ref_p | other_p) <= shared_platforms):
+        conflicts.append(
+            Conflict(
+                "platform",
+                "discrepancy",
+                f"posted on {', '.join(sorted(other_p))} per this report, on {', '.join(sorted(ref_p))} per the "
+                "other (cross-posting is common: check the original post)",
+            )
+        )
+    elif other_p and not ref_p:
+        details.append(f"platform: {', '.join(sorted(other_p))}")
+
+    if _denies(ref) != _denies(other):
+        who = other if _denies(other) else ref
+        conflicts.append(Conflict("denial", "contradiction", f"{who.claimant or 'one report'} denies it"))
+
+    rf, of = _first_claim(ref), _first_claim(other)
+    if rf is not None and of is not None and rf != of:
+        conflicts.append(
+            Conflict("first", "contradiction", "“the first such” in one report, “not the first time” in the other")
+        )
+
+    ra, oa = _attribute_words(ref), _attribute_words(other)
+    for w in sorted(oa - ra):
+        if _OPPOSITE[w] in ra and _OPPOSITE[w] not in oa:
+            conflicts.append(
+                Conflict("attribute", "contradiction", f"“{_OPPOSITE[w]}” in one report, “{w}” in the other")
+            )
+            break
+
+    if any(c.kind == "contradiction" for c in conflicts):
+        return Comparison("contradicts", conflicts, details)
+    if conflicts:
+        return Comparison("discrepancy", conflicts, details)
+    new_words = _content_words(other.content) - _content_words(ref.content)
+    if len(new_words) >= 5 and len(other.content) > 1.2 * len(ref.content):
+        details.append("specifics: " + ", ".join(sorted(new_words)[:6]))
+    return Comparison("adds detail" if details else "agrees", conflicts, details)
+
+
+_STOPWORDS = frozenset(
+    "the a an and or of to in on at by for with from that this these those is are was were be been has have had "
+    "it its his her their they he she we said says stated announced added claimed as not but which who will would "
+    "after before into over about than two one".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def shared_platforms(claims: Sequence[Claim]) -> frozenset[str]:
+    """Platforms that one report names together for the speaker ("on X and Telegram"): cross-posting, attested."""
+    out: set[str] = set()
+    for c in claims:
+        found = platforms_in(c)
+        if len(found) > 1:
+            out |= found
+    return frozenset(out)
