@@ -84,7 +84,7 @@ def _offsets(path: Path) -> list[int]:
 
 
 def test_one_flipped_byte_anywhere_is_named(bundle: tuple[Path, str], tmp_path: Path) -> None:
-    path, head = bundle
+    path, _head = bundle
     data = path.read_bytes()
     flipped = tmp_path / "flipped.zip"
     missed = []
