@@ -23,13 +23,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["verify"], ["run"], ["tag"], ["geocode"], ["claims"]])
+@pytest.mark.parametrize("command", [[], ["ingest"], ["verify"], ["export"], ["run"], ["tag"], ["geocode"], ["claims"]])
 def test_help_is_complete(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
     if not command:
-        for name in ("ingest", "verify", "run", "tag", "geocode", "claims"):
+        for name in ("ingest", "verify", "export", "run", "tag", "geocode", "claims"):
             assert name in result.output
 
 
@@ -42,6 +42,10 @@ def test_ingest_twice_then_verify_then_tamper(runner: CliRunner, tmp_path: Path)
     assert "0 added, 1 already in the case" in again.output
     ok = runner.invoke(main, ["verify", "--case", str(case)])
     assert ok.exit_code == 0 and ok.output.startswith("OK")
+    head = ok.output.rsplit("head ", 1)[1].strip()
+    assert runner.invoke(main, ["verify", "--case", str(case), "--expect-head", head]).exit_code == 0
+    other = runner.invoke(main, ["verify", "--case", str(case), "--expect-head", "f" * 64])
+    assert other.exit_code == 1 and "not at the expected head" in other.output
 
     conn = sqlite3.connect(case)
     doc_id = conn.execute("SELECT id FROM documents").fetchone()[0]
