@@ -222,13 +222,16 @@ def _same_original(gold_original: str, predicted: str) -> bool:
 
 
 def _link_right(gold: dict[str, Any], copy: str, original: str, direction: str) -> bool:
+    # "also" names verbatim copies of the original that carry the same shared text: which of them an uncredited
+    # rewrite was made from cannot be read from the texts, so any of them is an acceptable parent.
+    originals = [gold["original"], *gold.get("also", [])]
     if gold["direction"] == "undetermined":
         if direction != "undetermined":
             return False
-        return (copy == gold["copy"] and _same_original(gold["original"], original)) or (
-            original == gold["copy"] and copy == gold["original"]
+        return (copy == gold["copy"] and any(_same_original(o, original) for o in originals)) or (
+            original == gold["copy"] and copy in originals
         )
-    return copy == gold["copy"] and _same_original(gold["original"], original) and direction != "undetermined"
+    return copy == gold["copy"] and any(_same_original(o, original) for o in originals) and direction != "undetermined"
 
 
 def _sides_hit(ev: Event, a: str, b: str, side_a: Iterable[str], side_b: Iterable[str]) -> bool:
@@ -326,6 +329,9 @@ def score(ev: Event) -> Tally:
         doc = ev.docs.get(g["doc"])
         own = {publishers.get(g["doc"], ""), norm_name(doc.source if doc is not None else None)} - {""}
         outlet = not claim.attributed or not said or said in own or any(wire_key(said) == wire_key(p) for p in own)
+        if g["outlet_voice"]:
+            # "a count by Defence Brief" still credits the outlet itself, which is what outlet_voice asks.
+            outlet = outlet or any(p in said for p in own)
         if said in names or (g["outlet_voice"] and outlet):
             t.claimant_right += 1
         else:

@@ -81,6 +81,10 @@ def test_copy_links_name_existing_documents(event: Path) -> None:
         original = link["original"]
         assert original.startswith("wire:") or original in gold["documents"], f"{where}.original: {original!r}"
         assert original != link["copy"], f"{where}: a document copies itself"
+        for other in link.get("also", []):
+            assert other in gold["documents"] and other not in (original, link["copy"]), f"{where}.also: {other!r}"
+            role = gold["documents"][other]["role"]
+            assert role == "wire copy", f"{where}.also: {other!r} is a {role}, not a verbatim copy of the original"
         assert link["direction"] in {"known", "undetermined"}, f"{where}.direction: {link['direction']!r}"
         assert link["why"].strip(), f"{where}.why is empty"
 
