@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from osintkit.model import Claim, Document, Mention, Quantity
@@ -47,9 +47,10 @@ CUE_VERBS = (
     "notes", "alleged", "alleges", "allege", "asserted", "asserts", "acknowledged", "acknowledges", "admitted",
     "admits", "declared", "declares", "explained", "explains", "argued", "argues", "revealed", "reveals",
     "disclosed", "discloses", "maintained", "maintains", "assessed", "assesses", "believe", "believes",
+    "mentioned", "mentions", "accused", "accuses", "accuse",
 )  # fmt: skip
 # Verbs of publishing that only count as attribution when a "that"-clause, a colon or a quote follows.
-WEAK_CUE_VERBS = ("wrote", "writes", "posted", "posts", "shared", "shares", "tweeted", "tweets")
+WEAK_CUE_VERBS = ("wrote", "writes", "posted", "posts", "shared", "shares", "tweeted", "tweets", "spoke")
 _PARTICIPLE_CUES = ("claiming", "saying", "stating", "warning", "adding", "insisting", "alleging", "announcing")
 _SPEECH_NOUNS = ("warning", "statement", "report", "assessment", "announcement", "alert", "claim", "denial")
 _DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
@@ -186,6 +187,7 @@ class _Attribution:
     cue: str | None
     content_start: int  # sentence-relative
     content_end: int
+    via: list[str] = field(default_factory=list)  # carriers between the claimant and the document, nearest first
 
 
 def extract_claims(
@@ -222,21 +224,42 @@ def extract_claims(
     has_rules = any(m.label in ("QUANTITY", "DATE") for m in mentions)
     has_model = any(m.label in ("PERSON", "ORG", "LOC", "GPE") for m in mentions)
 
+    spans = [(a, b) for a, b in split_sentences(text) if len(text[a:b].split()) >= 3]
+    attrs = [_attribute(text[a:b]) for a, b in spans]
+    runs = _quoted_runs(text, spans, attrs)
+
     claims: list[Claim] = []
+    by_sentence: dict[int, Claim] = {}
+    inherits: list[tuple[Claim, int]] = []  # claims inside a quotation, and the sentence that attributes it
+    speakers: list[Claim] = []  # earlier claims by a named claimant, for "the minister" and "it"
     last_person: tuple[str, str | None] | None = None  # (name, entity id) of the last named individual claimant
     last_person_claim_end = 0
-    for s_start, s_end in split_sentences(text):
+    for index, (s_start, s_end) in enumerate(spans):
         sentence = text[s_start:s_end]
-        if len(sentence.split()) < 3:
-            continue
-        attr = _attribute(sentence)
+        attr = attrs[index]
+        run = runs.get(index)
         sent_mentions = [m for m in mentions if m.start >= s_start and m.end <= s_end]
         entity_id: str | None = None
         claimant_type = "publication"
         claimant: str | None = publisher
         role: str | None = None
         cue: str | None = None
-        if attr is None:
+        via: list[str] = []
+        quotes: list[str] | None = None
+        if attr is not None and attr.claimant is not None and attr.claimant.lower() == "it":
+            # "In December it said": the organisation that spoke last, if there is one.
+            speaker = next((c for c in reversed(speakers) if c.claimant_type not in ("person", "anonymous")), None)
+            if speaker is None:
+                attr = None
+        if attr is None and run is None and index > 0 and _follows_a_quote(text, spans, index, by_sentence):
+            # '“It is a lie,” Peskov said. “Nothing of the sort happened.”': the same speaker goes on.
+            run = (index - 1, 0, len(sentence))
+        if attr is None and run is not None and run[0] != index:
+            # A sentence inside a quotation attributed before or after it: the speaker's words too.
+            c_start, c_end = _trim_span(sentence, run[1], run[2])
+            attributed = True
+            quotes = [sentence[c_start:c_end]]
+        elif attr is None:
             if not include_unattributed:
                 continue
             c_start, c_end = _trim_span(sentence, 0, len(sentence))
@@ -245,10 +268,19 @@ def extract_claims(
             attributed = True
             cue = attr.cue
             role = attr.role
+            via = list(attr.via)
             c_start, c_end = _trim_span(sentence, attr.content_start, attr.content_end)
             claimant = attr.claimant
-            if claimant is not None and claimant.lower() in _PRONOUNS:
+            lowered = (claimant or "").lower()
+            if lowered in _PRONOUNS:
                 resolved = _resolve_pronoun(mentions, s_start, last_person, last_person_claim_end)
+                if resolved is not None:
+                    claimant, entity_id = resolved
+            elif lowered == "it":
+                speaker = next(c for c in reversed(speakers) if c.claimant_type not in ("person", "anonymous"))
+                claimant, entity_id = speaker.claimant, speaker.claimant_entity_id
+            elif _TITLE_RE.match(lowered):
+                resolved = _resolve_title(lowered, text, s_start, speakers, mentions)
                 if resolved is not None:
                     claimant, entity_id = resolved
             elif claimant is not None and attr.claimant_start is not None and attr.claimant_end is not None:
@@ -262,10 +294,22 @@ def extract_claims(
                     last_person_claim_end = s_end
         abs_c_start, abs_c_end = s_start + c_start, s_start + c_end
         content = text[abs_c_start:abs_c_end]
-        quotes = [q for q in _quotes_in(sentence, c_start, c_end) if len(q.split()) >= 3]
+        if quotes is None:
+            quotes = [q for q in _quotes_in(sentence, c_start, c_end) if len(q.split()) >= 3]
+            if run is not None and attr is not None and not quotes:
+                # The attributing sentence of a quotation that spans several: its part of the quotation.
+                quoted = sentence[slice(*_trim_span(sentence, run[1], run[2]))]
+                quotes = [quoted] if quoted else []
         hedges = _hedges(sentence, attr, cue)
         negated = bool(_NEGATION_RE.search(sentence)) or (cue is not None and cue.lower() in _DENIAL_CUES)
         platform = _platform(sentence)
+        channel = _channel(sentence, c_start, c_end, platform) if attr is not None else None
+        if channel == "interview":
+            # "In an interview with the BBC, the general said": the BBC carried it.
+            outlet = _INTERVIEW_WITH_RE.search(sentence[:c_start] + " " * (c_end - c_start) + sentence[c_end:])
+            name = _carrier_name(re.sub(r"(?:\s+(?:of|de|the))+$", "", outlet.group(1))) if outlet else ""
+            if name and _is_outlet(name) and name not in via:
+                via.append(name)
         in_content = [m for m in sent_mentions if m.start >= abs_c_start and m.end <= abs_c_end]
         quantities = _quantities(in_content, content, abs_c_start, has_rules)
         places = _places(sent_mentions, sentence, has_model)
@@ -275,33 +319,54 @@ def extract_claims(
             for m in sent_mentions
             if m.label == "DATE"
         ]
-        claims.append(
-            Claim(
-                id=claim_id(doc_id, s_start, s_end, abs_c_start, abs_c_end),
-                doc_id=doc_id,
-                sentence=sentence,
-                sentence_start=s_start,
-                sentence_end=s_end,
-                content=content,
-                content_start=abs_c_start,
-                content_end=abs_c_end,
-                claimant=claimant,
-                claimant_type=claimant_type,
-                cue=cue,
-                direct=bool(quotes),
-                hedged=bool(hedges),
-                hedges=hedges,
-                negated=negated,
-                claimant_entity_id=entity_id,
-                platform=platform,
-                quantities=quantities,
-                places=places,
-                dates=dates,
-                attributed=attributed,
-                claimant_role=role,
-                quotes=quotes,
-            )
+        claim = Claim(
+            id=claim_id(doc_id, s_start, s_end, abs_c_start, abs_c_end),
+            doc_id=doc_id,
+            sentence=sentence,
+            sentence_start=s_start,
+            sentence_end=s_end,
+            content=content,
+            content_start=abs_c_start,
+            content_end=abs_c_end,
+            claimant=claimant,
+            claimant_type=claimant_type,
+            cue=cue,
+            direct=bool(quotes),
+            hedged=bool(hedges),
+            hedges=hedges,
+            negated=negated,
+            claimant_entity_id=entity_id,
+            platform=platform,
+            quantities=quantities,
+            places=places,
+            dates=dates,
+            attributed=attributed,
+            claimant_role=role,
+            quotes=quotes,
+            channel=channel,
+            via=via,
         )
+        claims.append(claim)
+        by_sentence[index] = claim
+        if attributed and attr is None and run is not None:
+            inherits.append((claim, run[0]))
+        elif attr is not None and claimant and _named(claimant):
+            speakers.append(claim)
+    for claim, source_index in inherits:
+        source = by_sentence.get(source_index)
+        if source is None or not source.attributed:
+            continue
+        claim.claimant, claim.claimant_type, claim.claimant_entity_id = (
+            source.claimant, source.claimant_type, source.claimant_entity_id
+        )  # fmt: skip
+        claim.cue, claim.channel, claim.via, claim.claimant_role = (
+            source.cue, source.channel, list(source.via), source.claimant_role
+        )  # fmt: skip
+        claim.platform = claim.platform or source.platform
+    # A quotation whose speaker the text never names stays the publication's.
+    for claim, _ in inherits:
+        if claim.cue is None:
+            claim.attributed, claim.claimant, claim.claimant_type = False, publisher, "publication"
     return claims
 
 
@@ -309,7 +374,14 @@ def extract_claims(
 
 
 def _attribute(sentence: str) -> _Attribution | None:
-    """The main attribution of a sentence, or None when the sentence speaks in the publication's own voice."""
+    """The main attribution of a sentence, or None when the sentence speaks in the publication's own voice.
+
+    Relays come first: "per the AP", "X reported, citing Y", "X quoted Y as saying" and "Y said, according to X"
+    name a speaker and the carrier between the speaker and the document.
+    """
+    relayed = _relayed(sentence)
+    if relayed is not None:
+        return relayed
     m = _ACCORDING_START_RE.match(sentence)
     if m:
         who = m.group(1).strip()
@@ -317,6 +389,11 @@ def _attribute(sentence: str) -> _Attribution | None:
     m = _ACCORDING_MID_RE.search(sentence)
     if m and m.start() > 10:
         who = m.group(1).strip()
+        # "Peskov said, according to TASS, that ...": the speaker is Peskov, TASS carried it.
+        inner = _cut(_attribute(_blank(sentence, m.start(), m.end())), sentence, m.start(), m.end())
+        if inner is not None and inner.claimant and inner.cue != "according to" and _named(inner.claimant):
+            inner.via = [_carrier_name(who), *inner.via]
+            return inner
         return _Attribution(who, m.start(1), m.start(1) + len(who), None, "according to", 0, m.start())
     attr = _quote_then_speaker(sentence)
     if attr is not None:
@@ -334,14 +411,125 @@ def _attribute(sentence: str) -> _Attribution | None:
     return None
 
 
+_OUTLET_WORDS = r"(?:[A-Z][\w.&’'-]*|news agency|newspaper|agency|broadcaster|radio|television|TV|of|de|the)"
+# "..., per the AP." / "Per Reuters, ..." : a carrier, named with capitals.
+_PER_RE = re.compile(
+    r"(?:,\s*|\s+|^)\b[Pp]er\s+((?:the\s+|The\s+)?[A-Z][\w.&’'-]*(?:\s+" + _OUTLET_WORDS + r"){0,5}?)"
+    r"(?:\s*,|(?=\s*[.!?]?[”\"’]?\s*$))"
+)
+_CITING_RE = re.compile(
+    r"(?:,\s*|^\s*)\b(?:[Cc]iting|[Qq]uoting)\s+([^,;]{2,100}?)"
+    r"(?:\s*,|(?=\s*;|\s*[.!?]?[”\"’]?\s*$|\s+that\b|\s+as\s+saying\b))"
+)
+_QUOTED_AS_RE = re.compile(
+    r"\b(?:quoted|quotes|quoting|cited|cites)\s+([^,;]{2,80}?)\s+as\s+(?:saying|stating|telling\s+\w+)\b,?\s*(?:that\s+)?"
+)
+# Outlets a speaker talks to ("told Reuters"), besides names with a media word ("Yonhap news agency").
+_OUTLET_NAMES = frozenset(
+    name.strip()
+    for name in (
+        "reuters,ap,associated press,afp,agence france-presse,bbc,cnn,yonhap,tass,interfax,ria novosti,ria,ukrinform,"
+        "kyiv independent,kyiv post,ukrainska pravda,bloomberg,politico,axios,nbc,nbc news,cbs,cbs news,abc,abc news,"
+        "fox news,sky news,al jazeera,nhk,kyodo,xinhua,dpa,efe,ansa,guardian,new york times,washington post,"
+        "wall street journal,financial times,economist,der spiegel,spiegel,le monde,meduza,rbc,kommersant,izvestia,"
+        "suspilne,hromadske,voa,voice of america,rferl,radio free europe,radio liberty,anadolu,unian,npr,pbs,cbc,"
+        "nikkei,asahi,yomiuri,korea herald,korea times,kcna,rt,sputnik"
+    ).split(",")
+)
+
+
+_INTERVIEW_WITH_RE = re.compile(
+    r"\binterview with\s+((?:the\s+|The\s+)?[A-Z][\w.&’'-]*(?:\s+" + _OUTLET_WORDS + r"){0,5})"
+)
+
+
+def _blank(sentence: str, start: int, end: int) -> str:
+    """The sentence with a span replaced by spaces, so that offsets into it still index the original."""
+    return sentence[:start] + " " * (end - start) + sentence[end:]
+
+
+def _cut(attr: _Attribution | None, sentence: str, start: int, end: int) -> _Attribution | None:
+    """Keep a relay phrase that ends the sentence (", per Reuters.") out of the content found around it."""
+    if attr is not None and attr.content_start < start < attr.content_end and not sentence[end:].strip(' .!?”"’'):
+        attr.content_end = start
+    return attr
+
+
+def _carrier_name(phrase: str) -> str:
+    """ "the AP" -> "AP": carriers are named without the article, as publishers are."""
+    return re.sub(r"^(?:the|The)\s+", "", phrase.strip()).rstrip(",.;: ")
+
+
+def _is_outlet(phrase: str) -> bool:
+    name = _carrier_name(phrase).lower()
+    if name in _OUTLET_NAMES:
+        return True
+    if re.search(r"\b(?:reporters?|journalists?|correspondents?|media)\b", name):
+        return False  # people who ask, not outlets that carry
+    return bool(phrase.strip()[:1].isupper() or phrase.strip().startswith(("the ", "The "))) and bool(
+        _TYPE_KEYWORDS[2][1].search(name)
+    )
+
+
+def _named(claimant: str) -> bool:
+    """A claimant with a name ("Peskov", "the Kremlin"), not a pronoun or a bare title ("he", "the minister")."""
+    lowered = claimant.lower()
+    if lowered in _PRONOUNS or lowered in _OTHER_PRONOUNS or _TITLE_RE.match(lowered):
+        return False
+    return any(w[:1].isupper() for w in claimant.split())
+
+
+def _relayed(sentence: str) -> _Attribution | None:
+    """Attributions that name a carrier: "per X", "X reported, citing Y", "X quoted Y as saying"."""
+    m = _PER_RE.search(sentence)
+    if m and m.start() > 0:
+        carrier = m.group(1).strip()
+        if carrier.endswith(".") and not re.search(r"\b[A-Z]\.$", carrier):
+            carrier = carrier[:-1]  # the full stop, not an abbreviation's ("per the U.S.")
+        inner = _cut(_attribute(_blank(sentence, m.start(), m.end())), sentence, m.start(), m.end())
+        if inner is not None and inner.claimant:
+            # "“...,” Peskov said, per the AP": the AP carried Peskov's words.
+            inner.via = [_carrier_name(carrier), *inner.via]
+            return inner
+        return _Attribution(
+            carrier, m.start(1), m.start(1) + len(carrier), None, "per", 0, m.start(), [_carrier_name(carrier)]
+        )
+    m = _CITING_RE.search(sentence)
+    if m:
+        inner = _cut(_attribute(_blank(sentence, m.start(), m.end())), sentence, m.start(), m.end())
+        if (
+            inner is not None
+            and inner.claimant
+            and (inner.cue in ("reported", "reports") or _is_outlet(inner.claimant))
+        ):
+            source = m.group(1).strip()
+            return _Attribution(
+                source, m.start(1), m.start(1) + len(source), None, inner.cue, inner.content_start,
+                inner.content_end, [_carrier_name(inner.claimant), *inner.via],
+            )  # fmt: skip
+    m = _QUOTED_AS_RE.search(sentence)
+    if m:
+        subject = _subject(sentence[: m.start()])
+        if subject is not None:
+            carrier = subject[0]
+            source = m.group(1).strip()
+            c_start, c_end = m.end(), len(sentence)
+            if not sentence[c_start:].strip(' .,;:!?”"’'):
+                c_start, c_end = 0, len(sentence[: subject[1]].rstrip().rstrip(","))
+            return _Attribution(
+                source, m.start(1), m.start(1) + len(source), None, "quoted", c_start, c_end, [_carrier_name(carrier)]
+            )
+    return None
+
+
 def _quote_then_speaker(sentence: str) -> _Attribution | None:
-    """“Quote,” X said.  /  “Quote,” said X."""
+    """“Quote,” X said.  /  “Quote,” said X.  /  “Quote,” X wrote on Telegram."""
     m = re.match(r"^\s*[“\"](.+?)[”\"]\s*,?\s*", sentence)
     if not m or m.end() >= len(sentence):
         return None
     rest_at = m.end()
     rest = sentence[rest_at:]
-    verbs = "|".join(CUE_VERBS)
+    verbs = "|".join(CUE_VERBS + WEAK_CUE_VERBS)
     after = re.match(r"(?:(" + verbs + r")\s+(.+?)|(.+?)\s+(?:" + _SUBJECT_ADVERBS + r"\s+)?(" + verbs + r"))\b", rest)
     if not after:
         return None
@@ -350,7 +538,7 @@ def _quote_then_speaker(sentence: str) -> _Attribution | None:
     else:
         cue, who, w_at = after.group(4), after.group(3), rest_at + after.start(3)
     who = re.split(r"[,.;]", who)[0].strip()
-    if not who or len(who.split()) > 8:
+    if not who or len(who.split()) > 8 or _starts_with_preposition(who):
         return None
     return _Attribution(who, w_at, w_at + len(who), None, cue.lower(), m.start(1), m.end(1))
 
@@ -363,14 +551,14 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
     prev_word = before.split()[-1].lower() if before.split() else ""
     if prev_word in _DETERMINERS or prev_word.endswith("’s") or prev_word.endswith("'s"):
         return None  # "the claim that", "an estimated 11,000": a noun or an adjective, not a cue
-    if cue in WEAK_CUE_VERBS and not re.match(r"(?:\s+\S+){0,6}?\s*(?:that\b|:|[“\"])", after):
-        return None
+    weak = cue in WEAK_CUE_VERBS and not re.match(r"(?:\s+\S+){0,6}?\s*(?:that\b|:|[“\"])", after)
     if re.match(r"\s+(?:by|as|with)\b", after) and cue.endswith("ed"):
         return None  # passive or participle: "was reported by", "reported as"
+    if cue in ("said", "reported", "believed", "alleged") and re.match(r"\s+to\s+(?:be|have|number|total)\b", after):
+        return None  # "officials said to be in Kyiv": what is said of someone, not what they say
     subject = _subject(before)
     if subject is None:
-        inverted = _inverted_speaker(sentence, match)
-        return inverted
+        return None if weak else _inverted_speaker(sentence, match)
     who, w_start, w_end, role = subject
     c_start, c_end = _complement(sentence, after_at)
     remainder = sentence[c_start:c_end].strip(' .,;:!?”"’')
@@ -381,13 +569,22 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
         if not head.endswith((",", "”", '"')):
             return None
         c_start, c_end = 0, len(head.rstrip(","))
-    return _Attribution(who, w_start, w_end, role, cue.lower(), c_start, c_end)
+    elif weak:
+        return None  # "Zelenskyy shared a picture": publishing, not speech
+    via: list[str] = []
+    if cue in ("told", "tells"):
+        # "a source told Reuters": Reuters carried it; "told reporters" names no carrier.
+        obj = re.match(r"\s+((?:the\s+|The\s+)?[A-Z][\w.&’'-]*(?:\s+" + _OUTLET_WORDS + r"){0,5})", after)
+        name = re.sub(r"(?:\s+(?:of|de|the))+$", "", obj.group(1)) if obj else ""
+        if name and _is_outlet(name):
+            via = [_carrier_name(name)]
+    return _Attribution(who, w_start, w_end, role, cue.lower(), c_start, c_end, via)
 
 
 # What may follow a cue when the content came first: "..., Zelenskyy said on Saturday."
 _ADVERBIAL_ONLY = re.compile(
     r"(?:(?:on|in|at|last|this|earlier|later|late|during|yesterday|today|tonight|in a (?:statement|post|video)|"
-    r"on (?:X|Telegram|Twitter|Facebook))\b[^,;]{0,40}|(?:also|too|again))"
+    r"on (?:X|Telegram|Twitter|Facebook)|to reporters|to journalists|to the press|via)\b[^,;]{0,40}|(?:also|too|again))"
 )
 
 
@@ -433,10 +630,19 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     segment = stripped[seg_at:]
     lead = len(segment) - len(segment.lstrip())
     seg_text = segment.strip()
+    # The close of a quotation before the speaker: '... in Kyiv,” Zelenskyy said'.
+    mark = re.match(r"[”\"’“‘—–-]+\s*", seg_text)
+    if mark:
+        lead += mark.end()
+        seg_text = seg_text[mark.end() :]
     conj = _LEADING_CONJ_RE.match(seg_text)
     if conj:
         lead += conj.end()
         seg_text = seg_text[conj.end() :]
+    adverb = _LEADING_ADVERB_RE.match(seg_text)
+    if adverb and len(seg_text.split()) > 1:
+        lead += adverb.end()
+        seg_text = seg_text[adverb.end() :]
     # A leading prepositional phrase without a comma: "On Saturday Zelenskyy said", "Last week officials said".
     pp = re.match(
         r"^(?:(?:On|In|At|During|Since|Last|Earlier|Later|This|After|Before)\s+[\w’']+\s+)(?=[A-Z])", seg_text
@@ -444,6 +650,16 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if pp and len(seg_text.split()) > 2:
         lead += pp.end()
         seg_text = seg_text[pp.end() :]
+    opener = seg_text.split()[0] if seg_text.split() else ""
+    if opener.lower() in _PREPOSITIONS | _OPENING_ADVERBS or re.fullmatch(r"[A-Z][a-z]+ing", opener):
+        # A longer opening phrase: "In late December it said", "Earlier this week the ministry said", "Speaking on
+        # television the governor said". The speaker starts at a pronoun, an article, or a capital after a
+        # lower-case word; without one ("With South Korean officials"), the phrase is not a speaker at all.
+        at = _after_opening_phrase(seg_text, 2 if opener.lower() in _PREPOSITIONS else 1)
+        if at is None:
+            return None
+        lead += at
+        seg_text = seg_text[at:]
     if not seg_text:
         return None
     words = seg_text.split()
@@ -455,14 +671,219 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
         if first.lower() in _DETERMINERS:
             return None
     elif not (first[0].isupper() or first[0].isdigit() or first.lower() in _PRONOUNS | _OTHER_PRONOUNS):
-        if not re.match(r"(?:officials|sources|analysts|experts|observers|witnesses|residents|authorities)\b", first):
+        if not re.match(r"(?:" + "|".join(_PLURAL_SPEAKERS) + r")\b", first):
             return None
     if words[-1].lower() in _DETERMINERS or words[-1].lower() in {"of", "for", "in", "on", "at", "by", "with"}:
         return None
-    if first.lower() in _OTHER_PRONOUNS and first.lower() != "they" and len(words) == 1:
+    if first.lower() in _OTHER_PRONOUNS and first.lower() not in ("they", "it") and len(words) == 1:
         return None
     start = seg_at + lead
     return seg_text, start, start + len(seg_text), role
+
+
+_PREPOSITIONS = frozenset(
+    "with in on at for from by after before during since despite among amid amidst under over into through to of "
+    "about against between without within along together following upon across near behind beyond like unlike via "
+    "per throughout toward towards around".split()
+)
+_LEADING_ADVERB_RE = re.compile(
+    r"(?:Separately|Still|Also|Instead|Indeed|Elsewhere|Additionally|Moreover|Furthermore|Previously|Initially|"
+    r"Officially|Publicly|Afterwards|Subsequently|Similarly|Likewise|Ultimately|Finally|Recently|Notably|Meanwhile|"
+    r"However|Nevertheless|Nonetheless|Otherwise|Again)\s+(?=\S)"
+)
+# Openers of a time phrase before the speaker: "Earlier this week the ministry said".
+_OPENING_ADVERBS = frozenset("earlier later late last this early next now then today yesterday overnight".split())
+_PLURAL_SPEAKERS = ("officials", "sources", "analysts", "experts", "observers", "witnesses", "residents", "authorities")
+
+
+def _starts_with_preposition(phrase: str) -> bool:
+    words = phrase.split()
+    return bool(words) and words[0].lower() in _PREPOSITIONS
+
+
+def _after_opening_phrase(seg_text: str, first: int) -> int | None:
+    """Where the speaker starts after a sentence-initial phrase, or None when nothing does."""
+    words = list(re.finditer(r"\S+", seg_text))
+    for k in range(first, len(words)):
+        word, prev = words[k].group(), words[k - 1].group()
+        if word.lower() in _PRONOUNS | {"it", "they", "we", "the", "a", "an"}:
+            return words[k].start()
+        if word.lower() in _PLURAL_SPEAKERS and not any(w.group()[:1].isupper() for w in words[k + 1 :]):
+            return words[k].start()
+        if word[:1].isupper() and (k == 1 or not prev[:1].isupper()) and prev.lower() not in _PREPOSITIONS:
+            return words[k].start()
+    return None
+
+
+_TITLE_RE = re.compile(
+    r"^the (?:(?:foreign|defen[cs]e|interior|prime|health|finance|deputy|economy|justice|energy|emergencies|"
+    r"agriculture|education|culture|digital|environment|transport|trade|news|space|intelligence|nuclear|atomic) )?"
+    r"(?:president|minister|ministry|agency|governor|mayor|spokes(?:man|woman|person)|chancellor|premier|"
+    r"ambassador|commander)$"
+)
+_ORG_TITLES = ("ministry", "agency")
+
+
+def _resolve_title(
+    title: str, text: str, s_start: int, speakers: Sequence[Claim], mentions: Sequence[Mention]
+) -> tuple[str, str | None] | None:
+    """ "The president", "the ministry": the last earlier named claimant the text gives that title.
+
+    Failing that, the last name the text gives the title before the sentence ("Defence Minister Rustem Umerov",
+    "Russia's Defence Ministry"); an earlier claimant with the same surname keeps its own spelling.
+    """
+    words = title.split()[1:]
+    pattern = re.compile(r"\b" + r"\s+".join(re.escape(w).replace("defen[cs]e", "defen[cs]e") for w in words), re.I)
+    for claim in reversed(speakers):
+        if claim.claimant and pattern.search(_descriptor(claim, text)):
+            return claim.claimant, claim.claimant_entity_id
+    before = text[:s_start]
+    head = re.escape(words[-1])
+    found: re.Match[str] | None = None
+    if words[-1] in _ORG_TITLES:
+        org = re.compile(
+            r"((?:[A-Z][\w’'.-]*\s+){1,4}(?i:" + head + r")(?:\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)?"
+            r"|(?:[Tt]he\s+)?(?i:" + head + r")\s+of\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+        )
+        for m in org.finditer(before):
+            if not m.group(1).lower().startswith(("the " + words[-1], words[-1])) or " of " in m.group(1):
+                found = m
+    else:
+        name = r"((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
+        person = re.compile(
+            r"(?i:" + r"\s+".join(re.escape(w) for w in words) + r")\s+" + name + r"|" + name.replace("(", "(?:", 1)
+            + r",\s+(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?(?i:" + head + r")\b"
+        )  # fmt: skip
+        for m in person.finditer(before):
+            found = m
+    if found is None:
+        return None
+    span_start, span_end = found.span(1) if found.group(1) else found.span()
+    named = text[span_start:span_end].strip()
+    if words[-1] not in _ORG_TITLES:
+        surname = named.split()[-1].lower()
+        for claim in reversed(speakers):
+            if claim.claimant and claim.claimant.split()[-1].lower() == surname:
+                return claim.claimant, claim.claimant_entity_id
+    entity = next(
+        (m.entity_id for m in mentions if m.start < span_end and m.end > span_start and m.label in ("PERSON", "ORG")),
+        None,
+    )
+    return named, entity
+
+
+def _descriptor(claim: Claim, text: str) -> str:
+    """A claimant with the words the text puts around its name: "Ukrainian President ... Zelenskyy", "Yonhap news
+    agency"."""
+    name = claim.claimant or ""
+    parts = [name, claim.claimant_role or ""]
+    last = name.split()[-1] if name.split() else ""
+    if last:
+        for m in list(re.finditer(re.escape(last.rstrip("y")) + r"\w*", text))[:5]:
+            parts.append(" ".join(text[max(0, m.start() - 80) : m.start()].split()[-4:]))
+            parts.append(" ".join(text[m.end() : m.end() + 40].split()[:2]))
+    return " ".join(parts)
+
+
+def _follows_a_quote(text: str, spans: Sequence[tuple[int, int]], index: int, by_sentence: dict[int, Claim]) -> bool:
+    """Whether a sentence that is one whole quotation directly follows, in the same paragraph, a quoted claim."""
+    a, b = spans[index]
+    previous = by_sentence.get(index - 1)
+    if previous is None or not previous.direct or not previous.attributed:
+        return False
+    if "\n" in text[spans[index - 1][1] : a]:
+        return False
+    return bool(re.fullmatch(r"[“\"][^“”\"]+[”\"]", text[a:b].strip()))
+
+
+def _quoted_runs(
+    text: str, spans: Sequence[tuple[int, int]], attrs: Sequence[_Attribution | None]
+) -> dict[int, tuple[int, int, int]]:
+    """Quotations that span sentences: sentence index -> (index of the attributing sentence, start, end of the
+    quoted part in that sentence).
+
+    The speaker is named after the closing mark ('... They are in Kyiv,” Zelenskyy said.') or before the opening one
+    ('Zelenskyy said: “We took two. They are in Kyiv.”'). A quotation runs on over a paragraph break only when the
+    next paragraph opens with a quote mark again, as news style writes a quotation of several paragraphs.
+    """
+    out: dict[int, tuple[int, int, int]] = {}
+    members: list[tuple[int, int, int]] = []  # (sentence index, start, end) of the open quotation so far
+    open_mark = -1  # sentence-relative offset of the opening mark in the first member
+    for index, (a, b) in enumerate(spans):
+        sentence = text[a:b]
+        if members and "\n" in text[spans[index - 1][1] : a] and not sentence.lstrip().startswith(("“", '"')):
+            members = []  # the quotation was never closed: no speaker to give it
+        start = 0
+        closed_at: int | None = None
+        for m in re.finditer(r"[“”\"]", sentence):
+            mark = m.group()
+            opening = mark == "“" or (mark == '"' and not members)
+            if opening:
+                if not members:
+                    members, open_mark = [(index, m.end(), len(sentence))], m.start()
+                elif members[-1][0] != index:
+                    start = m.end()  # a paragraph that reopens the quotation
+            elif members:
+                closed_at = m.start()
+                if members[-1][0] == index:
+                    members[-1] = (index, members[-1][1], closed_at)
+                else:
+                    members.append((index, start, closed_at))
+                if len({i for i, _, _ in members}) > 1:
+                    _attribute_run(members, open_mark, spans, attrs, out)
+                members = []
+        if members and members[-1][0] != index:
+            members.append((index, start, len(sentence)))
+        if len(members) > 12:
+            members = []  # an unbalanced mark, not a quotation
+    return out
+
+
+def _attribute_run(
+    members: list[tuple[int, int, int]],
+    open_mark: int,
+    spans: Sequence[tuple[int, int]],
+    attrs: Sequence[_Attribution | None],
+    out: dict[int, tuple[int, int, int]],
+) -> None:
+    first, last = members[0][0], members[-1][0]
+    closing = members[-1][2]
+    after = attrs[last]
+    before = attrs[first]
+    source: int | None = None
+    if after is not None and after.claimant_start is not None and after.claimant_start > closing:
+        source = last
+    elif before is not None and before.claimant_start is not None and before.claimant_start < open_mark:
+        source = first
+    if source is None:
+        return
+    for index, start, end in members:
+        out[index] = (source, start, end)
+
+
+def _channel(sentence: str, c_start: int, c_end: int, platform: str | None) -> str | None:
+    """Where the claimant said it, read from the attribution (the sentence outside the content)."""
+    outside = sentence[:c_start] + " " * (c_end - c_start) + sentence[c_end:]
+    for name, pattern in _CHANNELS:
+        if pattern.search(outside):
+            return name
+    if platform is not None:
+        return f"post on {platform}"
+    if re.search(r"\b(?:in an? (?:\w+ )?post|posted|wrote online)\b", outside):
+        return "post"
+    return None
+
+
+_CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("press conference", re.compile(r"\b(?:press|news) conference\b", re.I)),
+    ("briefing", re.compile(r"\bbriefing\b", re.I)),
+    ("interview", re.compile(r"\binterview\b", re.I)),
+    (
+        "video address",
+        re.compile(r"\b(?:video|televised|nightly|evening) (?:address|message)\b|\bin an? address\b", re.I),
+    ),
+    ("statement", re.compile(r"\bstatement\b", re.I)),
+)
 
 
 def _complement(sentence: str, at: int) -> tuple[int, int]:
@@ -491,6 +912,15 @@ def _trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
         start, end = start + 1, end - 1
         while end > start and sentence[end - 1] in " .,;:!?":
             end -= 1
+    # A mark left over from a quotation that began or ends in another sentence ('They are in Kyiv,”').
+    seg = sentence[start:end]
+    if (seg.endswith("”") and seg.count("”") > seg.count("“")) or (seg.endswith('"') and seg.count('"') % 2):
+        end -= 1
+        while end > start and sentence[end - 1] in " .,;:!?":
+            end -= 1
+    seg = sentence[start:end]
+    if (seg.startswith("“") and seg.count("“") > seg.count("”")) or (seg.startswith('"') and seg.count('"') % 2):
+        start += 1
     return start, end
 
 

@@ -1,0 +1,240 @@
+"""Attribution that credits the speaker, not the outlet (issue 19, part 6): speech after a quotation, relays
+("per the AP", "X reported, citing Y", "Y told X"), quotations over several sentences, coreference, channels.
+
+Every text here is written for these tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from osintkit.claims import extract_claims
+from osintkit.claims.extract import claim_id
+from osintkit.model import Claim, Document
+
+PUBLISHER = "Harbour Gazette"
+
+
+def _doc(text: str) -> Document:
+    return Document(
+        id="doc-test0000000000",
+        text=text,
+        sha256="0" * 64,
+        loader="text",
+        retrieved="2025-03-02T12:00:00Z",
+        source=PUBLISHER,
+        published="2025-03-02T00:00:00Z",
+    )
+
+
+def _claims(text: str) -> list[Claim]:
+    # No mentions: attribution is syntactic, so these run without the model.
+    return extract_claims(_doc(text), mentions=[])
+
+
+def _one(sentence: str) -> Claim:
+    claims = _claims(sentence)
+    assert len(claims) == 1, [c.sentence for c in claims]
+    return claims[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("“We have restored power to the city,” Zelenskyy wrote on Telegram.",
+         {"claimant": "Zelenskyy", "cue": "wrote", "content": "We have restored power to the city", "direct": True,
+          "channel": "post on Telegram", "platform": "Telegram", "via": []}),
+        ("“The ferry crossed safely,” Mayor Ana Lind posted on X.",
+         {"claimant": "Mayor Ana Lind", "cue": "posted", "direct": True, "channel": "post on X", "platform": "X"}),
+        ("Two drones were shot down overnight, the governor mentioned.",
+         {"claimant": "the governor", "cue": "mentioned", "content": "Two drones were shot down overnight",
+          "direct": False}),
+        ("Moscow accused Kyiv of shelling the power plant.",
+         {"claimant": "Moscow", "cue": "accused", "content": "Kyiv of shelling the power plant",
+          "claimant_type": "government"}),
+        ("“We will respond in kind,” Peskov said, per the AP.",
+         {"claimant": "Peskov", "cue": "said", "content": "We will respond in kind", "direct": True, "via": ["AP"]}),
+        ("“Nobody on board was hurt,” per the AP.",
+         {"claimant": "the AP", "cue": "per", "content": "Nobody on board was hurt", "direct": True, "via": ["AP"],
+          "claimant_type": "media"}),
+        ("Three cargo ships left the port on Sunday, per Reuters.",
+         {"claimant": "Reuters", "cue": "per", "content": "Three cargo ships left the port on Sunday",
+          "via": ["Reuters"]}),
+        ("Three cargo ships left the port, according to the harbour office.",
+         {"claimant": "the harbour office", "cue": "according to", "via": []}),
+        ("Peskov said, according to TASS, that the talks were over.",
+         {"claimant": "Peskov", "cue": "said", "content": "the talks were over", "via": ["TASS"]}),
+        ("“The talks are over,” Peskov said, according to TASS.",
+         {"claimant": "Peskov", "content": "The talks are over", "direct": True, "via": ["TASS"]}),
+        ("Yonhap reported, citing the NIS, that more troops had arrived in Kursk.",
+         {"claimant": "the NIS", "cue": "reported", "content": "more troops had arrived in Kursk", "via": ["Yonhap"],
+          "claimant_type": "intelligence"}),
+        ("More troops had arrived in Kursk, Yonhap reported, citing the NIS.",
+         {"claimant": "the NIS", "content": "More troops had arrived in Kursk", "via": ["Yonhap"]}),
+        ("Citing military sources, TASS reported that the village was taken.",
+         {"claimant": "military sources", "content": "the village was taken", "via": ["TASS"]}),
+        ("Ria Novosti reported, quoting the regional governor, that the fire was out.",
+         {"claimant": "the regional governor", "content": "the fire was out", "via": ["Ria Novosti"]}),
+        ("TASS quoted Dmitry Peskov as saying that the talks were over.",
+         {"claimant": "Dmitry Peskov", "cue": "quoted", "content": "the talks were over", "via": ["TASS"]}),
+        ("A port official told Reuters that the cranes were intact.",
+         {"claimant": "A port official", "cue": "told", "content": "the cranes were intact", "via": ["Reuters"]}),
+        ("A port official told reporters that the cranes were intact.",
+         {"claimant": "A port official", "cue": "told", "via": []}),
+        ("In an interview with the BBC, the general said the offensive had stalled.",
+         {"claimant": "the general", "channel": "interview", "via": ["BBC"]}),
+        ("The ministry said in a statement that the strike hit a fuel depot.",
+         {"claimant": "The ministry", "channel": "statement", "content": "the strike hit a fuel depot"}),
+        ("Kirby told reporters at a briefing that the troops had suffered losses.",
+         {"claimant": "Kirby", "channel": "briefing"}),
+        ("In a video address, Zelenskyy said the army held the line.",
+         {"claimant": "Zelenskyy", "channel": "video address"}),
+        ("Zelenskyy said at a press conference that two soldiers were captured.",
+         {"claimant": "Zelenskyy", "channel": "press conference"}),
+        ("“The bridge is open again,” she said in a post.",
+         {"claimant": "she", "channel": "post", "direct": True}),
+    ],
+)  # fmt: skip
+def test_attribution(sentence: str, expected: dict[str, Any]) -> None:
+    claim = _one(sentence)
+    assert claim.attributed, sentence
+    for key, value in expected.items():
+        assert getattr(claim, key) == value, (key, getattr(claim, key))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("“We are discussing it,” with South Korean officials said.", None),
+        ("Zelenskyy met with South Korean officials said to be in Kyiv.", None),
+        ("In a meeting with South Korean officials Zelenskyy said the men could be exchanged.", "Zelenskyy"),
+        ("In December it said that the plant was safe.", None),  # no organisation spoke before: nobody to be "it"
+        ("Separately the ministry said the dam held.", "the ministry"),
+        ("Notably the governor said power was back.", "the governor"),
+        ("Earlier this week the ministry said the dam held.", "the ministry"),
+        ("Late on Friday the governor said power was back.", "the governor"),
+        ("Speaking on television the governor said power was back.", "the governor"),
+        ("Last week officials said the road was open.", "officials"),
+    ],
+)
+def test_phrases_that_are_not_claimants(sentence: str, claimant: str | None) -> None:
+    claim = _one(sentence)
+    if claimant is None:
+        assert not claim.attributed and claim.claimant == PUBLISHER and claim.claimant_type == "publication"
+    else:
+        assert claim.attributed and claim.claimant == claimant
+
+
+def test_quotation_over_several_sentences_attributed_after() -> None:
+    text = (
+        "The mayor spoke after the storm. “We have restored the route. Ships are moving again. Nobody will stop "
+        "them,” Mayor Ana Lind wrote on Telegram."
+    )
+    claims = _claims(text)
+    assert [c.content for c in claims[1:]] == [
+        "We have restored the route", "Ships are moving again", "Nobody will stop them",
+    ]  # fmt: skip
+    for c in claims[1:]:
+        assert (c.claimant, c.cue, c.direct, c.attributed) == ("Mayor Ana Lind", "wrote", True, True), c.sentence
+        assert (c.channel, c.platform) == ("post on Telegram", "Telegram")
+        assert c.quotes == [c.content]
+    assert not claims[0].attributed  # the lead-in is the publication's
+
+
+def test_quotation_over_several_sentences_attributed_before_and_over_paragraphs() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke to reporters: “We are not going to comment. The operation goes on.\n"
+        "“It will go on as planned.”\n"
+        "The bridge was closed."
+    )
+    claims = _claims(text)
+    quoted = [c for c in claims if c.direct]
+    assert [c.content for c in quoted] == ["We are not going to comment", "The operation goes on",
+                                           "It will go on as planned"]  # fmt: skip
+    assert {c.claimant for c in quoted} == {"Kremlin spokesman Dmitry Peskov"}
+    assert all(c.attributed for c in quoted)
+    last = claims[-1]
+    assert last.content == "The bridge was closed" and not last.attributed and last.claimant == PUBLISHER
+
+
+def test_a_quotation_that_follows_a_quoted_claim_keeps_its_speaker() -> None:
+    claims = _claims("“It is a lie,” Peskov said. “Nothing of the sort happened on Sunday.”\nThe port reopened.")
+    assert [(c.claimant, c.direct) for c in claims] == [("Peskov", True), ("Peskov", True), (PUBLISHER, False)]
+
+
+def test_unclosed_or_unattributed_quotation_stays_the_publications() -> None:
+    claims = _claims("“Power is back in most homes. Repairs go on.”\nThe mayor visited the site.")
+    assert len(claims) == 3
+    assert all(not c.attributed and c.claimant == PUBLISHER and c.cue is None for c in claims)
+
+
+def test_titles_and_pronouns_resolve_to_the_last_named_claimant() -> None:
+    text = (
+        "Ukrainian President Volodymyr Zelenskyy said on Sunday that the grain corridor was open. "
+        "Defence Minister Rustem Umerov visited the port of Odesa on Monday. "
+        "The minister said the air defences had been reinforced. "
+        "The president added that talks with Turkey would continue. "
+        "Russia's Defence Ministry claimed that its forces had struck a depot. "
+        "The ministry said the strike used drones. "
+        "Yonhap news agency reported that the ship had left Busan. "
+        "The agency said it carried grain. "
+        "In December it said that the route was safe. "
+        "Kirby said the report was accurate. He added that more aid would follow."
+    )
+    by_start = {c.sentence.split()[0] + " " + c.sentence.split()[1]: c for c in _claims(text)}
+    assert by_start["The minister"].claimant == "Rustem Umerov"
+    assert by_start["The president"].claimant == "Ukrainian President Volodymyr Zelenskyy"
+    assert by_start["The president"].claimant_type == "government"
+    assert by_start["The ministry"].claimant == "Russia's Defence Ministry"
+    assert by_start["The agency"].claimant == "Yonhap news agency"
+    assert by_start["In December"].claimant == "Yonhap news agency"
+    assert by_start["He added"].claimant == "Kirby"
+
+
+def test_a_title_with_nobody_to_name_stays_as_written() -> None:
+    assert _one("The troops were flown to Kyiv, the ministry said on Sunday.").claimant == "the ministry"
+
+
+def test_the_outlet_is_the_claimant_only_when_nobody_else_is_named() -> None:
+    text = (
+        "Shelling went on in the region overnight.The ministry said two people died.“We will rebuild,” the "
+        "governor wrote on Telegram, per Reuters. Rain is expected on Monday."
+    )
+    claims = _claims(text)
+    assert [(c.claimant, c.attributed) for c in claims] == [
+        (PUBLISHER, False), ("The ministry", True), ("the governor", True), (PUBLISHER, False),
+    ]  # fmt: skip
+    assert claims[2].via == ["Reuters"] and claims[2].channel == "post on Telegram"
+    assert sum(c.claimant == PUBLISHER for c in claims) == 2
+
+
+def test_ids_stay_stable_and_offsets_index_the_text() -> None:
+    text = "“We have restored the route. Ships are moving,” Mayor Ana Lind said, per the AP. The port reopened."
+    first, again = _claims(text), _claims(text)
+    assert [c.id for c in first] == [c.id for c in again]
+    for c in first:
+        assert text[c.content_start : c.content_end] == c.content
+        assert text[c.sentence_start : c.sentence_end] == c.sentence
+        assert c.id == claim_id(c.doc_id, c.sentence_start, c.sentence_end, c.content_start, c.content_end)
+        assert Claim.from_dict(c.to_dict()) == c
+    assert [(c.claimant, c.via) for c in first[:2]] == [("Mayor Ana Lind", ["AP"])] * 2
+
+
+def test_with_the_shipped_tagger() -> None:
+    text = (
+        "Ukrainian President Volodymyr Zelenskyy spoke in Kyiv on Sunday. “We have brought two soldiers home. "
+        "They are with their families,” he wrote on Telegram.\n"
+        "Russian Defence Minister Andrei Belousov did not comment. The minister said on Monday that the exchange "
+        "was agreed, per Reuters."
+    )
+    claims = extract_claims(_doc(text))  # the shipped model and the rules
+    quoted = [c for c in claims if c.direct]
+    assert len(quoted) == 2
+    for c in quoted:
+        assert c.claimant is not None and "Zelenskyy" in c.claimant
+        assert (c.channel, c.via, c.attributed) == ("post on Telegram", [], True)
+    minister = next(c for c in claims if c.sentence.startswith("The minister"))
+    assert minister.claimant is not None and "Belousov" in minister.claimant
+    assert minister.via == ["Reuters"] and minister.content == "the exchange was agreed"
