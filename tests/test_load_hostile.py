@@ -312,3 +312,23 @@ def test_every_poison_at_once_in_a_folder_of_300(tmp_path: Path) -> None:
     assert "pipe.txt" in skipped
     assert elapsed < 60, f"ingest took {elapsed:.1f} s"
     json.dumps(report.skipped)  # every reason is plain, storable text
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # csv.Sniffer's regular expressions are quadratic in C, beyond any time budget: 20 KB of this took 22 s.
+        ("quotes.csv", b'"\n' * 200_000),
+        ("comma-quote.csv", b',"' * 200_000),
+        # A Markdown heading with a long run of blanks inside: 17 s for 30,000 spaces before the fix.
+        ("heading.md", b"# a" + b" " * 300_000 + b"x\n\nBody text."),
+        ("headings.md", (b"# a" + b" " * 3_000 + b"x\n") * 300),
+    ],
+)
+def test_quadratic_regex_inputs_load_quickly(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result, elapsed = _timed_load(path)
+    assert elapsed < 5, f"{name} took {elapsed:.1f} s"
+    assert len(result) + len(result.skipped) >= 1  # type: ignore[arg-type, attr-defined]

@@ -29,7 +29,9 @@ from osintkit.load._common import Item, LoadContext, Loaded, Origin, decode_byte
 __all__ = ["load_markdown", "load_text"]
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# The heading text takes a run of blanks whole ([ \t]++), never stopping inside one: a lazy ".*?" re-scanned the
+# blanks at every position, and "# a", 30,000 spaces and "x" took 17 s.
+_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+((?:[^ \t]|[ \t]++(?=[^ \t]))*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 # A line that cannot be the text of a setext heading: a list item, a quote, a table row, a fence, a rule.
