@@ -3,19 +3,21 @@
 Mentions that resolve to the same GeoNames record become one feature, so a map shows one marker for "Kyiv" however
 many documents name it, and the marker's properties say who named it where. Coordinates are ``[lon, lat]`` in
 WGS 84 with six decimals (about 0.1 m, RFC 7946 section 11.2's advice against false precision).
+
+A source's ``url`` is set only when it is an http(s) URL (as a valid URI), so a map viewer that turns properties into
+links cannot be handed ``javascript:`` or ``data:``; any other address is kept as text in ``url_text``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
 from ..findings import Findings
 from ._common import ensure_parent, group_places
+from ._sanitise import clean_text, json_text, web_url, write_atomically
 
 __all__ = ["to_geojson", "write_geojson"]
 
@@ -43,16 +45,19 @@ def to_geojson(findings: Findings) -> dict[str, Any]:
         sources = []
         for doc_id in group.doc_ids:
             doc = docs.get(doc_id)
-            sources.append(
-                {
-                    "doc_id": doc_id,
-                    "title": doc.title if doc else None,
-                    "source": doc.source if doc else None,
-                    "url": doc.url if doc else None,
-                    "published": doc.published if doc else None,
-                    "sha256": doc.sha256 if doc else None,
-                }
-            )
+            raw_url = doc.url if doc else None
+            link = web_url(raw_url)
+            source: dict[str, Any] = {
+                "doc_id": doc_id,
+                "title": doc.title if doc else None,
+                "source": doc.source if doc else None,
+                "url": link,
+                "published": doc.published if doc else None,
+                "sha256": doc.sha256 if doc else None,
+            }
+            if raw_url and link is None:
+                source["url_text"] = clean_text(raw_url)
+            sources.append(source)
         features.append(
             {
                 "type": "Feature",
@@ -82,10 +87,7 @@ def to_geojson(findings: Findings) -> dict[str, Any]:
 
 def write_geojson(findings: Findings, path: str | os.PathLike[str]) -> Path:
     target = ensure_parent(path)
-    try:
-        with target.open("w", encoding="utf-8") as fh:
-            json.dump(to_geojson(findings), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write GeoJSON: {exc}") from exc
+    text = json_text(to_geojson(findings), indent=1)
+    with write_atomically(target, "GeoJSON") as fh:
+        fh.write(text + "\n")
     return target

@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import ExportError
 from ..findings import Findings
 from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
+from ._sanitise import clean_text
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "static_map_data_uri", "to_html", "write_html"]
 
@@ -64,12 +65,12 @@ nav a{margin-right:1em}
 
 
 def e(value: Any) -> str:
-    """Escape anything for HTML text or a quoted attribute."""
+    """Escape anything for HTML text or a quoted attribute; control characters (NUL, ESC, C1) never get through."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return escape(str(value), quote=True)
+    return escape(clean_text(str(value)), quote=True)
 
 
 def static_map_data_uri(places: Sequence[Any]) -> tuple[str | None, str]:

@@ -1,7 +1,9 @@
 """findings.json: the whole case's findings in one JSON document, described by ``findings.schema.json``.
 
 The schema (JSON Schema draft 2020-12) ships beside this module so other tools can validate a findings file without
-osintkit; ``schema()`` returns it and ``SCHEMA_PATH`` locates it.
+osintkit; ``schema()`` returns it and ``SCHEMA_PATH`` locates it. The file is written atomically (a kill during the
+export leaves the previous findings.json or none, never a truncated one), and its values are the case's data as
+stored: JSON escapes control characters itself, so nothing is removed here.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
 from ..findings import Findings
 from ._common import ensure_parent
+from ._sanitise import json_text, write_atomically
 
 __all__ = ["SCHEMA_PATH", "schema", "to_json", "write_json"]
 
@@ -33,16 +35,14 @@ def schema() -> dict[str, Any]:
 
 
 def to_json(findings: Findings, *, indent: int | None = 2) -> str:
-    return json.dumps(findings.to_dict(), ensure_ascii=False, indent=indent, default=str)
+    return json_text(findings.to_dict(), indent=indent)
 
 
 def write_json(findings: Findings, path: str | os.PathLike[str], *, indent: int | None = 2) -> Path:
     """Write findings.json to ``path`` (a file path)."""
     target = ensure_parent(path)
-    try:
-        with target.open("w", encoding="utf-8") as fh:
-            json.dump(findings.to_dict(), fh, ensure_ascii=False, indent=indent, default=str)
-            fh.write("\n")
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write findings JSON: {exc}") from exc
+    # Rendered before the file is opened, so a failure while building the findings leaves the old file alone too.
+    text = to_json(findings, indent=indent)
+    with write_atomically(target, "findings JSON") as fh:
+        fh.write(text + "\n")
     return target

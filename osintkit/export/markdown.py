@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import ExportError
 from ..findings import Findings
 from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
+from ._sanitise import clean_text
 from .html import CREDIBILITY, RELIABILITY, _credit_extra, _short
 
 __all__ = ["md_escape", "to_markdown", "write_markdown"]
@@ -27,12 +28,13 @@ MAX_TABLE_ROWS = 2000
 
 
 def md_escape(value: Any) -> str:
-    """Text safe inside a Markdown paragraph or table cell: metacharacters escaped, HTML neutralised, one line."""
+    """Text safe inside a Markdown paragraph or table cell: metacharacters escaped, HTML neutralised, one line,
+    no control characters (NUL, ESC, C1)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = _WS.sub(" ", str(value)).strip()
+    text = _WS.sub(" ", clean_text(str(value))).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 

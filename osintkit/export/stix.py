@@ -21,6 +21,9 @@ STIX has no field for *source reliability* (A–F), so it travels in custom prop
 the source's Identity and each claim's Note, and ``x_admiralty_rating`` (e.g. ``"B2"``) on the Note.
 Credibility also becomes an Opinion: 1 strongly-agree, 2 agree, 3 neutral, 4 disagree, 5 strongly-disagree.
 
+Only http(s) URLs become ``url`` properties (as valid URIs, which the official validator checks); any other source
+address (``javascript:``, ``data:``, a bare name) goes into the reference's ``description`` as text.
+
 Ids are UUIDv5 from each object's identifying content (a claim's id, a place's GeoNames id, a source's name), and
 timestamps come from the documents' retrieval times, so exporting the same findings twice gives the same bundle.
 """
@@ -34,10 +37,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
 from ..findings import Findings, credibility_digit
 from ..model import Place
 from ._common import ensure_parent, fmt_quantities, group_places
+from ._sanitise import clean_text, json_text, web_url, write_atomically
 
 __all__ = [
     "CREDIBILITY_TO_CONFIDENCE",
@@ -93,6 +96,17 @@ def _ts(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _document_ref(source_name: str, doc_id: str, sha256: str, url: str | None) -> dict[str, Any]:
+    """An external reference to a source document; its address is a link only when it is an http(s) URL."""
+    ref: dict[str, Any] = {"source_name": source_name[:250], "external_id": doc_id, "hashes": {"SHA-256": sha256}}
+    link = web_url(url)
+    if link is not None:
+        ref["url"] = link
+    elif url:
+        ref["description"] = "Source address as given (not a web link): " + clean_text(url)
+    return ref
 
 
 def _identity_class(claimant_type: str | None) -> str:
@@ -262,11 +276,7 @@ def to_stix_bundle(findings: Findings) -> Any:
         confidence = credibility_to_confidence(digit)
         ext_refs = []
         if doc is not None:
-            ref: dict[str, Any] = {"source_name": (doc.title or doc.id)[:250], "hashes": {"SHA-256": doc.sha256}}
-            if doc.url:
-                ref["url"] = doc.url
-            ref["external_id"] = doc.id
-            ext_refs.append(ref)
+            ext_refs.append(_document_ref(doc.title or doc.id, doc.id, doc.sha256, doc.url))
         nid = _id("note", "claim", c.id)
         note_kwargs: dict[str, Any] = {
             "abstract": f"{c.claimant or 'Unattributed'} {c.cue or 'claims'}".strip()[:250],
@@ -324,12 +334,7 @@ def to_stix_bundle(findings: Findings) -> Any:
 
     # -- the report -----------------------------------------------------------------------------------------
     refs_all = sorted(objects)
-    doc_refs = []
-    for d in findings.documents:
-        ref = {"source_name": (d.title or d.id)[:250], "external_id": d.id, "hashes": {"SHA-256": d.sha256}}
-        if d.url:
-            ref["url"] = d.url
-        doc_refs.append(ref)
+    doc_refs = [_document_ref(d.title or d.id, d.id, d.sha256, d.url) for d in findings.documents]
     rid = _id("report", *refs_all)
     summary = findings.summary()
     report_kwargs: dict[str, Any] = {
@@ -357,11 +362,8 @@ def write_stix(findings: Findings, path: str | os.PathLike[str]) -> Path:
     bundle = to_stix_bundle(findings)
     from stix2.serialization import STIXJSONEncoder
 
-    try:
-        # Not bundle.serialize(pretty=True): its property sorting is quadratic and took minutes for 200 documents.
-        with target.open("w", encoding="utf-8") as fh:
-            json.dump(bundle, fh, cls=STIXJSONEncoder, indent=2, ensure_ascii=False)
-            fh.write("\n")
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write STIX bundle: {exc}") from exc
+    # Not bundle.serialize(pretty=True): its property sorting is quadratic and took minutes for 200 documents.
+    text = json_text(bundle, cls=STIXJSONEncoder)
+    with write_atomically(target, "STIX bundle") as fh:
+        fh.write(text + "\n")
     return target
