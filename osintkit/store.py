@@ -789,8 +789,11 @@ class Case:
                 seq, removed = self._begin_rows(conn)
                 if not self._take(conn, "mentions", where, (doc_id, start, end, old), removed):
                     continue
+                # the tagger's label stays in norm, so a later normalisation can still say why it changed
                 cur = conn.execute(
-                    f"UPDATE mentions SET label = ?, seq = ? WHERE {where}", (new, seq, doc_id, start, end, old)
+                    f"UPDATE mentions SET label = ?, norm = json_set(norm, '$.relabelled_from', ?), seq = ?"
+                    f" WHERE {where}",
+                    (new, old, seq, doc_id, start, end, old),
                 )
                 changed += cur.rowcount
                 self._log_rows(conn, "mentions", action, f"{doc_id}:{start}-{end}", seq, removed)

@@ -148,7 +148,7 @@ def test_normalise_case_stores_entities(case: Case) -> None:
     assert entity_of(case, "North Korean") == {"ent-NORP-north-korean"}
     assert entity_of(case, "11,000") == {None}
     frame = entities_frame(case)
-    assert list(frame.columns) == ["id", "label", "name", "aliases", "mentions", "documents", "doc_ids"]
+    assert list(frame.columns) == ["id", "label", "name", "aliases", "mentions", "documents", "doc_ids", "merged"]
     row = frame.set_index("id").loc["ent-PERSON-volodymyr-zelenskyy"]
     assert row["mentions"] == zelenskyy.mention_count and row["documents"] == 2
     assert {e.id for e in case.entities()} == {e.id for e in entities.values()}

@@ -802,15 +802,17 @@ def link_entities(
         key=lambda m: (_doc(m), m.start, m.end, m.label, m.text),
     )
     linker = _Linker(items, texts or {})
-    relabelled = {id(m): (m.label, why) for m, why in linker.relabel_surnames()}
-    for m in items:
-        if id(m) in relabelled:
-            m.label = "PERSON"
+    for m, _why in linker.relabel_surnames():
+        # the tagger's label stays in norm (and in the case), so a later run can still explain the change
+        m.norm = {**(m.norm or {}), "relabelled_from": m.label}
+        m.label = "PERSON"
     linker.key_all()
     for i, m in enumerate(items):
-        if id(m) in relabelled:
-            linker.special[i] = ("surname-not-place", f"tagged {relabelled[id(m)][0]}, but a person of the case, with "
-                                 f"{relabelled[id(m)][1]}")  # fmt: skip
+        old = (m.norm or {}).get("relabelled_from")
+        if old and m.label == "PERSON":
+            text = linker.text_of(m)
+            why = (_reads_as_person(m, text) if text else None) or "the words around it"
+            linker.special[i] = ("surname-not-place", f"tagged {old}, but a person of the case, with {why}")
     linker.link_people()
     linker.link_organisations()
     if place_resolver is not None:
@@ -1142,7 +1144,8 @@ def relabel_entity(case: Case, entity_id: str, label: str) -> Entity:
 
 
 def entities_frame(case: Case) -> pd.DataFrame:
-    """One row per entity: id, label, name, aliases, mentions (count), documents (count) and doc_ids."""
+    """One row per entity: id, label, name, aliases, mentions (count), documents (count), doc_ids, and merged (why
+    each alias joined: ``{"alias", "rule", "reason"}`` rows)."""
     import pandas as pd
 
     rows = [
@@ -1154,10 +1157,12 @@ def entities_frame(case: Case) -> pd.DataFrame:
             "mentions": e.mention_count,
             "documents": len(e.doc_ids),
             "doc_ids": list(e.doc_ids),
+            "merged": list(e.merged),
         }
         for e in case.entities()
     ]
-    frame = pd.DataFrame(rows, columns=["id", "label", "name", "aliases", "mentions", "documents", "doc_ids"])
+    columns = ["id", "label", "name", "aliases", "mentions", "documents", "doc_ids", "merged"]
+    frame = pd.DataFrame(rows, columns=columns)
     if not frame.empty:
         frame = frame.sort_values(["mentions", "label", "name"], ascending=[False, True, True], ignore_index=True)
     return frame
