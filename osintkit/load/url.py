@@ -196,10 +196,11 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
 
     class HTTPSHandler(urllib.request.HTTPSHandler):
         def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            return self.do_open(tls, req)
+            # The handler's own TLS context, as urllib's https_open passes it (None: the verifying default).
+            return self.do_open(tls, req, context=getattr(self, "_context", None))
 
-    # build_opener leaves out its default handlers that these replace (by subclass), and with them FTP and file
-    # handlers are still present but unreachable: the redirect handler refuses every other scheme first.
+    # build_opener drops the default handlers these subclass. Its FTP, file and data handlers stay, but nothing
+    # reaches them: fetch() takes only http(s) URLs, and the redirect handler refuses every other scheme.
     return urllib.request.build_opener(HTTPHandler, HTTPSHandler, _WebOnlyRedirects)
 
 
