@@ -145,7 +145,59 @@ def analyse_case(
     ``workers`` > 1 analyses batches in that many local processes (each with its share of the CPU threads) while
     this process stores the results; ``"auto"`` picks a number with :func:`auto_workers`. A Dask ``client`` or
     ``scheduler`` takes the work to a cluster instead.
+
+    Batches are claimed in the case before they are analysed, so two processes given the same case share the
+    documents instead of both analysing each. The run is recorded in the case (``Case.runs``): the kit's version,
+    the model and rule hashes, the parameters and the documents it covered, also when it is interrupted.
     """
+    from .provenance import analysis_fingerprint
+    from .store import utcnow
+
+    taken: list[str] = []
+    started = utcnow()
+    finished = False
+    try:
+        count = _analyse_case(
+            case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler, workers=workers,
+            taken=taken,
+        )  # fmt: skip
+        finished = True
+        return count
+    finally:
+        if taken:
+            parameters = {"batch_size": batch_size, "workers": workers, "scheduler": scheduler is not None or
+                          client is not None}  # fmt: skip
+            case.record_run(
+                "analysis",
+                {**analysis_fingerprint(), "parameters": parameters, "documents": taken, "started": started,
+                 "finished": utcnow() if finished else None},
+            )  # fmt: skip
+
+
+def _claimed_batches(case: Case, pending: list[str], size: int, taken: list[str] | None) -> Iterator[list[str]]:
+    """Batches of ``pending`` that this process has claimed in the case; ids another process holds are left."""
+    queue = list(pending)
+    while queue:
+        ids, unavailable = case.claim_work(ANALYSED, queue, size)
+        if not ids:
+            return
+        if taken is not None:
+            taken += ids
+        gone = set(ids) | unavailable
+        queue = [i for i in queue if i not in gone]
+        yield ids
+
+
+def _analyse_case(
+    case: Case,
+    *,
+    batch_size: int,
+    quiet: bool,
+    client: Any,
+    scheduler: str | None,
+    workers: int | str,
+    taken: list[str],
+) -> int:
     if workers != "auto" and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
         raise OsintkitError(f"workers must be a positive integer or 'auto', not {workers!r}")
     done = case.done(ANALYSED)
@@ -158,18 +210,18 @@ def analyse_case(
 
         client = Client(scheduler)
         try:
-            return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet)
+            return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet, taken=taken)
         finally:
             client.close()
     if client is not None:
-        return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet)
+        return _analyse_on_dask(case, pending, client, batch_size=batch_size, quiet=quiet, taken=taken)
     if processes > 1:
-        return _analyse_in_processes(case, pending, processes, batch_size=batch_size, quiet=quiet)
+        return _analyse_in_processes(case, pending, processes, batch_size=batch_size, quiet=quiet, taken=taken)
     count = 0
     from tqdm.auto import tqdm
 
     with tqdm(total=len(pending), desc="analyse", disable=quiet, unit="doc", leave=False) as bar:
-        for ids in _batched(pending, batch_size):
+        for ids in _claimed_batches(case, pending, batch_size, taken):
             docs = [case.get_document(i) for i in ids]
             for result in analyse_documents(docs):
                 _store_analysis(case, result)
@@ -178,14 +230,16 @@ def analyse_case(
     return count
 
 
-def _analyse_on_dask(case: Case, pending: list[str], client: Any, *, batch_size: int, quiet: bool) -> int:
+def _analyse_on_dask(
+    case: Case, pending: list[str], client: Any, *, batch_size: int, quiet: bool, taken: list[str] | None = None
+) -> int:
     from distributed import as_completed
     from tqdm.auto import tqdm
 
     # Workers may run on other hosts without the case file, so documents travel with the task; the driver stays the
     # only writer, which keeps the custody chain linear.
     futures = []
-    for ids in _batched(pending, batch_size):
+    for ids in _claimed_batches(case, pending, batch_size, taken):
         docs = [case.get_document(i) for i in ids]
         futures.append(client.submit(analyse_documents, docs, pure=False))
     count = 0
@@ -241,7 +295,9 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _analyse_in_processes(case: Case, pending: list[str], workers: int, *, batch_size: int, quiet: bool) -> int:
+def _analyse_in_processes(
+    case: Case, pending: list[str], workers: int, *, batch_size: int, quiet: bool, taken: list[str] | None = None
+) -> int:
     import multiprocessing
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -276,7 +332,7 @@ def _analyse_in_processes(case: Case, pending: list[str], workers: int, *, batch
                 count += len(results)
                 bar.update(len(results))
 
-        for ids in _batched(pending, batch_size):
+        for ids in _claimed_batches(case, pending, batch_size, taken):
             inflight.append(pool.submit(analyse_documents, [case.get_document(i) for i in ids]))
             drain(2 * workers)
         drain(0)
