@@ -276,6 +276,30 @@ def test_cli_guard_sees_the_hub_client_when_downloads_are_allowed(tmp_path: Path
     assert result.returncode != 0 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
+def test_cli_local_hugging_face_model_tags_offline_without_network(tmp_path: Path) -> None:
+    """The offline switch must not stop a model already on disk: a transformers folder (the shipped network saved
+    in transformers' format) tags through `osintkit tag --model FOLDER` with every socket and DNS lookup refused."""
+    from osintkit.tag.bert import to_transformers
+
+    shipped = load_entity_model(quantize=False)
+    base = base_model_dir()
+    hf = to_transformers(shipped.model, base)
+    hf.config.id2label = dict(enumerate(shipped.labels))
+    hf.config.label2id = {label: i for i, label in enumerate(shipped.labels)}
+    folder = tmp_path / "hf-model"
+    hf.save_pretrained(folder)
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
+        shutil.copyfile(base / name, folder / name)
+    post = tmp_path / "post.txt"
+    post.write_text("Angela Merkel visited Paris and met officials of France.", encoding="utf-8")
+    result, attempts = _guarded_cli(tmp_path, "tag", str(post), "--model", str(folder), "--no-rules", "--no-gazetteer")
+    assert attempts == [], attempts
+    assert result.returncode == 0, result.stderr
+    found = {(r["text"], r["label"]) for r in map(json.loads, result.stdout.splitlines())}
+    assert ("Paris", "LOC") in found and ("France", "LOC") in found
+
+
 def test_hf_offline_sets_and_restores_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     from huggingface_hub import constants
 
