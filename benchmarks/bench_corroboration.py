@@ -157,10 +157,12 @@ def analyse(event_dir: Path, work: Path) -> Event:
         result = run_pipeline([str(articles)], out=str(work / event_dir.name), quiet=True, formats=["json"])
     ev = Event(event_dir.name, gold)
     case = Case(result.case_path)
+    root = articles.resolve()
     try:
         for doc in case.documents():
             if doc.path:
-                rel = Path(doc.path).resolve().relative_to(articles.resolve()).as_posix()
+                path = Path(doc.path).resolve()
+                rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
                 ev.files[doc.id] = rel
                 ev.docs[rel] = doc
         ev.claims = case.claims()
@@ -172,9 +174,16 @@ def analyse(event_dir: Path, work: Path) -> Event:
             found = _locate(g["contains"], gdoc, by_doc.get(gdoc.id, [])) if gdoc is not None else None
             if found is not None:
                 ev.located[g["id"]] = found
+        gold_doc_ids = {g["id"]: ev.docs[g["doc"]].id for g in gold["claims"] if g["doc"] in ev.docs}
         for claim in ev.claims:
-            carried = {g["id"] for g in gold["claims"] if g["contains"] in claim.sentence}
-            carried |= {gid for gid, c in ev.located.items() if c.id == claim.id}
+            # In its own document a gold claim is the located one (a sentence may hold two); elsewhere, any claim
+            # whose sentence repeats the gold text is a relay of it.
+            carried = {gid for gid, c in ev.located.items() if c.id == claim.id}
+            carried |= {
+                g["id"]
+                for g in gold["claims"]
+                if gold_doc_ids.get(g["id"]) != claim.doc_id and g["contains"] in claim.sentence
+            }
             if carried:
                 ev.gold_of[claim.id] = carried
         for prop in gold["propositions"]:
