@@ -72,8 +72,12 @@ def test_two_processes_on_one_case_share_the_work(corpus: Path, tmp_path: Path) 
     ready = tmp_path / "ready"
     ready.mkdir()
     procs = [
-        subprocess.Popen([sys.executable, "-c", ANALYST, str(path), name, str(ready)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", ANALYST, str(path), name, str(ready)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("kernel", "cli")
     ]
     counts = []
@@ -87,7 +91,7 @@ def test_two_processes_on_one_case_share_the_work(corpus: Path, tmp_path: Path) 
         tagged = [e.object_id for e in case.custody() if e.action == "tag"]
         assert sorted(tagged) == sorted(case.document_ids()), "every document analysed exactly once"
         runs = case.runs()
-        assert sorted(r["actor"] for r in runs) == ["cli", "kernel"]
+        assert sorted(str(r["actor"]) for r in runs) == ["cli", "kernel"]
         covered = [d for r in runs for d in r["data"]["documents"]]
         assert sorted(covered) == sorted(case.document_ids())
         assert case.verify().ok
