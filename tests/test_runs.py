@@ -88,7 +88,7 @@ def test_two_processes_on_one_case_share_the_work(corpus: Path, tmp_path: Path) 
     assert sum(counts) == 10, counts
     assert all(counts), f"one process did all the work: {counts}"
     with Case(path, readonly=True) as case:
-        tagged = [e.object_id for e in case.custody() if e.action == "tag"]
+        tagged = [str(e.object_id) for e in case.custody() if e.action == "tag"]
         assert sorted(tagged) == sorted(case.document_ids()), "every document analysed exactly once"
         runs = case.runs()
         assert sorted(str(r["actor"]) for r in runs) == ["cli", "kernel"]
