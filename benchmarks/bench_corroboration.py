@@ -344,7 +344,10 @@ def score(ev: Event) -> Tally:
         if said in names or (g["outlet_voice"] and outlet):
             t.claimant_right += 1
         else:
-            say(f"  claimant wrong {g['id']}: {g['doc']}: got {claim.claimant!r}, want {g['claimant'][0]!r}")
+            say(
+                f"  claimant wrong {g['id']}: got {claim.claimant!r}, want {g['claimant'][0]!r}: "
+                f"{_claim_line(ev, claim.id)}"
+            )
         if not g["outlet_voice"]:
             t.attributed_located += 1
             if outlet:
@@ -372,7 +375,10 @@ def score(ev: Event) -> Tally:
         if grade.isdigit() and abs(int(grade) - int(prop["credibility"])) <= 1:
             t.cred_right += 1
         else:
-            say(f"  credibility {prop['id']}: got {grade or 'none'}, want {prop['credibility']}: {prop['text']}")
+            first = next((ev.located[c] for c in prop["claims"] if c in ev.located), None)
+            where = _claim_line(ev, first.id) if first is not None else "no claim of it found"
+            got = grade or "none"
+            say(f"  credibility {prop['id']}: got {got}, want {prop['credibility']}: {prop['text']} [{where}]")
     return t
 
 
