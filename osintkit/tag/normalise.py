@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,7 @@ _DOUBLE = re.compile(r"(\w)\1+")
 _FINAL_I = re.compile(r"(?:iy|ii|yi|yy|ij|i|y)$")
 
 
+@lru_cache(maxsize=1 << 16)  # a case repeats its names thousands of times
 def name_key(text: str) -> str:
     """Case-, accent-, punctuation-insensitive key: ``"Russia’s Far-East"`` → ``"russias far east"``."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
@@ -103,6 +104,7 @@ def name_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def _surface(text: str) -> str:
     """The name as written, tidied: whitespace collapsed, a leading "the" and a trailing possessive dropped."""
     text = _SPACES.sub(" ", text).strip().strip("\"“”'‘’,.;:()[]")
@@ -122,6 +124,7 @@ def _translit(token: str) -> str:
     return _DOUBLE.sub(r"\1", token.replace("kh", "h").replace("y", "i"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _person_tokens(surface: str) -> tuple[str, ...]:
     tokens = name_key(surface).split()
     while len(tokens) > 1 and tokens[0] in TITLES:
@@ -228,6 +231,7 @@ def _country(text: str) -> tuple[str, str] | None:
     return country_table().get(name_key(_surface(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def _place_key(surface: str) -> tuple[str, str | None]:
     """``(key, canonical name from the tables or None)``; single words inside longer names map too
     ("Kiev region" → "kyiv region")."""
@@ -535,12 +539,17 @@ def _mention_key(m: Mention) -> Key:
         key = name_key(surface)
         return label, key[:-1] if key.endswith("s") and len(key) > 4 else key
     if label == "ORG":
-        country = _country(surface)
-        if country:
-            return "LOC", name_key(country[1])
-        words, cc = _org_parts(surface)
-        return label, (_org_core(words), cc)
+        return _org_key(surface)
     return label, name_key(surface)
+
+
+@lru_cache(maxsize=1 << 16)
+def _org_key(surface: str) -> Key:
+    country = _country(surface)
+    if country:  # "DPRK", "Ukraine" as an actor: the country's entity
+        return "LOC", name_key(country[1])
+    words, cc = _org_parts(surface)
+    return "ORG", (_org_core(words), cc)
 
 
 def _doc(m: Mention) -> str:
@@ -559,9 +568,23 @@ class _Linker:
         self.uf = _UnionFind()
         self.defined_in: dict[tuple[str, str], set[Key]] = defaultdict(set)  # (doc, acronym) → defining names
 
+    def adjacency(self) -> dict[Key, list[tuple[Key, str, str]]]:
+        """The unions and joins as a graph, each key's neighbours sorted, built once."""
+        if not hasattr(self, "_adjacent"):
+            adjacent: dict[Key, list[tuple[Key, str, str]]] = defaultdict(list)
+            for a, b, rule, reason in self.edges:
+                adjacent[a].append((b, rule, reason))
+                adjacent[b].append((a, rule, reason))
+            self._adjacent = {k: sorted(v, key=str) for k, v in adjacent.items()}
+        return self._adjacent
+
     def display(self, key: Key) -> str:
         """The name a key is most often written as."""
-        written = Counter(_surface(m.text) for m, k in zip(self.mentions, self.keys, strict=True) if k == key)
+        if not hasattr(self, "_written"):
+            self._written: dict[Key, Counter[str]] = defaultdict(Counter)
+            for m, k in zip(self.mentions, self.keys, strict=True):
+                self._written[k][_surface(m.text)] += 1
+        written = self._written.get(key)
         return min(written, key=lambda s: (-written[s], -len(s), s)) if written else str(key[1])
 
     def text_of(self, m: Mention) -> str | None:
@@ -854,24 +877,22 @@ def _explain(linker: _Linker, indexes: list[int], entity: Entity) -> list[dict[s
 
     start = min((k for m, k, _i in members if _surface(m.text) in (entity.name,) or
                  _person_display(_surface(m.text)) == entity.name), key=str, default=min(keys, key=str))  # fmt: skip
-    adjacent: dict[Key, list[tuple[Key, str, str]]] = defaultdict(list)
-    for a, b, rule, reason in linker.edges:
-        if a in keys and b in keys:
-            adjacent[a].append((b, rule, reason))
-            adjacent[b].append((a, rule, reason))
+    adjacent = linker.adjacency()
     via: dict[Key, tuple[Key, str, str]] = {}
-    queue, seen = [start], {start}
+    queue, seen = deque([start]), {start}
     while queue:
-        here = queue.pop(0)
-        for there, rule, reason in sorted(adjacent[here], key=str):
-            if there not in seen:
+        here = queue.popleft()
+        for there, rule, reason in adjacent.get(here, []):
+            if there in keys and there not in seen:
                 seen.add(there)
                 via[there] = (here, rule, reason)
                 queue.append(there)
+    first: dict[str, tuple[Key, int]] = {}
+    for _m, k, i in members:  # members come sorted by document and offset: the first mention of each alias
+        first.setdefault(_SPACES.sub(" ", _m.text.strip()), (k, i))
     rows = []
     for alias in entity.aliases:
-        m, k, i = min(((m, k, i) for m, k, i in members if _SPACES.sub(" ", m.text.strip()) == alias),
-                      key=lambda t: (_doc(t[0]), t[0].start))  # fmt: skip
+        k, i = first[alias]
         if i in linker.special:
             rule, reason = linker.special[i]
         elif k in via:
@@ -905,8 +926,8 @@ def _canonical_name(label: str, members: Sequence[Mention]) -> str:
         if canon:
             return Counter(canon).most_common(1)[0][0]
     if label == "ORG":
+        written = {name_key(_surface(m.text)) for m in members}
         for body in acronym_table():  # a tabled body's usual name, when the case writes it
-            written = {name_key(_surface(m.text)) for m in members}
             if name_key(body.names[0]) in written:
                 return body.names[0]
     surfaces = [_person_display(_surface(m.text)) if label == "PERSON" else _surface(m.text) for m in members]
