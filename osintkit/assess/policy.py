@@ -27,6 +27,7 @@ __all__ = [
 # (condition, grade, meaning), first match wins; support/against count independent origins, the claim's own
 # origin included in support.
 CREDIBILITY_POLICY: tuple[tuple[str, int, str], ...] = (
+    ("against >= 1 and support > against", 2, "more independent origins support it than contradict it"),
     ("against >= 2", 5, "contradicted by two or more independent origins"),
     ("against == 1", 4, "contradicted by an independent origin"),
     ("support >= 2 and not hedged", 1, "confirmed by independent origins"),
@@ -37,14 +38,17 @@ CREDIBILITY_POLICY: tuple[tuple[str, int, str], ...] = (
 
 def credibility_grade(support: int, against: int, hedged: bool) -> tuple[int, str]:
     """The policy's grade and its meaning for a claim with ``support`` and ``against`` independent origins."""
-    if against >= 2:
-        return CREDIBILITY_POLICY[0][1], CREDIBILITY_POLICY[0][2]
-    if against == 1:
-        return CREDIBILITY_POLICY[1][1], CREDIBILITY_POLICY[1][2]
-    if support >= 2:
-        row = CREDIBILITY_POLICY[3] if hedged else CREDIBILITY_POLICY[2]
-        return row[1], row[2]
-    return CREDIBILITY_POLICY[4][1], CREDIBILITY_POLICY[4][2]
+    if against >= 1 and support > against:
+        row = CREDIBILITY_POLICY[0]
+    elif against >= 2:
+        row = CREDIBILITY_POLICY[1]
+    elif against == 1:
+        row = CREDIBILITY_POLICY[2]
+    elif support >= 2:
+        row = CREDIBILITY_POLICY[4] if hedged else CREDIBILITY_POLICY[3]
+    else:
+        row = CREDIBILITY_POLICY[5]
+    return row[1], row[2]
 
 
 # (letter, meaning). A and B need a history an analyst knows; the kit never suggests them.

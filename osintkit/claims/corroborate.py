@@ -47,6 +47,7 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.62
 MAX_BONUS = 0.18  # the most _bonus() can add to a pair's cosine similarity
+MAX_PARTNERS = 5  # reports a dissenting claim is paired with in the list of contradictions
 _SUPPORT = ("agrees", "adds detail", "discrepancy")
 
 
@@ -344,6 +345,7 @@ def corroborate(
             )
             groups.append(group)
             contradictions += found
+    contradictions += _firsts(ordered, groups, doc_sources, origins)
     groups.sort(key=lambda g: (-len({m.doc_id for m in g.members}), g.label, g.id))
     grouped = {m.claim_id for g in groups for m in g.members}
     return Corroboration(
@@ -362,6 +364,41 @@ def corroborate(
 def _outlet_display(source: str) -> str:
     pub = parse_publisher(source)
     return pub.name if pub is not None else source
+
+
+def _firsts(
+    claims: Sequence[Claim],
+    groups: Sequence[Proposition],
+    doc_sources: Mapping[str, str],
+    origins: Mapping[str, Origin],
+) -> list[Contradiction]:
+    """ "The first such strike on the depot" against "not the first time the depot was hit", across propositions:
+    the two sentences rarely read alike, but they name the same thing and disagree on whether it happened before."""
+    from .slots import first_claim, proper_names
+
+    group_of = {m.claim_id: g.id for g in groups for m in g.members}
+    firsts = [(c, first_claim(c), proper_names(c.sentence)) for c in claims]
+    firsts = [(c, f, names) for c, f, names in firsts if f is not None and names]
+    out = []
+    for i, (a, fa, na) in enumerate(firsts):
+        for b, fb, nb in firsts[i + 1 :]:
+            if fa == fb or a.doc_id == b.doc_id or not (na & nb):
+                continue
+            if group_of.get(a.id) is not None and group_of.get(a.id) == group_of.get(b.id):
+                continue  # already compared inside the proposition
+            first, other = (a, b) if fa else (b, a)
+            why = f"“the first” in one report, “not the first” in the other (both about {', '.join(sorted(na & nb))})"
+            out.append(
+                _contradiction(
+                    group_of.get(first.id, ""),
+                    first,
+                    other,
+                    Conflict("first", "contradiction", why),
+                    doc_sources,
+                    origins,
+                )
+            )
+    return out
 
 
 def _roots(parents: Mapping[str, CopyLink]) -> dict[str, str]:
@@ -448,14 +485,20 @@ def _proposition(
     }
     dissent = [c for c in members if to_ref[c.id].contradicts]
     found: list[Contradiction] = []
-    # A dissenting claim is paired with the first report that gives the value it conflicts with.
+    # A dissenting claim is paired with the reports that give the value it conflicts with (a few, earliest first:
+    # ten reruns of one wire story add rows, not information).
+    dissent_ids = {d.id for d in dissent}
     for c in members:
         for conflict in to_ref[c.id].conflicts:
-            partner = next(
-                (x for x in members if x is not c and any(k.slot == conflict.slot for k in compare(x, c).conflicts)),
-                anchor,
-            )
-            found.append(_contradiction(gid, partner, c, conflict, doc_sources, origins))
+            partners = [
+                (x, k)
+                for x in members
+                if x is not c and (x.id not in dissent_ids or conflict.kind != "contradiction")
+                for k in compare(x, c).conflicts
+                if k.slot == conflict.slot
+            ][:MAX_PARTNERS]
+            for x, k in partners or [(anchor, conflict)]:
+                found.append(_contradiction(gid, x, c, k, doc_sources, origins))
 
     group = Proposition(id=gid, label=_label(anchor), anchor=anchor.id)
     anchor_row = emb[rows[anchor.id]]

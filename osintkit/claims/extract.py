@@ -530,17 +530,26 @@ def _quote_then_speaker(sentence: str) -> _Attribution | None:
     rest_at = m.end()
     rest = sentence[rest_at:]
     verbs = "|".join(CUE_VERBS + WEAK_CUE_VERBS)
-    after = re.match(r"(?:(" + verbs + r")\s+(.+?)|(.+?)\s+(?:" + _SUBJECT_ADVERBS + r"\s+)?(" + verbs + r"))\b", rest)
+    after = re.match(
+        r"(?:(" + verbs + r")\s+([^,;]+)(?:,\s*((?:a|an|the|who|whose)\s[^,;]+))?"
+        r"|(.+?)\s+(?:" + _SUBJECT_ADVERBS + r"\s+)?(" + verbs + r")\b)",
+        rest,
+    )
     if not after:
         return None
+    role = None
     if after.group(1):
+        # '“...,” said Katerina Lianou, a war-risk underwriter': the name, then who she is.
         cue, who, w_at = after.group(1), after.group(2), rest_at + after.start(2)
+        who = re.split(r"\s+(?:on|in|at|during|after|before|to|from|with|last|this|while|when|as|adding)\b", who)[0]
+        who = who.rstrip(" .!?”\"’")
+        role = after.group(3).rstrip(" .!?”\"’") if after.group(3) else None
     else:
-        cue, who, w_at = after.group(4), after.group(3), rest_at + after.start(3)
-    who = re.split(r"[,.;]", who)[0].strip()
+        cue, who, w_at = after.group(5), after.group(4), rest_at + after.start(4)
+    who = re.split(r"[,;]", who)[0].strip()
     if not who or len(who.split()) > 8 or _starts_with_preposition(who):
         return None
-    return _Attribution(who, w_at, w_at + len(who), None, cue.lower(), m.start(1), m.end(1))
+    return _Attribution(who, w_at, w_at + len(who), role, cue.lower(), m.start(1), m.end(1))
 
 
 def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | None:
@@ -562,11 +571,13 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
     who, w_start, w_end, role = subject
     c_start, c_end = _complement(sentence, after_at)
     remainder = sentence[c_start:c_end].strip(' .,;:!?”"’')
-    head_ends = sentence[:w_start].rstrip().endswith((",", "”", '"'))
+    head = sentence[:w_start].rstrip()
+    if role and head.endswith(role):
+        head = head[: -len(role)].rstrip()  # "..., regional governor Alexander Bogomaz said."
+    head_ends = head.endswith((",", "”", '"'))
     if not remainder or (head_ends and _ADVERBIAL_ONLY.fullmatch(remainder)):
         # "North Korea sent troops, the ministry said."  The content precedes the speaker.
-        head = sentence[:w_start].rstrip()
-        if not head.endswith((",", "”", '"')):
+        if not head_ends:
             return None
         c_start, c_end = 0, len(head.rstrip(","))
     elif weak:
@@ -611,7 +622,7 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if stripped.endswith(","):
         # "John Kirby, a spokesman for the White House National Security Council, said"
         parts = stripped[:-1].rsplit(",", 1)
-        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|its|his|her|[a-z]+ (?:of|for|at))\b", parts[1]):
+        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|which|its|his|her|[a-z]+ (?:of|for|at))\b", parts[1]):
             role = parts[1].strip()
             stripped = parts[0]
             seg_at = stripped.rfind(",") + 1
@@ -663,6 +674,17 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if not seg_text:
         return None
     words = seg_text.split()
+    if len(words) > 2 and words[-1] in ("and", "but") and words[0][:1].isupper():
+        # "RSF spokesman Osman Adam Hamid called the accusation a fabrication and said": the subject of the first
+        # verb, which is the name at the start.
+        chunk = re.match(r"(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)(?:\s+|$)", seg_text)
+        name = re.match(
+            r"(?:(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)\s+)*[A-Z][\w.’'-]*", seg_text
+        )
+        if chunk is None or name is None:
+            return None
+        seg_text = name.group()
+        words = seg_text.split()
     if len(words) > 12 or _STOP_SUBJECT.search(seg_text):
         return None
     first = words[0]
@@ -670,9 +692,20 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
         first = words[1]  # "the Ukrainian military", "a spokesman", "the report"
         if first.lower() in _DETERMINERS:
             return None
+    elif first in ("his", "her", "their", "its", "His", "Her", "Their", "Its") and 2 <= len(words) <= 4:
+        pass  # "his wife told the Philippine Daily Record": a relation of someone named before
     elif not (first[0].isupper() or first[0].isdigit() or first.lower() in _PRONOUNS | _OTHER_PRONOUNS):
         if not re.match(r"(?:" + "|".join(_PLURAL_SPEAKERS) + r")\b", first):
-            return None
+            # "regional governor Alexander Bogomaz", "maritime security firm Ambrey": the name is the claimant,
+            # the description before it its role.
+            split = _name_after_description(seg_text)
+            if split is None:
+                return None
+            at, description = split
+            lead += at
+            seg_text = seg_text[at:]
+            words = seg_text.split()
+            role = role or description
     if words[-1].lower() in _DETERMINERS or words[-1].lower() in {"of", "for", "in", "on", "at", "by", "with"}:
         return None
     if first.lower() in _OTHER_PRONOUNS and first.lower() not in ("they", "it") and len(words) == 1:
@@ -699,6 +732,18 @@ _PLURAL_SPEAKERS = ("officials", "sources", "analysts", "experts", "observers", 
 def _starts_with_preposition(phrase: str) -> bool:
     words = phrase.split()
     return bool(words) and words[0].lower() in _PREPOSITIONS
+
+
+def _name_after_description(phrase: str) -> tuple[int, str] | None:
+    """Where a capitalised name starts after a lower-case description, and the description; None without one."""
+    words = list(re.finditer(r"\S+", phrase))
+    for k in range(1, min(len(words), 6)):
+        if all(w.group()[:1].isupper() for w in words[k:]) and words[k].group()[:1].isupper():
+            description = phrase[: words[k].start()].strip()
+            if any(w.group().lower() in _PREPOSITIONS | _DETERMINERS for w in words[:k]):
+                return None
+            return words[k].start(), description
+    return None
 
 
 def _after_opening_phrase(seg_text: str, first: int) -> int | None:

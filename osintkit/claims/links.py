@@ -345,8 +345,9 @@ def _direction(
 ) -> tuple[DocInfo, DocInfo, str, str]:
     """(original, copy, direction, why) for two documents that share text."""
     pa, pb = a.publisher, b.publisher
-    b_cites_a = pa is not None and pa.key in cited[b.id]
-    a_cites_b = pb is not None and pb.key in cited[a.id]
+    # Citing the AP makes the AP's own article the original, not another outlet that carries AP copy.
+    b_cites_a = pa is not None and not pa.carrier and pa.key in cited[b.id]
+    a_cites_b = pb is not None and not pb.carrier and pb.key in cited[a.id]
     if b_cites_a != a_cites_b:
         orig, copy = (a, b) if b_cites_a else (b, a)
         phrase = cited[copy.id][orig.publisher.key]  # type: ignore[union-attr]
@@ -376,9 +377,18 @@ def parent_links(links: Iterable[CopyLink]) -> dict[str, CopyLink]:
     collapse to one origin even when nobody can say which came first.
     """
 
-    def rank(lk: CopyLink) -> tuple[int, int, float, str, str]:
+    links = list(links)
+    # First pass: who is an echo at all. Second pass: among equally strong evidence, an original that is not itself
+    # an echo wins, so a rewrite of the wire points at the wire's own story rather than at a paper that reran it.
+    echoes = set(_place_parents(links, frozenset()))
+    return _place_parents(links, frozenset(echoes))
+
+
+def _place_parents(links: list[CopyLink], echoes: frozenset[str]) -> dict[str, CopyLink]:
+    def rank(lk: CopyLink) -> tuple[int, int, int, float, str, str]:
         return (
             DIRECTIONS.index(lk.direction),
+            lk.original in echoes,
             _RELATION_RANK.get(lk.relation, 9),
             -lk.score,
             lk.original,
@@ -403,8 +413,14 @@ def parent_links(links: Iterable[CopyLink]) -> dict[str, CopyLink]:
             continue
         if lk.copy not in parent and lk.copy not in ancestors(lk.original):
             parent[lk.copy] = lk
+    # Undetermined links join documents that have no original yet; links to a document that is no echo go first,
+    # and an end already known to be an echo is the copy.
+    undetermined.sort(key=lambda lk: ((lk.copy in echoes) + (lk.original in echoes), *rank(lk)[2:]))
     for lk in undetermined:
-        for copy, original in ((lk.copy, lk.original), (lk.original, lk.copy)):
+        ends = ((lk.copy, lk.original), (lk.original, lk.copy))
+        if lk.original in echoes and lk.copy not in echoes:
+            ends = ends[::-1]
+        for copy, original in ends:
             if copy not in parent and copy not in ancestors(original):
                 parent[copy] = CopyLink(original, copy, lk.relation, lk.direction, lk.score, lk.evidence, lk.details)
                 break

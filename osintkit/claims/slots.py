@@ -36,8 +36,10 @@ __all__ = [
     "QuantitySlot",
     "compare_claims",
     "date_slots",
+    "first_claim",
     "gazetteer_place",
     "platforms_in",
+    "proper_names",
     "quantity_slots",
 ]
 
@@ -81,6 +83,11 @@ _UPPER_RE = re.compile(
 _APPROX_RE = re.compile(
     r"(?:about|around|approximately|roughly|some|an\s+estimated|estimated|nearly|almost|close\s+to|around\s+)\s*$",
     re.I,
+)
+_SUBSET_RE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+which|incl\.)\s*$", re.I)
+# A place right after a figure and its noun phrase scopes it: "17 [drones] over the Bryansk region".
+_LOCATIVE_RE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:over|in|across|near|above|around)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s*){1,3})"
 )
 _PARTITIVE_RE = re.compile(r"^\s*(?:of\s+(?:them|those|the|these|whom)\b)", re.I)
 _VAGUE = {24.0: (24.0, 99.0), 200.0: (200.0, 999.0), 2000.0: (2000.0, 9999.0)}  # dozens, hundreds, thousands
@@ -132,8 +139,12 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
         before = content[max(0, start - 40) : start]
         after = content[end : end + 80]
         text = str(q.get("text") or content[start:end])
-        if _PARTITIVE_RE.match(after) or re.match(r"^\s*\w+\s+of\s+(?:them|the\s+two|those)\b", text + after, re.I):
-            continue  # "one of them": a part of a figure given elsewhere, not a figure of its own
+        if (
+            _PARTITIVE_RE.match(after)
+            or re.match(r"^\s*\w+\s+of\s+(?:them|the\s+two|those)\b", text + after, re.I)
+            or _SUBSET_RE.search(before)
+        ):
+            continue  # "one of them", "including 17": a part of a figure given elsewhere, not a figure of its own
         head = " ".join(_words(text)[:4]) + " "
         low, high, qualifier = v, v, ""
         if m := _LOWER_RE.search(before):
@@ -151,7 +162,11 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
         after_noun = after[:60]
         action = _action(after_noun) or _action(before[-30:]) or _action(text)
         period = _PERIOD_RE.search(after) or _PERIOD_RE.search(before)
-        if period:
+        where = _LOCATIVE_RE.match(after)
+        if where:
+            # "17 over the Bryansk region" counts one place's share, not the night's total.
+            scope = "in " + where.group(1).lower()
+        elif period:
             scope = next(g for g in period.groups() if g).lower()
             scope = {"daily": "day", "weekly": "week", "monthly": "month", "overnight": "day"}.get(scope, scope)
         elif _TOTAL_RE.search(after) or _TOTAL_RE.search(before):
@@ -289,9 +304,20 @@ def _geocoder(factory: Callable[[], Any]) -> Any:
     return factory()
 
 
+_AT_PLACE_RE = r"\b(?:in|at|near|over|outside|inside|into|on|off|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?"
+
+
 def _content_places(claim: Claim) -> list[str]:
-    """Places named in what is claimed, not in who claims it ("Ukraine's military said" names no place claimed)."""
-    return [p for p in claim.places if p in claim.content]
+    """Where the claimed event happened: places named after "in", "at", "near"... in what is claimed.
+
+    Not places in who claims it ("Ukraine's military said"), nor places named for another role ("which Kyiv says
+    keeps Moscow's war machine running"): two reports conflict on place only where each says where it happened.
+    """
+    out = []
+    for p in claim.places:
+        if p in claim.content and re.search(_AT_PLACE_RE + re.escape(p), claim.content):
+            out.append(p)
+    return out
 
 
 # -- platforms -----------------------------------------------------------------------------------------------------
@@ -315,13 +341,21 @@ def platforms_in(claim: Claim) -> frozenset[str]:
 
 _DENIAL_RE = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|refuted|dismissed|false|fake|untrue)\b", re.I)
 _DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
-_FIRST_RE = re.compile(r"\b(?:(not|n[’']t)\s+(?:be\s+|been\s+|was\s+|is\s+)?(?:the\s+)?)?first\s+(?:such|time)\b", re.I)
+# "the first such strike", "the first reported attack", "not the first time", "isn't the first".
+_FIRST_RE = re.compile(
+    r"\b(?:(not|n[’']t|never)\s+(?:be\s+|been\s+|was\s+|is\s+)?(?:the\s+)?|the\s+|its\s+|a\s+)first\b"
+    r"(?!\s+(?:lady|minister|deputy|secretary|vice|name|half|quarter|day|week|round|phase|batch|group|of\b))",
+    re.I,
+)
 _ANTONYMS = {
     "older": "younger", "elder": "younger", "left": "right", "upper": "lower", "north": "south", "east": "west",
     "northern": "southern", "eastern": "western", "before": "after", "increased": "decreased", "rose": "fell",
     "alive": "dead", "survived": "died", "first": "second", "morning": "evening", "day": "night",
 }  # fmt: skip
-_OPPOSITE = {**_ANTONYMS, **{v: k for k, v in _ANTONYMS.items()}}
+_OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in _ANTONYMS.items():
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
 _ATTRIBUTE_WORDS = frozenset(_OPPOSITE) - {"first", "day", "after", "before"}
 
 
@@ -351,15 +385,76 @@ class Comparison:
         return "; ".join(self.details) if self.details else "same proposition"
 
 
-def _first_claim(claim: Claim) -> bool | None:
+def first_claim(claim: Claim) -> bool | None:
+    """True for "the first such...", False for "not the first time", None when the sentence says neither."""
     m = _FIRST_RE.search(claim.sentence)
     if m is None:
         return None
     return m.group(1) is None
 
 
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+
+
+def proper_names(text: str) -> set[str]:
+    """Specific names in a sentence (not its first word, a month, a country or a nationality): what two sentences
+    must share to be about the same thing when their wording differs."""
+    from osintkit.tag.demonyms import _pattern as demonym_pattern
+    from osintkit.tag.demonyms import demonym_country
+
+    text = demonym_pattern().sub(lambda m: " " * len(m.group()), text)  # "North Korean" names no one thing
+    out = set()
+    for m in re.finditer(r"\b([A-Z][a-z]{2,}|[A-Z]{2,})\b", text):
+        word = m.group(1)
+        if m.start() == 0 or word.lower() in _STOPWORDS or word.lower() in _CALENDAR or demonym_country(word):
+            continue
+        place = gazetteer_place(word)
+        if place is not None and place.kind in ("country", "continent"):
+            continue
+        out.add(word)
+    return out
+
+
 def _denies(claim: Claim) -> bool:
     return (claim.cue or "").lower() in _DENIAL_CUES
+
+
+def _content_sequence(text: str) -> dict[str, int]:
+    """Each content word's first position among the content words of a text."""
+    out: dict[str, int] = {}
+    for w in re.findall(r"[a-z]{3,}", text.lower()):
+        if w not in _STOPWORDS:
+            out.setdefault(w, len(out))
+    return out
+
+
+def _swapped_attributes(a: Claim, b: Claim) -> str | None:
+    """Two people (or things) with two attributes, paired the other way round: "the engineer was burned and the
+    seaman broke his leg" against "the engineer broke his leg and the seaman was burned".
+
+    For two anchor words in the same order in both texts, a word that sits between them in one text and after the
+    second in the other, while another moves the opposite way, is a swap; a clause merely moved shifts words one way.
+    """
+    pa, pb = _content_sequence(a.content), _content_sequence(b.content)
+    shared = sorted(set(pa) & set(pb), key=pa.__getitem__)
+    if len(shared) < 4:
+        return None
+    for i, x in enumerate(shared):
+        for y in shared[i + 1 :]:
+            if pb[x] >= pb[y]:
+                continue
+            a_between = {w for w in shared if pa[x] < pa[w] < pa[y]}
+            a_after = {w for w in shared if pa[w] > pa[y]}
+            b_between = {w for w in shared if pb[x] < pb[w] < pb[y]}
+            b_after = {w for w in shared if pb[w] > pb[y]}
+            down, up = a_between & b_after, a_after & b_between
+            if down and up:
+                p, q = min(down, key=pa.__getitem__), min(up, key=pa.__getitem__)
+                return f"the reports swap “{p}” and “{q}” between the people or things they describe"
+    return None
 
 
 def _attribute_words(claim: Claim) -> set[str]:
@@ -437,22 +532,28 @@ def compare_claims(
     elif other_p and not ref_p:
         details.append(f"platform: {', '.join(sorted(other_p))}")
 
-    if _denies(ref) != _denies(other):
-        who = other if _denies(other) else ref
-        conflicts.append(Conflict("denial", "contradiction", f"{who.claimant or 'one report'} denies it"))
+    # A denial conflicts with an affirmation, not with another negative account ("had not called at Israeli ports").
+    for denier, affirmer in ((other, ref), (ref, other)):
+        if _denies(denier) and not _denies(affirmer) and not affirmer.negated:
+            conflicts.append(Conflict("denial", "contradiction", f"{denier.claimant or 'one report'} denies it"))
+            break
 
-    rf, of = _first_claim(ref), _first_claim(other)
+    rf, of = first_claim(ref), first_claim(other)
     if rf is not None and of is not None and rf != of:
         conflicts.append(
             Conflict("first", "contradiction", "“the first such” in one report, “not the first time” in the other")
         )
 
+    swap = _swapped_attributes(ref, other)
+    if swap:
+        conflicts.append(Conflict("attribute", "contradiction", swap))
+
     ra, oa = _attribute_words(ref), _attribute_words(other)
     for w in sorted(oa - ra):
-        if _OPPOSITE[w] in ra and _OPPOSITE[w] not in oa:
-            conflicts.append(
-                Conflict("attribute", "contradiction", f"“{_OPPOSITE[w]}” in one report, “{w}” in the other")
-            )
+        opposed = sorted((_OPPOSITE[w] & ra) - oa)
+        if opposed:
+            why = f"“{opposed[0]}” in one report, “{w}” in the other"
+            conflicts.append(Conflict("attribute", "contradiction", why))
             break
 
     if any(c.kind == "contradiction" for c in conflicts):
