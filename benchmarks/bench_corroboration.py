@@ -22,8 +22,10 @@ are scored against the gold:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -144,17 +146,40 @@ def _locate(contains: str, doc: Any, claims: list[Any]) -> Any | None:
     return next((c for c in claims if c.sentence_start <= offset < c.sentence_end), None)
 
 
-def analyse(event_dir: Path, work: Path) -> Event:
+def renamed_copy(articles: Path, dest: Path) -> dict[str, str]:
+    """Copy the articles under names that say nothing and sort in reverse; returns new name -> gold name.
+
+    Direction must come from evidence, so a run on the copy must find what a run on the originals finds.
+    """
+    dest.mkdir(parents=True)
+    files = sorted((p for p in articles.iterdir() if p.is_file() and not p.name.endswith(".meta.json")), reverse=True)
+    names: dict[str, str] = {}
+    for i, path in enumerate(files):
+        stem = f"{i:02d}_{hashlib.sha256(path.name.encode()).hexdigest()[:8]}"
+        shutil.copyfile(path, dest / (stem + path.suffix))
+        sidecar = path.with_name(path.stem + ".meta.json")
+        if sidecar.is_file():
+            shutil.copyfile(sidecar, dest / (stem + ".meta.json"))
+        names[stem + path.suffix] = path.name
+    return names
+
+
+def analyse(event_dir: Path, work: Path, *, renamed: bool = False) -> Event:
     """Run the pipeline on one event and read back what the case and the corroboration say."""
     from osintkit import Case
     from osintkit.pipeline import run as run_pipeline
 
     gold = json.loads((event_dir / "gold.json").read_text(encoding="utf-8"))
     articles = event_dir / "articles"
+    names: dict[str, str] = {}
+    label = event_dir.name + ("-renamed" if renamed else "")
+    if renamed:
+        names = renamed_copy(articles, work / label / "articles")
+        articles = work / label / "articles"
     with warnings.catch_warnings():
         # Language and loader notices are not what is measured here.
         warnings.simplefilter("ignore")
-        result = run_pipeline([str(articles)], out=str(work / event_dir.name), quiet=True, formats=["json"])
+        result = run_pipeline([str(articles)], out=str(work / label / "out"), quiet=True, formats=["json"])
     ev = Event(event_dir.name, gold)
     case = Case(result.case_path)
     root = articles.resolve()
@@ -163,6 +188,7 @@ def analyse(event_dir: Path, work: Path) -> Event:
             if doc.path:
                 path = Path(doc.path).resolve()
                 rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+                rel = names.get(rel, rel)
                 ev.files[doc.id] = rel
                 ev.docs[rel] = doc
         ev.claims = case.claims()
@@ -418,6 +444,13 @@ def rows_for(label: str, t: Tally, missing: str | None = None) -> list[dict[str,
     return out
 
 
+def findings(ev: Event) -> tuple[Any, ...]:
+    """What must not depend on file names or order: parent links, contradictions, suggested grades."""
+    contradictions = None if ev.contradictions is None else sorted((a, b, kind) for a, b, kind, _ in ev.contradictions)
+    grades = sorted((pid, (r or {}).get("grade")) for pid, r in ev.ratings.items())
+    return ev.parents, contradictions, grades
+
+
 def evaluate(quick: bool = False, verbose: bool = False) -> list[dict[str, Any]]:
     paths = events()
     if not paths:
@@ -427,6 +460,7 @@ def evaluate(quick: bool = False, verbose: bool = False) -> list[dict[str, Any]]
     rows: list[dict[str, Any]] = []
     pool = Tally()
     missing: str | None = None
+    changed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="osintkit-bench-corroboration-") as tmp:
         for path in paths:
             ev = analyse(path, Path(tmp))
@@ -438,8 +472,17 @@ def evaluate(quick: bool = False, verbose: bool = False) -> list[dict[str, Any]]
                 print(f"{ev.name}: {len(ev.docs)} documents, {len(ev.claims)} claims", file=sys.stderr)
                 for line in t.lines:
                     print(line, file=sys.stderr)
+            if not quick and findings(analyse(path, Path(tmp), renamed=True)) != findings(ev):
+                changed.append(ev.name)
+                if verbose:
+                    print(f"{ev.name}: findings changed when the files were renamed and reordered", file=sys.stderr)
     if len(paths) > 1:
         rows += rows_for("pooled", pool, missing)
+    if not quick:
+        rows.append(
+            {"benchmark": NAME, "metric": "events whose findings change when files are renamed and reordered",
+             "value": len(changed), "target": "0", "note": ", ".join(changed) or f"{len(paths)} events checked"}
+        )  # fmt: skip
     return rows
 
 
