@@ -184,6 +184,15 @@ def test_organisations_in_country_forms() -> None:
     assert len(link_entities(ap, texts={"doc-1": text})) == 2
 
 
+def test_a_country_describes_an_institution_only() -> None:
+    # "Russia's" says whose ministry it is, but not which Gazprom, NATO or Red Cross
+    assert groups([M("Russia's Gazprom", "ORG"), M("Gazprom", "ORG", "doc-2")]) == [{"Russia's Gazprom", "Gazprom"}]
+    text = "Ukraine's NATO allies met. The North Atlantic Treaty Organization agreed."
+    nato = [M("NATO", "ORG", start=10), M("North Atlantic Treaty Organization", "ORG", start=31)]
+    assert len(link_entities(nato, texts={"doc-1": text})) == 1
+    assert len(link_entities([M("American Red Cross", "ORG"), M("Red Cross", "ORG", "doc-2")])) == 2
+
+
 def test_acronym_defined_after_it() -> None:
     text = "ISW, the Institute for the Study of War, said the front held."
     mentions = [M("ISW", "ORG"), M("Institute for the Study of War", "ORG", start=9)]
@@ -227,3 +236,7 @@ def test_surname_needs_a_person_context() -> None:
     mentions = [M("Volodymyr Zelensky", "PERSON"), M("Zelensky", "LOC", start=30)]
     link_entities(mentions, texts={"doc-1": text})
     assert mentions[1].label == "LOC"  # nothing reads as a person here
+    text = "Jack London wrote about it. London said it would help."
+    mentions = [M("Jack London", "PERSON"), M("London", "LOC", start=28)]
+    link_entities(mentions, texts={"doc-1": text})
+    assert mentions[1].label == "LOC"  # a capital that speaks is its government, not the writer

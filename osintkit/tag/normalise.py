@@ -261,6 +261,7 @@ class Body:
 
     acronyms: tuple[str, ...]
     country: str | None
+    per_country: bool  # "*" in the table: every country has one (a defence ministry), the text says whose
     names: tuple[str, ...]
     forms: frozenset[tuple[str, str | None]]
     words: frozenset[str]
@@ -283,7 +284,10 @@ def acronym_table() -> tuple[Body, ...]:
             raise InputError(f"not an acronym in capitals: {parts[0]!r}", path=ACRONYM_TABLE, line=lineno,
                              field="acronyms")  # fmt: skip
         country = parts[1].strip() or None
-        if country is not None and not re.fullmatch(r"[A-Z]{2}", country):
+        per_country = country == "*"
+        if per_country:
+            country = None
+        elif country is not None and not re.fullmatch(r"[A-Z]{2}", country):
             raise InputError(f"not an ISO 3166-1 alpha-2 code: {country!r}", path=ACRONYM_TABLE, line=lineno,
                              field="country")  # fmt: skip
         names = tuple(n.strip() for n in parts[2].split("|") if n.strip())
@@ -291,7 +295,7 @@ def acronym_table() -> tuple[Body, ...]:
             raise InputError("no name", path=ACRONYM_TABLE, line=lineno, field="names")
         forms = frozenset((_name_core(w), cc) for w, cc in map(_org_parts, names))
         words = frozenset(w for core, _cc in forms for w in core.split())
-        bodies.append(Body(acronyms, country, names, forms, words))
+        bodies.append(Body(acronyms, country, per_country, names, forms, words))
     return tuple(bodies)
 
 
@@ -315,7 +319,9 @@ def _bodies_by_core() -> dict[str, list[tuple[Body, str | None]]]:
 
 def _org_parts(surface: str) -> tuple[list[str], str | None]:
     """The name's words without its country, and the country's code: "Ukraine's Security Service",
-    "Ukrainian Security Service" and "Security Service of Ukraine" all give ``(["Security", "Service"], "UA")``."""
+    "Ukrainian Security Service" and "Security Service of Ukraine" all give ``(["Security", "Service"], "UA")``.
+    A possessive only describes a name that is not an institution's ("Russia's Gazprom" is Gazprom), so it counts
+    for institutions only; an adjective or "of" inside the name stays ("American Red Cross")."""
     words = surface.split()
     cc: str | None = None
     for i, word in enumerate(words[:4]):
@@ -323,7 +329,11 @@ def _org_parts(surface: str) -> tuple[list[str], str | None]:
             if i < len(words) - 1:
                 found = _country(" ".join([*words[:i], _POSSESSIVE.sub("", word)]))
                 if found:
-                    cc, words = found[0], words[i + 1 :]
+                    words = words[i + 1 :]
+                    names_an_institution = any(sum(c.isupper() for c in w) > 1 for w in words) or _institution(
+                        name_key(" ".join(words))
+                    )
+                    cc = found[0] if names_an_institution else None
             break
     if cc is None:
         for n in (3, 2, 1):
@@ -359,6 +369,19 @@ def _name_core(words: Sequence[str]) -> str:
         if tokens == ["ministry", "of", "foreign"]:
             tokens.append("affairs")
     return " ".join(tokens)
+
+
+_INSTITUTION_WORDS = frozenset(
+    """ministry service agency directorate bureau office committee council forces force army navy guard police
+    command staff government parliament court bank embassy intelligence administration prosecutor department
+    security defence military cabinet presidency kremlin""".split()
+)
+
+
+def _institution(core: str) -> bool:
+    """A name every country has one of ("Defence Ministry", "Security Service", an acronym): its country is part
+    of its identity, and the same name without a country may be any country's."""
+    return core.isupper() or any(w in _INSTITUTION_WORDS for w in core.split())
 
 
 def _acronym(words: Sequence[str]) -> str | None:
@@ -604,7 +627,10 @@ class _Linker:
         surnames = {p[-1] for p in people if p}
         out = []
         for m in self.mentions:
-            if m.label not in PLACE_LABELS | {"ORG"} or _country(m.text) or _surface(m.text) == "":
+            key = name_key(_surface(m.text))
+            if m.label not in PLACE_LABELS | {"ORG"} or not key or _country(m.text):
+                continue
+            if key in capital_table() or key in exonym_table():  # "London said" is the government, not Jack London
                 continue
             tokens = _person_tokens(_surface(m.text))
             if not (tokens in full or (len(tokens) == 1 and tokens[0] in surnames)):
@@ -634,7 +660,7 @@ class _Linker:
                     after = text[m.end : m.end + 60]
                     if _ACTOR_AFTER.match(after):
                         key = self._capital(i, m, "speaks or acts")
-                if key[0] == "ORG" and key[1][1] is None:
+                if key[0] == "ORG" and key[1][1] is None and _institution(key[1][0]):
                     context = _org_context(m, text)
                     if context:
                         key = ("ORG", (key[1][0], context[0]))
@@ -739,7 +765,7 @@ class _Linker:
             if key[0] == "PERSON" and len(key[1]) >= 2:
                 surname_roots[key[1][-1]].add(uf.find(key))
                 surname_roots_by_doc[(_doc(m), key[1][-1])].add(uf.find(key))
-            if key[0] == "ORG" and key[1][1] is not None:
+            if key[0] == "ORG" and key[1][1] is not None and _institution(key[1][0]):
                 qualified[key[1][0]].add(uf.find(key))
                 qualified_by_doc[(_doc(m), key[1][0])].add(uf.find(key))
         has_full_name = {uf.find(k) for k in self.keys if k[0] == "PERSON" and len(k[1]) >= 2}
@@ -790,15 +816,20 @@ def _table_buckets(key: Key) -> set[tuple[str, str | None]]:
     if core.isupper():
         for body in _bodies_by_acronym().get(core, []):
             if body.country is None or cc in (None, body.country):
-                out.add((body.acronyms[0], body.country or cc))
+                out.add((body.acronyms[0], _bucket_country(body, cc)))
         return out
     for body, form_cc in _bodies_by_core().get(core, []):
         if form_cc is not None and cc != form_cc:
             continue
         if body.country is not None and cc not in (None, body.country):
             continue
-        out.add((body.acronyms[0], body.country or cc))
+        out.add((body.acronyms[0], _bucket_country(body, cc)))
     return out
+
+
+def _bucket_country(body: Body, cc: str | None) -> str | None:
+    # an international body is one whoever is said to own it ("Ukraine's NATO partners")
+    return body.country or (cc if body.per_country else None)
 
 
 def link_entities(
