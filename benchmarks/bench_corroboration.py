@@ -16,6 +16,8 @@ are scored against the gold:
   ``outlet_voice`` claim is also right when it is unattributed or credited to its publisher.
 - headings: claims whose sentence overlaps a Markdown heading line of the file (must be 0).
 - credibility: the suggested grade of a proposition's first located claim, within one step of the gold.
+- order: a full run repeats each event on copies of its files renamed to names that say nothing and sorted in
+  reverse, and counts the events whose links, contradictions or grades change (it must be none).
 
     python -m benchmarks.bench_corroboration [--quick] [-v]
 """
