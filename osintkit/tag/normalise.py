@@ -4,9 +4,9 @@ Linking is deterministic (the same mentions in any order give the same entities 
 
 - PERSON: titles dropped ("President"), then a transliteration key per name part (doubled letters collapse,
   word-final -yy/-iy/-ii/-i become -y, then kh → h and y → i), so Zelenskyy, Zelensky, Zelenskiy and Zelenski,
-  Shoigu and Shoygu, Syrskyi, Syrsky and Syrskyy share a key. Given names must agree (same key, or one is the
-  other's initial); a surname that still differs is joined when it is very similar (same first and last letter,
-  SequenceMatcher ratio >= 0.85). So Ivanov and Ivanova, or Kim Jong Un and Kim Jong Il, stay apart. A lone
+  Shoigu and Shoygu, Syrskyi, Syrsky and Syrskyy share a key. Surnames must share that key; given names must
+  agree (same key, x = ks, one is the other's initial, or two long names very similar: Aleksandr, Alexander).
+  So Ivanov and Ivanova, Kovalenko and Kovalchenko, Kim Jong Un and Kim Jong Il stay apart. A lone
   surname ("Kirby") joins the one full name in the case ending with it ("John Kirby"); when several full names
   share it, the one in the same document wins, and if that is still ambiguous it stays apart.
 - LOC: case- and accent-insensitive, with an exonym and alias table (``data/exonyms.tsv``: Kiev → Kyiv,
@@ -534,11 +534,15 @@ def _given_names_agree(a: str, b: str) -> bool:
         return True
     if len(a) == 1 or len(b) == 1:  # "V. Zelensky"
         return a[0] == b[0]
-    return a.replace("x", "ks") == b.replace("x", "ks")  # Alexei / Aleksei
+    a, b = a.replace("x", "ks"), b.replace("x", "ks")  # Alexei / Aleksei
+    # long given names may differ by a letter (Aleksandr / Aleksander); short ones may not (Maria / Marina)
+    return a == b or (min(len(a), len(b)) >= 7 and _similar_token(a, b))
 
 
 def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return all(_given_names_agree(x, y) for x, y in zip(a[:-1], b[:-1], strict=True)) and _similar_token(a[-1], b[-1])
+    """Same surname key (the transliteration rules are in ``_translit``: nothing fuzzier, so Kovalenko and
+    Kovalchenko stay two people) and given names that agree."""
+    return a[-1] == b[-1] and all(_given_names_agree(x, y) for x, y in zip(a[:-1], b[:-1], strict=True))
 
 
 Key = tuple[str, Any]
