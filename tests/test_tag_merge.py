@@ -122,6 +122,16 @@ def test_a_presidents_surname_tagged_as_a_place_becomes_the_person(case: Case) -
     assert case.verify().ok
 
 
+def test_an_analysts_label_is_never_relabelled(tmp_path: Path) -> None:
+    with build_case(tmp_path / "c.sqlite", ["president"]) as c:
+        doc = c.documents()[0]
+        surname = next(m for m in c.mentions(doc.id) if m.text == "Zelensky")
+        c.set_mention_status(doc.id, surname.start, surname.end, "accepted")  # the analyst says: a place
+        normalise_case(c)
+        assert next(m for m in c.mentions(doc.id) if m.text == "Zelensky").label == "LOC"
+        assert "Zelensky" in {p.text for p in c.places(doc.id)}
+
+
 def test_merges_are_stored_and_shown(case: Case) -> None:
     frame = entities_frame(case).set_index("id")
     rules = {row["alias"]: row["rule"] for row in frame.loc["ent-LOC-north-korea", "merged"]}

@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -624,7 +624,7 @@ class _Linker:
 
     # -- keys, read in context where the text is known
 
-    def relabel_surnames(self) -> list[tuple[Mention, str]]:
+    def relabel_surnames(self, reviewed: set[tuple[str, int, int]]) -> list[tuple[Mention, str]]:
         """LOC mentions that name a person of the case in a person's context become PERSON."""
         people = [_person_tokens(_surface(m.text)) for m in self.mentions if m.label == "PERSON"]
         full = {p for p in people if len(p) >= 2}
@@ -635,6 +635,8 @@ class _Linker:
             if m.label not in PLACE_LABELS | {"ORG"} or not key or _country(m.text):
                 continue
             if key in capital_table() or key in exonym_table():  # "London said" is the government, not Jack London
+                continue
+            if (_doc(m), m.start, m.end) in reviewed:
                 continue
             tokens = _person_tokens(_surface(m.text))
             if not (tokens in full or (len(tokens) == 1 and tokens[0] in surnames)):
@@ -841,6 +843,7 @@ def link_entities(
     *,
     place_resolver: Callable[[str], str | None] | None = None,
     texts: Mapping[str, str] | None = None,
+    reviewed: Collection[tuple[str, int, int]] = (),
 ) -> list[Entity]:
     """Group mentions into canonical entities; sets each mention's ``entity_id`` in place.
 
@@ -848,7 +851,7 @@ def link_entities(
     table does not know can still join; it is called once per distinct place name. ``texts`` (document id → text)
     lets the words around a mention count: acronyms the case defines, "Ukraine's" before an organisation, a
     surname tagged as a place. A LOC mention read as a person gets the label PERSON here (``normalise_case``
-    stores that).
+    stores that), unless its ``(doc_id, start, end)`` is in ``reviewed``: an analyst's label is never changed.
     """
     everything = list(mentions)
     for m in everything:
@@ -860,7 +863,7 @@ def link_entities(
         key=lambda m: (_doc(m), m.start, m.end, m.label, m.text),
     )
     linker = _Linker(items, texts or {})
-    for m, _why in linker.relabel_surnames():
+    for m, _why in linker.relabel_surnames(set(reviewed)):
         # the tagger's label stays in norm (and in the case), so a later run can still explain the change
         m.norm = {**(m.norm or {}), "relabelled_from": m.label}
         m.label = "PERSON"
@@ -1079,7 +1082,12 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
         before = {(m.doc_id, m.start, m.end, m.label): m.entity_id for m in mentions}
         labels = [m.label for m in mentions]
         texts = {d.id: d.text for d in case.iter_documents()}
-        state = _State(mentions, link_entities(mentions, place_resolver=place_resolver, texts=texts))
+        reviewed = {
+            (str(r[0]), int(r[1]), int(r[2]))
+            for r in case.execute("SELECT doc_id, start, \"end\" FROM mentions WHERE status != 'auto'")
+        }
+        linked = link_entities(mentions, place_resolver=place_resolver, texts=texts, reviewed=reviewed)
+        state = _State(mentions, linked)
         relabels = [(m.doc_id or "", m.start, m.end, old, m.label)
                     for m, old in zip(mentions, labels, strict=True) if m.label != old]  # fmt: skip
         if relabels:
