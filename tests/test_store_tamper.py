@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -376,7 +377,6 @@ KERNEL = textwrap.dedent(
     """
     import sys, time
     from osintkit import Case, Mention
-    from osintkit.store import Case as _C
     path, ready = sys.argv[1], sys.argv[2]
     case = Case(path, actor="kernel")
     doc_id = case.document_ids()[0]
@@ -384,6 +384,7 @@ KERNEL = textwrap.dedent(
     case.set_mention_status(doc_id, 0, 10, "accepted")
     case.add_rating("source", "Example News", "B", origin="analyst", rationale="track record")
     case.add_note(doc_id, "annotated while open")
+    time.sleep(Case.CHECKPOINT_LAG + 0.5)  # a burst of writes reaches the case file within the checkpoint lag
     print(case.head(), flush=True)
     open(ready, "w").close()
     time.sleep(60)  # the kernel keeps the case open; the test copies it meanwhile
@@ -420,6 +421,26 @@ def test_copying_the_file_of_an_open_case_gives_the_whole_case(tmp_path: Path) -
     assert ok.returncode == 0, ok.stderr
     refused = _verify_cli(stale, "--expect-head", head)
     assert refused.returncode == 1 and "stale copy" in refused.stderr, refused.stderr
+
+
+def _notes_in_a_copy(path: Path, tmp_path: Path) -> int:
+    copy = tmp_path / f"copy-{time.monotonic_ns()}.sqlite"
+    shutil.copyfile(path, copy)
+    with Case(copy, readonly=True) as case:
+        return len(case.notes())
+
+
+def test_writes_reach_the_case_file_while_it_stays_open(tmp_path: Path) -> None:
+    path = tmp_path / "open.sqlite"
+    with Case(path) as case:
+        time.sleep(Case.CHECKPOINT_LAG)
+        case.add_note("x", "after a quiet spell: in the file at once")
+        assert _notes_in_a_copy(path, tmp_path) == 1
+        for i in range(20):
+            case.add_note("x", f"burst {i}")
+        time.sleep(Case.CHECKPOINT_LAG + 0.5)
+        assert _notes_in_a_copy(path, tmp_path) == 21, "the timer checkpoints the end of a burst"
+        assert Path(f"{path}-wal").exists(), "still open in WAL mode"
 
 
 def test_snapshot_is_one_consistent_file(pristine: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
