@@ -205,6 +205,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX entities_seq ON entities(seq);
     CREATE INDEX runs_seq ON runs(seq);
     """,
+    # 6: raw bytes are the evidentiary copy: never rewritten, and documents never deleted (verify names it if forced)
+    """
+    CREATE TRIGGER documents_raw_no_update BEFORE UPDATE OF raw, sha256 ON documents
+        BEGIN SELECT RAISE(ABORT, 'raw bytes are the evidentiary copy and are never rewritten'); END;
+    CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+        BEGIN SELECT RAISE(ABORT, 'documents are evidence and are never deleted'); END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # Schema 5 put every table of findings under the chain; older cases are adopted into it when they migrate.

@@ -97,6 +97,9 @@ def test_tampering_with_raw_bytes_is_detected(case: Case, tmp_path: Path) -> Non
     doc = make_doc("raw text")
     case.add_documents([doc], raw={doc.id: b"raw text"})
     raw = sqlite3.connect(tmp_path / "case.sqlite")
+    with pytest.raises(sqlite3.DatabaseError, match="evidentiary copy"):
+        raw.execute("UPDATE documents SET raw = ? WHERE id = ?", (b"raw texT", doc.id))
+    raw.execute("DROP TRIGGER documents_raw_no_update")  # a determined tamperer
     raw.execute("UPDATE documents SET raw = ? WHERE id = ?", (b"raw texT", doc.id))
     raw.commit()
     raw.close()

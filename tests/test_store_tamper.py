@@ -79,10 +79,30 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     return path, ids
 
 
+GUARDS = ("custody_no_update", "custody_no_delete", "documents_raw_no_update", "documents_no_delete")
+
+
 def _copy(pristine: tuple[Path, dict[str, str]], tmp_path: Path) -> Path:
+    """A copy whose guard triggers are dropped, as a determined tamperer would first do."""
     target = tmp_path / "copy.sqlite"
     shutil.copyfile(pristine[0], target)
+    conn = sqlite3.connect(target)
+    for trigger in GUARDS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.commit()
+    conn.close()
     return target
+
+
+def test_raw_bytes_and_documents_are_guarded_in_the_file(pristine: tuple[Path, dict[str, str]]) -> None:
+    conn = sqlite3.connect(pristine[0])
+    try:
+        for sql in ("UPDATE documents SET raw = NULL", "UPDATE documents SET sha256 = 'x'", "DELETE FROM documents"):
+            with pytest.raises(sqlite3.DatabaseError, match="evidentiary copy|are evidence"):
+                conn.execute(sql)
+    finally:
+        conn.rollback()
+        conn.close()
 
 
 def _edit(path: Path, *sql: str, params: tuple[object, ...] = ()) -> None:
@@ -207,15 +227,9 @@ def test_rows_written_outside_the_log_are_named(pristine: tuple[Path, dict[str, 
     assert "written outside the custody log" in _first_problem(path)
 
 
-def _drop_custody_triggers(conn: sqlite3.Connection) -> None:
-    conn.execute("DROP TRIGGER custody_no_update")
-    conn.execute("DROP TRIGGER custody_no_delete")
-
-
 def test_an_edited_custody_entry_is_named(pristine: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     path = _copy(pristine, tmp_path)
     conn = sqlite3.connect(path)
-    _drop_custody_triggers(conn)
     conn.execute("UPDATE custody SET actor = 'mallory' WHERE seq = 5")
     conn.commit()
     conn.close()
@@ -228,7 +242,6 @@ def test_the_last_entries_removed_with_their_rows_are_named(
     """The hardest deletion: the tail of the log and every row it wrote; the chain itself still links up."""
     path = _copy(pristine, tmp_path)
     conn = sqlite3.connect(path)
-    _drop_custody_triggers(conn)
     last = conn.execute("SELECT max(seq) FROM custody").fetchone()[0]
     conn.execute("DELETE FROM runs")
     conn.execute("DELETE FROM custody WHERE seq = ?", (last,))
