@@ -98,7 +98,7 @@ def test_raw_bytes_and_documents_are_guarded_in_the_file(pristine: tuple[Path, d
     conn = sqlite3.connect(pristine[0])
     try:
         for sql in ("UPDATE documents SET raw = NULL", "UPDATE documents SET sha256 = 'x'", "DELETE FROM documents"):
-            with pytest.raises(sqlite3.DatabaseError, match="evidentiary copy|are evidence"):
+            with pytest.raises(sqlite3.DatabaseError, match=r"evidentiary copy|are evidence"):
                 conn.execute(sql)
     finally:
         conn.rollback()
