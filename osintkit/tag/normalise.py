@@ -632,7 +632,7 @@ class _Linker:
         out = []
         for m in self.mentions:
             key = name_key(_surface(m.text))
-            if m.label not in PLACE_LABELS | {"ORG"} or not key or _country(m.text):
+            if m.label not in PLACE_LABELS or not key or _country(m.text):
                 continue
             if key in capital_table() or key in exonym_table():  # "London said" is the government, not Jack London
                 continue
