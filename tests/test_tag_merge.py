@@ -173,6 +173,13 @@ def test_every_tabled_acronym_joins_its_names(body) -> None:
     assert len(link_entities(mentions)) == 1
 
 
+def test_tabled_bodies_stay_apart_from_each_other() -> None:
+    mentions = [M(name, "ORG") for body in acronym_table() for name in (*body.acronyms, *body.names)]
+    entities = link_entities(mentions)
+    assert len(entities) == len(acronym_table())
+    assert {e.name for e in entities} == {body.names[0] for body in acronym_table()}
+
+
 def test_organisations_in_country_forms() -> None:
     assert groups([M("Ukraine's SBU", "ORG"), M("SBU", "ORG"), M("Security Service of Ukraine", "ORG")]) == [
         {"Ukraine's SBU", "SBU", "Security Service of Ukraine"}
