@@ -9,6 +9,7 @@ cluster and the driver merges results into the case, the only writer.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import LanguageWarning, OsintkitError
+from .errors import CaseError, LanguageWarning, OsintkitError
 from .model import Claim, Document, Mention, Place
 from .store import Case, IngestReport
 
@@ -113,7 +114,11 @@ def ingest(
     batch_size: int = 256,
     **load_options: Any,
 ) -> IngestReport:
-    """Load sources into the case in batches; the same bytes twice never make a second document."""
+    """Load sources into the case in batches; the same bytes twice never make a second document.
+
+    A file or record that cannot be read, or a document the case refuses, is skipped and reported; the rest of its
+    batch, file and folder is stored.
+    """
     from .load import iter_load
 
     report = IngestReport()
@@ -122,12 +127,46 @@ def ingest(
     for batch in _batched(_progress(stream, total=None, desc="ingest", quiet=quiet), batch_size):
         docs = [doc for doc, _raw in batch]
         raw = {doc.id: blob for doc, blob in batch}
-        part = case.add_documents(docs, raw=raw)
+        part = _add_batch(case, docs, raw, skipped)
         report.added += part.added
         report.duplicates += part.duplicates
     report.skipped += [(str(s.where), s.reason) for s in skipped]
     if report.skipped:
         case.log("ingest-skipped", None, [list(s) for s in report.skipped])
+    return report
+
+
+def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped: list[Any]) -> IngestReport:
+    """Store a batch in one transaction; should the case refuse it, store its documents one by one.
+
+    A batch is one transaction, so a single document the store cannot hold would otherwise cost the whole batch.
+    When every document fails alone too, the fault is not one document's, and the first error is raised.
+    """
+    from .load import Skipped
+
+    refused = (OsintkitError, ValueError, RecursionError, sqlite3.InterfaceError)
+    try:
+        return case.add_documents(docs, raw=raw)
+    except CaseError:
+        raise
+    except refused as batch_error:
+        first_error: BaseException = batch_error
+    report = IngestReport()
+    failures: list[Skipped] = []
+    for doc in docs:
+        try:
+            part = case.add_documents([doc], raw={doc.id: raw[doc.id]} if doc.id in raw else None)
+        except CaseError:
+            raise
+        except refused as exc:
+            where = doc.path or doc.url or doc.id
+            failures.append(Skipped(where=where, reason=f"not stored: {exc}", error=exc, path=doc.path))
+            continue
+        report.added += part.added
+        report.duplicates += part.duplicates
+    if failures and len(failures) == len(docs) and len(docs) > 1:
+        raise first_error
+    skipped.extend(failures)
     return report
 
 

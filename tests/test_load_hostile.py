@@ -332,3 +332,27 @@ def test_quadratic_regex_inputs_load_quickly(tmp_path: Path, name: str, data: by
     result, elapsed = _timed_load(path)
     assert elapsed < 5, f"{name} took {elapsed:.1f} s"
     assert len(result) + len(result.skipped) >= 1  # type: ignore[arg-type, attr-defined]
+
+
+def test_a_document_the_case_refuses_costs_only_itself(tmp_path: Path) -> None:
+    from osintkit.model import Document
+    from osintkit.pipeline import _add_batch
+
+    folder = tmp_path / "src"
+    _good_folder(folder, 5)
+    good = load(folder, on_error="raise")
+    # Built by hand, past the loaders' checks: a lone surrogate that SQLite cannot encode.
+    bad = Document(id="doc-bad", text="Text.", sha256="0" * 64, loader="text", retrieved="2026-01-01T00:00:00Z",
+                   title="bad \ud800", path="made-by-hand.txt")  # fmt: skip
+    docs = [*good[:2], bad, *good[2:]]
+    raw = {**good.raw, bad.id: b"Text."}
+    skipped: list[object] = []
+    with Case(tmp_path / "case.sqlite") as case:
+        report = _add_batch(case, docs, raw, skipped)  # type: ignore[arg-type]
+        assert len(report.added) == 5 and len(case) == 5
+        assert case.verify().ok
+        (skip,) = skipped
+        assert skip.where == "made-by-hand.txt" and skip.reason.startswith("not stored: ")  # type: ignore[attr-defined]
+        # When every document fails alone as well, the fault is not one document's: it is raised, not hidden.
+        with pytest.raises(UnicodeEncodeError):
+            _add_batch(case, [bad, bad], raw, [])
