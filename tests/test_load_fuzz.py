@@ -131,6 +131,16 @@ def test_folder_loses_no_file_without_a_report(files: dict[bytes, bytes], fifo: 
         assert not lost, f"lost without a report: {lost}; skipped: {result.skipped}"
 
 
+@pytest.fixture(scope="module")
+def warm_model() -> None:
+    """Load the entity model and gazetteer once, so each run's deadline measures the run, not a cold start."""
+    from osintkit.model import Document
+    from osintkit.pipeline import analyse_documents
+
+    analyse_documents([Document(id="w", text="John Kirby said 2 soldiers were in Kyiv.", sha256="", loader="t",
+                                retrieved="")])  # fmt: skip
+
+
 @pytest.mark.timeout(600)
 @settings(
     max_examples=12,
@@ -138,7 +148,7 @@ def test_folder_loses_no_file_without_a_report(files: dict[bytes, bytes], fifo: 
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(files=_small_files, fifo=st.booleans())
-def test_osintkit_run_on_generated_folders(files: dict[bytes, bytes], fifo: bool) -> None:
+def test_osintkit_run_on_generated_folders(files: dict[bytes, bytes], fifo: bool, warm_model: None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "src"
         names = _write_folder(folder, files, fifo)
