@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -1081,7 +1081,7 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
         mentions = case.mentions()
         before = {(m.doc_id, m.start, m.end, m.label): m.entity_id for m in mentions}
         labels = [m.label for m in mentions]
-        texts = {d.id: d.text for d in case.iter_documents()}
+        texts = _CaseTexts(case)
         reviewed = {
             (str(r[0]), int(r[1]), int(r[2]))
             for r in case.execute("SELECT doc_id, start, \"end\" FROM mentions WHERE status != 'auto'")
@@ -1117,6 +1117,29 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
         if stale:
             case.delete_entities(stale, action="entity-prune")
     return entities
+
+
+class _CaseTexts(Mapping[str, str]):
+    """Document texts read one at a time as linking reaches them (mentions come sorted by document), so a large
+    case is never held in memory whole."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.last: tuple[str, str | None] = ("", None)
+
+    def __getitem__(self, doc_id: str) -> str:
+        if self.last[0] != doc_id:
+            row = self.case.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            self.last = (doc_id, None if row is None else str(row[0]))
+        if self.last[1] is None:
+            raise KeyError(doc_id)
+        return self.last[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.case.document_ids())
+
+    def __len__(self) -> int:
+        return len(self.case.document_ids())
 
 
 def _unmap_places(case: Case, relabels: Sequence[tuple[str, int, int, str, str]]) -> None:
