@@ -257,3 +257,28 @@ def test_surname_needs_a_person_context() -> None:
     mentions = [M("Jack London", "PERSON"), M("London", "LOC", start=28)]
     link_entities(mentions, texts={"doc-1": text})
     assert mentions[1].label == "LOC"  # a capital that speaks is its government, not the writer
+
+
+def test_link_entities_ignores_the_order_of_mentions() -> None:
+    texts = {
+        "a": "The Security Service of Ukraine (SBU) said so. Ukraine's Security Service agreed. Pyongyang denied it.",
+        "b": "The SBU, the Security Service of Ukraine, met. North of Kharkiv, Zelensky added more. Kim Jong Un spoke.",
+        "c": "Volodymyr Zelenskyy met Sergei Shoygu's envoy. Sergei Shoigu said no. The DPRK and Biden spoke.",
+    }
+    spans = [("a", "Security Service of Ukraine", "ORG"), ("a", "SBU", "ORG"), ("a", "Security Service", "ORG"),
+             ("a", "Pyongyang", "LOC"), ("b", "SBU", "ORG"), ("b", "Security Service of Ukraine", "ORG"),
+             ("b", "Kharkiv", "LOC"), ("b", "Zelensky", "LOC"), ("b", "Kim Jong Un", "PERSON"),
+             ("c", "Volodymyr Zelenskyy", "PERSON"), ("c", "Sergei Shoygu", "PERSON"), ("c", "Sergei Shoigu", "PERSON"),
+             ("c", "DPRK", "ORG"), ("c", "Biden", "PERSON")]  # fmt: skip
+
+    def mentions() -> list[Mention]:
+        return [M(text, label, doc, texts[doc].rindex(text)) for doc, text, label in spans]
+
+    first = link_entities(mentions(), texts=texts)
+    assert len(first) == 7 and any(r["rule"] == "surname-not-place" for e in first for r in e.merged)
+    assert next(e for e in first if e.id == "ent-ORG-security-service-of-ukraine").mention_count == 5
+    rng = random.Random(11)
+    for _ in range(10):
+        shuffled = mentions()
+        rng.shuffle(shuffled)
+        assert [e.to_dict() for e in link_entities(shuffled, texts=texts)] == [e.to_dict() for e in first]
