@@ -463,6 +463,16 @@ class Case:
             self._check_version(current)
             if current == 0 and existed and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 raise CaseError(f"{self.path}: an SQLite file with tables of its own, not an osintkit case")
+            if current == SCHEMA_VERSION:
+                return
+            # A migration that adds a column to a table of findings changes every row's hash; the rows' hashes as
+            # they were are taken first, so the rows can be sealed again under one entry that records them.
+            before: dict[str, tuple[list[str], dict[int, list[int]]]] = {}
+            if current >= CHAINED_ROWS_VERSION:
+                for table, _key in TRACKED:
+                    held: dict[int, list[int]] = {}
+                    self._take(conn, table, "1", (), held)
+                    before[table] = (self._column_names(conn, table), held)
             for version in range(current, SCHEMA_VERSION):
                 for statement in _split_sql(MIGRATIONS[version]):
                     conn.execute(statement)
@@ -475,6 +485,15 @@ class Case:
                 self._append_log(conn, "migrate", f"schema-v{version + 1}", None)
             if current < CHAINED_ROWS_VERSION:
                 self._adopt_rows(conn)
+            for table, (columns, held) in before.items():
+                if held and self._column_names(conn, table) != columns:
+                    seq = self._next_seq(conn)
+                    conn.execute(f"UPDATE {table} SET seq = ?", (seq,))
+                    self._log_rows(conn, table, "reseal", table, seq, held)
+
+    @staticmethod
+    def _column_names(conn: sqlite3.Connection, table: str) -> list[str]:
+        return [str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")]
 
     def _adopt_rows(self, conn: sqlite3.Connection) -> None:
         """Put the rows an older case holds under the chain: one ``adopt`` entry per table, as they stand now.
@@ -810,19 +829,34 @@ class Case:
 
         The links that change are logged as one ``link-entities`` entry; links already as given add nothing.
         """
-        changed = 0
+        rows = list(assignments)
+        if not rows:
+            return 0
         with self.transaction() as conn:
             seq, removed = self._begin_rows(conn)
-            where = 'doc_id = ? AND start = ? AND "end" = ? AND label = ? AND entity_id IS NOT ?'
-            for doc_id, start, end, label, entity_id in assignments:
-                params = (doc_id, start, end, label, entity_id)
-                if self._take(conn, "mentions", where, params, removed):
-                    cur = conn.execute(f"UPDATE mentions SET entity_id = ?, seq = ? WHERE {where}",
-                                       (entity_id, seq, *params))  # fmt: skip
-                    changed += cur.rowcount
+            # One join through a temporary table rather than a statement per mention: normalisation links tens
+            # of thousands of mentions at once, and each changed row must be read (for the log) and rewritten.
+            conn.execute(
+                'CREATE TEMP TABLE IF NOT EXISTS link_rows (doc_id TEXT, start INTEGER, "end" INTEGER, label TEXT,'
+                " entity_id TEXT)"
+            )
+            conn.execute("DELETE FROM link_rows")
+            conn.executemany("INSERT INTO link_rows VALUES (?, ?, ?, ?, ?)", rows)
+            match = (
+                'm.doc_id = l.doc_id AND m.start = l.start AND m."end" = l."end" AND m.label = l.label'
+                " AND m.entity_id IS NOT l.entity_id"
+            )
+            for row in conn.execute(f"SELECT m.* FROM link_rows l JOIN mentions m ON {match}").fetchall():
+                held = removed.setdefault(int(row["seq"]), [0, 0]) if row["seq"] is not None else [0, 0]
+                held[0] += 1
+                held[1] = _add(held[1], _row_hash("mentions", row))
+            changed = conn.execute(
+                f"UPDATE mentions AS m SET entity_id = l.entity_id, seq = ? FROM link_rows AS l WHERE {match}", (seq,)
+            ).rowcount
+            conn.execute("DELETE FROM link_rows")
             if changed:
                 self._log_rows(conn, "mentions", "link-entities", None, seq, removed)
-        return changed
+        return int(changed)
 
     def relabel_mentions(
         self, changes: Iterable[tuple[str, int, int, str, str]], *, action: str = "mention-relabel"

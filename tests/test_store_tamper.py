@@ -361,6 +361,27 @@ def test_an_older_case_migrates_with_its_rows_adopted_into_the_chain(tmp_path: P
     assert "notes row" in _first_problem(legacy)
 
 
+def test_a_later_migration_that_adds_a_column_reseals_the_rows(
+    pristine: tuple[Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column added to a table of findings changes every row's hash: the migration seals them again, logged."""
+    import osintkit.store as store
+
+    path = _copy(pristine, tmp_path)
+    monkeypatch.setattr(store, "MIGRATIONS", [*MIGRATIONS, "ALTER TABLE notes ADD COLUMN colour TEXT;"])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Case(path) as case:
+        assert case.schema_version == SCHEMA_VERSION + 1
+        assert [(e.action, e.object_id) for e in case.custody()[-2:]] == [
+            ("migrate", f"schema-v{SCHEMA_VERSION + 1}"), ("reseal", "notes")
+        ]  # fmt: skip
+        report = case.verify()
+        assert report.ok, report.problems
+    _edit(path, "UPDATE notes SET colour = 'red'")
+    with Case(path, readonly=True) as case:
+        assert (case.verify().first_problem or "").startswith("notes row 1 ")
+
+
 def _v1_hash(seq: int, action: str, object_id: str, prev: str) -> str:
     from osintkit.store import CustodyEntry
 
