@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from osintkit import Case, Document, Mention
+from osintkit import Case, Document, InputError, Mention
 from osintkit.geo import geoparse
 from osintkit.tag import tag
-from osintkit.tag.normalise import acronym_table, entities_frame, link_entities, normalise_case
+from osintkit.tag.normalise import acronym_table, entities_frame, link_entities, normalise_case, parse_acronyms
 
 PASSAGES = {
     "wire": "The Security Service of Ukraine (SBU) said on Monday it had detained two soldiers near Kursk. Ukraine's "
@@ -282,3 +282,14 @@ def test_link_entities_ignores_the_order_of_mentions() -> None:
         shuffled = mentions()
         rng.shuffle(shuffled)
         assert [e.to_dict() for e in link_entities(shuffled, texts=texts)] == [e.to_dict() for e in first]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [("SBU\tUA", None), ("sbu\tUA\tSecurity Service of Ukraine", "acronyms"),
+     ("SBU\tUkraine\tSecurity Service of Ukraine", "country"), ("SBU\tUA\t ", "names")],
+)  # fmt: skip
+def test_a_bad_acronym_table_line_is_named(line: str, field: str | None) -> None:
+    with pytest.raises(InputError) as err:
+        parse_acronyms("# acronyms\tcountry\tnames\nNATO\t\tNorth Atlantic Treaty Organization\n" + line, "mine.tsv")
+    assert err.value.path == "mine.tsv" and err.value.line == 3 and err.value.field == field

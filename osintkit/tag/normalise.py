@@ -72,6 +72,7 @@ __all__ = [
     "merge_entities",
     "name_key",
     "normalise_case",
+    "parse_acronyms",
     "relabel_entity",
     "split_entity",
 ]
@@ -270,29 +271,33 @@ class Body:
 @cache
 def acronym_table() -> tuple[Body, ...]:
     """The bodies of ``data/acronyms.tsv``, in file order."""
-    path = Path(__file__).parent / "data" / ACRONYM_TABLE
+    return parse_acronyms((Path(__file__).parent / "data" / ACRONYM_TABLE).read_text(encoding="utf-8"))
+
+
+def parse_acronyms(text: str, source: str = ACRONYM_TABLE) -> tuple[Body, ...]:
+    """Bodies from an acronym table's text (tab-separated: acronyms, country, names); errors name the line."""
     bodies = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 3:
-            raise InputError("expected 3 tab-separated fields: acronyms, country, names", path=ACRONYM_TABLE,
+            raise InputError("expected 3 tab-separated fields: acronyms, country, names", path=source,
                              line=lineno)  # fmt: skip
         acronyms = tuple(a.strip() for a in parts[0].split("|"))
         if not all(_ACRONYM.fullmatch(a) and a.upper() == a for a in acronyms):
-            raise InputError(f"not an acronym in capitals: {parts[0]!r}", path=ACRONYM_TABLE, line=lineno,
+            raise InputError(f"not an acronym in capitals: {parts[0]!r}", path=source, line=lineno,
                              field="acronyms")  # fmt: skip
         country = parts[1].strip() or None
         per_country = country == "*"
         if per_country:
             country = None
         elif country is not None and not re.fullmatch(r"[A-Z]{2}", country):
-            raise InputError(f"not an ISO 3166-1 alpha-2 code: {country!r}", path=ACRONYM_TABLE, line=lineno,
+            raise InputError(f"not an ISO 3166-1 alpha-2 code: {country!r}", path=source, line=lineno,
                              field="country")  # fmt: skip
         names = tuple(n.strip() for n in parts[2].split("|") if n.strip())
         if not names:
-            raise InputError("no name", path=ACRONYM_TABLE, line=lineno, field="names")
+            raise InputError("no name", path=source, line=lineno, field="names")
         forms = frozenset((_name_core(w), cc) for w, cc in map(_org_parts, names))
         words = frozenset(w for core, _cc in forms for w in core.split())
         bodies.append(Body(acronyms, country, per_country, names, forms, words))
