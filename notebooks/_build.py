@@ -499,29 +499,41 @@ result = corroborate(claims, list(docs.values()))
 views.styled_matrix(None, result)
 """),
     md("""
-## 3 · Contradictions
+## 3 · Contradictions, each with its reason
 
-A contradiction is a lead, not a failure: 11,000 versus 12,000 soldiers may reflect different estimates, dates or
-agencies, and the report should say which source says what.
+A contradiction is raised only when the same slot differs: the same counted thing with the same scope, the date of
+the event (not of the announcement), places that do not contain each other, a denial against an affirmation. A
+differing platform is a *discrepancy* on that claim alone, since officials cross-post. A contradiction is a lead,
+not a failure: 11,000 versus 12,000 soldiers may be two agencies' estimates, and the reason says which.
 """),
     code("""
-for group in result.groups:
-    for member in group.contradictions:
-        claim = result.claims[member.claim_id]
-        print(f"[{group.label}] {member.source}: {claim.content!r}\\n    {member.reason}")
+views.contradictions_frame(result)
 """),
     md("""
-## 4 · Independence
+## 4 · Origins, not outlets
 
-Echo detection looks for shared passages, explicit citations ("the Kyiv Ledger reported") and wire credits. Each
-echo collapses onto the source it repeats when counting independent support.
+Each claim comes from an origin: its speaker (and the channel, where the text says: a post on X, a briefing), or,
+in a report's own voice, the outlet at the root of its copy chain. Copies, citations and wire reruns are relays:
+they are shown as a chain and counted once. Which text copies which is decided by evidence only (a citation, a
+wire credit, publication times, a trimmed copy inside its original), never by the order of the files.
 """),
     code("""
-for link in result.independence:
-    print(f"{result.source_of(link.echo)} echoes {result.source_of(link.original)} ({link.relation}): {link.evidence[:80]}")
-print("echo chains:", [[result.source_of(n) for n in chain] for chain in result.echo_chains])
-for group in result.groups:
-    print(f"{group.label}: {len(group.sources)} sources, independent: {result.independent_sources(group)}")
+views.copy_links_frame(result)
+"""),
+    code("""
+views.origins_frame(result)
+"""),
+    md("""
+## 5 · Suggested grades and their evidence
+
+The kit suggests a credibility grade from the independent origins that support and contradict each claim, naming
+each one; being a party to the conflict is shown as a caveat, never counted against a claim. A source's suggested
+reliability comes from its own record in the case, never from running wire copy. An analyst's grade always wins.
+"""),
+    code("""
+from osintkit.assess import suggest, suggestions_frame
+
+suggestions_frame(suggest(claims, result, list(docs.values())), result)
 """),
     code("""
 views.timeline(claims)

@@ -52,8 +52,11 @@ def test_the_contradicting_figure_is_found(result: Corroboration) -> None:
     meridian = next(m for m in group.members if m.source == "The Meridian Post")
     assert meridian.stance in ("agrees", "adds detail")
     found = [x for x in result.contradictions if x.claim_b == member.claim_id]
-    assert len(found) == 1 and found[0].slot == "quantity" and found[0].kind == "contradiction"
-    assert found[0].independent  # South Korea's intelligence service is not the Western governments' relay
+    # Paired with each report that gave 11,000 first: the Kyiv Ledger's and the Meridian Post's.
+    assert {result.claims[x.claim_a].doc_id for x in found} == {
+        m.doc_id for m in group.members if m.source in ("The Kyiv Ledger", "The Meridian Post")
+    }
+    assert all(x.slot == "quantity" and x.kind == "contradiction" and x.independent for x in found)
 
 
 def test_a_different_platform_is_a_discrepancy_on_that_claim_alone(result: Corroboration) -> None:
@@ -146,7 +149,7 @@ def test_matrix_and_styles(result: Corroboration, corpus_claims: list[Claim]) ->
     assert "Steppe Monitor" in frame.columns and "independent sources" in frame.columns
     cells = set(frame.drop(columns="independent sources").to_numpy().ravel())
     assert {"agrees", "contradicts", "echo"} <= cells
-    assert cells <= {"agrees", "adds", "contradicts", "echo", ""}
+    assert cells <= {"agrees", "adds", "contradicts", "discrepancy", "echo", ""}
     html = styled_matrix(corpus_claims, result).to_html()
     assert "#ffcdd2" in html  # contradictions in red
 

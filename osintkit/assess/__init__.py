@@ -15,6 +15,7 @@ from .admiralty import (
     store_suggestions,
     suggest,
     suggest_ratings,
+    suggestions_frame,
 )
 from .cards import SIFT_PROMPTS, SourceCard, set_source_card, source_card
 
@@ -35,4 +36,5 @@ __all__ = [
     "store_suggestions",
     "suggest",
     "suggest_ratings",
+    "suggestions_frame",
 ]

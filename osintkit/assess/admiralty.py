@@ -43,6 +43,7 @@ __all__ = [
     "store_suggestions",
     "suggest",
     "suggest_ratings",
+    "suggestions_frame",
 ]
 
 # (label, description) per grade, after NATO AJP-2.1 / STANAG 2511.
@@ -195,7 +196,7 @@ def suggest(
         origin = co.origin_of(c.id) if c.id in co.origins else None
         own = origin.key if origin else c.id
         support = list(member.support) if member else [own]
-        against = list(member.against) if member else []
+        against = sorted(set(member.against if member else []) | set(co.cross_against.get(c.id, [])))
         grade, meaning = credibility_grade(len(set(support)), len(set(against)), c.hedged)
         reasons = [meaning]
         others = sorted({co.origin_name(k) for k in support if k != own})
@@ -237,6 +238,24 @@ def suggest(
             why += "; it published a correction"
         out.append(Suggestion("source", source, letter, why))
     return out
+
+
+def suggestions_frame(suggestions: Sequence[Suggestion], corroboration: Corroboration | None = None) -> Any:
+    """Suggestions as a table: what is graded (the claim's text where known), the grade, its evidence, caveats."""
+    import pandas as pd
+
+    claims = corroboration.claims if corroboration is not None else {}
+    rows = [
+        {
+            "kind": s.kind,
+            "what": claims[s.object_id].content if s.object_id in claims else s.object_id,
+            "grade": s.grade,
+            "evidence": s.rationale,
+            "caveats": "; ".join(s.caveats),
+        }
+        for s in suggestions
+    ]
+    return pd.DataFrame(rows, columns=["kind", "what", "grade", "evidence", "caveats"])
 
 
 def store_suggestions(case: Case, suggestions: Sequence[Suggestion]) -> int:

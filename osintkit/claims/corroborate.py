@@ -48,6 +48,7 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.62
 MAX_BONUS = 0.18  # the most _bonus() can add to a pair's cosine similarity
 MAX_PARTNERS = 5  # reports a dissenting claim is paired with in the list of contradictions
+MAX_REFERENCES = 8  # earlier reports each claim is compared with; bounds the work in a group of thousands
 _SUPPORT = ("agrees", "adds detail", "discrepancy")
 
 
@@ -122,10 +123,17 @@ class Corroboration:
     doc_sources: dict[str, str]
     roots: dict[str, str]
     unmatched: list[str] = field(default_factory=list)
+    # Independent origins that contradict a claim from outside its proposition (a denial worded unlike the claim it
+    # denies), by claim id.
+    cross_against: dict[str, list[str]] = field(default_factory=dict)
     _group_index: dict[str, Proposition] = field(default_factory=dict, repr=False)
+    _origin_names: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._group_index = {m.claim_id: g for g in self.groups for m in g.members}
+        for o in self.origins.values():  # the fullest name each origin goes by ("Volodymyr Zelenskyy", not "he")
+            if len(o.name) > len(self._origin_names.get(o.key, "")):
+                self._origin_names[o.key] = o.name
 
     # -- lookups ------------------------------------------------------------------------------------------------
 
@@ -149,10 +157,7 @@ class Corroboration:
         return self.origins[claim if isinstance(claim, str) else claim.id]
 
     def origin_name(self, key: str) -> str:
-        for o in self.origins.values():
-            if o.key == key:
-                return o.name
-        return key.split(":", 1)[-1]
+        return self._origin_names.get(key) or key.split(":", 1)[-1]
 
     def source_of(self, doc_or_root: str) -> str:
         return outlet_of_root(doc_or_root, self.doc_sources)
@@ -329,12 +334,13 @@ def corroborate(
             full = np.asarray(embeddings, dtype=np.float32)
             index = {c.id: i for i, c in enumerate(claims)}
             emb = full[[index[c.id] for c in pool]]
+        features = [_Features.of(c, origins[c.id]) for c in pool]
         clusters = group_claims(
             emb,
             [c.doc_id for c in pool],
             [c.id for c in pool],
             threshold=threshold,
-            bonus=lambda i, j: _bonus(pool[i], pool[j], origins),
+            bonus=lambda i, j: _bonus(features[i], features[j]),
             max_bonus=MAX_BONUS,
             block_keys=[_block_keys(c, origins[c.id]) for c in pool],
         )
@@ -346,6 +352,14 @@ def corroborate(
             groups.append(group)
             contradictions += found
     contradictions += _firsts(ordered, groups, doc_sources, origins)
+    denials = _denials(ordered, info_by_id, groups, parents, doc_sources, origins)
+    contradictions += denials
+    cross_against: dict[str, set[str]] = {}
+    for x in denials:
+        a, b = origins[x.claim_a], origins[x.claim_b]
+        if a.named and b.named and a.key != b.key:
+            cross_against.setdefault(x.claim_a, set()).add(b.key)
+            cross_against.setdefault(x.claim_b, set()).add(a.key)
     groups.sort(key=lambda g: (-len({m.doc_id for m in g.members}), g.label, g.id))
     grouped = {m.claim_id for g in groups for m in g.members}
     return Corroboration(
@@ -358,6 +372,7 @@ def corroborate(
         doc_sources=doc_sources,
         roots=root_map,
         unmatched=[c.id for c in ordered if c.id not in grouped],
+        cross_against={k: sorted(v) for k, v in sorted(cross_against.items())},
     )
 
 
@@ -401,6 +416,64 @@ def _firsts(
     return out
 
 
+def _denials(
+    claims: Sequence[Claim],
+    infos: Mapping[str, DocInfo],
+    groups: Sequence[Proposition],
+    parents: Mapping[str, CopyLink],
+    doc_sources: Mapping[str, str],
+    origins: Mapping[str, Origin],
+) -> list[Contradiction]:
+    """A denial and the claim it denies, across propositions: "the RSF denied any role" reads nothing like "the army
+    accused the RSF of the strike". The denial's own words and the sentence before it (what "that" and "any role"
+    point back to) must share the accused's name and a word, or four words, with the claim."""
+    from .slots import content_words, denies
+
+    group_of = {m.claim_id: g.id for g in groups for m in g.members}
+    by_doc: dict[str, list[Claim]] = {}
+    for c in claims:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    out: list[Contradiction] = []
+    seen: set[tuple[str, str]] = set()
+    for d in claims:
+        if not denies(d) or not d.claimant:
+            continue
+        doc = infos.get(d.doc_id)
+        before = doc.text[max(0, d.sentence_start - 300) : d.sentence_start] if doc else ""
+        own_words = _stems(content_words(d.content))
+        target = own_words | _stems(content_words(before.rsplit(".", 2)[-2 if before.count(".") >= 1 else 0]))
+        who = _stems(content_words(d.claimant))
+        found = 0
+        for c in claims:
+            if found >= MAX_PARTNERS or c.doc_id == d.doc_id or c.negated or denies(c):
+                continue
+            if origins[c.id].key == origins[d.id].key or _root(c.doc_id, parents) == _root(d.doc_id, parents):
+                continue
+            if group_of.get(c.id) is not None and group_of.get(c.id) == group_of.get(d.id):
+                continue  # compared inside the proposition already
+            words = _stems(content_words(c.content))
+            shared = (words & target) - who
+            if not (shared & own_words) and len(own_words) >= 3:
+                continue  # it must share something with what the denial itself says, not only with its context
+            if (who and who <= _stems(content_words(c.sentence)) and shared) or len(shared) >= 4:
+                key = (c.id, d.id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                found += 1
+                why = f"{d.claimant} denies it ({', '.join(sorted(shared)[:4])})"
+                out.append(
+                    _contradiction(
+                        group_of.get(c.id, ""), c, d, Conflict("denial", "contradiction", why), doc_sources, origins
+                    )
+                )
+    return out
+
+
+def _stems(words: set[str]) -> set[str]:
+    return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
+
+
 def _roots(parents: Mapping[str, CopyLink]) -> dict[str, str]:
     out: dict[str, str] = {}
     for node in parents:
@@ -438,14 +511,32 @@ def _outlet_name(claimant: str, source: str) -> str:
     return cited.name if cited is not None else claimant
 
 
-def _bonus(a: Claim, b: Claim, origins: Mapping[str, Origin]) -> float:
+@dataclass(frozen=True)
+class _Features:
+    """What a claim shares with another, read once per claim: candidate pairs run into the millions at scale."""
+
+    counted: frozenset[str]
+    places: frozenset[str]
+    speaker: str | None
+    platform: bool
+
+    @classmethod
+    def of(cls, claim: Claim, origin: Origin) -> _Features:
+        return cls(
+            frozenset(_counted(claim)),
+            frozenset(_place_words(claim.places)),
+            origin.key if origin.kind == "speaker" else None,
+            bool(claim.platform),
+        )
+
+
+def _bonus(a: _Features, b: _Features) -> float:
     bonus = 0.0
-    if _counted(a) & _counted(b):
+    if a.counted & b.counted:
         bonus += 0.08
-    if _place_words(a.places) & _place_words(b.places):
+    if a.places & b.places:
         bonus += 0.04
-    oa, ob = origins[a.id], origins[b.id]
-    if oa.kind == "speaker" and oa.key == ob.key:
+    if a.speaker is not None and a.speaker == b.speaker:
         bonus += 0.04
     if a.platform and b.platform:
         bonus += 0.02
@@ -474,31 +565,48 @@ def _proposition(
     anchor = members[0]
     gid = "grp-" + hashlib.sha256(",".join(sorted(c.id for c in members)).encode()).hexdigest()[:12]
     platforms = shared_platforms(members)
-    ref = _reference(members)
 
     def compare(a: Claim, b: Claim) -> Comparison:
         return compare_claims(a, b, place=place, shared_platforms=platforms)
 
     _inherit_cited_origins(members, origins, doc_sources)
-    to_ref = {
-        c.id: (Comparison("agrees", [], ["earliest report"]) if c is anchor else compare(ref, c)) for c in members
-    }
+    # Each claim is compared with the reports before it (originals first, then by time), a few at most: the
+    # earliest report that gives a value is the reference for that value, and a later report that differs is the
+    # one marked. Comparing with one reference only missed values the reference did not give.
+    to_ref: dict[str, Comparison] = {}
+    partners: dict[str, list[tuple[Claim, Conflict]]] = {}
+    for k, c in enumerate(members):
+        if k == 0:
+            to_ref[c.id] = Comparison("agrees", [], ["earliest report"])
+            continue
+        conflicts: list[Conflict] = []
+        details: list[str] = []
+        pairs: list[tuple[Claim, Conflict]] = []
+        for r in members[: min(k, MAX_REFERENCES)]:
+            result = compare(r, c)
+            if r is anchor:
+                details = result.details
+            for conflict in result.conflicts:
+                pairs.append((r, conflict))
+                if all(x.slot != conflict.slot for x in conflicts):
+                    conflicts.append(conflict)
+        partners[c.id] = pairs
+        if any(x.kind == "contradiction" for x in conflicts):
+            to_ref[c.id] = Comparison("contradicts", conflicts, details)
+        elif conflicts:
+            to_ref[c.id] = Comparison("discrepancy", conflicts, details)
+        else:
+            to_ref[c.id] = Comparison("adds detail" if details else "agrees", [], details)
     dissent = [c for c in members if to_ref[c.id].contradicts]
     found: list[Contradiction] = []
-    # A dissenting claim is paired with the reports that give the value it conflicts with (a few, earliest first:
-    # ten reruns of one wire story add rows, not information).
-    dissent_ids = {d.id for d in dissent}
+    # A dissenting claim is paired with the reports that gave the value it conflicts with (a few: ten reruns of
+    # one wire story add rows, not information).
     for c in members:
-        for conflict in to_ref[c.id].conflicts:
-            partners = [
-                (x, k)
-                for x in members
-                if x is not c and (x.id not in dissent_ids or conflict.kind != "contradiction")
-                for k in compare(x, c).conflicts
-                if k.slot == conflict.slot
-            ][:MAX_PARTNERS]
-            for x, k in partners or [(anchor, conflict)]:
-                found.append(_contradiction(gid, x, c, k, doc_sources, origins))
+        per_slot: dict[str, int] = {}
+        for r, conflict in partners.get(c.id, []):
+            if per_slot.get(conflict.slot, 0) < MAX_PARTNERS:
+                per_slot[conflict.slot] = per_slot.get(conflict.slot, 0) + 1
+                found.append(_contradiction(gid, r, c, conflict, doc_sources, origins))
 
     group = Proposition(id=gid, label=_label(anchor), anchor=anchor.id)
     anchor_row = emb[rows[anchor.id]]
@@ -507,11 +615,21 @@ def _proposition(
             against_claims = [m for m in members if m is not c and compare(c, m).contradicts]
         else:
             against_claims = [d for d in dissent if compare(c, d).contradicts]
-        against_ids = {m.id for m in against_claims}
-        support = sorted({origins[m.id].key for m in members if m.id not in against_ids})
+        # A relay in the claim's own copy chain that garbles it is a relay error, not an independent account.
+        own_chain = _root(c.doc_id, parents)
+        relay_errors = [m for m in against_claims if _root(m.doc_id, parents) == own_chain]
+        against_claims = [m for m in against_claims if _root(m.doc_id, parents) != own_chain]
+        against_ids = {m.id for m in against_claims} | {m.id for m in relay_errors}
         own = origins[c.id].key
-        relay = sorted({doc_sources.get(m.doc_id, m.doc_id) for m in against_claims if origins[m.id].key == own})
-        against = sorted({origins[m.id].key for m in against_claims} - set(support) - {own})
+        # Unnamed descriptions ("a volunteer group") may be any of the named origins: shown, never counted extra.
+        support = sorted(
+            {origins[m.id].key for m in members if m.id not in against_ids and origins[m.id].named} | {own}
+        )
+        relay = sorted(
+            {doc_sources.get(m.doc_id, m.doc_id) for m in against_claims if origins[m.id].key == own}
+            | {doc_sources.get(m.doc_id, m.doc_id) for m in relay_errors}
+        )
+        against = sorted({origins[m.id].key for m in against_claims if origins[m.id].named} - set(support) - {own})
         echo_root = _root_outlet(c.doc_id, parents, doc_sources)
         group.members.append(
             Member(
@@ -560,6 +678,14 @@ def _inherit_cited_origins(
             break
 
 
+def _root(doc_id: str, parents: Mapping[str, CopyLink]) -> str:
+    node, seen = doc_id, {doc_id}
+    while node in parents and parents[node].original not in seen:
+        node = parents[node].original
+        seen.add(node)
+    return node
+
+
 def _root_outlet(doc_id: str, parents: Mapping[str, CopyLink], doc_sources: Mapping[str, str]) -> str | None:
     if doc_id not in parents:
         return None
@@ -589,20 +715,6 @@ def _contradiction(
         source_b=doc_sources.get(b.doc_id, b.doc_id),
         independent=origins[a.id].key != origins[b.id].key,
     )
-
-
-def _reference(members: Sequence[Claim]) -> Claim:
-    """The anchor, with the earliest member's value filled in where the anchor lacks one (figures, places...)."""
-    anchor = members[0]
-    ref = Claim.from_dict(anchor.to_dict())
-    for c in members[1:]:
-        if not ref.quantities and c.quantities:
-            ref.quantities = c.quantities
-            ref.content, ref.content_start = c.content, c.content_start
-        if not [p for p in ref.places if p in ref.content] and [p for p in c.places if p in c.content]:
-            ref.places = [p for p in c.places if p in c.content]
-            ref.content = ref.content + " " + " ".join(ref.places)
-    return ref
 
 
 def _label(claim: Claim) -> str:

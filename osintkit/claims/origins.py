@@ -72,6 +72,9 @@ class Origin(Record):
     name: str
     kind: str  # "speaker" | "outlet"
     channel: str | None = None
+    # False for a description without a name ("a volunteer group", "the company", "officials"): shown, but never
+    # counted as one more independent origin, since it may well be one of the named ones.
+    named: bool = True
 
 
 class OriginResolver:
@@ -82,18 +85,42 @@ class OriginResolver:
     """
 
     def __init__(self, entities: Sequence[Entity] = ()) -> None:
-        self._alias_to_entity: dict[str, tuple[str, str]] = {}
+        # Names of people and organisations count wherever they appear in a claimant phrase; a place or a
+        # nationality only when it is the whole claimant ("Ukraine said"): "Sudan's army" and "Sudan's health
+        # ministry" are two speakers, not one called Sudan.
+        self._named: dict[str, tuple[str, str]] = {}
+        self._whole: dict[str, tuple[str, str]] = {}
         for e in sorted(entities, key=lambda e: e.id):
-            if e.label not in ("PERSON", "ORG", "LOC", "GPE", "NORP"):
-                continue
+            table = self._named if e.label in ("PERSON", "ORG") else self._whole
             for alias in {e.name, *e.aliases}:
                 a = alias.strip().lower()
-                if len(a) >= 3:
-                    self._alias_to_entity.setdefault(a, (e.id, e.name))
+                if len(a) >= 2:
+                    table.setdefault(a, (e.id, e.name))
+        self._orgs = {e.id for e in entities if e.label == "ORG"}
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def _entity(self, phrase: str) -> tuple[str, str] | None:
+        """The entity a claimant phrase names: its longest person or organisation alias, or a whole-phrase place."""
+        lowered = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip().lower())
+        if lowered in self._cache:
+            return self._cache[lowered]
+        found = self._whole.get(lowered) or self._named.get(lowered)
+        if found is None:
+            best = ""
+            for alias, ent in self._named.items():
+                if len(alias) > len(best) and re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", lowered):
+                    best, found = alias, ent
+        self._cache[lowered] = found
+        return found
 
     def outlet(self, name: str) -> Origin:
         pub = parse_publisher(name)
         display = pub.name if pub is not None else name
+        # An official account published as a document ("U.S. Central Command (@CENTCOM on X)") is that speaker.
+        bare = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*", " ", display).strip()
+        ent = self._entity(bare) if bare else None
+        if ent is not None:
+            return Origin("speaker:entity:" + ent[0], ent[1], "speaker")
         return Origin("outlet:" + publisher_key(display), display, "outlet")
 
     def is_outlet(self, claimant: str, doc_source: str | None, outlets: frozenset[str] = frozenset()) -> bool:
@@ -108,17 +135,33 @@ class OriginResolver:
     def speaker(self, claim: Claim) -> Origin:
         claimant = (claim.claimant or "").strip()
         channel = claim.channel or (f"post on {claim.platform}" if claim.platform else None)
-        lowered = claimant.lower()
-        best: tuple[str, str] | None = None
-        for alias, ent in self._alias_to_entity.items():
-            if re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", lowered) and (
-                best is None or len(alias) > len(best[0])
-            ):
-                best = (alias, ent[0])
-        if best is not None:
-            ent_id, ent_name = best[1], self._alias_to_entity[best[0]][1]
-            return Origin("speaker:entity:" + ent_id, ent_name, "speaker", channel)
-        return Origin("speaker:" + self._name_key(claimant), claimant, "speaker", channel)
+        # A spokesperson speaks for the organisation: "RSF spokesman Osman Adam Hamid", "a spokesman for the
+        # White House National Security Council" are the RSF and the Council.
+        phrase = f"{claimant} {claim.claimant_role or ''}".strip()
+        spoke = _SPOKESPERSON_RE.search(phrase)
+        if spoke:
+            body = (phrase[: spoke.start()] + " " + phrase[spoke.end() :]).strip(" ,")
+            ent = self._entity(spoke.group("org") or "") if spoke.group("org") else None
+            if ent is None:
+                ent = self._org_in(body)
+            if ent is not None:
+                return Origin("speaker:entity:" + ent[0], ent[1], "speaker", channel)
+        ent = self._entity(claimant)
+        if ent is not None:
+            return Origin("speaker:entity:" + ent[0], ent[1], "speaker", channel)
+        named = bool(re.search(r"[A-Z\u0400-\u042F]", claimant[1:])) or bool(
+            re.match(r"[A-Z][a-z]+$", claimant.split()[0]) and claimant.split()[0].lower() not in _DESCRIPTIVE
+        )
+        return Origin("speaker:" + self._name_key(claimant), claimant, "speaker", channel, named)
+
+    def _org_in(self, phrase: str) -> tuple[str, str] | None:
+        lowered = phrase.lower()
+        best, found = "", None
+        for alias, ent in self._named.items():
+            if ent[0] in self._orgs and len(alias) > len(best):
+                if re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", lowered):
+                    best, found = alias, ent
+        return found
 
     def _name_key(self, claimant: str) -> str:
         from osintkit.tag.demonyms import _pattern as demonym_pattern
@@ -148,6 +191,14 @@ _ORG_RE = re.compile(
     r"mission|union|organi[sz]ation|group|monitor|observator(?:y|ie)|institute|compan(?:y|ie)|corporation|part(?:y|ie)|"
     r"movement|brigade|regiment|battalion|media|news|channel|leader|spokes\w*|source|analyst|expert)s?)|"
     r"[A-Z]{2,})\b"
+)
+
+
+_DESCRIPTIVE = frozenset("the a an one two several some local officials sources he she they it we".split())
+_SPOKESPERSON_RE = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|press\s+(?:secretary|officer|service)|mouthpiece)"
+    r"(?:\s+(?:for|of)\s+(?:the\s+)?(?P<org>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*))?",
+    re.I,
 )
 
 

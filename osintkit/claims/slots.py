@@ -35,7 +35,9 @@ __all__ = [
     "PlaceInfo",
     "QuantitySlot",
     "compare_claims",
+    "content_words",
     "date_slots",
+    "denies",
     "first_claim",
     "gazetteer_place",
     "platforms_in",
@@ -199,11 +201,34 @@ def _fmt_interval(s: QuantitySlot) -> str:
 
 # -- dates ---------------------------------------------------------------------------------------------------------
 
+# A date that follows a speech verb and only words about the speaking ("said in a statement on Sunday", "announced
+# in his nightly video address on Saturday") dates the report, not the event.
 _REPORT_VERB_RE = re.compile(
     r"\b(?:said|says|announced|reported|confirmed|stated|told|wrote|posted|added|claimed|published|tweeted|"
-    r"declared|denied|revealed|noted)\s+(?:on\s+|late\s+|early\s+|this\s+|last\s+)?$",
+    r"declared|denied|revealed|noted)"
+    r"(?:\s+(?:in|at|on|during|via|through|to|a|an|the|his|her|its|their|late|early|this|last|statement|post|"
+    r"briefing|video|address|interview|conference|press|message|televised|nightly|evening|morning|speech|remarks|"
+    r"comments?|telegram|x|facebook|reporters|journalists))*\s*$",
     re.I,
 )
+
+
+# Two accounts of one event disagree on its date by days or weeks; a date a year away is another event ("it was
+# not the first time: drones struck it in January 2024"), not a contradiction.
+SAME_EVENT_DAYS = 45
+
+
+def _gap_days(a: DateSlot, b: DateSlot) -> int:
+    from datetime import date
+
+    first, second = sorted((a, b), key=lambda d: d.start)
+    try:
+        return (date.fromisoformat(second.start) - date.fromisoformat(first.end)).days
+    except ValueError:
+        return 10**6
+
+
+_DATELINE_RE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40},?\s*$")
 
 
 @dataclass(frozen=True)
@@ -244,8 +269,8 @@ def date_slots(claim: Claim) -> list[DateSlot]:
             r"(?:in\s+)?(?:19|20)\d\d", text.strip()
         ):
             role = "other"  # a birth year, an age, a year alone: not when the event happened
-        elif not d.get("in_content", True) or _REPORT_VERB_RE.search(before):
-            role = "report"
+        elif not d.get("in_content", True) or _REPORT_VERB_RE.search(before) or _DATELINE_RE.match(before):
+            role = "report"  # "said on Tuesday", or a dateline: "SANAA, June 15 (Saba) -"
         else:
             role = "event"
         out.append(DateSlot(role, rng[0], rng[1], text))
@@ -313,11 +338,9 @@ def _content_places(claim: Claim) -> list[str]:
     Not places in who claims it ("Ukraine's military said"), nor places named for another role ("which Kyiv says
     keeps Moscow's war machine running"): two reports conflict on place only where each says where it happened.
     """
-    out = []
-    for p in claim.places:
-        if p in claim.content and re.search(_AT_PLACE_RE + re.escape(p), claim.content):
-            out.append(p)
-    return out
+    # A relative clause describes something else: "the depot, which supplies units fighting in the Kursk region".
+    main = re.split(r",?\s+(?:which|who|whose|where|while|whereas)\b", claim.content, maxsplit=1)[0]
+    return [p for p in claim.places if p in main and re.search(_AT_PLACE_RE + re.escape(p), main)]
 
 
 # -- platforms -----------------------------------------------------------------------------------------------------
@@ -418,7 +441,8 @@ def proper_names(text: str) -> set[str]:
     return out
 
 
-def _denies(claim: Claim) -> bool:
+def denies(claim: Claim) -> bool:
+    """The claim is a denial: its cue is "denied", "rejected", "dismissed"..."""
     return (claim.cue or "").lower() in _DENIAL_CUES
 
 
@@ -440,7 +464,8 @@ def _swapped_attributes(a: Claim, b: Claim) -> str | None:
     """
     pa, pb = _content_sequence(a.content), _content_sequence(b.content)
     shared = sorted(set(pa) & set(pb), key=pa.__getitem__)
-    if len(shared) < 4:
+    # Only two tellings of one sentence: most words shared, much the same length.
+    if len(shared) < 4 or len(shared) < 0.6 * max(len(pa), len(pb)):
         return None
     for i, x in enumerate(shared):
         for y in shared[i + 1 :]:
@@ -497,7 +522,12 @@ def compare_claims(
 
     ref_d = [d for d in date_slots(ref) if d.role == "event"]
     other_d = [d for d in date_slots(other) if d.role == "event"]
-    if ref_d and other_d and not any(a.start <= b.end and b.start <= a.end for a in ref_d for b in other_d):
+    if (
+        ref_d
+        and other_d
+        and not any(a.start <= b.end and b.start <= a.end for a in ref_d for b in other_d)
+        and min(_gap_days(a, b) for a in ref_d for b in other_d) <= SAME_EVENT_DAYS
+    ):
         conflicts.append(
             Conflict(
                 "date",
@@ -534,7 +564,7 @@ def compare_claims(
 
     # A denial conflicts with an affirmation, not with another negative account ("had not called at Israeli ports").
     for denier, affirmer in ((other, ref), (ref, other)):
-        if _denies(denier) and not _denies(affirmer) and not affirmer.negated:
+        if denies(denier) and not denies(affirmer) and not affirmer.negated:
             conflicts.append(Conflict("denial", "contradiction", f"{denier.claimant or 'one report'} denies it"))
             break
 
@@ -560,7 +590,7 @@ def compare_claims(
         return Comparison("contradicts", conflicts, details)
     if conflicts:
         return Comparison("discrepancy", conflicts, details)
-    new_words = _content_words(other.content) - _content_words(ref.content)
+    new_words = content_words(other.content) - content_words(ref.content)
     if len(new_words) >= 5 and len(other.content) > 1.2 * len(ref.content):
         details.append("specifics: " + ", ".join(sorted(new_words)[:6]))
     return Comparison("adds detail" if details else "agrees", conflicts, details)
@@ -573,7 +603,7 @@ _STOPWORDS = frozenset(
 )
 
 
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
 
 

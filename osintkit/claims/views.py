@@ -10,15 +10,24 @@ if TYPE_CHECKING:
 
     from .corroborate import Corroboration
 
-__all__ = ["CELL_COLOURS", "corroboration_matrix", "styled_matrix", "timeline"]
+__all__ = [
+    "CELL_COLOURS",
+    "contradictions_frame",
+    "copy_links_frame",
+    "corroboration_matrix",
+    "origins_frame",
+    "styled_matrix",
+    "timeline",
+]
 
 CELL_COLOURS = {
     "agrees": "background-color:#c8e6c9",
     "adds": "background-color:#bbdefb",
     "contradicts": "background-color:#ffcdd2",
+    "discrepancy": "background-color:#fff3c4",
     "echo": "background-color:#eeeeee;color:#777",
 }
-_CELL = {"agrees": "agrees", "adds detail": "adds", "contradicts": "contradicts"}
+_CELL = {"agrees": "agrees", "adds detail": "adds", "contradicts": "contradicts", "discrepancy": "discrepancy"}
 
 
 def corroboration_matrix(claims: Sequence[Claim] | None, corroboration: Corroboration) -> Any:
@@ -54,7 +63,8 @@ def styled_matrix(claims: Sequence[Claim] | None, corroboration: Corroboration) 
     frame = corroboration_matrix(claims, corroboration)
     cols = [c for c in frame.columns if c != "independent sources"]
     return frame.style.map(lambda v: CELL_COLOURS.get(v, ""), subset=cols).set_caption(
-        "Corroboration: agrees · adds (detail) · contradicts · echo (copy, citation or wire reprint: not independent)"
+        "Corroboration: agrees · adds (detail) · contradicts · discrepancy (e.g. another platform) · echo (copy, "
+        "citation or wire reprint: not independent)"
     )
 
 
@@ -91,3 +101,65 @@ def timeline(claims: Sequence[Claim]) -> Any:
     cols = ["date", "end", "date_text", "claimant", "cue", "content", "hedged", "doc_id", "claim_id"]
     frame = pd.DataFrame(rows, columns=cols)
     return frame.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def contradictions_frame(corroboration: Corroboration) -> Any:
+    """One row per contradiction or discrepancy: the two claims, their sources, the slot and the reason."""
+    import pandas as pd
+
+    co = corroboration
+    labels = {g.id: g.label for g in co.groups}
+    rows = [
+        {
+            "kind": x.kind,
+            "slot": x.slot,
+            "reason": x.reason,
+            "source": x.source_a,
+            "claim": co.claims[x.claim_a].content,
+            "other source": x.source_b,
+            "other claim": co.claims[x.claim_b].content,
+            "independent": x.independent,
+            "proposition": labels.get(x.group_id, ""),
+        }
+        for x in co.contradictions
+    ]
+    columns = ["kind", "slot", "reason", "source", "claim", "other source", "other claim", "independent", "proposition"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def copy_links_frame(corroboration: Corroboration) -> Any:
+    """One row per echo document: the original it repeats, how, and what decided the direction."""
+    import pandas as pd
+
+    co = corroboration
+    rows = [
+        {
+            "document": co.source_of(copy),
+            "repeats": co.source_of(link.original),
+            "how": link.relation,
+            "direction from": link.direction,
+            "evidence": link.evidence,
+        }
+        for copy, link in sorted(co.parents.items(), key=lambda kv: co.source_of(kv[0]))
+    ]
+    return pd.DataFrame(rows, columns=["document", "repeats", "how", "direction from", "evidence"])
+
+
+def origins_frame(corroboration: Corroboration) -> Any:
+    """One row per proposition reported by several documents: its independent origins and each claim's chain."""
+    import pandas as pd
+
+    co = corroboration
+    rows = []
+    for g in co.groups:
+        for m in g.members:
+            rows.append(
+                {
+                    "proposition": g.label,
+                    "independent origins": len(g.independent_origins),
+                    "source": m.source,
+                    "stance": m.stance,
+                    "origin chain": " ← ".join(co.chain_of(m.claim_id)),
+                }
+            )
+    return pd.DataFrame(rows, columns=["proposition", "independent origins", "source", "stance", "origin chain"])
