@@ -244,6 +244,8 @@ def test_country_aliases_and_capitals() -> None:
         {"Pyongyang"},  # ...and the city
         {"Russia", "Russian Federation"},
     ]
+    rok = link_entities([M("ROK", "ORG"), M("South Korea", "LOC", "doc-2"), M("Republic of Korea", "LOC", "doc-3")])
+    assert [(e.label, e.name, e.mention_count) for e in rok] == [("LOC", "South Korea", 3)]
     # without the text, "Republic of Korea" is South Korea's formal name
     assert {e.name for e in link_entities([M("Republic of Korea", "LOC")])} == {"South Korea"}
 
