@@ -531,6 +531,9 @@ class _TextExtractor(HTMLParser):
 _SCRIPT_TAG = re.compile(r"<script\b", re.IGNORECASE)
 # Past this size html.parser is slow even on honest markup (about 1 s a megabyte); libxml2 reads it in C instead.
 PY_PARSER_MAX_CHARS = 2_000_000
+# Below this size even html.parser's worst case takes a few hundredths of a second, less than starting a watchdog
+# costs many times over (a feed's entries are mostly this small).
+_UNGUARDED_CHARS = 2048
 
 
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -580,6 +583,8 @@ def html_to_text(
     """
     if "<" not in markup:
         return html.unescape(markup).strip(), 0
+    if len(markup) <= _UNGUARDED_CHARS:
+        return _python_text(markup)
     if len(markup) <= PY_PARSER_MAX_CHARS:
         try:
             return within_budget(lambda: _python_text(markup), budget, what="HTML text extraction", path=path)
@@ -693,7 +698,7 @@ def file_origin(path: Path, data: bytes, *, with_sidecar: bool = True) -> Origin
     name = display_path(path)
     if name != str(path):
         meta["path_bytes"] = os.fsencode(path).hex()
-        warnings.append(f"file name is not valid UTF-8; shown as {name!r}, exact bytes in meta['path_bytes']")
+        warnings.append(f"file name is not valid UTF-8; shown as {name}, exact bytes in meta['path_bytes']")
     return Origin(
         path=name,
         retrieved=utc_now(),
