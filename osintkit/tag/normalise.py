@@ -633,7 +633,8 @@ class _Linker:
         """LOC mentions that name a person of the case in a person's context become PERSON."""
         people = [_person_tokens(_surface(m.text)) for m in self.mentions if m.label == "PERSON"]
         full = {p for p in people if len(p) >= 2}
-        surnames = {p[-1] for p in people if p}
+        # from full names only: a place the model once called a person ("Bryansk") must not make itself one
+        surnames = {p[-1] for p in full}
         out = []
         for m in self.mentions:
             key = name_key(_surface(m.text))
