@@ -120,11 +120,12 @@ def test_average_linkage_refuses_a_chain() -> None:
     assert reference_groups(emb, ["d1", "d2", "d3"], ["1", "2", "3"], None) == groups
 
 
-def test_nearest_neighbour_grouping_matches_exact_on_planted_groups() -> None:
+@pytest.mark.parametrize("index", ["flat", "hnsw"])
+def test_nearest_neighbour_grouping_matches_exact_on_planted_groups(index: str) -> None:
     emb, docs, keys = planted(400, 1500, seed=7, docs=2000)
     bonus = key_bonus(keys)
     exact = group_claims(emb, docs, keys, threshold=THRESHOLD, bonus=bonus, exact=True)
-    approx = group_claims(emb, docs, keys, threshold=THRESHOLD, bonus=bonus, exact_below=0, neighbours=16)
+    approx = group_claims(emb, docs, keys, threshold=THRESHOLD, bonus=bonus, exact_below=0, neighbours=16, index=index)
     assert len(emb) > 2500 and len(exact) >= 300
     assert approx == exact
 
@@ -139,10 +140,12 @@ def test_a_group_holds_one_row_per_document() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10_000), shuffle=st.integers(0, 10_000), exact=st.booleans())
-def test_permuting_rows_gives_the_same_groups(seed: int, shuffle: int, exact: bool) -> None:
+@given(seed=st.integers(0, 10_000), shuffle=st.integers(0, 10_000), method=st.sampled_from(["exact", "flat", "hnsw"]))
+def test_permuting_rows_gives_the_same_groups(seed: int, shuffle: int, method: str) -> None:
     emb, docs, keys = planted(12, 30, seed=seed, copies=12)
-    kwargs = {"threshold": THRESHOLD, "exact": exact, "exact_below": 0, "neighbours": 6}
+    kwargs = {"threshold": THRESHOLD, "exact": method == "exact", "exact_below": 0, "neighbours": 6}
+    if method != "exact":
+        kwargs["index"] = method
     before = group_claims(emb, docs, keys, bonus=key_bonus(keys), **kwargs)  # type: ignore[arg-type]
     perm = list(range(len(emb)))
     random.Random(shuffle).shuffle(perm)
@@ -163,7 +166,7 @@ def _blocking_case() -> tuple[np.ndarray, list[str], list[str]]:
 
 def test_a_shared_block_key_finds_what_the_neighbours_miss() -> None:
     emb, docs, keys = _blocking_case()
-    common = {"threshold": THRESHOLD, "exact_below": 0, "neighbours": 1}
+    common = {"threshold": THRESHOLD, "exact_below": 0, "neighbours": 1, "index": "hnsw"}
     assert group_claims(emb, docs, keys, **common) == [[0, 1, 2, 3]]  # type: ignore[arg-type]
     blocks: list[set[str]] = [{"kursk"}, set(), set(), set(), {"kursk", "12,000 soldiers"}, set()]
     assert group_claims(emb, docs, keys, block_keys=blocks, **common) == [[0, 1, 2, 3, 4]]  # type: ignore[arg-type]
@@ -188,6 +191,7 @@ def test_small_inputs() -> None:
         ({"embeddings": np.ones(3, dtype=np.float32)}, "embeddings"),
         ({"bonus": lambda i, j: 0.5}, "bonus"),
         ({"neighbours": 0}, "neighbours"),
+        ({"index": "ivf"}, "index"),
     ],
 )
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
