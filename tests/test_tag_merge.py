@@ -259,7 +259,7 @@ def test_surname_needs_a_person_context() -> None:
     mentions = [M("Jack London", "PERSON"), M("London", "LOC", start=28)]
     link_entities(mentions, texts={"doc-1": text})
     assert mentions[1].label == "LOC"  # a capital that speaks is its government, not the writer
-    text = "Bryansk was quiet. Bryansk reported two drones."
+    text = "Bryansk was quiet. Bryansk said two drones fell."
     mentions = [M("Bryansk", "PERSON"), M("Bryansk", "LOC", start=19)]  # the model's slip is no evidence
     link_entities(mentions, texts={"doc-1": text})
     assert mentions[1].label == "LOC"
