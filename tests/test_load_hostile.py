@@ -40,6 +40,8 @@ HOSTILE_HTML = {
     "meta.html": b"<meta " * 70_000,
     "title.html": b"<title" * 60_000,
     "handlers.html": b"<a onclick=" * 40_000,
+    # Balanced "<" and ">", so only the time budget stops html.parser's rescans for "]]>" (about 10 s unchecked).
+    "cdata.html": b"<![CDATA[x>" * 40_000,
     "flat-dom.html": b"<html><body>" + b"<div>x</div>" * (10 * 1024 * 1024 // 12) + b"</body></html>",
     "divs.html": b"<html><body>" + b"<div>word</div>" * 40_000 + b"</body></html>",
 }
@@ -60,6 +62,16 @@ def test_hostile_html_is_handled_within_its_budget(tmp_path: Path, name: str) ->
         assert skipped[0].path == str(path) and skipped[0].reason
     else:
         assert docs[0].text.strip()
+
+
+def test_html_parser_over_budget_hands_over_to_libxml2() -> None:
+    from osintkit.load._common import html_to_text
+
+    markup = "<p>Kyiv</p>" + "<![CDATA[x>" * 40_000
+    started = time.perf_counter()
+    text, _ = html_to_text(markup, budget=0.3)
+    assert time.perf_counter() - started < 5
+    assert text.startswith("Kyiv")
 
 
 def test_flat_dom_keeps_its_text_and_says_how(tmp_path: Path) -> None:

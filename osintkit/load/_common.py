@@ -585,7 +585,10 @@ def html_to_text(
         return html.unescape(markup).strip(), 0
     if len(markup) <= _UNGUARDED_CHARS:
         return _python_text(markup)
-    if len(markup) <= PY_PARSER_MAX_CHARS:
+    # Far more "<" than ">" means unclosed constructs, html.parser's quadratic case: skip straight to libxml2 rather
+    # than spend the whole budget finding out.
+    unclosed = markup.count("<") > 2 * markup.count(">") + 64
+    if len(markup) <= PY_PARSER_MAX_CHARS and not unclosed:
         try:
             return within_budget(lambda: _python_text(markup), budget, what="HTML text extraction", path=path)
         except InputTimeoutError:
