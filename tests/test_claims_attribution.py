@@ -95,6 +95,32 @@ def _one(sentence: str) -> Claim:
          {"claimant": "Zelenskyy", "channel": "press conference"}),
         ("“The bridge is open again,” she said in a post.",
          {"claimant": "she", "channel": "post", "direct": True}),
+        ("“Insurers will price every ferry as a target,” said Lena Marsh, a marine underwriter in Bergen.",
+         {"claimant": "Lena Marsh", "claimant_role": "a marine underwriter in Bergen", "direct": True}),
+        ("A fire broke out at the depot, regional governor Pavel Orlik said on Sunday.",
+         {"claimant": "Pavel Orlik", "claimant_role": "regional governor", "content": "A fire broke out at the depot"}),
+        ("The convoy was the third this week, shipping security firm Keelwatch said in an advisory.",
+         {"claimant": "Keelwatch", "claimant_role": "shipping security firm"}),
+        ("The damage was severe, the independent research group Harbour Lens said.",
+         {"claimant": "Harbour Lens", "claimant_role": "independent research group"}),
+        ("Satellites saw a large fire, according to an analysis by the monitoring group Ember Watch.",
+         {"claimant": "Ember Watch", "cue": "according to"}),
+        ("The captain was unhurt, his wife told the Island Courier.",
+         {"claimant": "his wife", "cue": "told", "via": ["Island Courier"]}),
+        ("The militia, which has held the pass since May, denied any role.",
+         {"claimant": "The militia", "cue": "denied", "negated": True}),
+        ("The army blamed the militia for the strike.", {"claimant": "The army", "cue": "blamed"}),
+        ("The army has pointed the finger at the militia.", {"claimant": "The army", "cue": "pointed"}),
+        ("The volunteers' kitchen council, a relief group, put the death toll at 31.",
+         {"claimant": "The volunteers' kitchen council", "cue": "put", "content": "put the death toll at 31"}),
+        ("The militia called the accusation a fabrication in a Telegram post, according to AFP.",
+         {"claimant": "The militia", "cue": "called", "via": ["AFP"], "channel": "post on Telegram"}),
+        ("The army blamed the militia, which denied it, the Courier said.",
+         {"claimant": "The army", "via": ["Courier"]}),
+        ("Drones hit the depot, according to the Associated Press, which cited the General Staff.",
+         {"claimant": "the General Staff", "via": ["Associated Press"], "content": "Drones hit the depot"}),
+        ("Militia spokesman Omar Dalil called the report a lie and said the fighters had left.",
+         {"claimant": "Militia spokesman Omar Dalil", "cue": "said", "content": "the fighters had left"}),
     ],
 )  # fmt: skip
 def test_attribution(sentence: str, expected: dict[str, Any]) -> None:
@@ -117,6 +143,8 @@ def test_attribution(sentence: str, expected: dict[str, Any]) -> None:
         ("Late on Friday the governor said power was back.", "the governor"),
         ("Speaking on television the governor said power was back.", "the governor"),
         ("Last week officials said the road was open.", "officials"),
+        ("They live in a village called Pochep near the border.", None),
+        ("The ferry was called back to port on Monday.", None),
     ],
 )
 def test_phrases_that_are_not_claimants(sentence: str, claimant: str | None) -> None:
@@ -191,6 +219,20 @@ def test_titles_and_pronouns_resolve_to_the_last_named_claimant() -> None:
     assert by_start["The agency"].claimant == "Yonhap news agency"
     assert by_start["In December"].claimant == "Yonhap news agency"
     assert by_start["He added"].claimant == "Kirby"
+
+
+def test_the_company_and_the_group_are_the_organisation_that_spoke_last() -> None:
+    text = (
+        "The ship's Athens-based manager, Kestrel Bulk Lines, said the vessel had 21 crew. "
+        "Two sailors were hurt, the company said in a statement. "
+        "No navy ships were damaged, it added. "
+        "Harbour Lens, a research group, said it had satellite images. "
+        "The images show burn scars, the group said."
+    )
+    by_start = {c.sentence.split()[0]: c for c in _claims(text)}
+    assert by_start["Two"].claimant == "Kestrel Bulk Lines" and by_start["Two"].channel == "statement"
+    assert by_start["No"].claimant == "Kestrel Bulk Lines"
+    assert by_start["The"].claimant == "Harbour Lens"
 
 
 def test_a_title_with_nobody_to_name_stays_as_written() -> None:

@@ -248,7 +248,7 @@ def extract_claims(
         quotes: list[str] | None = None
         if attr is not None and attr.claimant is not None and attr.claimant.lower() == "it":
             # "In December it said": the organisation that spoke last, if there is one.
-            speaker = next((c for c in reversed(speakers) if c.claimant_type not in ("person", "anonymous")), None)
+            speaker = next((c for c in reversed(speakers) if _is_organisation(c, mentions, has_model)), None)
             if speaker is None:
                 attr = None
         if attr is None and run is None and index > 0 and _follows_a_quote(text, spans, index, by_sentence):
@@ -277,10 +277,10 @@ def extract_claims(
                 if resolved is not None:
                     claimant, entity_id = resolved
             elif lowered == "it":
-                speaker = next(c for c in reversed(speakers) if c.claimant_type not in ("person", "anonymous"))
+                speaker = next(c for c in reversed(speakers) if _is_organisation(c, mentions, has_model))
                 claimant, entity_id = speaker.claimant, speaker.claimant_entity_id
             elif _TITLE_RE.match(lowered):
-                resolved = _resolve_title(lowered, text, s_start, speakers, mentions)
+                resolved = _resolve_title(lowered, text, s_start, speakers, mentions, has_model)
                 if resolved is not None:
                     claimant, entity_id = resolved
             elif claimant is not None and attr.claimant_start is not None and attr.claimant_end is not None:
@@ -384,8 +384,9 @@ def _attribute(sentence: str) -> _Attribution | None:
         return relayed
     m = _ACCORDING_START_RE.match(sentence)
     if m:
-        who = m.group(1).strip()
-        return _Attribution(who, m.start(1), m.start(1) + len(who), None, "according to", m.end(), len(sentence))
+        who, at, role = _source_name(m.group(1).strip())
+        w_start = m.start(1) + at
+        return _Attribution(who, w_start, w_start + len(who), role, "according to", m.end(), len(sentence))
     m = _ACCORDING_MID_RE.search(sentence)
     if m and m.start() > 10:
         who = m.group(1).strip()
@@ -394,21 +395,78 @@ def _attribute(sentence: str) -> _Attribution | None:
         if inner is not None and inner.claimant and inner.cue != "according to" and _named(inner.claimant):
             inner.via = [_carrier_name(who), *inner.via]
             return inner
-        return _Attribution(who, m.start(1), m.start(1) + len(who), None, "according to", 0, m.start())
+        who, at, role = _source_name(who)
+        w_start = m.start(1) + at
+        return _Attribution(who, w_start, w_start + len(who), role, "according to", 0, m.start())
     attr = _quote_then_speaker(sentence)
     if attr is not None:
         return attr
     for match in _CUE_RE.finditer(sentence):
         attr = _verb_attribution(sentence, match)
         if attr is not None:
-            return attr
+            return _through_outlet(sentence, attr)
     m = _SPEECH_ACT_RE.search(sentence)
     if m:
         subject = _subject(sentence[: m.start()])
         if subject is not None:
             who, w_start, w_end, role = subject
             return _Attribution(who, w_start, w_end, role, m.group(1).lower(), m.end(), len(sentence))
+    for m in _PHRASE_CUE_RE.finditer(sentence):
+        subject = _subject(sentence[: m.start()])
+        if subject is None:
+            continue
+        who, w_start, w_end, role = subject
+        verb = next(g for g in m.groups() if g).lower()
+        if verb.startswith("call") and not (
+            re.fullmatch(r"(?:(?:the|The)\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,5}", who)
+            or re.fullmatch(r"(?:the|The)\s+[\w’'-]+(?:\s+[\w’'-]+)?", who)
+            or who.lower() in _PRONOUNS | {"they", "it"}
+        ):
+            continue  # "a village called Pochep": a name, not speech
+        # "put the death toll at 31": the figure is what is claimed, so the phrase stays in the content.
+        c_start = m.start() if verb.startswith("put") else m.end()
+        return _Attribution(who, w_start, w_end, role, verb, c_start, len(sentence))
     return None
+
+
+# Speech expressed by a phrase rather than a cue verb: "put the death toll at", "pointed the finger at", "blamed",
+# "called the accusation a fabrication".
+_PHRASE_CUE_RE = re.compile(
+    r"\b(?:has\s+|have\s+|had\s+)?(?:(put|puts)\s+the\s+(?:\w+\s+)?(?:toll|number|figure|count)\s+at"
+    r"|(pointed|points)\s+the\s+finger\s+at|(blamed|blames)"
+    r"|(called|calls)(?!\s+(?:on|for|in|off|up|back|out|it|him|her|them)\b))\b"
+)
+_ANALYSIS_BY_RE = re.compile(
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}?(?:analysis|report|assessment|count|tally|study|review|estimate|statement|"
+    r"survey|investigation|data|figures|update|advisory)\s+(?:by|from|of)\s+",
+    re.IGNORECASE,
+)
+
+
+def _source_name(phrase: str) -> tuple[str, int, str | None]:
+    """The name in "an analysis by the open-source monitoring group Frontline Fires": (name, offset, description)."""
+    at = 0
+    m = _ANALYSIS_BY_RE.match(phrase)
+    if m and len(phrase) > m.end():
+        at = m.end()
+    rest = phrase[at:]
+    article = re.match(r"(?:the|an?)\s+", rest, re.IGNORECASE)
+    if article and rest[article.end() : article.end() + 1].islower():
+        split = _name_after_description(rest[article.end() :])
+        if split is not None:
+            return rest[article.end() + split[0] :], at + article.end() + split[0], split[1]
+    return rest, at, None
+
+
+def _through_outlet(sentence: str, attr: _Attribution) -> _Attribution:
+    """ "The army blamed the RSF, the Courier said": the army spoke, the Courier carried it."""
+    if attr.content_start != 0 or not attr.claimant or not _is_outlet(attr.claimant):
+        return attr
+    inner = _attribute(sentence[: attr.content_end])
+    if inner is None or not inner.claimant or not _named(inner.claimant) or inner.claimant_start is None:
+        return attr
+    inner.via = [*inner.via, _carrier_name(attr.claimant)]
+    return inner
 
 
 _OUTLET_WORDS = r"(?:[A-Z][\w.&’'-]*|news agency|newspaper|agency|broadcaster|radio|television|TV|of|de|the)"
@@ -418,7 +476,7 @@ _PER_RE = re.compile(
     r"(?:\s*,|(?=\s*[.!?]?[”\"’]?\s*$))"
 )
 _CITING_RE = re.compile(
-    r"(?:,\s*|^\s*)\b(?:[Cc]iting|[Qq]uoting)\s+([^,;]{2,100}?)"
+    r"(?:,\s*|^\s*)\b(?:(?:which|who)\s+(?:cited|quoted)|[Cc]iting|[Qq]uoting)\s+([^,;]{2,100}?)"
     r"(?:\s*,|(?=\s*;|\s*[.!?]?[”\"’]?\s*$|\s+that\b|\s+as\s+saying\b))"
 )
 _QUOTED_AS_RE = re.compile(
@@ -455,6 +513,13 @@ def _cut(attr: _Attribution | None, sentence: str, start: int, end: int) -> _Att
     return attr
 
 
+# Words that name newspapers and sites, beyond the media words claimant typing uses.
+_OUTLET_WORD_RE = re.compile(
+    r"\b(?:courier|record|chronicle|observer|review|weekly|today|brief|digest|independent|insider|express|mirror|"
+    r"standard|register|bulletin|pravda|gazeta|newsroom|press|wire)\b"
+)
+
+
 def _carrier_name(phrase: str) -> str:
     """ "the AP" -> "AP": carriers are named without the article, as publishers are."""
     return re.sub(r"^(?:the|The)\s+", "", phrase.strip()).rstrip(",.;: ")
@@ -466,9 +531,8 @@ def _is_outlet(phrase: str) -> bool:
         return True
     if re.search(r"\b(?:reporters?|journalists?|correspondents?|media)\b", name):
         return False  # people who ask, not outlets that carry
-    return bool(phrase.strip()[:1].isupper() or phrase.strip().startswith(("the ", "The "))) and bool(
-        _TYPE_KEYWORDS[2][1].search(name)
-    )
+    capitalised = [w for w in _carrier_name(phrase).split() if w[:1].isupper()]
+    return bool(capitalised) and bool(_TYPE_KEYWORDS[2][1].search(name) or _OUTLET_WORD_RE.search(name))
 
 
 def _named(claimant: str) -> bool:
@@ -542,8 +606,8 @@ def _quote_then_speaker(sentence: str) -> _Attribution | None:
         # '“...,” said Katerina Lianou, a war-risk underwriter': the name, then who she is.
         cue, who, w_at = after.group(1), after.group(2), rest_at + after.start(2)
         who = re.split(r"\s+(?:on|in|at|during|after|before|to|from|with|last|this|while|when|as|adding)\b", who)[0]
-        who = who.rstrip(" .!?”\"’")
-        role = after.group(3).rstrip(" .!?”\"’") if after.group(3) else None
+        who = who.rstrip(' .!?”"’')
+        role = after.group(3).rstrip(' .!?”"’') if after.group(3) else None
     else:
         cue, who, w_at = after.group(5), after.group(4), rest_at + after.start(4)
     who = re.split(r"[,;]", who)[0].strip()
@@ -573,7 +637,8 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
     remainder = sentence[c_start:c_end].strip(' .,;:!?”"’')
     head = sentence[:w_start].rstrip()
     if role and head.endswith(role):
-        head = head[: -len(role)].rstrip()  # "..., regional governor Alexander Bogomaz said."
+        # "..., regional governor Alexander Bogomaz said." / "..., the research group Sudan Witness Lab said."
+        head = re.sub(r"(?:^|\s)(?:the|a|an|The|A|An)$", "", head[: -len(role)].rstrip()).rstrip()
     head_ends = head.endswith((",", "”", '"'))
     if not remainder or (head_ends and _ADVERBIAL_ONLY.fullmatch(remainder)):
         # "North Korea sent troops, the ministry said."  The content precedes the speaker.
@@ -677,9 +742,12 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if len(words) > 2 and words[-1] in ("and", "but") and words[0][:1].isupper():
         # "RSF spokesman Osman Adam Hamid called the accusation a fabrication and said": the subject of the first
         # verb, which is the name at the start.
-        chunk = re.match(r"(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)(?:\s+|$)", seg_text)
+        chunk = re.match(
+            r"(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)(?:\s+|$)", seg_text
+        )
         name = re.match(
-            r"(?:(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)\s+)*[A-Z][\w.’'-]*", seg_text
+            r"(?:(?:[A-Z][\w.’'-]*|spokes(?:man|woman|person)|chief|head|minister|governor)\s+)*[A-Z][\w.’'-]*",
+            seg_text,
         )
         if chunk is None or name is None:
             return None
@@ -692,6 +760,14 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
         first = words[1]  # "the Ukrainian military", "a spokesman", "the report"
         if first.lower() in _DETERMINERS:
             return None
+        split = _name_after_description(seg_text[len(words[0]) :].lstrip()) if first[:1].islower() else None
+        if split is not None and split[1].split()[-1].lower() not in _PLURAL_SPEAKERS:
+            # "the independent research group Sudan Witness Lab": the name is the claimant.
+            at = len(seg_text) - len(seg_text[len(words[0]) :].lstrip()) + split[0]
+            lead += at
+            seg_text = seg_text[at:]
+            words = seg_text.split()
+            role = role or split[1]
     elif first in ("his", "her", "their", "its", "His", "Her", "Their", "Its") and 2 <= len(words) <= 4:
         pass  # "his wife told the Philippine Daily Record": a relation of someone named before
     elif not (first[0].isupper() or first[0].isdigit() or first.lower() in _PRONOUNS | _OTHER_PRONOUNS):
@@ -764,13 +840,42 @@ _TITLE_RE = re.compile(
     r"^the (?:(?:foreign|defen[cs]e|interior|prime|health|finance|deputy|economy|justice|energy|emergencies|"
     r"agriculture|education|culture|digital|environment|transport|trade|news|space|intelligence|nuclear|atomic) )?"
     r"(?:president|minister|ministry|agency|governor|mayor|spokes(?:man|woman|person)|chancellor|premier|"
-    r"ambassador|commander)$"
+    r"ambassador|commander|company|group|firm|lab|laboratory|organisation|organization|charity|monitor|operator|"
+    r"department|office|service|council|committee|commission)$"
 )
-_ORG_TITLES = ("ministry", "agency")
+_ORG_TITLES = (
+    "ministry", "agency", "company", "group", "firm", "lab", "laboratory", "organisation", "organization", "charity",
+    "monitor", "operator", "department", "office", "service", "council", "committee", "commission",
+)  # fmt: skip
+
+
+def _is_organisation(claim: Claim, mentions: Sequence[Mention], has_model: bool) -> bool:
+    """Whether an earlier claimant is an organisation (something "it" or "the company" can be), not a person."""
+    if claim.claimant_type in ("anonymous", "publication") or not claim.claimant:
+        return False
+    if has_model:
+        return not any(
+            m.label == "PERSON" and m.text in claim.claimant and claim.sentence_start <= m.start < claim.sentence_end
+            for m in mentions
+        )
+    return claim.claimant_type != "person" or bool(_ORG_WORD_RE.search(claim.claimant))
+
+
+# Words that make a capitalised name an organisation's, for when no tagger says so.
+_ORG_WORD_RE = re.compile(
+    r"\b(?:Lines|Group|Labs?|Management|Ltd|Inc|Company|Corp|Corporation|Holdings|Shipping|Bulk|Agency|Ministry|"
+    r"Command|Service|Council|Forces|Army|Navy|Office|Committee|Commission|Institute|Foundation|Monitor|Watch|Room|"
+    r"Network|Centre|Center|Association|Union|Bank|Fund|Authority|Operations|Staff|Police|Guard)\b"
+)
 
 
 def _resolve_title(
-    title: str, text: str, s_start: int, speakers: Sequence[Claim], mentions: Sequence[Mention]
+    title: str,
+    text: str,
+    s_start: int,
+    speakers: Sequence[Claim],
+    mentions: Sequence[Mention],
+    has_model: bool,
 ) -> tuple[str, str | None] | None:
     """ "The president", "the ministry": the last earlier named claimant the text gives that title.
 
@@ -802,6 +907,14 @@ def _resolve_title(
         for m in person.finditer(before):
             found = m
     if found is None:
+        if words[-1] not in _ORG_TITLES:
+            return None
+        # "The chief engineer was hurt, the company said": the organisation that spoke last. An outlet is "the
+        # agency" only as a news agency.
+        for claim in reversed(speakers):
+            if _is_organisation(claim, mentions, has_model) and claim.claimant:
+                if claim.claimant_type != "media" or words[-1] == "agency":
+                    return claim.claimant, claim.claimant_entity_id
         return None
     span_start, span_end = found.span(1) if found.group(1) else found.span()
     named = text[span_start:span_end].strip()
