@@ -132,7 +132,7 @@ def ingest(
         report.duplicates += part.duplicates
     report.skipped += [(str(s.where), s.reason) for s in skipped]
     if report.skipped:
-        case.log("ingest-skipped", None, [list(s) for s in report.skipped])
+        case.log("ingest-skipped", None, [list(s) for s in report.skipped], unless_repeated=True)
     return report
 
 

@@ -654,10 +654,23 @@ class Case:
         row = self._conn.execute("SELECT entry_hash FROM custody ORDER BY seq DESC LIMIT 1").fetchone()
         return None if row is None else str(row[0])
 
-    def log(self, action: str, object_id: str | None = None, content: Any = None) -> CustodyEntry:
-        """Append an entry for an action on ``object_id``; ``content`` is hashed canonically."""
+    def log(
+        self, action: str, object_id: str | None = None, content: Any = None, *, unless_repeated: bool = False
+    ) -> CustodyEntry:
+        """Append an entry for an action on ``object_id``; ``content`` is hashed canonically.
+
+        ``unless_repeated``: when the latest entry for the same action and object has the same content, append
+        nothing and return that entry (a rerun that finds the same thing adds nothing to the log).
+        """
         chash = None if content is None else content_hash(content)
         with self.transaction() as conn:
+            if unless_repeated:
+                row = conn.execute(
+                    "SELECT * FROM custody WHERE action = ? AND object_id IS ? ORDER BY seq DESC LIMIT 1",
+                    (action, object_id),
+                ).fetchone()
+                if row is not None and row["content_hash"] == chash:
+                    return CustodyEntry(**dict(row))
             return self._append_log(conn, action, object_id, chash)
 
     def custody(self) -> list[CustodyEntry]:

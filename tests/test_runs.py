@@ -26,7 +26,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_run_is_recorded_and_a_rerun_logs_nothing(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
+    (corpus / "empty.txt").write_text("")  # skipped with a reason on every run, logged once
     first = run([corpus], out, quiet=True, batch_size=4)
+    assert first.ingest.skipped
     with Case(out / "case.sqlite", readonly=True) as case:
         runs = case.runs()
         size = len(case.custody())
