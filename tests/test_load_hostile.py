@@ -368,3 +368,26 @@ def test_a_document_the_case_refuses_costs_only_itself(tmp_path: Path) -> None:
         # When every document fails alone as well, the fault is not one document's: it is raised, not hidden.
         with pytest.raises(UnicodeEncodeError):
             _add_batch(case, [bad, bad], raw, [])
+
+
+def _feed(entries: int) -> bytes:
+    items = b"".join(
+        b"<item><title>Item %d</title><description>Officials in Kyiv said %d people left.</description></item>" % (i, i)
+        for i in range(entries)
+    )
+    return b"<rss><channel><title>Feed</title>" + items + b"</channel></rss>"
+
+
+@pytest.mark.timeout(120)
+def test_a_large_honest_feed_is_not_taken_for_a_stall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from osintkit.load import feed
+
+    path = tmp_path / "big.rss"
+    path.write_bytes(_feed(8_000))  # about 900 KB: feedparser needs seconds, more than the per-step budget
+    result = load(path, on_error="raise", time_budget=0.5)
+    assert len(result) == 8_000 and not result.skipped
+    # Without the allowance per megabyte the same file is stopped, and the reason names it.
+    monkeypatch.setattr(feed, "SECONDS_PER_MB", 0.0)
+    (skip,) = load(path, time_budget=0.05).skipped
+    assert skip.kind == "InputTimeoutError" and skip.path == str(path)
+    assert skip.reason.startswith("feed parsing ran past its time budget of 0.05 s")

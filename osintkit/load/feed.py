@@ -28,6 +28,10 @@ from osintkit.load._common import (
 
 __all__ = ["load_feed"]
 
+# feedparser reads about 4 s a megabyte on a busy laptop, however honest the feed, so its budget grows with the file:
+# a stall is stopped without a large export being refused whole.
+SECONDS_PER_MB = 10.0
+
 # Bozo reasons that leave the feed fully readable; they become warnings, not errors.
 _BENIGN = ("CharacterEncodingOverride", "NonXMLContentType", "CharacterEncodingUnknown")
 
@@ -50,10 +54,11 @@ def load_feed(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
     if b"<!ENTITY" in data[:65536].upper():
         # Feeds never need their own entity declarations; refusing them rules out entity-expansion bombs.
         raise MalformedInputError("feed declares XML entities (<!ENTITY>); refused as unsafe", path=path)
+    budget = None if ctx.time_budget is None else ctx.time_budget + SECONDS_PER_MB * len(data) / 1e6
     try:
         parsed = within_budget(
             lambda: feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False),
-            ctx.time_budget,
+            budget,
             what="feed parsing",
             path=path,
         )
