@@ -58,7 +58,8 @@ def walk_folder(
     """Files under ``root`` to load, in a stable order, and a :class:`Skipped` for each file passed over.
 
     Sidecar metadata files are read, never loaded, and not reported. Hidden folders (``.git``) are reported once,
-    not file by file. Special files are recognised from ``lstat``/``stat`` alone: a FIFO is never opened.
+    not file by file. Special files are recognised from ``stat()`` alone: a FIFO is never opened. With the caller's
+    own ``include`` globs, only what they select is reported; the rest was left out on purpose.
     """
     inc = _as_list(include)
     default = not inc
@@ -75,7 +76,8 @@ def walk_folder(
             if exc and matches(rel_dir + d, exc):
                 continue
             if d.startswith("."):
-                yield _skip(base / d, "hidden folder (name starts with '.'); not read")
+                if default:
+                    yield _skip(base / d, "hidden folder (name starts with '.'); not read")
                 continue
             keep.append(d)
         dirnames[:] = keep
@@ -84,18 +86,20 @@ def walk_folder(
             rel = rel_dir + name
             if is_metadata_file(path) or (exc and matches(rel, exc)):
                 continue
+            selected = matches(rel, inc)
+            if not (selected or default):
+                continue
             if name.startswith("~$"):
                 yield _skip(path, "Office lock file; not loaded")
                 continue
             if name.startswith("."):
                 yield _skip(path, "hidden file (name starts with '.'); not loaded")
                 continue
-            if not matches(rel, inc):
-                if default:
-                    suffix = Path(name).suffix.lower() or "(none)"
-                    err = UnsupportedFormatError(f"unsupported file type {suffix}; loaders read {_SUPPORTED}",
-                                                 path=display_path(path))  # fmt: skip
-                    yield _skip(path, err.reason, err)
+            if not selected:
+                suffix = Path(name).suffix.lower() or "(none)"
+                err = UnsupportedFormatError(f"unsupported file type {suffix}; loaders read {_SUPPORTED}",
+                                             path=display_path(path))  # fmt: skip
+                yield _skip(path, err.reason, err)
                 continue
             try:
                 mode = os.stat(path).st_mode
