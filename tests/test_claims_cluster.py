@@ -166,11 +166,13 @@ def _blocking_case() -> tuple[np.ndarray, list[str], list[str]]:
 
 def test_a_shared_block_key_finds_what_the_neighbours_miss() -> None:
     emb, docs, keys = _blocking_case()
-    common = {"threshold": THRESHOLD, "exact_below": 0, "neighbours": 1, "index": "hnsw"}
+    common = {"threshold": THRESHOLD, "exact_below": 0, "neighbours": 1, "max_neighbours": 1, "index": "hnsw"}
     assert group_claims(emb, docs, keys, **common) == [[0, 1, 2, 3]]  # type: ignore[arg-type]
     blocks: list[set[str]] = [{"kursk"}, set(), set(), set(), {"kursk", "12,000 soldiers"}, set()]
     assert group_claims(emb, docs, keys, block_keys=blocks, **common) == [[0, 1, 2, 3, 4]]  # type: ignore[arg-type]
     assert group_claims(emb, docs, keys, threshold=THRESHOLD, exact=True) == [[0, 1, 2, 3, 4]]
+    # A row whose one neighbour is above the floor may have more: searched again with more, it finds them.
+    assert group_claims(emb, docs, keys, **{**common, "max_neighbours": 8}) == [[0, 1, 2, 3, 4]]  # type: ignore[arg-type]
     # A key shared by more rows than max_block says nothing and is skipped.
     skipped = group_claims(emb, docs, keys, block_keys=blocks, max_block=1, **common)  # type: ignore[arg-type]
     assert skipped == [[0, 1, 2, 3]]

@@ -69,6 +69,7 @@ def group_claims(
     max_bonus: float = 0.18,
     block_keys: Sequence[Collection[str]] | None = None,
     neighbours: int = 32,
+    max_neighbours: int = 128,
     exact: bool = False,
     exact_below: int = EXACT_BELOW,
     max_block: int = MAX_BLOCK,
@@ -82,11 +83,12 @@ def group_claims(
     ``order_keys``), unless the two clusters share a document or their average score over all cross pairs (a
     non-candidate pair scoring its plain cosine) is below ``threshold``.
 
-    Candidates come from ``neighbours`` nearest neighbours per row plus rows sharing a key of ``block_keys`` (keys
-    held by more than ``max_block`` rows are skipped), or from all pairs when ``exact`` is true or there are fewer
-    than ``exact_below`` rows. ``index`` picks the neighbour search: ``"flat"`` (exhaustive), ``"hnsw"``
-    (approximate) or ``"auto"`` (flat up to ``FLAT_UP_TO`` rows). Returns groups of two or more row indices, each
-    sorted, the list sorted.
+    Candidates come from ``neighbours`` nearest neighbours per row (a row whose farthest one is still above the
+    floor is searched again with four times as many, up to ``max_neighbours``) plus rows sharing a key of
+    ``block_keys`` (keys held by more than ``max_block`` rows are skipped), or from all pairs when ``exact`` is
+    true or there are fewer than ``exact_below`` rows. ``index`` picks the neighbour search: ``"flat"``
+    (exhaustive), ``"hnsw"`` (approximate) or ``"auto"`` (flat up to ``FLAT_UP_TO`` rows). Returns groups of two
+    or more row indices, each sorted, the list sorted.
     """
     import numpy as np
 
@@ -107,7 +109,8 @@ def group_claims(
         pairs = _all_pairs(emb, docs, floor - _SLACK)
     else:
         hnsw = index == "hnsw" or (index == "auto" and n > FLAT_UP_TO)
-        pairs = _neighbour_pairs(emb, docs, neighbours, floor - _SLACK, hnsw=hnsw)
+        widest = max(neighbours, max_neighbours)
+        pairs = _neighbour_pairs(emb, docs, neighbours, widest, floor - _SLACK, hnsw=hnsw)
         if block_keys is not None:
             pairs = np.union1d(pairs, _block_pairs([block_keys[p] for p in perm], docs, max_block))
     left, right = pairs // n, pairs % n
@@ -168,8 +171,12 @@ def _all_pairs(emb: np.ndarray, docs: np.ndarray, floor: float) -> np.ndarray:
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
-def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, floor: float, *, hnsw: bool) -> np.ndarray:
-    """Pairs from each row's k nearest neighbours (exhaustive, or an HNSW graph), as codes i * n + j, i < j."""
+def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, widest: int, floor: float, *, hnsw: bool) -> np.ndarray:
+    """Pairs from each row's k nearest neighbours (exhaustive, or an HNSW graph), as codes i * n + j, i < j.
+
+    Rows whose k-th neighbour is still above the floor have more candidates than k: they are searched again with
+    four times k, up to ``widest``, so a dense region is covered without widening every row's search.
+    """
     import numpy as np
 
     faiss = _faiss()
@@ -185,20 +192,30 @@ def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, floor: float, *,
             index.add(emb)
         finally:
             faiss.omp_set_num_threads(threads)
-        index.hnsw.efSearch = max(_HNSW_EF_SEARCH, k + 1)
     else:
         index = faiss.IndexFlatIP(dim)
         index.add(emb)
     found: list[np.ndarray] = []
-    for lo in range(0, n, 16384):  # results for all rows at once would be n * k of each, twice
-        sims, ids = index.search(emb[lo : lo + 16384], k + 1)
-        rows = np.repeat(np.arange(lo, lo + len(ids), dtype=np.int64), k + 1)
-        cols = ids.ravel().astype(np.int64)
-        keep = (cols >= 0) & (sims.ravel() >= floor) & (cols != rows)
-        rows, cols = rows[keep], cols[keep]
-        keep = docs[rows] != docs[cols]
-        a, b = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
-        found.append(np.unique(a * n + b))
+    pending = np.arange(n, dtype=np.int64)
+    while pending.size:
+        width = min(k, n - 1) + 1  # the row itself comes back too
+        if hnsw:
+            index.hnsw.efSearch = max(_HNSW_EF_SEARCH, width)
+        saturated: list[np.ndarray] = []
+        for lo in range(0, len(pending), 16384):  # results for all rows at once would be n * k of each, twice
+            queries = pending[lo : lo + 16384]
+            sims, ids = index.search(emb[queries], width)
+            saturated.append(queries[sims[:, -1] >= floor])
+            rows = np.repeat(queries, width)
+            cols = ids.ravel().astype(np.int64)
+            keep = (cols >= 0) & (sims.ravel() >= floor) & (cols != rows)
+            rows, cols = rows[keep], cols[keep]
+            keep = docs[rows] != docs[cols]
+            a, b = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
+            found.append(np.unique(a * n + b))
+        if k >= widest or width >= n:
+            break
+        pending, k = np.concatenate(saturated), min(4 * k, widest)
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
