@@ -235,6 +235,20 @@ def test_the_company_and_the_group_are_the_organisation_that_spoke_last() -> Non
     assert by_start["The"].claimant == "Harbour Lens"
 
 
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("Olena Varga, the Moldovan president, visited the port on Monday. The president said the grain would move.",
+         "Olena Varga"),
+        ("The Ministry of Defence of Ukraine published footage. The ministry said the strike used drones.",
+         "The Ministry of Defence"),
+        ("Kyiv Mayor Vitali Klitschko toured the site. Power is back, the mayor said.", "Vitali Klitschko"),
+    ],
+)  # fmt: skip
+def test_a_title_names_who_the_text_gave_it_before(text: str, claimant: str) -> None:
+    assert _claims(text)[-1].claimant == claimant
+
+
 def test_a_title_with_nobody_to_name_stays_as_written() -> None:
     assert _one("The troops were flown to Kyiv, the ministry said on Sunday.").claimant == "the ministry"
 

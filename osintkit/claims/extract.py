@@ -10,6 +10,7 @@ Every sentence yields a claim: sentences with no attribution are claims made by 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -843,6 +844,8 @@ _TITLE_RE = re.compile(
     r"ambassador|commander|company|group|firm|lab|laboratory|organisation|organization|charity|monitor|operator|"
     r"department|office|service|council|committee|commission)$"
 )
+_TITLE_LOOKBACK = 30
+_TITLE_WINDOW = 5000
 _ORG_TITLES = (
     "ministry", "agency", "company", "group", "firm", "lab", "laboratory", "organisation", "organization", "charity",
     "monitor", "operator", "department", "office", "service", "council", "committee", "commission",
@@ -884,10 +887,13 @@ def _resolve_title(
     """
     words = title.split()[1:]
     pattern = re.compile(r"\b" + r"\s+".join(re.escape(w).replace("defen[cs]e", "defen[cs]e") for w in words), re.I)
-    for claim in reversed(speakers):
+    # The nearest speakers only: a title refers back a few paragraphs, and each descriptor scans the text.
+    for claim in list(reversed(speakers))[:_TITLE_LOOKBACK]:
         if claim.claimant and pattern.search(_descriptor(claim, text)):
             return claim.claimant, claim.claimant_entity_id
-    before = text[:s_start]
+    # A few paragraphs back is as far as a title refers; scanning further would make long texts quadratic.
+    window = max(0, s_start - _TITLE_WINDOW)
+    before = text[window:s_start]
     head = re.escape(words[-1])
     found: re.Match[str] | None = None
     if words[-1] in _ORG_TITLES:
@@ -901,7 +907,7 @@ def _resolve_title(
     else:
         name = r"((?:[A-Z][\w’'-]+\s+){0,2}[A-Z][\w’'-]+)"
         person = re.compile(
-            r"(?i:" + r"\s+".join(re.escape(w) for w in words) + r")\s+" + name + r"|" + name.replace("(", "(?:", 1)
+            r"(?i:" + r"\s+".join(re.escape(w) for w in words) + r")\s+" + name + r"|" + name
             + r",\s+(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?(?i:" + head + r")\b"
         )  # fmt: skip
         for m in person.finditer(before):
@@ -916,7 +922,9 @@ def _resolve_title(
                 if claim.claimant_type != "media" or words[-1] == "agency":
                     return claim.claimant, claim.claimant_entity_id
         return None
-    span_start, span_end = found.span(1) if found.group(1) else found.span()
+    group = next((i for i in range(1, (found.re.groups or 0) + 1) if found.group(i)), 0)
+    span_start, span_end = found.span(group)
+    span_start, span_end = span_start + window, span_end + window
     named = text[span_start:span_end].strip()
     if words[-1] not in _ORG_TITLES:
         surname = named.split()[-1].lower()
@@ -937,7 +945,7 @@ def _descriptor(claim: Claim, text: str) -> str:
     parts = [name, claim.claimant_role or ""]
     last = name.split()[-1] if name.split() else ""
     if last:
-        for m in list(re.finditer(re.escape(last.rstrip("y")) + r"\w*", text))[:5]:
+        for m in itertools.islice(re.finditer(re.escape(last.rstrip("y")) + r"\w*", text), 5):
             parts.append(" ".join(text[max(0, m.start() - 80) : m.start()].split()[-4:]))
             parts.append(" ".join(text[m.end() : m.end() + 40].split()[:2]))
     return " ".join(parts)
