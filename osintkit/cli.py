@@ -187,6 +187,24 @@ def run(
         click.echo(f"Report: {result.report_path}")
 
 
+@main.command()
+@click.option("--case", "case_path", required=True, type=click.Path(exists=True, dir_okay=False), help="Case file.")
+@click.option("--tsa", "tsa_url", required=True, metavar="URL", help="The RFC 3161 time-stamping authority to ask.")
+@click.option("--allow-network", is_flag=True, help="Allow the request to the authority (off: nothing is sent).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds for the whole answer.")
+def timestamp(case_path: str, tsa_url: str, allow_network: bool, timeout: float) -> None:
+    """Have a time-stamping authority sign the case's custody head (RFC 3161); the token is stored in the case."""
+    from .store import Case
+    from .timestamp import timestamp_case
+
+    try:
+        with Case(case_path) as case:
+            record = timestamp_case(case, tsa_url, allow_network=allow_network, timeout=timeout)
+    except OsintkitError as exc:
+        _fail(exc)
+    click.echo(f"custody head {record['head']} (entry {record['seq']}) timestamped {record['gen_time']} by {tsa_url}")
+
+
 def _parse_label_map(pairs: tuple[str, ...]) -> dict[str, str] | None:
     if not pairs:
         return None

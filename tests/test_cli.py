@@ -23,7 +23,9 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["ingest"], ["verify"], ["export"], ["run"], ["tag"], ["geocode"], ["claims"]])
+@pytest.mark.parametrize(
+    "command", [[], ["ingest"], ["verify"], ["export"], ["timestamp"], ["run"], ["tag"], ["geocode"], ["claims"]]
+)
 def test_help_is_complete(runner: CliRunner, command: list[str]) -> None:
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
