@@ -93,7 +93,11 @@ def ingest(
     "--expect-head", default=None, metavar="HASH",
     help="The custody head the case must end with (from an export, a bundle or a colleague): catches stale copies.",
 )  # fmt: skip
-def verify(case_path: str | None, bundle_path: str | None, expect_head: str | None) -> None:
+@click.option(
+    "--tsa-root", "tsa_roots", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="PEM",
+    help="A time-stamping authority root you trust: check the case's stored RFC 3161 timestamps against it.",
+)  # fmt: skip
+def verify(case_path: str | None, bundle_path: str | None, expect_head: str | None, tsa_roots: tuple[str, ...]) -> None:
     """Re-hash every stored record and walk the custody chain, offline; the case file is opened read-only.
 
     Exits 0 when intact; exits 1 and names the first tampered record otherwise (2 when the file cannot be used).
@@ -102,6 +106,8 @@ def verify(case_path: str | None, bundle_path: str | None, expect_head: str | No
 
     if (case_path is None) == (bundle_path is None):
         raise click.UsageError("give one of --case FILE or --bundle FILE")
+    if tsa_roots and bundle_path is not None:
+        raise click.UsageError("--tsa-root checks a case's timestamps: give --case")
     try:
         if bundle_path is not None:
             from .bundle import verify_bundle
@@ -111,6 +117,14 @@ def verify(case_path: str | None, bundle_path: str | None, expect_head: str | No
             assert case_path is not None
             with Case(case_path, readonly=True) as case:
                 report = case.verify(expect_head=expect_head)
+                if tsa_roots:
+                    from .timestamp import check_timestamps
+
+                    roots = [Path(p).read_bytes() for p in tsa_roots]
+                    stamped, problems = check_timestamps(case, roots)
+                    report.problems += problems
+                    report.ok = report.ok and not problems
+                    click.echo(f"{stamped} trusted timestamps checked", err=True)
     except OsintkitError as exc:
         _fail(exc)
     if report.ok:

@@ -21,7 +21,10 @@ from urllib.parse import urlsplit
 from .errors import CaseError, FetchError, InputError, NetworkDisabledError
 from .store import Case
 
-__all__ = ["MAX_RESPONSE_BYTES", "request_timestamp", "timestamp_case", "timestamps", "verify_timestamp"]
+__all__ = [
+    "MAX_RESPONSE_BYTES", "check_timestamps", "request_timestamp", "timestamp_case", "timestamps",
+    "verify_timestamp",
+]  # fmt: skip
 
 MAX_RESPONSE_BYTES = 1 << 20
 
@@ -120,3 +123,27 @@ def verify_timestamp(token: bytes | str, head: str, roots: Sequence[Any]) -> dat
     except Exception as exc:  # VerificationError, or a decoding error of any type for a damaged token
         raise CaseError(f"the timestamp of custody head {head} does not verify: {exc}") from exc
     return response.tst_info.gen_time
+
+
+def check_timestamps(case: Case, roots: Sequence[Any]) -> tuple[int, list[str]]:
+    """Check every timestamp stored in ``case``: its token against the roots, and its head against this log.
+
+    Returns how many were checked and the problems found (a head the log no longer reaches at its entry means the
+    log was rewritten up to that entry after the authority saw it).
+    """
+    heads = {e.seq: e.entry_hash for e in case.custody()}
+    problems = []
+    stored = timestamps(case)
+    for record in stored:
+        head, seq = record.get("head"), record.get("seq")
+        try:
+            when = verify_timestamp(str(record.get("token")), str(head), roots)
+        except CaseError as exc:
+            problems.append(f"timestamp of entry {seq} by {record.get('tsa')}: {exc}")
+            continue
+        if not isinstance(seq, int) or heads.get(seq) != head:
+            problems.append(
+                f"timestamp of entry {seq} ({when.isoformat()}, {record.get('tsa')}): the log's entry {seq} is not "
+                f"the head the authority signed ({head}): the log was rewritten"
+            )
+    return len(stored), problems

@@ -186,3 +186,21 @@ def test_the_cli_timestamps_a_case_only_when_allowed(authority: _Authority, tmp_
     with Case(path, readonly=True) as case:
         (record,) = timestamps(case)
     assert record["head"] in done.output
+
+
+def test_verify_checks_stored_timestamps_against_a_trusted_root(authority: _Authority, tmp_path: Path) -> None:
+    path = tmp_path / "case.sqlite"
+    build_case(path)
+    with Case(path) as case:
+        timestamp_case(case, authority.url, allow_network=True)
+        case.add_note("claim-1", "after the timestamp")
+    root = tmp_path / "root.pem"
+    root.write_bytes(authority.root.public_bytes(serialization.Encoding.PEM))
+    other = tmp_path / "other.pem"
+    other.write_bytes(_authority("Other TSA")[0].public_bytes(serialization.Encoding.PEM))
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", "--case", str(path), "--tsa-root", str(root)])
+    assert ok.exit_code == 0, ok.output
+    assert "1 trusted timestamps checked" in ok.output
+    untrusted = runner.invoke(main, ["verify", "--case", str(path), "--tsa-root", str(other)])
+    assert untrusted.exit_code == 1 and "does not verify" in untrusted.output
