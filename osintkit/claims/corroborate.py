@@ -23,6 +23,7 @@ ties break on claim ids, and copy direction comes from evidence only.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,7 +322,10 @@ def corroborate(
     by_id = {c.id: c for c in claims}
     resolver = OriginResolver(entities)
     outlets = frozenset(publisher_key(s) for s in doc_sources.values() if s)
-    origins = {c.id: _origin(c, resolver, info_by_id.get(c.doc_id), root_map, doc_sources, outlets) for c in claims}
+    origins = {
+        c.id: _origin(_with_denier(c), resolver, info_by_id.get(c.doc_id), root_map, doc_sources, outlets)
+        for c in claims
+    }
 
     ordered = sorted(claims, key=lambda c: c.id)  # input order must not matter
     pool = [c for c in ordered if len(c.content.split()) >= min_words]
@@ -352,7 +356,7 @@ def corroborate(
             groups.append(group)
             contradictions += found
     contradictions += _firsts(ordered, groups, doc_sources, origins)
-    denials = _denials(ordered, info_by_id, groups, parents, doc_sources, origins)
+    denials = _denials(ordered, info_by_id, groups, resolver, doc_sources, origins)
     contradictions += denials
     cross_against: dict[str, set[str]] = {}
     for x in denials:
@@ -420,14 +424,14 @@ def _denials(
     claims: Sequence[Claim],
     infos: Mapping[str, DocInfo],
     groups: Sequence[Proposition],
-    parents: Mapping[str, CopyLink],
+    resolver: OriginResolver,
     doc_sources: Mapping[str, str],
     origins: Mapping[str, Origin],
 ) -> list[Contradiction]:
     """A denial and the claim it denies, across propositions: "the RSF denied any role" reads nothing like "the army
     accused the RSF of the strike". The denial's own words and the sentence before it (what "that" and "any role"
     point back to) must share the accused's name and a word, or four words, with the claim."""
-    from .slots import content_words, denies
+    from .slots import content_words, reports_denial
 
     group_of = {m.claim_id: g.id for g in groups for m in g.members}
     by_doc: dict[str, list[Claim]] = {}
@@ -436,38 +440,105 @@ def _denials(
     out: list[Contradiction] = []
     seen: set[tuple[str, str]] = set()
     for d in claims:
-        if not denies(d) or not d.claimant:
+        denier = _denier(d)
+        if denier is None:
             continue
         doc = infos.get(d.doc_id)
         before = doc.text[max(0, d.sentence_start - 300) : d.sentence_start] if doc else ""
         own_words = _stems(content_words(d.content))
-        target = own_words | _stems(content_words(before.rsplit(".", 2)[-2 if before.count(".") >= 1 else 0]))
-        who = _stems(content_words(d.claimant))
+        # The two sentences before: what "that" and "any role" point back to, a quote between them or not.
+        context = ".".join(before.split(".")[-3:])
+        target = own_words | _stems(content_words(context))
+        who = _stems(content_words(denier))
+        names = resolver.names_of(denier)  # "the RSF" is also "the Rapid Support Forces"
+        # "denied any role", "denied it": the denial's own words point back; the accused's name must then be there.
+        anaphoric = bool(_ANAPHORIC_DENIAL_RE.search(d.content)) or len(own_words - who) <= 3
         found = 0
         for c in claims:
-            if found >= MAX_PARTNERS or c.doc_id == d.doc_id or c.negated or denies(c):
+            # One report often carries both sides ("The army accused the RSF... The RSF denied any role"): the same
+            # document or copy chain is fine, the same origin is not.
+            if found >= MAX_PARTNERS or c.id == d.id or c.negated or reports_denial(c):
                 continue
-            if origins[c.id].key == origins[d.id].key or _root(c.doc_id, parents) == _root(d.doc_id, parents):
+            if origins[c.id].key == origins[d.id].key:
                 continue
             if group_of.get(c.id) is not None and group_of.get(c.id) == group_of.get(d.id):
                 continue  # compared inside the proposition already
             words = _stems(content_words(c.content))
-            shared = (words & target) - who
-            if not (shared & own_words) and len(own_words) >= 3:
+            shared = (words & target) - who - _SPEECH_WORDS - {w for n in names for w in _stems(content_words(n))}
+            named = any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", c.sentence, re.I) for n in names)
+            if not anaphoric and not (shared & own_words):
                 continue  # it must share something with what the denial itself says, not only with its context
-            if (who and who <= _stems(content_words(c.sentence)) and shared) or len(shared) >= 4:
+            # An anaphoric denial is matched through the sentences before it: the claim must name the denier and
+            # share three words with that context ("accused the RSF of carrying out the strike"), not merely mention it.
+            if anaphoric and not any(_accuses(c.sentence, n) for n in names):
+                continue
+            if (named and len(shared) >= (3 if anaphoric else 1)) or (len(shared) >= 4 and not anaphoric):
                 key = (c.id, d.id)
                 if key in seen:
                     continue
                 seen.add(key)
                 found += 1
-                why = f"{d.claimant} denies it ({', '.join(sorted(shared)[:4])})"
+                why = f"{denier} denies it" + (f" ({', '.join(sorted(shared)[:4])})" if shared else "")
                 out.append(
                     _contradiction(
                         group_of.get(c.id, ""), c, d, Conflict("denial", "contradiction", why), doc_sources, origins
                     )
                 )
     return out
+
+
+_ANAPHORIC_DENIAL_RE = re.compile(
+    r"\b(?:any|the|its|denied|denies)\s+(?:role|involvement|responsibility|part)\b|^(?:it|that|this)\b|"
+    r"\bthe\s+(?:claim|accusation|allegation|report|charge)s?\b",
+    re.I,
+)
+_DENIER_RE = re.compile(
+    r"^(?:The\s+)?(?P<who>(?:[A-Z][\w’'.-]*\s*){1,5}?)(?:,[^,]{0,120},)?\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?:denied|denies|rejected|rejects|dismissed)\b"
+)
+
+
+_ACCUSING = (
+    r"accus\w*|blam\w*|attribut\w*|held\s+responsible|pointed\s+the\s+finger\s+at|said\s+(?:that\s+)?(?:the\s+)?"
+)
+_ACTING = r"carried\s+out|was\s+behind|were\s+behind|attacked|struck|fired|launched|shelled|killed|targeted|hit"
+
+
+def _accuses(sentence: str, who: str) -> bool:
+    """The sentence lays something at the denier's door: "accused the RSF", "blamed X", "X carried out the strike"."""
+    name = r"(?:the\s+)?" + re.escape(who.strip()).replace(r"\ ", r"\s+")
+    return bool(
+        re.search(r"\b(?:" + _ACCUSING + r")\s*" + name + r"\b", sentence, re.I)
+        or re.search(r"\b" + name + r"\s+(?:had\s+|has\s+)?(?:" + _ACTING + r")\b", sentence, re.I)
+    )
+
+
+def _with_denier(claim: Claim) -> Claim:
+    """A denial whose claimant the sentence leaves to the outlet ("The RSF, which ..., denied any role") is the
+    denier's."""
+    denier = _denier(claim)
+    if denier is None or denier == claim.claimant:
+        return claim
+    out = Claim.from_dict(claim.to_dict())
+    out.claimant, out.claimant_type, out.attributed = denier, "organisation", True
+    return out
+
+
+def _denier(claim: Claim) -> str | None:
+    """Who denies, when a claim is a denial: its claimant, or the subject of "The RSF, which ..., denied any role"."""
+    from .slots import denies
+
+    if denies(claim) and claim.claimant:
+        return claim.claimant
+    m = _DENIER_RE.match(claim.sentence)
+    return m.group("who").strip() if m else None
+
+
+# Words about the telling, not the told: two sentences sharing only these are not about the same thing.
+_SPEECH_WORDS = frozenset(
+    "statement post telegram facebook twitter video address briefing interview said says told according report "
+    "reported claim claimed accusation spokesman spokeswoman channel".split()
+)
 
 
 def _stems(words: set[str]) -> set[str]:

@@ -113,6 +113,16 @@ class OriginResolver:
         self._cache[lowered] = found
         return found
 
+    def names_of(self, phrase: str) -> list[str]:
+        """Every name the case knows for the entity a phrase names ("RSF", "Rapid Support Forces"), else the phrase
+        without its article."""
+        bare = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I)
+        ent = self._entity(bare)
+        if ent is None:
+            return [bare]
+        names = {alias for alias, found in (*self._named.items(), *self._whole.items()) if found == ent}
+        return sorted(names | {bare.lower()}, key=len, reverse=True)
+
     def outlet(self, name: str) -> Origin:
         pub = parse_publisher(name)
         display = pub.name if pub is not None else name

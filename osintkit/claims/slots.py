@@ -43,6 +43,7 @@ __all__ = [
     "platforms_in",
     "proper_names",
     "quantity_slots",
+    "reports_denial",
 ]
 
 CONFLICT_SLOTS = ("quantity", "date", "place", "platform", "denial", "first", "attribute")
@@ -362,7 +363,11 @@ def platforms_in(claim: Claim) -> frozenset[str]:
 
 # -- comparing -----------------------------------------------------------------------------------------------------
 
-_DENIAL_RE = re.compile(r"\b(?:denied|denies|deny|rejected|rejects|refuted|dismissed|false|fake|untrue)\b", re.I)
+_DENIAL_RE = re.compile(
+    r"\b(?:denied|denies|deny|denial|rejected|rejects|refuted|dismissed|false|fake|untrue|fabricat\w*|baseless|"
+    r"groundless|lies)\b",
+    re.I,
+)
 _DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
 # "the first such strike", "the first reported attack", "not the first time", "isn't the first".
 _FIRST_RE = re.compile(
@@ -439,6 +444,11 @@ def proper_names(text: str) -> set[str]:
             continue
         out.add(word)
     return out
+
+
+def reports_denial(claim: Claim) -> bool:
+    """The sentence denies something, whatever its cue: "called the accusation a fabrication", "denied it"."""
+    return bool(_DENIAL_RE.search(claim.sentence))
 
 
 def denies(claim: Claim) -> bool:

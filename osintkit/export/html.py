@@ -20,10 +20,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
 from ..findings import Findings
 from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
-from ._sanitise import clean_text
+from ._sanitise import clean_text, write_atomically
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "static_map_data_uri", "to_html", "write_html"]
 
@@ -404,10 +403,8 @@ def _short(text: str | None, limit: int = 160) -> str:
 
 def write_html(findings: Findings, path: str | os.PathLike[str], *, title: str = "osintkit findings report") -> Path:
     target = ensure_parent(path)
-    try:
-        with target.open("w", encoding="utf-8") as fh:
-            for chunk in _render(findings, title):
-                fh.write(chunk)
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write HTML report: {exc}") from exc
+    # Atomic, like every export: a run killed mid-write leaves the previous report or none, never half of one.
+    with write_atomically(target, "HTML report") as fh:
+        for chunk in _render(findings, title):
+            fh.write(chunk)
     return target

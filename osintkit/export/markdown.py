@@ -13,10 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ExportError
 from ..findings import Findings
 from ._common import Strong, compact_json, corroboration_view, ensure_parent, group_places, table
-from ._sanitise import clean_text
+from ._sanitise import clean_text, write_atomically
 from .html import CREDIBILITY, RELIABILITY, _credit_extra, _short
 
 __all__ = ["md_escape", "to_markdown", "write_markdown"]
@@ -279,10 +278,8 @@ def write_markdown(
     findings: Findings, path: str | os.PathLike[str], *, title: str = "osintkit findings report"
 ) -> Path:
     target = ensure_parent(path)
-    try:
-        with target.open("w", encoding="utf-8") as fh:
-            for chunk in _render(findings, title):
-                fh.write(chunk)
-    except OSError as exc:
-        raise ExportError(f"{target}: cannot write Markdown report: {exc}") from exc
+    # Atomic, like every export: a run killed mid-write leaves the previous report or none, never half of one.
+    with write_atomically(target, "Markdown report") as fh:
+        for chunk in _render(findings, title):
+            fh.write(chunk)
     return target
