@@ -378,14 +378,18 @@ def _analyse_in_processes(
     return count
 
 
-def finish_case(case: Case) -> Corroboration:
-    """Case-wide stages: link entities, corroborate claims, suggest ratings. Returns the corroboration."""
+def finish_case(case: Case, *, client: Any = None) -> Corroboration:
+    """Case-wide stages: link entities, corroborate claims, suggest ratings. Returns the corroboration.
+
+    With a Dask ``client``, the claims' sentence embeddings (the costly part of corroboration) are computed on its
+    workers; the grouping itself runs here, on vectors.
+    """
     from .assess import suggest_ratings
     from .claims import corroborate
     from .tag.normalise import normalise_case
 
     normalise_case(case)
-    corroboration = corroborate(case.claims(), case.documents(), entities=case.entities())
+    corroboration = corroborate(case.claims(), case.documents(), entities=case.entities(), client=client)
     suggest_ratings(case, corroboration=corroboration)
     return corroboration
 
@@ -420,7 +424,7 @@ def run(
         analysed = analyse_case(
             the_case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler, workers=workers
         )
-        corroboration = finish_case(the_case)
+        corroboration = finish_case(the_case, client=client)
         outputs: dict[str, Path] = {}
         if out_dir is not None:
             from .export import write_all

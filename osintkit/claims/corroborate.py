@@ -301,13 +301,16 @@ def corroborate(
     min_words: int = 4,
     embeddings: Any = None,
     resolve_places: bool = True,
+    client: Any = None,
 ) -> Corroboration:
     """Group claims about one proposition across documents; find origins, copy chains and conflicts.
 
     ``threshold`` is the average similarity (cosine plus small bonuses for shared counted things, places, claimant
     and platform) two clusters need to merge. ``embeddings`` may be passed precomputed (one row per claim, in the
     order of ``claims``). ``entities``, the case's canonical entities, let merged aliases count as one origin.
-    ``resolve_places=False`` compares place names as text instead of through the gazetteer.
+    ``resolve_places=False`` compares place names as text instead of through the gazetteer. With a Dask
+    ``client``, sentence embeddings are computed on its workers (and cached, so a case that grows by a batch embeds
+    only the new claims).
     """
     import numpy as np
 
@@ -333,7 +336,7 @@ def corroborate(
     contradictions: list[Contradiction] = []
     if pool:
         if embeddings is None:
-            emb = embed_cached([c.content for c in pool])
+            emb = embed_cached([c.content for c in pool], client=client)
         else:
             full = np.asarray(embeddings, dtype=np.float32)
             index = {c.id: i for i, c in enumerate(claims)}
