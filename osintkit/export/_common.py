@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..findings import Findings, credibility_digit
-from ..model import PLACE_COLUMNS, Document, Place
+from ..model import PLACE_COLUMNS, Claim, Document, Place
 
 __all__ = ["TABLES", "PlaceGroup", "compact_json", "ensure_dir", "fmt_quantities", "group_places", "table"]
 
@@ -159,8 +159,17 @@ def _claims(f: Findings) -> Iterator[dict[str, Any]]:
             "places": _join(c.places),
             "admiralty": f.claim_admiralty(c, docs),
             "credibility": credibility_digit(grade),
+            "caveat": _caveat(c),
             "sentence": c.sentence,
         }
+
+
+def _caveat(claim: Claim) -> str:
+    """What a reader must weigh beside the grade: the claimant is a party to the conflict (never a lower grade)."""
+    from ..assess import claimant_stake
+
+    stake = claimant_stake(claim)
+    return f"interested party: {stake}" if stake else ""
 
 
 TABLES: dict[str, list[str]] = {
@@ -201,6 +210,7 @@ TABLES: dict[str, list[str]] = {
         "places",
         "admiralty",
         "credibility",
+        "caveat",
         "sentence",
     ],
 }

@@ -294,7 +294,8 @@ def _render(f: Findings, title: str) -> Iterable[str]:
                     e(r["content"]) + (" <span class='meta'>(negated)</span>" if r["negated"] else ""),
                     e("yes: " + r["hedges"] if r["hedged"] and r["hedges"] else r["hedged"]),
                     e(r["quantities"]),
-                    _grade(r["admiralty"]),
+                    _grade(r["admiralty"])
+                    + (f"<br><span class='meta'>caveat: {e(r['caveat'])}</span>" if r["caveat"] else ""),
                     f"<span title='{e(r['document'])}'>{e(_short(r['document'], 60))}</span>",
                 ]
                 for r in claims

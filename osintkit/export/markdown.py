@@ -162,7 +162,7 @@ def _render(f: Findings, title: str) -> Iterator[str]:
                     md_escape(r["content"]) + (" *(negated)*" if r["negated"] else ""),
                     md_escape(("yes: " + r["hedges"]) if r["hedged"] and r["hedges"] else r["hedged"]),
                     md_escape(r["quantities"]),
-                    _grade(r["admiralty"]),
+                    _grade(r["admiralty"]) + (f" (caveat: {md_escape(r['caveat'])})" if r["caveat"] else ""),
                     md_escape(_short(r["document"], 60)),
                 ]
                 for r in claims
