@@ -72,7 +72,9 @@ def write_bundle(case: Case, path: str | os.PathLike[str]) -> dict[str, Any]:
                 raw = snap.raw_bytes(doc_id)
                 if raw is not None:
                     members.append((f"raw/{doc_id}", raw))
-            findings = to_json(Findings.from_case(snap)).encode("utf-8")
+            made = Findings.from_case(snap)
+            made.case_path = str(case.path)  # the case it was made from, not the snapshot's temporary file
+            findings = to_json(made).encode("utf-8")
             entries = report.entries_checked
         case_bytes = snapshot.read_bytes()
     members = [(CASE_MEMBER, case_bytes), (FINDINGS_MEMBER, findings), *members]

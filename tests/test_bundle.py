@@ -58,6 +58,7 @@ def test_the_bundle_holds_case_raw_files_findings_and_manifest(bundle: tuple[Pat
     assert names[:3] == ["manifest.json", "case.sqlite", "findings.json"]
     assert len(raws) == 2 and all(b"Kursk" in data for data in raws.values())
     assert manifest["custody"]["head"] == head == findings["custody"]["head"]
+    assert findings["case_path"].endswith("origin0/case.sqlite"), findings["case_path"]
     assert set(manifest["files"]) == set(names) - {"manifest.json"}
 
 
