@@ -2,8 +2,9 @@
 
 Why SQLite: a case must be one portable file that a notebook kernel and the CLI can open at the same time.
 WAL mode lets readers proceed while one writer commits; ``BEGIN IMMEDIATE`` serialises writers, which keeps the
-custody chain linear even when two processes append at once. Every write is checkpointed into the main file as it
-commits, so a copy of the ``.sqlite`` file alone, taken while a notebook holds the case open, is the whole case.
+custody chain linear even when two processes append at once. Writes are checkpointed into the main file as they
+are made (within ``Case.CHECKPOINT_LAG`` seconds of a burst), so a copy of the ``.sqlite`` file alone, taken while a
+notebook holds the case open, is the whole case; ``Case.snapshot`` writes one consistent copy at any moment.
 
 The custody log is append-only and tamper-evident (not tamper-proof): each entry's hash covers the previous
 entry's hash, and every row of every table of findings carries the entry (``seq``) that wrote it. That entry records
