@@ -249,6 +249,14 @@ def test_a_title_names_who_the_text_gave_it_before(text: str, claimant: str) -> 
     assert _claims(text)[-1].claimant == claimant
 
 
+def test_it_refers_back_only_a_little_way() -> None:
+    near = _claims("The ministry said the dam held. It added that the water was falling.")
+    assert [c.claimant for c in near] == ["The ministry", "The ministry"]
+    filler = " ".join(["Rain fell across the valley for days and the rivers rose over the roads."] * 10)
+    far = _claims(f"The ministry said the dam held. {filler} It said repairs would take a year.")
+    assert far[-1].claimant == PUBLISHER and not far[-1].attributed
+
+
 def test_a_title_with_nobody_to_name_stays_as_written() -> None:
     assert _one("The troops were flown to Kyiv, the ministry said on Sunday.").claimant == "the ministry"
 

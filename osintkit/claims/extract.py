@@ -249,7 +249,15 @@ def extract_claims(
         quotes: list[str] | None = None
         if attr is not None and attr.claimant is not None and attr.claimant.lower() == "it":
             # "In December it said": the organisation that spoke last, if there is one.
-            speaker = next((c for c in reversed(speakers) if _is_organisation(c, mentions, has_model)), None)
+            # "It" reaches back a paragraph or so; further back it is more likely the report or the event.
+            speaker = next(
+                (
+                    c
+                    for c in reversed(speakers)
+                    if c.sentence_end >= s_start - _IT_REACH and _is_organisation(c, mentions, has_model)
+                ),
+                None,
+            )
             if speaker is None:
                 attr = None
         if attr is None and run is None and index > 0 and _follows_a_quote(text, spans, index, by_sentence):
@@ -278,7 +286,11 @@ def extract_claims(
                 if resolved is not None:
                     claimant, entity_id = resolved
             elif lowered == "it":
-                speaker = next(c for c in reversed(speakers) if _is_organisation(c, mentions, has_model))
+                speaker = next(
+                    c
+                    for c in reversed(speakers)
+                    if c.sentence_end >= s_start - _IT_REACH and _is_organisation(c, mentions, has_model)
+                )
                 claimant, entity_id = speaker.claimant, speaker.claimant_entity_id
             elif _TITLE_RE.match(lowered):
                 resolved = _resolve_title(lowered, text, s_start, speakers, mentions, has_model)
@@ -351,7 +363,7 @@ def extract_claims(
         by_sentence[index] = claim
         if attributed and attr is None and run is not None:
             inherits.append((claim, run[0]))
-        elif attr is not None and claimant and _named(claimant):
+        elif attr is not None and claimant and (_named(claimant) or _TITLE_RE.match(claimant.lower())):
             speakers.append(claim)
     for claim, source_index in inherits:
         source = by_sentence.get(source_index)
@@ -845,6 +857,7 @@ _TITLE_RE = re.compile(
     r"department|office|service|council|committee|commission)$"
 )
 _TITLE_LOOKBACK = 30
+_IT_REACH = 600  # characters between an organisation's claim and the "it" that refers to it
 _TITLE_WINDOW = 5000
 _ORG_TITLES = (
     "ministry", "agency", "company", "group", "firm", "lab", "laboratory", "organisation", "organization", "charity",
@@ -888,7 +901,8 @@ def _resolve_title(
     words = title.split()[1:]
     pattern = re.compile(r"\b" + r"\s+".join(re.escape(w).replace("defen[cs]e", "defen[cs]e") for w in words), re.I)
     # The nearest speakers only: a title refers back a few paragraphs, and each descriptor scans the text.
-    for claim in list(reversed(speakers))[:_TITLE_LOOKBACK]:
+    candidates = [c for c in reversed(speakers) if c.claimant and _named(c.claimant)]
+    for claim in candidates[:_TITLE_LOOKBACK]:
         if claim.claimant and pattern.search(_descriptor(claim, text)):
             return claim.claimant, claim.claimant_entity_id
     # A few paragraphs back is as far as a title refers; scanning further would make long texts quadratic.
@@ -917,7 +931,7 @@ def _resolve_title(
             return None
         # "The chief engineer was hurt, the company said": the organisation that spoke last. An outlet is "the
         # agency" only as a news agency.
-        for claim in reversed(speakers):
+        for claim in candidates:
             if _is_organisation(claim, mentions, has_model) and claim.claimant:
                 if claim.claimant_type != "media" or words[-1] == "agency":
                     return claim.claimant, claim.claimant_entity_id
@@ -928,7 +942,7 @@ def _resolve_title(
     named = text[span_start:span_end].strip()
     if words[-1] not in _ORG_TITLES:
         surname = named.split()[-1].lower()
-        for claim in reversed(speakers):
+        for claim in candidates:
             if claim.claimant and claim.claimant.split()[-1].lower() == surname:
                 return claim.claimant, claim.claimant_entity_id
     entity = next(
