@@ -5,6 +5,12 @@ news prose mostly reports speech indirectly: "X said that ...", "X claimed to ha
 "X, a spokesman for Y, said that ...", "X stated on X (Twitter) that ...", "In a post on Telegram, X said ...".
 Tagger mentions, when available, only link and type what the syntax found, and supply quantities, places and dates.
 Every sentence yields a claim: sentences with no attribution are claims made by the publication itself.
+
+The claimant is the speaker, not the outlet that carried the words: "“...,” Peskov said, per the AP", "Yonhap
+reported, citing the NIS, ...", "a source told Reuters" and "..., according to TASS" around a named speaker credit
+the speaker and list the carriers in ``Claim.via``. Sentences inside a quotation that spans several get the speaker
+named before or after it; "he", "it", "the minister", "the ministry" and "the company" resolve to an earlier named
+claimant. ``Claim.channel`` says where it was said ("post on Telegram", "briefing", "statement", "interview", ...).
 """
 
 from __future__ import annotations
@@ -247,10 +253,11 @@ def extract_claims(
         cue: str | None = None
         via: list[str] = []
         quotes: list[str] | None = None
-        if attr is not None and attr.claimant is not None and attr.claimant.lower() == "it":
-            # "In December it said": the organisation that spoke last, if there is one.
-            # "It" reaches back a paragraph or so; further back it is more likely the report or the event.
-            speaker = next(
+        it_speaker: Claim | None = None
+        if attr is not None and (attr.claimant or "").lower() == "it":
+            # "In December it said": the organisation that spoke last, if there is one; otherwise the sentence
+            # is the publication's. "It" reaches back a paragraph or so: further back it is more likely the report.
+            it_speaker = next(
                 (
                     c
                     for c in reversed(speakers)
@@ -258,7 +265,7 @@ def extract_claims(
                 ),
                 None,
             )
-            if speaker is None:
+            if it_speaker is None:
                 attr = None
         if attr is None and run is None and index > 0 and _follows_a_quote(text, spans, index, by_sentence):
             # '“It is a lie,” Peskov said. “Nothing of the sort happened.”': the same speaker goes on.
@@ -285,13 +292,8 @@ def extract_claims(
                 resolved = _resolve_pronoun(mentions, s_start, last_person, last_person_claim_end)
                 if resolved is not None:
                     claimant, entity_id = resolved
-            elif lowered == "it":
-                speaker = next(
-                    c
-                    for c in reversed(speakers)
-                    if c.sentence_end >= s_start - _IT_REACH and _is_organisation(c, mentions, has_model)
-                )
-                claimant, entity_id = speaker.claimant, speaker.claimant_entity_id
+            elif lowered == "it" and it_speaker is not None:
+                claimant, entity_id = it_speaker.claimant, it_speaker.claimant_entity_id
             elif _TITLE_RE.match(lowered):
                 resolved = _resolve_title(lowered, text, s_start, speakers, mentions, has_model)
                 if resolved is not None:
@@ -380,6 +382,8 @@ def extract_claims(
     for claim, _ in inherits:
         if claim.cue is None:
             claim.attributed, claim.claimant, claim.claimant_type = False, publisher, "publication"
+    if not include_unattributed:
+        claims = [c for c in claims if c.attributed]
     return claims
 
 
