@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from osintkit.claims import extract_claims
 from osintkit.claims.extract import claim_id
@@ -302,3 +304,22 @@ def test_with_the_shipped_tagger() -> None:
     minister = next(c for c in claims if c.sentence.startswith("The minister"))
     assert minister.claimant is not None and "Belousov" in minister.claimant
     assert minister.via == ["Reuters"] and minister.content == "the exchange was agreed"
+
+
+_pieces = st.sampled_from(
+    ["“", "”", '"', ",", ".", " ", "\n", "Peskov", "said", "the ministry", "per the AP", "citing", "Reuters",
+     "reported", "according to", "TASS", "he", "it", "wrote on Telegram", "The minister", "We", "will", "go",
+     "that", "In December", "with South Korean officials", "the company", "told", "blamed", "called", "put the toll at",
+     "31", "region.The"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_pieces, max_size=40).map(" ".join) | st.text(max_size=120))
+def test_any_text_gives_claims_that_index_it(text: str) -> None:
+    for c in _claims(text):
+        assert text[c.sentence_start : c.sentence_end] == c.sentence
+        assert text[c.content_start : c.content_end] == c.content
+        assert c.sentence_start <= c.content_start <= c.content_end <= c.sentence_end
+        assert c.attributed or c.claimant == PUBLISHER
+        assert c.direct is bool(c.quotes)
