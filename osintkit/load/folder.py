@@ -7,13 +7,12 @@ so nothing in a folder goes missing in silence; files the caller's own include/e
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from osintkit.errors import InputError, UnsupportedFormatError
-from osintkit.load._common import Skipped, _file_kind, display_path, is_metadata_file
+from osintkit.load._common import Skipped, display_path, is_metadata_file
 
 __all__ = ["DEFAULT_INCLUDE", "iter_folder", "matches", "walk_folder"]
 
@@ -58,8 +57,8 @@ def walk_folder(
     """Files under ``root`` to load, in a stable order, and a :class:`Skipped` for each file passed over.
 
     Sidecar metadata files are read, never loaded, and not reported. Hidden folders (``.git``) are reported once,
-    not file by file. Special files are recognised from ``stat()`` alone: a FIFO is never opened. With the caller's
-    own ``include`` globs, only what they select is reported; the rest was left out on purpose.
+    not file by file. With the caller's own ``include`` globs, only what they select is reported; the rest was left
+    out on purpose.
     """
     inc = _as_list(include)
     default = not inc
@@ -101,18 +100,7 @@ def walk_folder(
                                              path=display_path(path))  # fmt: skip
                 yield _skip(path, err.reason, err)
                 continue
-            try:
-                mode = os.stat(path).st_mode
-            except OSError as os_err:
-                err2 = InputError(f"cannot read file: {os_err.strerror or os_err}", path=display_path(path))
-                yield _skip(path, err2.reason, err2)
-                continue
-            if not stat.S_ISREG(mode):
-                err = UnsupportedFormatError(f"{_file_kind(mode)}, not a regular file; not opened",
-                                             path=display_path(path))  # fmt: skip
-                yield _skip(path, err.reason, err)
-                continue
-            yield path
+            yield path  # FIFOs, sockets and devices are refused from stat() by read_limited, never opened
     yield from _unreadable(unreadable, root)
 
 
