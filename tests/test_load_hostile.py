@@ -217,12 +217,13 @@ def test_jsonl_lone_surrogate_costs_only_its_record(tmp_path: Path) -> None:
     path = tmp_path / "posts.jsonl"
     path.write_text(
         '{"text": "first post"}\n{"text": "bad \\ud800 post"}\n{"text": "third post", "author": "\\udfff"}\n'
-        '{"text": "fourth post"}\n',
+        '{"text": "fourth post"}\n{"text": "fifth post", "extra": {"note": "\\uDBFF"}}\n'
+        '{"text": "\\ud83d\\ude00 ok"}\n',
         "utf-8",
     )
     result = load(path)
-    assert [d.text for d in result] == ["first post", "fourth post"]
-    assert [(s.line, s.where) for s in result.skipped] == [(2, f"{path}:2"), (3, f"{path}:3")]
+    assert [d.text for d in result] == ["first post", "fourth post", "\U0001f600 ok"]  # a valid pair is kept
+    assert [(s.line, s.where) for s in result.skipped] == [(2, f"{path}:2"), (3, f"{path}:3"), (5, f"{path}:5")]
     assert all("lone surrogate U+D" in s.reason for s in result.skipped)
     with pytest.raises(MalformedInputError, match=r"posts.jsonl:2: field 'text': lone surrogate U\+D800"):
         load(path, on_error="raise")
