@@ -8,8 +8,8 @@ notebook holds the case open, is the whole case; ``Case.snapshot`` writes one co
 
 The custody log is append-only and tamper-evident (not tamper-proof): each entry's hash covers the previous
 entry's hash, and every row of every table of findings carries the entry (``seq``) that wrote it. That entry records
-how many rows it wrote and a multiset hash over them (the sum of the row hashes modulo 2**256, so rows may be read
-back in any order), and what it removed or superseded of earlier entries' rows. ``verify`` re-hashes every row,
+how many rows it wrote and a multiset hash over them (MuHash3072, so rows may be read back in any order), and
+what it removed or superseded of earlier entries' rows. ``verify`` re-hashes every row,
 re-adds each entry's rows, and names the first row or entry that differs; the head of the log is recorded apart
 from the log so removing its last entries shows too, and ``verify(expect_head=...)`` checks it against a head kept
 outside the file.
@@ -39,7 +39,13 @@ from .model import Claim, Document, Entity, Mention, Place, content_hash
 __all__ = ["SCHEMA_VERSION", "Case", "CustodyEntry", "IngestReport", "VerifyReport", "utcnow"]
 
 GENESIS = "0" * 64
-_MOD = 2**256
+# The multiset hash of an entry's rows is MuHash3072 (as Bitcoin Core uses for its UTXO set): each row hash is
+# expanded to a 3072-bit number and the numbers are multiplied modulo this prime. Rows combine in any order, rows
+# removed later combine back in, and forging a set with the same product is a discrete-logarithm problem. (A sum
+# modulo 2**256 would not do: Wagner's generalised birthday attack finds rows summing to a target for an entry of
+# a hundred rows in about 2**32 work.)
+_PRIME = 2**3072 - 1103717
+_EMPTY = 1
 
 # Every table of findings, with its key column. Each row carries the custody entry that last wrote it (``seq``) and
 # its own hash (``row_hash``), which lets ``verify`` name the row an edit touched, not only the entry.
@@ -225,7 +231,7 @@ class CustodyEntry:
 
     An entry that wrote rows names their table (``row_table``), how many it wrote (``row_count``) and their
     multiset hash (``content_hash``); ``removed`` is the JSON record of earlier entries' rows it deleted or
-    superseded (``{"seq": [count, multiset hash]}``), so those entries still add up after legitimate changes.
+    superseded (``{"seq": [count, product in hex]}``), so those entries still add up after legitimate changes.
     """
 
     seq: int
@@ -326,11 +332,17 @@ def _row_hash(table: str, row: sqlite3.Row) -> str:
 
 
 def _add(total: int, row_hash: str) -> int:
-    return (total + int(row_hash, 16)) % _MOD
+    element = int.from_bytes(hashlib.shake_256(bytes.fromhex(row_hash)).digest(384), "big") % _PRIME
+    return (total * (element or 1)) % _PRIME
+
+
+def _join(total: int, other: int) -> int:
+    return (total * other) % _PRIME
 
 
 def _hex(total: int) -> str:
-    return f"{total:064x}"
+    """The content hash an entry records: the SHA-256 of its rows' product (the product itself is 768 hex digits)."""
+    return hashlib.sha256(total.to_bytes(384, "big")).hexdigest()
 
 
 def _diagnose(path: Path) -> str:
@@ -618,7 +630,7 @@ class Case:
             keys.append(row[key])
             if row["seq"] is None:
                 continue
-            held = into.setdefault(int(row["seq"]), [0, 0])
+            held = into.setdefault(int(row["seq"]), [0, _EMPTY])
             held[0] += 1
             held[1] = _add(held[1], _row_hash(table, row))
         return keys
@@ -632,9 +644,9 @@ class Case:
         seq: int,
         removed: dict[int, list[int]],
     ) -> CustodyEntry:
-        """Seal the rows written with ``seq`` (hash each, sum the hashes) and append the entry that wrote them."""
+        """Seal the rows written with ``seq`` (hash each, combine the hashes) and append the entry that wrote them."""
         key = _KEYS[table]
-        total, updates = 0, []
+        total, updates = _EMPTY, []
         for row in conn.execute(f"SELECT * FROM {table} WHERE seq = ?", (seq,)).fetchall():
             h = _row_hash(table, row)
             updates.append((h, row[key]))
@@ -642,7 +654,7 @@ class Case:
         conn.executemany(f"UPDATE {table} SET row_hash = ? WHERE {key} = ?", updates)
         record = None
         if removed:
-            record = json.dumps({str(s): [n, _hex(t)] for s, (n, t) in sorted(removed.items())})
+            record = json.dumps({str(s): [n, f"{t:x}"] for s, (n, t) in sorted(removed.items())})
         entry = self._append_log(
             conn, action, object_id, _hex(total), row_table=table, row_count=len(updates), removed=record
         )
@@ -861,7 +873,7 @@ class Case:
                 " AND m.entity_id IS NOT l.entity_id"
             )
             for row in conn.execute(f"SELECT m.* FROM link_rows l JOIN mentions m ON {match}").fetchall():
-                held = removed.setdefault(int(row["seq"]), [0, 0]) if row["seq"] is not None else [0, 0]
+                held = removed.setdefault(int(row["seq"]), [0, _EMPTY]) if row["seq"] is not None else [0, _EMPTY]
                 held[0] += 1
                 held[1] = _add(held[1], _row_hash("mentions", row))
             changed = conn.execute(
@@ -1353,7 +1365,7 @@ class _Verifier:
             h = _row_hash(table, row)
             if row["row_hash"] != h:
                 self.problems.append(f"{what}: content differs from what {entry.describe()} recorded")
-            held = self.groups.setdefault(seq, [0, 0])
+            held = self.groups.setdefault(seq, [0, _EMPTY])
             held[0] += 1
             held[1] = _add(held[1], h)
 
@@ -1364,18 +1376,18 @@ class _Verifier:
                 continue
             try:
                 for seq, (count, total) in json.loads(entry.removed).items():
-                    held = removed.setdefault(int(seq), [0, 0])
+                    held = removed.setdefault(int(seq), [0, _EMPTY])
                     held[0] += int(count)
-                    held[1] = (held[1] + int(total, 16)) % _MOD
+                    held[1] = _join(held[1], int(total, 16))
             except (ValueError, TypeError, AttributeError) as exc:
                 self.problems.append(f"{entry.describe()}: its record of removed rows is malformed ({exc})")
         for entry in self.entries.values():
             table = entry.row_table
             if table is None or table not in _KEYS or table not in self.tables:
                 continue
-            live = self.groups.get(entry.seq, [0, 0])
-            gone = removed.get(entry.seq, [0, 0])
-            count, total = live[0] + gone[0], (live[1] + gone[1]) % _MOD
+            live = self.groups.get(entry.seq, [0, _EMPTY])
+            gone = removed.get(entry.seq, [0, _EMPTY])
+            count, total = live[0] + gone[0], _join(live[1], gone[1])
             wrote = entry.row_count or 0
             if count < wrote:
                 self.problems.append(
