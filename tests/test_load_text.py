@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import osintkit
 from osintkit.errors import (
@@ -420,3 +423,31 @@ def test_osintkit_load_stays_a_module_after_lazy_access() -> None:
         "assert callable(L.iter_load) and callable(L.to_frame)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+_md_lines = st.sampled_from(
+    ["# Port reopens", "## Damage", "### ", "Ships moved again on Monday.", "The mayor said so.", "", "", "===", "---",
+     "```", "Source: Valley Courier", "Published: 2025-02-14", "By Tom Sample", "Desk: Metro", "  # indented",
+     "#hashtag without space", "* a list item", "> a quote"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(_md_lines, max_size=14), suffix=st.sampled_from([".md", ".txt"]))
+def test_derived_text_has_no_headings_and_sections_index_it(tmp_path: Path, lines: list[str], suffix: str) -> None:
+    p = tmp_path / f"any{suffix}"
+    p.write_text("\n".join(lines), "utf-8")
+    try:
+        doc = _one(p)
+    except EmptyInputError:
+        return
+    assert doc.text.strip()
+    assert doc.sha256 == __import__("hashlib").sha256(p.read_bytes()).hexdigest()
+    for section in doc.meta.get("sections", []):
+        assert 0 <= section["start"] <= len(doc.text)
+        assert section["level"] in range(1, 7)
+    if suffix == ".md":
+        fenced = False
+        for line in doc.text.splitlines():
+            fenced ^= line.startswith("```")
+            assert fenced or line.startswith("```") or not re.match(r" {0,3}#{1,6}(?:\s|$)", line), doc.text
