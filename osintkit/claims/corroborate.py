@@ -449,8 +449,14 @@ def _denials(
         doc = infos.get(d.doc_id)
         before = doc.text[max(0, d.sentence_start - 300) : d.sentence_start] if doc else ""
         own_words = _stems(content_words(d.content))
-        # The two sentences before: what "that" and "any role" point back to, a quote between them or not.
-        context = ".".join(before.split(".")[-3:])
+        # What the denial points back to: for "denied any role", the two sentences before (a quote may sit between
+        # the accusation and the denial); for "denied that", the last clause of the sentence before ("...said the
+        # group fired missiles because its owner had violated the ban" -> "its owner had violated the ban").
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", before.strip()) if x]
+        if _ANAPHORIC_DENIAL_RE.search(d.content) or not sentences:
+            context = " ".join(sentences[-2:])
+        else:
+            context = re.split(r"\b(?:because|after|since|saying|that|as)\b", sentences[-1])[-1]
         target = own_words | _stems(content_words(context))
         who = _stems(content_words(denier))
         names = resolver.names_of(denier)  # "the RSF" is also "the Rapid Support Forces"
@@ -579,6 +585,7 @@ def _origin(
 
 def _outlet_name(claimant: str, source: str) -> str:
     own = parse_publisher(source)
+    claimant = re.sub(r"^.*?\b(?:by|from)\s+(?:the\s+)?", "", claimant) if " by " in claimant else claimant
     cited = parse_publisher(claimant)
     if own is not None and cited is not None and cited.key == own.key:
         return own.name
@@ -682,6 +689,11 @@ def _proposition(
                 per_slot[conflict.slot] = per_slot.get(conflict.slot, 0) + 1
                 found.append(_contradiction(gid, r, c, conflict, doc_sources, origins))
 
+    has_speaker = any(origins[m.id].kind == "speaker" and origins[m.id].named for m in members)
+
+    def counts(origin: Origin) -> bool:
+        return origin.named and not (has_speaker and origin.kind == "outlet")
+
     group = Proposition(id=gid, label=_label(anchor), anchor=anchor.id)
     anchor_row = emb[rows[anchor.id]]
     for c in members:
@@ -696,8 +708,10 @@ def _proposition(
         against_ids = {m.id for m in against_claims} | {m.id for m in relay_errors}
         own = origins[c.id].key
         # Unnamed descriptions ("a volunteer group") may be any of the named origins: shown, never counted extra.
+        # Nor is an outlet stating in its own voice what named speakers in the same proposition say: outlets
+        # relay what they are told far more often than they witness it.
         support = sorted(
-            {origins[m.id].key for m in members if m.id not in against_ids and origins[m.id].named} | {own}
+            {origins[m.id].key for m in members if m.id not in against_ids and counts(origins[m.id])} | {own}
         )
         relay = sorted(
             {doc_sources.get(m.doc_id, m.doc_id) for m in against_claims if origins[m.id].key == own}

@@ -128,7 +128,8 @@ class OriginResolver:
         display = pub.name if pub is not None else name
         # An official account published as a document ("U.S. Central Command (@CENTCOM on X)") is that speaker.
         bare = re.sub(r"\s*[(\[][^)\]]*[)\]]\s*", " ", display).strip()
-        ent = self._entity(bare) if bare else None
+        lowered = re.sub(r"^(?:the|a|an)\s+", "", bare.lower())
+        ent = None if publisher_key(display) in PUBLISHER_ALIASES else self._named.get(lowered)
         if ent is not None:
             return Origin("speaker:entity:" + ent[0], ent[1], "speaker")
         return Origin("outlet:" + publisher_key(display), display, "outlet")
@@ -138,6 +139,9 @@ class OriginResolver:
         publisher keys), or a known wire or broadcaster ("AP", "the Kyiv Ledger")."""
         key = publisher_key(claimant)
         if key in PUBLISHER_ALIASES or key in outlets:
+            return True
+        # "a tally by Maritime Intelligence Weekly", "an analysis by the Kyiv Ledger": the outlet's own work.
+        if any(re.search(r"\b(?:by|from|of)\s+" + re.escape(o) + r"$", key) for o in outlets if len(o) > 3):
             return True
         own = parse_publisher(doc_source)
         return own is not None and key in (own.key, publisher_key(doc_source or ""))

@@ -574,7 +574,7 @@ def compare_claims(
 
     # A denial conflicts with an affirmation, not with another negative account ("had not called at Israeli ports").
     for denier, affirmer in ((other, ref), (ref, other)):
-        if denies(denier) and not denies(affirmer) and not affirmer.negated:
+        if denies(denier) and not denies(affirmer) and not affirmer.negated and not reports_denial(affirmer):
             conflicts.append(Conflict("denial", "contradiction", f"{denier.claimant or 'one report'} denies it"))
             break
 
