@@ -393,3 +393,40 @@ def test_a_large_honest_feed_is_not_taken_for_a_stall(tmp_path: Path, monkeypatc
     (skip,) = load(path, time_budget=0.05).skipped
     assert skip.kind == "InputTimeoutError" and skip.path == str(path)
     assert skip.reason.startswith("feed parsing ran past its time budget of 0.05 s")
+
+
+@pytest.mark.timeout(300)
+def test_osintkit_run_survives_every_poison(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    _good_folder(folder, 5)
+    poisons = {
+        "deep.json": f'[{{"text": "Kyiv said yes."}}, {{"text": "b", "x": {_deep(600)}}}]'.encode(),
+        "surrogate.jsonl": b'{"text": "\\ud800"}\n{"text": "Officials in Kharkiv said no."}\n',
+        "comments.html": b"<!--" * 100_000,
+        "cdata.html": b"<![CDATA[x>" * 40_000,
+        "meta.json": f'{{"text": "t", "x": {_deep(600)}}}'.encode(),
+        "notes.pdf": b"%PDF-1.4",
+        ".hidden.txt": b"hidden",
+    }
+    for name, data in poisons.items():
+        (folder / name).write_bytes(data)
+    (folder / "good-000.meta.json").write_text(f'{{"title": {_deep(600)}}}', "utf-8")  # a poisoned sidecar
+    os.mkfifo(folder / "pipe.txt")
+    _bad_name(folder)
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet", "--workers", "1"])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    for where in ("deep.json[1]", "surrogate.jsonl:1", "comments.html", "meta.json[0]", "notes.pdf", ".hidden.txt",
+                  "pipe.txt"):  # fmt: skip
+        assert f"{folder}/{where}: " in result.output, where
+    with Case(out / "case.sqlite") as case:
+        texts = {d.text for d in case.documents()}
+        assert case.verify().ok
+    kept = {"Kyiv said yes.", "Officials in Kharkiv said no.", "Officials in Kyiv said the report was accurate."}
+    assert kept <= texts  # the good records of poisoned files, and the file with a non-UTF-8 name
+    assert sum(t.startswith("Report ") for t in texts) == 5
+    assert (out / "report.md").is_file()
+    assert elapsed < 120, f"run took {elapsed:.1f} s"
