@@ -259,6 +259,16 @@ def test_it_refers_back_only_a_little_way() -> None:
     assert far[-1].claimant == PUBLISHER and not far[-1].attributed
 
 
+def test_the_document_itself_is_not_a_carrier() -> None:
+    claim = _one("Camp residents told the Harbour Gazette that drones had circled for days.")
+    assert (claim.claimant, claim.cue, claim.via) == ("Camp residents", "told", [])
+
+
+def test_a_channel_phrase_at_the_end_of_the_content() -> None:
+    claim = _one("The kitchen council put the death toll at 31, including nine children, in a statement on Facebook.")
+    assert (claim.claimant, claim.channel, claim.platform) == ("The kitchen council", "statement", "Facebook")
+
+
 def test_a_title_with_nobody_to_name_stays_as_written() -> None:
     assert _one("The troops were flown to Kyiv, the ministry said on Sunday.").claimant == "the ministry"
 

@@ -361,6 +361,10 @@ def extract_claims(
             channel=channel,
             via=via,
         )
+        if publisher and claim.via:
+            # The document itself is not a carrier between the speaker and the document ("told the Courier").
+            own = _carrier_name(publisher).lower()
+            claim.via = [v for v in claim.via if v.lower() != own]
         claims.append(claim)
         by_sentence[index] = claim
         if attributed and attr is None and run is not None:
@@ -1051,6 +1055,10 @@ def _channel(sentence: str, c_start: int, c_end: int, platform: str | None) -> s
     for name, pattern in _CHANNELS:
         if pattern.search(outside):
             return name
+    # "put the death toll at 31 in a statement on Facebook": the channel phrase can end the content itself.
+    tail = _CHANNEL_TAIL_RE.search(sentence)
+    if tail:
+        return next(name for name, pattern in _CHANNELS if pattern.search(tail.group()))
     if platform is not None:
         return f"post on {platform}"
     if re.search(r"\b(?:in an? (?:\w+ )?post|posted|wrote online)\b", outside):
@@ -1058,6 +1066,11 @@ def _channel(sentence: str, c_start: int, c_end: int, platform: str | None) -> s
     return None
 
 
+_CHANNEL_TAIL_RE = re.compile(
+    r"\b(?:in|at|during) (?:an?|its|his|her|their) (?:\w+ )?(?:statement|briefing|interview|(?:press|news) conference|"
+    r"(?:video|televised|nightly|evening) (?:address|message))\b[^,;]{0,40}[.!?”\"’]*$",
+    re.IGNORECASE,
+)
 _CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("press conference", re.compile(r"\b(?:press|news) conference\b", re.I)),
     ("briefing", re.compile(r"\bbriefing\b", re.I)),
