@@ -259,6 +259,13 @@ def test_it_refers_back_only_a_little_way() -> None:
     assert far[-1].claimant == PUBLISHER and not far[-1].attributed
 
 
+def test_per_the_ap_quotes_the_speaker_just_named() -> None:
+    named = _claims("The mayor, Ana Lind, said the port was open. “We will rebuild every pier,” per the AP.")
+    assert [(c.claimant, c.via) for c in named] == [("Ana Lind", []), ("Ana Lind", ["AP"])]
+    nobody = _claims("The port reopened on Monday. “We will rebuild every pier,” per the AP.")
+    assert (nobody[1].claimant, nobody[1].via, nobody[1].claimant_type) == ("the AP", ["AP"], "media")
+
+
 def test_the_document_itself_is_not_a_carrier() -> None:
     claim = _one("Camp residents told the Harbour Gazette that drones had circled for days.")
     assert (claim.claimant, claim.cue, claim.via) == ("Camp residents", "told", [])

@@ -361,6 +361,20 @@ def extract_claims(
             channel=channel,
             via=via,
         )
+        previous = by_sentence.get(index - 1)
+        if (
+            claim.cue == "per"
+            and claim.direct
+            and previous is not None
+            and previous.attributed
+            and previous.claimant
+            and previous.claimant_type != "media"
+            and _named(previous.claimant)
+            and "\n" not in text[previous.sentence_end : s_start]
+        ):
+            # 'Zelenskyy spoke on Sunday. “We will rebuild,” per the AP.': the AP quotes the speaker just named.
+            claim.claimant, claim.claimant_type = previous.claimant, previous.claimant_type
+            claim.claimant_entity_id, claim.claimant_role = previous.claimant_entity_id, previous.claimant_role
         if publisher and claim.via:
             # The document itself is not a carrier between the speaker and the document ("told the Courier").
             own = _carrier_name(publisher).lower()
