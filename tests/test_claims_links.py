@@ -140,3 +140,15 @@ def test_citations_of_a_wire_not_in_the_case(text: str) -> None:
     doc = DocInfo("z", "Some Blog", "A long enough story about a strike on a depot. " + text)
     links = find_links([doc])
     assert links and links[0].original.startswith("wire:") and links[0].direction in ("citation", "wire credit")
+
+
+def test_a_forwarded_message_is_a_copy_with_a_known_direction() -> None:
+    post = "Our drones struck the fuel depot overnight. Explosions and a large fire were recorded at the site."
+    original = DocInfo("o", "General Staff", post, "2025-03-05T06:00:00+00:00")
+    # The forward arrives earlier by its own clock (a time zone slip): the export's word still decides.
+    forward = DocInfo("f", "Front News", post, "2025-03-05T05:00:00+00:00", forwarded_from={"name": "General Staff"})
+    parent = parent_links(find_links([forward, original]))
+    assert (parent["f"].original, parent["f"].direction, parent["f"].relation) == ("o", "forwarded", "forwarded")
+    lone = DocInfo("g", "Other Channel", post, forwarded_from={"name": "Unknown Channel", "message_id": 7})
+    (link,) = find_links([lone])
+    assert (link.original, link.direction, link.details["message_id"]) == ("external:Unknown Channel", "forwarded", 7)

@@ -254,7 +254,9 @@ def independent_sources(corroboration: Corroboration, group_or_claim: Propositio
 
 def _doc_infos(claims: Sequence[Claim], documents: Sequence[Document] | Mapping[str, Document] | None) -> list[DocInfo]:
     docs: list[Document] = list(documents.values()) if isinstance(documents, Mapping) else list(documents or [])
-    infos = [DocInfo(d.id, d.source or d.title or d.id, d.text, d.published, d.author, d.url) for d in docs]
+    infos = [
+        DocInfo(d.id, d.source or d.title or d.id, d.text, d.published, d.author, d.url, _forwarded(d)) for d in docs
+    ]
     known = {d.id for d in infos}
     # Without the documents, the claims' sentences stand in for the text (enough to detect copies).
     by_doc: dict[str, list[Claim]] = {}
@@ -265,6 +267,11 @@ def _doc_infos(claims: Sequence[Claim], documents: Sequence[Document] | Mapping[
         cs = sorted(cs, key=lambda c: c.sentence_start)
         infos.append(DocInfo(doc_id, doc_id, "\n".join(dict.fromkeys(c.sentence for c in cs))))
     return infos
+
+
+def _forwarded(doc: Document) -> dict[str, Any] | None:
+    found = doc.meta.get("forwarded_from") if isinstance(doc.meta, dict) else None
+    return found if isinstance(found, dict) and found.get("name") else None
 
 
 def _place_words(places: Sequence[str]) -> set[str]:

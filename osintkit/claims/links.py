@@ -70,6 +70,8 @@ class DocInfo:
     published: str | None = None
     author: str | None = None
     url: str | None = None
+    # A message forwarded from another channel (Telegram's "forwarded_from"): {"name", "date", "message_id"}.
+    forwarded_from: dict[str, Any] | None = None
 
     @property
     def publisher(self) -> Publisher | None:
@@ -278,6 +280,8 @@ def find_links(docs: Sequence[DocInfo]) -> list[CopyLink]:
                     CopyLink(f"wire:{cited_wire}", b.id, "cites", "citation", 1.0, f"“{phrase}”", wire_details)
                 )
 
+    links += _forwards(ordered, publishers, linked)
+
     for d in ordered:
         credited = credits[d.id]
         if not credited or own_wire[d.id] == credited:
@@ -294,6 +298,38 @@ def find_links(docs: Sequence[DocInfo]) -> list[CopyLink]:
                 CopyLink(f"wire:{wire}", d.id, "same wire", "wire credit", 1.0, f"credited to {wire}", {"wire": wire})
             )
     return sorted(links, key=lambda lk: (lk.copy, lk.original, lk.relation))
+
+
+def _forwards(
+    docs: Sequence[DocInfo], publishers: Mapping[str, Publisher | None], linked: set[frozenset[str]]
+) -> list[CopyLink]:
+    """Forwarded messages: the export itself says which channel's message this repeats, so the direction is known.
+
+    The original is the forwarded channel's message in the case (the same text from that channel, the one with the
+    export's original date if several), else ``external:CHANNEL``. A forward replaces any weaker link of the pair.
+    """
+    out: list[CopyLink] = []
+    for d in docs:
+        fwd = d.forwarded_from
+        if not fwd:
+            continue
+        name = str(fwd["name"])
+        key = publisher_key(name)
+        same = [
+            a
+            for a in docs
+            if a.id != d.id
+            and publishers[a.id] is not None
+            and publishers[a.id].key == key  # type: ignore[union-attr]
+            and a.text.strip() == d.text.strip()
+        ]
+        when = str(fwd.get("date") or "")
+        same.sort(key=lambda a: (a.published != when, a.published or "", a.id))
+        details = {k: fwd[k] for k in ("name", "date", "message_id") if fwd.get(k) is not None}
+        original = same[0].id if same else f"external:{name}"
+        out.append(CopyLink(original, d.id, "forwarded", "forwarded", 1.0, f"forwarded from {name}", details))
+        linked.add(frozenset((original, d.id)))
+    return out
 
 
 def _differs(publishers: Mapping[str, Publisher | None], a: DocInfo, b: DocInfo) -> bool:

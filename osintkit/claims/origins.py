@@ -221,7 +221,9 @@ def _looks_like_name(names: Sequence[str]) -> bool:
 
 
 def outlet_of_root(root: str, doc_sources: Mapping[str, str]) -> str:
-    """The outlet a document's copy chain leads back to: a wire name or the root document's publisher."""
-    if root.startswith("wire:"):
-        return root[5:]
+    """The outlet a document's copy chain leads back to: a wire or an outside channel's name (``wire:NAME``,
+    ``external:NAME``), or the root document's publisher."""
+    for prefix in ("wire:", "external:"):
+        if root.startswith(prefix):
+            return root[len(prefix) :]
     return doc_sources.get(root, root)
