@@ -467,7 +467,7 @@ def _attribute(sentence: str) -> _Attribution | None:
 # Speech expressed by a phrase rather than a cue verb: "put the death toll at", "pointed the finger at", "blamed",
 # "called the accusation a fabrication".
 _PHRASE_CUE_RE = re.compile(
-    r"\b(?:has\s+|have\s+|had\s+)?(?:(put|puts)\s+the\s+(?:\w+\s+)?(?:toll|number|figure|count)\s+at"
+    r"\b(?:has\s+|have\s+|had\s+)?(?:(put|puts)\s+the\s+(?:\w+\s+)?(?:toll|number|figure|count)(?:\s+of\s+\w+)?\s+at"
     r"|(pointed|points)\s+the\s+finger\s+at|(blamed|blames)"
     r"|(called|calls)(?!\s+(?:on|for|in|off|up|back|out|it|him|her|them)\b))\b"
 )
@@ -761,6 +761,11 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if pp and len(seg_text.split()) > 2:
         lead += pp.end()
         seg_text = seg_text[pp.end() :]
+    clause = re.match(r".*\b(?:after|before|since|because|until|once|although|though|whereas)\s+(?=\S)", seg_text)
+    if clause and clause.start() == 0 and len(seg_text) > clause.end():
+        # "The strike came hours after Russia's Defence Ministry said": the speaker is the clause's subject.
+        lead += clause.end()
+        seg_text = seg_text[clause.end() :]
     opener = seg_text.split()[0] if seg_text.split() else ""
     if opener.lower() in _PREPOSITIONS | _OPENING_ADVERBS or re.fullmatch(r"[A-Z][a-z]+ing", opener):
         # A longer opening phrase: "In late December it said", "Earlier this week the ministry said", "Speaking on
