@@ -112,6 +112,8 @@ def _one(sentence: str) -> Claim:
         ("The militia, which has held the pass since May, denied any role.",
          {"claimant": "The militia", "cue": "denied", "negated": True}),
         ("The army blamed the militia for the strike.", {"claimant": "The army", "cue": "blamed"}),
+        ("The ministry, pressed by reporters, said two drones fell.",
+         {"claimant": "The ministry", "claimant_role": "pressed by reporters", "content": "two drones fell"}),
         ("The air force put the number of missiles at three.",
          {"claimant": "The air force", "cue": "put", "content": "put the number of missiles at three"}),
         ("The army has pointed the finger at the militia.", {"claimant": "The army", "cue": "pointed"}),

@@ -722,7 +722,7 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if stripped.endswith(","):
         # "John Kirby, a spokesman for the White House National Security Council, said"
         parts = stripped[:-1].rsplit(",", 1)
-        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|which|its|his|her|[a-z]+ (?:of|for|at))\b", parts[1]):
+        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|which|its|his|her|[a-z]+ (?:of|for|at)|[a-z]+ed)\b", parts[1]):
             role = parts[1].strip()
             stripped = parts[0]
             seg_at = stripped.rfind(",") + 1
