@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
+from typing import Any
 
-__all__ = ["detect_language", "sentence_at", "split_sentences"]
+__all__ = ["detect_language", "language_spans", "sentence_at", "split_sentences"]
 
 # Abbreviations that end in a period but do not end a sentence in news text.
 _ABBREVIATIONS = {
@@ -100,56 +101,49 @@ def sentence_at(text: str, offset: int) -> tuple[int, int]:
 
 # --- language ----------------------------------------------------------------------------------------------------
 
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to in is that for it was on with as by are this from be at have has".split()),
-    "de": frozenset("der die und das ist nicht ein eine zu den mit von sich des auf für im dem".split()),
-    "fr": frozenset("le la les et des est une un du que dans pour pas qui sur au avec ce".split()),
-    "es": frozenset("el la los las y de que en un una es por con para del se no al".split()),
-    "it": frozenset("il lo la gli le e di che un una è per con non del della sono".split()),
-    "pt": frozenset("o a os as e de que em um uma é para com não do da no na".split()),
-    "nl": frozenset("de het een en van is dat op te in niet met voor zijn".split()),
-    "ru": frozenset("и в не на что он с как по это к но из у за от же".split()),
-    "uk": frozenset("і в не на що він з як по це до але із у за від та й".split()),
-}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LINE = re.compile(r"[^\n]+")
+# Below this many letters a guess is a coin toss ("Reuters" reads as Acehnese, "ok" as Serbian), so none is made.
+_MIN_LETTERS = 12
+# py3langid's normalised probability under which the answer is None: on one-sentence news texts in 41 languages the
+# right answer scored 0.62 (Chinese) to 1.0, while names and fragments scored under 0.15.
+_MIN_PROBABILITY = 0.5
 
 
-_SCRIPTS: tuple[tuple[str, re.Pattern[str], float], ...] = (
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), 0.3),
-    ("ja", re.compile(r"[\u3040-\u30ff]"), 0.1),
-    ("zh", re.compile(r"[\u4e00-\u9fff]"), 0.3),
-    ("ar", re.compile(r"[\u0600-\u06ff]"), 0.3),
-    ("he", re.compile(r"[\u0590-\u05ff]"), 0.3),
-    ("el", re.compile(r"[\u0370-\u03ff]"), 0.3),
-)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_UK_LETTERS = re.compile(r"[іїєґІЇЄҐ]")
-_NON_LATIN = re.compile(r"[\u0370-\uffff]")
+@functools.lru_cache(maxsize=1)
+def _identifier() -> Any:
+    """py3langid's naive Bayes model over byte n-grams, 97 languages, loaded once (0.7 to 1.4 s)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str) -> str | None:
-    """A cheap guess (script, then stop words) from the first 1,500 characters; None when unsure.
+    """ISO 639-1 code of the language of the first 1,500 characters of ``text``; None when unsure or too short.
 
-    Regexes do the counting in C: this runs once per document on 10,000-document batches.
+    py3langid (a maintained fork of langid.py) was chosen over lingua-language-detector and the stop-word counter
+    that came before it, measured on one-sentence news texts in 21 languages (tests/test_text.py): py3langid 41/41 at
+    0.5 ms a text, lingua 40/41 (Ukrainian read as Kazakh) at 4 ms after 25 s of loading, stop words 19/41 (Romanian,
+    Polish, Turkish, Czech unrecognised; Bulgarian and Serbian read as Ukrainian).
     """
-    sample = text[:1500].lower()
-    words = _WORD.findall(sample)
-    n = sum(map(len, words))
-    if n < 20 or len(words) < 5:
+    sample = text[:1500]
+    if sum(map(len, _WORD.findall(sample))) < _MIN_LETTERS:
         return None
-    cyrillic = False
-    if not sample.isascii() and len(_NON_LATIN.findall(sample)) > n * 0.1:
-        for lang, pattern, share in _SCRIPTS:
-            if len(pattern.findall(sample)) > n * share:
-                return lang
-        cyrillic = len(_CYRILLIC.findall(sample)) > n * 0.3
-        if cyrillic and _UK_LETTERS.search(sample):
-            return "uk"
-    counts = Counter(words)
-    total = len(words)
-    candidates = ("ru", "uk") if cyrillic else ("en", "de", "fr", "es", "it", "pt", "nl")
-    scores = {lang: sum(counts[w] for w in _STOPWORDS[lang] if w in counts) for lang in candidates}
-    best = max(scores, key=lambda k: scores[k])
-    if scores[best] < max(2, total // 40):
-        return None
-    return best
+    lang, probability = _identifier().classify(sample)
+    return str(lang) if probability >= _MIN_PROBABILITY else None
+
+
+def language_spans(text: str, default: str | None = None) -> list[tuple[int, int, str | None]]:
+    """``(start, end, language)`` for each run of lines in one language, so that a post mixing Ukrainian and
+    English is read part by part. A line too short to judge takes the language of the one before it (or
+    ``default``, else the whole text's); neighbours in one language are joined. Spans index ``text``.
+    """
+    whole = default or detect_language(text)
+    out: list[tuple[int, int, str | None]] = []
+    for block in _LINE.finditer(text):
+        lang = detect_language(block.group()) or (out[-1][2] if out else whole)
+        if out and out[-1][2] == lang:
+            out[-1] = (out[-1][0], block.end(), lang)
+        else:
+            out.append((block.start(), block.end(), lang))
+    return out
