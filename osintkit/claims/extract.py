@@ -714,6 +714,10 @@ def _inverted_speaker(sentence: str, match: re.Match[str]) -> _Attribution | Non
     return _Attribution(who, w_start, w_start + len(who), role, match.group(1).lower(), 0, len(before.rstrip(",")))
 
 
+# An appositive after the speaker's name: "a spokesman for ...", "who ...", "pressed by reporters".
+_APPOSITIVE_RE = re.compile(r"\s*(?:a|an|the|who|which|its|his|her|[a-z]+ (?:of|for|at)|[a-z]+ed)\b")
+
+
 def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     """The claimant noun phrase ending right before a cue verb, with an appositive role if there is one."""
     core = _TRAILING_ADVERBS_RE.sub("", before)
@@ -722,7 +726,7 @@ def _subject(before: str) -> tuple[str, int, int, str | None] | None:
     if stripped.endswith(","):
         # "John Kirby, a spokesman for the White House National Security Council, said"
         parts = stripped[:-1].rsplit(",", 1)
-        if len(parts) == 2 and re.match(r"\s*(?:a|an|the|who|which|its|his|her|[a-z]+ (?:of|for|at)|[a-z]+ed)\b", parts[1]):
+        if len(parts) == 2 and _APPOSITIVE_RE.match(parts[1]):
             role = parts[1].strip()
             stripped = parts[0]
             seg_at = stripped.rfind(",") + 1
