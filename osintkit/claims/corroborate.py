@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -557,7 +557,7 @@ _SPEECH_WORDS = frozenset(
 )
 
 
-def _stems(words: set[str]) -> set[str]:
+def _stems(words: Iterable[str]) -> set[str]:
     return {w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 

@@ -141,7 +141,8 @@ class OriginResolver:
         if key in PUBLISHER_ALIASES or key in outlets:
             return True
         # "a tally by Maritime Intelligence Weekly", "an analysis by the Kyiv Ledger": the outlet's own work.
-        if any(re.search(r"\b(?:by|from|of)\s+" + re.escape(o) + r"$", key) for o in outlets if len(o) > 3):
+        tail = re.search(r"\b(?:by|from|of)\s+(.{4,})$", key)
+        if tail and publisher_key(tail.group(1)) in outlets:
             return True
         own = parse_publisher(doc_source)
         return own is not None and key in (own.key, publisher_key(doc_source or ""))

@@ -8,6 +8,7 @@ not part of the name.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ WIRES = frozenset(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65_536)
 def publisher_key(name: str) -> str:
     """A folded comparison key: case, accents, punctuation and a leading "the" do not matter."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()

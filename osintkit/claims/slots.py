@@ -24,9 +24,32 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from osintkit.model import Claim
+
+_T = TypeVar("_T")
+_MEMO_LIMIT = 200_000
+
+
+def _per_claim(fn: Callable[[Claim], _T]) -> Callable[[Claim], _T]:
+    """Read each claim's slots once: comparing a group's claims pairwise reads the same claim many times, and a
+    100,000-claim case makes millions of comparisons. Keyed by the object itself (held, so its id is not reused)."""
+    cache: dict[int, tuple[Claim, _T]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(claim: Claim) -> _T:
+        hit = cache.get(id(claim))
+        if hit is not None and hit[0] is claim:
+            return hit[1]
+        if len(cache) >= _MEMO_LIMIT:
+            cache.clear()
+        value = fn(claim)
+        cache[id(claim)] = (claim, value)
+        return value
+
+    return wrapper
+
 
 __all__ = [
     "CONFLICT_SLOTS",
@@ -124,6 +147,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+@_per_claim
 def quantity_slots(claim: Claim) -> list[QuantitySlot]:
     """The claim's figures as comparable intervals with what they count, the action and the scope."""
     out: list[QuantitySlot] = []
@@ -255,6 +279,7 @@ def _range(d: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+@_per_claim
 def date_slots(claim: Claim) -> list[DateSlot]:
     out = []
     for d in claim.dates:
@@ -333,6 +358,7 @@ def _geocoder(factory: Callable[[], Any]) -> Any:
 _AT_PLACE_RE = r"\b(?:in|at|near|over|outside|inside|into|on|off|from)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?"
 
 
+@_per_claim
 def _content_places(claim: Claim) -> list[str]:
     """Where the claimed event happened: places named after "in", "at", "near"... in what is claimed.
 
@@ -353,6 +379,7 @@ _PLATFORM_RE = re.compile(
 _PLATFORM_NAMES = {"twitter": "X", "x": "X", "vkontakte": "VK"}
 
 
+@_per_claim
 def platforms_in(claim: Claim) -> frozenset[str]:
     """Every platform the sentence names ("on X and Telegram" is two), X and Twitter being one."""
     found = {_PLATFORM_NAMES.get(m.group(1).lower(), m.group(1)) for m in _PLATFORM_RE.finditer(claim.sentence)}
@@ -413,6 +440,7 @@ class Comparison:
         return "; ".join(self.details) if self.details else "same proposition"
 
 
+@_per_claim
 def first_claim(claim: Claim) -> bool | None:
     """True for "the first such...", False for "not the first time", None when the sentence says neither."""
     m = _FIRST_RE.search(claim.sentence)
@@ -456,6 +484,7 @@ def denies(claim: Claim) -> bool:
     return (claim.cue or "").lower() in _DENIAL_CUES
 
 
+@functools.lru_cache(maxsize=65_536)
 def _content_sequence(text: str) -> dict[str, int]:
     """Each content word's first position among the content words of a text."""
     out: dict[str, int] = {}
@@ -492,6 +521,7 @@ def _swapped_attributes(a: Claim, b: Claim) -> str | None:
     return None
 
 
+@_per_claim
 def _attribute_words(claim: Claim) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", claim.content.lower()) if w in _ATTRIBUTE_WORDS}
 
@@ -613,8 +643,9 @@ _STOPWORDS = frozenset(
 )
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2}
+@functools.lru_cache(maxsize=65_536)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOPWORDS and len(w) > 2)
 
 
 def shared_platforms(claims: Sequence[Claim]) -> frozenset[str]:
