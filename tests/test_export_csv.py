@@ -42,6 +42,8 @@ def test_numbers_and_plain_text_untouched() -> None:
 
 def test_hostile_source_is_plain_text_in_csv(tables: dict[str, Path]) -> None:
     assert set(tables) == {"documents", "entities", "mentions", "places", "claims"}
+    custody = (tables["claims"].parent / "custody.txt").read_text()
+    assert "custody head: " in custody and "--expect-head" in custody
     docs = _rows(tables["documents"])
     hostile = next(r for r in docs if r["url"] == "javascript:alert(1)")
     assert hostile["title"].startswith("'=HYPERLINK(")

@@ -703,11 +703,16 @@ def _proposition(
 
     group = Proposition(id=gid, label=_label(anchor), anchor=anchor.id)
     anchor_row = emb[rows[anchor.id]]
+    # Claims that give the same values stand alike against any other: compare with one of each such version, so a
+    # group of thousands of near-identical posts costs versions, not pairs.
     for c in members:
-        if c in dissent:
-            against_claims = [m for m in members if m is not c and compare(c, m).contradicts]
-        else:
-            against_claims = [d for d in dissent if compare(c, d).contradicts]
+        pool = [m for m in members if m is not c] if c in dissent else dissent
+        by_version: dict[tuple[Any, ...], list[Claim]] = {}
+        for m in pool:
+            by_version.setdefault(_version(m), []).append(m)
+        against_claims = [
+            m for same in by_version.values() if compare(c, same[0]).contradicts for m in same if m is not c
+        ]
         # A relay in the claim's own copy chain that garbles it is a relay error, not an independent account.
         own_chain = _root(c.doc_id, parents)
         relay_errors = [m for m in against_claims if _root(m.doc_id, parents) == own_chain]
@@ -771,6 +776,27 @@ def _inherit_cited_origins(
                 changed = True
         if not changed:
             break
+
+
+def _version(claim: Claim) -> tuple[Any, ...]:
+    """The values a claim gives, slot by slot: two claims with one version conflict with the same others."""
+    from .slots import _attribute_words, _content_places, date_slots, denies, first_claim, platforms_in, quantity_slots
+
+    return (
+        tuple(sorted((q.counted, q.action or "", q.scope, q.low, q.high) for q in quantity_slots(claim))),
+        tuple(sorted((d.start, d.end) for d in date_slots(claim) if d.role == "event")),
+        tuple(sorted(_content_places(claim))),
+        tuple(sorted(platforms_in(claim))),
+        first_claim(claim),
+        denies(claim),
+        claim.negated,
+        tuple(sorted(_attribute_words(claim))),
+        claim.content if _SWAP_SENSITIVE.search(claim.content) else "",
+    )
+
+
+# Swapped attributes are read from word order, which a version cannot summarise: such claims stay their own.
+_SWAP_SENSITIVE = re.compile(r"\b(?:while|whereas|and\s+(?:an?|the)\s+\w+\s+\w+ed)\b", re.I)
 
 
 def _root(doc_id: str, parents: Mapping[str, CopyLink]) -> str:

@@ -59,7 +59,10 @@ def safe_cell(value: Any) -> Any:
 def write_csv(
     findings: Findings, out_dir: str | os.PathLike[str], *, tables: Sequence[str] = DEFAULT_TABLES
 ) -> dict[str, Path]:
-    """Write one CSV per table (``documents.csv``, ``entities.csv``, ...) into ``out_dir``; returns their paths."""
+    """Write one CSV per table (``documents.csv``, ``entities.csv``, ...) into ``out_dir``; returns their paths.
+
+    ``custody.txt`` beside them names the custody head the tables were exported from.
+    """
     folder = ensure_dir(out_dir)
     written: dict[str, Path] = {}
     for name in tables:
@@ -74,4 +77,13 @@ def write_csv(
             for row in table(findings, name):
                 writer.writerow([safe_cell(row.get(c)) for c in columns])
         written[name] = path
+    # CSV has no room for metadata: the custody head the tables were exported from goes beside them.
+    custody = folder / "custody.txt"
+    with write_atomically(custody, "CSV custody note") as fh:
+        c = findings.custody
+        fh.write(
+            f"custody head: {c.get('head')}\nentries: {c.get('entries')}\nverified: {c.get('verified')}\n"
+            f"generated: {findings.generated_at}\n"
+            f"check with: osintkit verify --case CASE --expect-head {c.get('head')}\n"
+        )
     return written

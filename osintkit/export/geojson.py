@@ -82,6 +82,8 @@ def to_geojson(findings: Findings) -> dict[str, Any]:
         # Foreign members (RFC 7946 section 6.1): GeoNames' licence asks for credit wherever its data travels.
         "attribution": "; ".join(a["text"] for a in findings.attribution if a.get("text")),
         "generated_at": findings.generated_at,
+        # The case state these places were exported from, so a copy can be checked against the case's log.
+        "custody": {k: findings.custody.get(k) for k in ("head", "entries", "verified")},
     }
 
 
