@@ -171,13 +171,13 @@ def test_telegram_preset(tmp_path: Path) -> None:
     doc = result[0]
     assert doc.source == "Example Channel" and doc.author == "Example Channel"
     assert doc.published == "2025-01-11T10:06:40Z"  # from date_unixtime, which is UTC
-    assert doc.meta["record_id"] == 2
+    assert doc.meta["message_id"] == 2 and doc.loader == "telegram"  # read by osintkit.load.telegram
     assert "text_entities" not in doc.meta.get("fields", {})
-    assert len(result.skipped) == 1 and "empty text" in result.skipped[0].reason  # the service message
+    assert len(result.skipped) == 1 and "service message" in result.skipped[0].reason
     # the export is recognised without naming the preset, with the same ids
     auto = load(p)
     assert [d.id for d in auto] == [d.id for d in result]
-    assert auto[0].meta["preset"] == "telegram"
+    assert auto[0].loader == "telegram"
 
 
 def test_source_name_overrides_and_keeps_the_found_one(tmp_path: Path) -> None:

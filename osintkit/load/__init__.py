@@ -47,7 +47,8 @@ from osintkit.load._common import (
 from osintkit.load.feed import load_feed
 from osintkit.load.folder import DEFAULT_INCLUDE, walk_folder
 from osintkit.load.html import load_html
-from osintkit.load.tabular import PRESETS, load_csv, load_json, load_jsonl, validate_mapping
+from osintkit.load.tabular import PRESETS, load_csv, load_jsonl, validate_mapping
+from osintkit.load.telegram import load_json_or_telegram, load_telegram
 from osintkit.load.text import load_markdown, load_text
 from osintkit.load.url import fetch, is_url
 from osintkit.model import Document
@@ -83,10 +84,11 @@ FORMATS: dict[str, Loader] = {
     "markdown": load_markdown,
     "csv": load_csv,
     "tsv": _tsv,
-    "json": load_json,
+    "json": load_json_or_telegram,
     "jsonl": load_jsonl,
     "html": load_html,
     "feed": load_feed,
+    "telegram": load_telegram,
 }
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
