@@ -216,7 +216,26 @@ def test_header_lines_after_a_headline_and_in_markdown_bold(tmp_path: Path) -> N
     q.write_text("Wind farm approved\nDate: 2025-04-01\n\nThe board said so.\n", "utf-8")
     plain = _one(q)
     assert (plain.title, plain.published) == ("Wind farm approved", "2025-04-01T00:00:00Z")
-    assert plain.text == "Wind farm approved\n\nThe board said so.\n"  # the headline stays: text has no headings
+    # In a saved article with header lines, the short line standing alone before them is the headline.
+    assert plain.text == "The board said so.\n"
+
+
+def test_headline_after_header_lines_is_the_title(tmp_path: Path) -> None:
+    p = tmp_path / "brief.txt"
+    p.write_text(
+        "Publisher: Valley Courier\nURL: https://example.org/b\n\nBridge reopens after repairs\n\n"
+        "The council said the bridge reopened.\n",
+        "utf-8",
+    )
+    doc = _one(p)
+    assert (doc.title, doc.text) == ("Bridge reopens after repairs", "The council said the bridge reopened.\n")
+    titled = tmp_path / "titled.txt"
+    titled.write_text("Title: Given title\nSource: Valley Courier\n\nBridge reopens\n\nThe council said so.\n", "utf-8")
+    assert (_one(titled).title, _one(titled).text) == ("Given title", "The council said so.\n")
+    # A line that starts a paragraph is body text, whatever its length.
+    para = tmp_path / "para.txt"
+    para.write_text("Source: Valley Courier\n\nThe bridge reopened\nafter the council voted.\n", "utf-8")
+    assert _one(para).text == "The bridge reopened\nafter the council voted.\n"
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,18 @@ def _header_block(lines: list[str], first: int, skip: set[int]) -> tuple[list[tu
     return out, i
 
 
+def _is_headline(lines: list[str], at: int, dropped: set[int]) -> bool:
+    """A short line without closing punctuation, standing alone, with body text after it."""
+    line = lines[at].strip()
+    if not line or len(line) > 150 or line[-1] in '.!?:;,"”’)' or at in dropped:
+        return False
+    if not re.search(r"[^\W\d_]{2}", line) or _NOT_SETEXT_TEXT.match(line):
+        return False  # a fence, a list item, a quote or a rule is not a headline
+    if at + 1 < len(lines) and lines[at + 1].strip() and at + 1 not in dropped:
+        return False  # the first line of a paragraph, not a line of its own
+    return any(ln.strip() for i, ln in enumerate(lines[at + 1 :], at + 1) if i not in dropped)
+
+
 def _derive(text: str, *, markdown: bool) -> _Derived:
     lines = _lines(text)
     headings = _headings(lines) if markdown else {}
@@ -162,10 +174,15 @@ def _derive(text: str, *, markdown: bool) -> _Derived:
     # followed by "By ..." and "Published: ..." lines).
     first = next((i for i, ln in enumerate(lines) if ln.strip() and i not in dropped), None)
     block = None
+    headline: int | None = None
     if first is not None:
         block = _header_block(lines, first, dropped)
         if block is None and len(lines[first]) <= 200:
             block = _header_block(lines, first + 1, dropped)
+            headline = first if block is not None else None
+        if block is not None and headline is None:
+            after = next((i for i in range(block[1], len(lines)) if lines[i].strip()), None)
+            headline = after if after is not None and _is_headline(lines, after, dropped) else None
     if block is not None:
         for i, key, value in block[0]:
             dropped.add(i)
@@ -186,6 +203,11 @@ def _derive(text: str, *, markdown: bool) -> _Derived:
                 )
             else:
                 derived.fields[name] = value
+    if block is not None and headline is not None and _is_headline(lines, headline, dropped):
+        # A file with header lines is a saved article: its short unpunctuated first line is the headline, which
+        # is the title, not a sentence of the body (as a Markdown heading would be).
+        dropped.add(headline)
+        derived.fields.setdefault("title", lines[headline].strip())
     if not dropped:
         return derived
 
