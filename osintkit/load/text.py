@@ -8,7 +8,8 @@ read the article and nothing else:
   language);
 - leading header lines in either format (``Title:``, ``Source:``, ``Publisher:``, ``Published:``, ``Date:``,
   ``URL:``, ``Author:``, ``Language:``, ``By NAME``); any other ``Key: value`` line in that block is left out of the
-  text too, and reported in the document's warnings and ``meta["header_ignored"]``;
+  text too, and reported in the document's warnings and ``meta["header_ignored"]``; a short unpunctuated line
+  standing alone just before or after the block is the headline, read as the title;
 - Markdown headings (``#`` to ``######``, and ``===``/``---`` underlines), which become the title when none is
   given and ``meta["sections"]``: ``{"level", "title", "start"}``, ``start`` being the offset in the document text
   where that section's body begins.
