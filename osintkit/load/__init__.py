@@ -47,6 +47,7 @@ from osintkit.load._common import (
 from osintkit.load.feed import load_feed
 from osintkit.load.folder import DEFAULT_INCLUDE, walk_folder
 from osintkit.load.html import load_html
+from osintkit.load.pdf import load_pdf
 from osintkit.load.tabular import PRESETS, load_csv, load_jsonl, validate_mapping
 from osintkit.load.telegram import load_json_or_telegram, load_telegram
 from osintkit.load.text import load_markdown, load_text
@@ -89,20 +90,24 @@ FORMATS: dict[str, Loader] = {
     "html": load_html,
     "feed": load_feed,
     "telegram": load_telegram,
+    "pdf": load_pdf,
 }
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".pdf": "pdf",
 }  # fmt: skip
 _CONTENT_TYPES = (
     ("html", "html"), ("rss", "feed"), ("atom", "feed"), ("xml", "feed"), ("ndjson", "jsonl"),
     ("jsonl", "jsonl"), ("json", "json"), ("csv", "csv"), ("tab-separated", "tsv"), ("markdown", "markdown"),
-    ("text/plain", "text"),
+    ("text/plain", "text"), ("application/pdf", "pdf"),
 )  # fmt: skip
 
 
 def _sniff(data: bytes) -> str:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<"):
         if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:

@@ -21,6 +21,7 @@ DEFAULT_INCLUDE: tuple[str, ...] = (
     "*.csv", "*.tsv", "*.json", "*.jsonl", "*.ndjson",
     "*.html", "*.htm", "*.xhtml",
     "*.rss", "*.atom", "*.xml",
+    "*.pdf",
 )  # fmt: skip
 
 
