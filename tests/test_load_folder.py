@@ -23,7 +23,7 @@ def _tree(root: Path) -> None:
     (root / ".hidden.txt").write_text("Hidden text.", "utf-8")
     (root / ".git").mkdir()
     (root / ".git" / "f.txt").write_text("Git text.", "utf-8")
-    (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (root / "image.bmp").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     (root / "a.meta.json").write_text(json.dumps({"title": "Alpha"}), "utf-8")
 
 
@@ -38,10 +38,10 @@ def test_folder_recursive_default_include(tmp_path: Path) -> None:
     assert len(result) == 7  # the CSV gives two documents
     # What the folder holds but no loader reads is listed with the reason; the sidecar a.meta.json is not.
     reasons = {Path(s.where).name: s.reason for s in result.skipped}
-    assert set(reasons) == {".git", ".hidden.txt", "image.png"}
+    assert set(reasons) == {".git", ".hidden.txt", "image.bmp"}
     assert reasons[".git"].startswith("hidden folder")
     assert reasons[".hidden.txt"].startswith("hidden file")
-    assert reasons["image.png"].startswith("unsupported file type .png")
+    assert reasons["image.bmp"].startswith("unsupported file type .bmp")
     assert next(d for d in result if d.path and d.path.endswith("a.txt")).title == "Alpha"
 
 
@@ -63,7 +63,7 @@ def test_bad_files_are_reported_and_the_rest_loads(tmp_path: Path) -> None:
     result = load(tmp_path, max_bytes=4000, on_error="raise")  # a folder never stops at one bad file
     assert _names(result) == {"a.txt", "notes.md", "c.txt", "d.txt", "posts.csv", "e.txt"}
     skipped = {Path(s.where).name: s for s in result.skipped}
-    assert set(skipped) == {"binary.txt", "empty.md", "broken.json", "big.txt", ".git", ".hidden.txt", "image.png"}
+    assert set(skipped) == {"binary.txt", "empty.md", "broken.json", "big.txt", ".git", ".hidden.txt", "image.bmp"}
     assert skipped["binary.txt"].kind == "BinaryFileError"
     assert skipped["empty.md"].kind == "EmptyInputError"
     assert skipped["broken.json"].kind == "MalformedInputError" and skipped["broken.json"].line == 1

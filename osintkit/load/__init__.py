@@ -47,6 +47,7 @@ from osintkit.load._common import (
 from osintkit.load.feed import load_feed
 from osintkit.load.folder import DEFAULT_INCLUDE, walk_folder
 from osintkit.load.html import load_html
+from osintkit.load.image import is_image, load_image
 from osintkit.load.pdf import load_pdf
 from osintkit.load.tabular import PRESETS, load_csv, load_jsonl, validate_mapping
 from osintkit.load.telegram import load_json_or_telegram, load_telegram
@@ -89,6 +90,7 @@ FORMATS: dict[str, Loader] = {
     "jsonl": load_jsonl,
     "html": load_html,
     "feed": load_feed,
+    "image": load_image,
     "telegram": load_telegram,
     "pdf": load_pdf,
 }
@@ -97,8 +99,11 @@ _EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".rss": "feed", ".atom": "feed", ".xml": "feed",
     ".pdf": "pdf",
+    ".jpg": "image", ".jpeg": "image", ".jpe": "image", ".jfif": "image", ".png": "image", ".webp": "image",
+    ".heic": "image", ".heif": "image",
 }  # fmt: skip
 _CONTENT_TYPES = (
+    ("image/jpeg", "image"), ("image/png", "image"), ("image/webp", "image"), ("image/hei", "image"),
     ("html", "html"), ("rss", "feed"), ("atom", "feed"), ("xml", "feed"), ("ndjson", "jsonl"),
     ("jsonl", "jsonl"), ("json", "json"), ("csv", "csv"), ("tab-separated", "tsv"), ("markdown", "markdown"),
     ("text/plain", "text"), ("application/pdf", "pdf"),
@@ -106,6 +111,8 @@ _CONTENT_TYPES = (
 
 
 def _sniff(data: bytes) -> str:
+    if is_image(data):
+        return "image"
     if data.startswith(b"%PDF-"):
         return "pdf"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()

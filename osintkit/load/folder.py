@@ -22,6 +22,7 @@ DEFAULT_INCLUDE: tuple[str, ...] = (
     "*.html", "*.htm", "*.xhtml",
     "*.rss", "*.atom", "*.xml",
     "*.pdf",
+    "*.jpg", "*.jpeg", "*.jpe", "*.jfif", "*.png", "*.webp", "*.heic", "*.heif",
 )  # fmt: skip
 
 

@@ -1,0 +1,343 @@
+"""Photos as evidence: perceptual hashes, image-reuse links and photo positions.
+
+The image loader (:mod:`osintkit.load.image`) records in each image document's ``meta["image"]`` the file's exact
+SHA-256, the SHA-256 of its decoded pixels, and a 64-bit pHash (imagehash's DCT hash of the upright image, as 16
+hex digits). From those alone, so that documents read back from a case work as well as fresh ones:
+
+* :func:`match_images` links images within a Hamming distance of each other (re-encodings, resizes, light crops)
+  and exact duplicates, naming the earliest known appearance as the first. A photo first posted by one channel and
+  reused by outlets is one origin; :meth:`ImageMatch.to_copy_link` hands each match to corroboration as a copy link.
+* :func:`photo_place` turns an image's EXIF GPS position into a :class:`~osintkit.model.Place` with feature
+  ``"photo"`` and a confidence from the recorded accuracy, which the maps and the GeoJSON export draw like any place.
+
+Which image came first is decided by evidence only: the document's publication time, else the EXIF capture time,
+else it is "undetermined". Input order, file names and document ids never decide a direction (ids only fix a
+stable order among images nothing can tell apart).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from osintkit.errors import InputError
+from osintkit.model import Document, Place, Record
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from osintkit.claims.links import CopyLink
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "HASH_BITS",
+    "ImageMatch",
+    "hamming",
+    "image_info",
+    "match_images",
+    "perceptual_hash",
+    "photo_place",
+    "photo_places",
+]
+
+HASH_BITS = 64
+# Measured by benchmarks/bench_images.py on generated photos: re-encodings (JPEG 95/70/40) and resizes (50 %, 200 %)
+# sit at 0-4 bits from their original, 5 % crops at up to about 12, unrelated images at 20 bits or more (mean 32).
+DEFAULT_THRESHOLD = 10
+# Typical horizontal error of a consumer GPS fix per unit of dilution of precision, in metres.
+_METRES_PER_DOP = 5.0
+# Confidence of a position whose accuracy the camera did not record.
+_UNKNOWN_ACCURACY_CONFIDENCE = 0.5
+
+
+def perceptual_hash(image: Image.Image) -> str:
+    """pHash of an image as 16 hex digits: imagehash's DCT hash (8x8 low frequencies of a 32x32 grey image)."""
+    import imagehash
+
+    return str(imagehash.phash(image, hash_size=8))
+
+
+def hamming(a: str, b: str) -> int:
+    """Bits that differ between two hex hashes of the same length."""
+    if len(a) != len(b):
+        raise InputError(f"hashes of different lengths ({len(a)} and {len(b)} hex digits) cannot be compared")
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def image_info(doc: Document) -> dict[str, Any] | None:
+    """The image metadata the loader recorded (``meta["image"]``), or None for a document that is not an image."""
+    info = doc.meta.get("image") if isinstance(doc.meta, dict) else None
+    return info if isinstance(info, dict) and isinstance(info.get("phash"), str) else None
+
+
+@dataclass
+class ImageMatch(Record):
+    """``reuse`` shows the same picture as ``first``, the earliest known appearance of it among the documents.
+
+    ``direction`` says what decided the order: "publication time", "capture time" (EXIF), or "undetermined", in
+    which case the two ends are in a fixed but meaningless order. ``distance`` is the pHash Hamming distance
+    between the two (0 for exact duplicates); ``exact`` is set when the files or their decoded pixels are identical.
+    ``via`` names the images a chained match passed through (a crop of a resize of the first).
+    """
+
+    first: str
+    reuse: str
+    distance: int
+    why: str
+    direction: str = "undetermined"
+    exact: bool = False
+    via: list[str] = field(default_factory=list)
+
+    @property
+    def determined(self) -> bool:
+        return self.direction != "undetermined"
+
+    def to_copy_link(self) -> CopyLink:
+        """This match as corroboration's copy link: the reuse echoes the first, with this match as the evidence."""
+        from osintkit.claims.links import DIRECTIONS, CopyLink
+
+        score = round(1.0 - self.distance / HASH_BITS, 3)
+        details: dict[str, Any] = {"distance": self.distance, "exact": self.exact, "decided_by": self.direction}
+        if self.via:
+            details["via"] = list(self.via)
+        # Corroboration knows no "capture time": it is time evidence, ranked with publication time.
+        direction = self.direction if self.direction in DIRECTIONS else "publication time"
+        return CopyLink(self.first, self.reuse, "same image", direction, score, self.why, details)
+
+
+@dataclass
+class _Seen:
+    doc: Document
+    info: dict[str, Any]
+    when: dt.datetime | None
+    basis: str  # "published" | "captured" | ""
+    label: str  # the time as written, for the reason
+
+    @property
+    def id(self) -> str:
+        return self.doc.id
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    # The kit's convention: a time without a zone counts as UTC (EXIF often records none; the reason says so).
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _seen(doc: Document, info: dict[str, Any]) -> _Seen:
+    published = _parse_time(doc.published)
+    if published is not None:
+        return _Seen(doc, info, published, "published", f"published {doc.published}")
+    captured = _parse_time(info.get("captured"))
+    if captured is not None:
+        zone = "" if info.get("captured_offset") else ", time zone not recorded"
+        return _Seen(doc, info, captured, "captured", f"captured {info['captured']} (EXIF{zone})")
+    return _Seen(doc, info, None, "", "no publication or capture time")
+
+
+class _Groups:
+    """Union-find over image indices; the smallest index roots each group so the result never depends on order."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _hash_array(hashes: Sequence[str]) -> np.ndarray:
+    return np.array([int(h, 16) for h in hashes], dtype=np.uint64)
+
+
+def _pairs(seen: Sequence[_Seen], threshold: int) -> dict[tuple[int, int], tuple[int, bool]]:
+    """Pairs within ``threshold`` bits, or with identical files or pixels: (i, j) with i < j → (distance, exact)."""
+    out: dict[tuple[int, int], tuple[int, bool]] = {}
+    hashes = _hash_array([s.info["phash"] for s in seen])
+    # One vectorised XOR and popcount per image against those after it: 10,000 images in a few seconds.
+    for i in range(len(seen) - 1):
+        dist = np.bitwise_count(hashes[i + 1 :] ^ hashes[i])
+        for k in np.flatnonzero(dist <= threshold):
+            out[(i, i + 1 + int(k))] = (int(dist[k]), False)
+    for key in ("sha256", "pixel_sha256"):
+        by: dict[str, list[int]] = {}
+        for i, s in enumerate(seen):
+            value = s.info.get(key)
+            if isinstance(value, str) and value:
+                by.setdefault(value, []).append(i)
+        for members in by.values():
+            for x, i in enumerate(members):
+                for j in members[x + 1 :]:
+                    out[(i, j)] = (0, True)
+    return out
+
+
+def _order_key(s: _Seen) -> tuple[int, dt.datetime, str]:
+    # Known times first, earliest first; the id only orders images that no evidence tells apart.
+    return (s.when is None, s.when or dt.datetime.min.replace(tzinfo=dt.UTC), s.id)
+
+
+def _path(start: int, goal: int, edges: dict[int, list[int]]) -> list[int]:
+    """Shortest chain of direct matches from ``start`` to ``goal`` (breadth first, neighbours in index order)."""
+    back = {start: start}
+    queue = [start]
+    for node in queue:
+        if node == goal:
+            break
+        for nxt in edges.get(node, []):
+            if nxt not in back:
+                back[nxt] = node
+                queue.append(nxt)
+    chain = [goal]
+    while chain[-1] != start:
+        chain.append(back[chain[-1]])
+    return chain[::-1]
+
+
+def match_images(documents: Iterable[Document], threshold: int = DEFAULT_THRESHOLD) -> list[ImageMatch]:
+    """Link image documents that show the same picture; one :class:`ImageMatch` per reuse, to the group's first.
+
+    Two images match when their pHashes differ in at most ``threshold`` of 64 bits, or when their files or decoded
+    pixels are identical. Matches chain into groups (a crop of a resize of a photo is still that photo); in each
+    group the earliest known appearance is the first (publication time, else EXIF capture time), and every other
+    member is one reuse of it. Documents that are not images are ignored. The result does not depend on the
+    order of ``documents``.
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold < HASH_BITS:
+        raise InputError(f"threshold must be a whole number of bits from 0 to {HASH_BITS - 1}", field="threshold")
+    unique: dict[str, _Seen] = {}
+    for doc in documents:
+        info = image_info(doc)
+        if info is not None:
+            unique.setdefault(doc.id, _seen(doc, info))
+    seen = [unique[k] for k in sorted(unique)]
+    pairs = _pairs(seen, threshold)
+    groups = _Groups(len(seen))
+    edges: dict[int, list[int]] = {}
+    for i, j in sorted(pairs):
+        groups.union(i, j)
+        edges.setdefault(i, []).append(j)
+        edges.setdefault(j, []).append(i)
+    members: dict[int, list[int]] = {}
+    for i in range(len(seen)):
+        members.setdefault(groups.find(i), []).append(i)
+    out: list[ImageMatch] = []
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        first = min(group, key=lambda i: _order_key(seen[i]))
+        for other in sorted(group, key=lambda i: _order_key(seen[i])):
+            if other != first:
+                out.append(_match(seen, first, other, pairs, edges))
+    return sorted(out, key=lambda m: (m.first, m.reuse))
+
+
+def _match(
+    seen: Sequence[_Seen],
+    i: int,
+    j: int,
+    pairs: dict[tuple[int, int], tuple[int, bool]],
+    edges: dict[int, list[int]],
+) -> ImageMatch:
+    a, b = seen[i], seen[j]
+    direct = pairs.get((min(i, j), max(i, j)))
+    if direct is not None:
+        distance, exact = direct
+        via: list[str] = []
+    else:
+        chain = _path(i, j, edges)
+        via = [seen[k].id for k in chain[1:-1]]
+        distance, exact = hamming(a.info["phash"], b.info["phash"]), False
+    if exact:
+        same = "identical file" if a.info.get("sha256") == b.info.get("sha256") else "identical pixels"
+        how = f"{same} (SHA-256 {a.info.get('pixel_sha256', a.info.get('sha256', ''))[:12]}…)"
+    else:
+        how = f"pHash {distance} of {HASH_BITS} bits apart"
+    if via:
+        how += " through " + ", ".join(via)
+    if a.when is not None and b.when is not None and a.when < b.when:
+        direction = "publication time" if a.basis == b.basis == "published" else "capture time"
+        if a.basis != b.basis:
+            direction = "publication time" if a.basis == "published" else "capture time"
+        order = f"{a.id} {a.label}, before {b.id} {b.label}"
+    else:
+        direction = "undetermined"
+        if a.when is not None and b.when is not None:
+            order = f"both at the same time ({a.label}; {b.label}): which came first is undetermined"
+        else:
+            order = f"{a.id}: {a.label}; {b.id}: {b.label}: which came first is undetermined"
+    return ImageMatch(a.id, b.id, distance, f"{how}; {order}", direction, exact, via)
+
+
+# --- photo positions -----------------------------------------------------------------------------------------------
+
+
+def _accuracy_m(gps: dict[str, Any]) -> float | None:
+    for key, scale in (("accuracy_m", 1.0), ("dop", _METRES_PER_DOP)):
+        value = gps.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
+            return float(value) * scale
+    return None
+
+
+def _confidence(accuracy_m: float | None) -> float:
+    """1 - e/(e + 100 m), kept within [0.05, 0.95]: 10 m gives 0.91, 100 m 0.5, 1 km 0.09."""
+    if accuracy_m is None:
+        return _UNKNOWN_ACCURACY_CONFIDENCE
+    return round(min(0.95, max(0.05, 1.0 - accuracy_m / (accuracy_m + 100.0))), 4)
+
+
+def photo_place(doc: Document) -> Place | None:
+    """The position an image's EXIF GPS records, as a Place with feature "photo"; None without a usable position.
+
+    The confidence comes from the recorded accuracy (GPSHPositioningError in metres, else the dilution of precision
+    at about 5 m a unit), 0.5 when none is recorded; the country is the shipped outline that holds the point. The
+    position is where the camera says it was, which edited or forged metadata can move: the image's flags say when
+    its metadata looks edited.
+    """
+    info = image_info(doc)
+    gps = (info or {}).get("gps")
+    if not isinstance(gps, dict) or not isinstance(gps.get("lat"), float) or not isinstance(gps.get("lon"), float):
+        return None
+    from osintkit.geo.maps import country_at
+
+    accuracy = _accuracy_m(gps)
+    label = doc.title or (doc.path.rsplit("/", 1)[-1] if doc.path else doc.id)
+    return Place(
+        text="",
+        start=0,
+        end=0,
+        name=f"photo: {label}",
+        lat=gps["lat"],
+        lon=gps["lon"],
+        geonameid=None,
+        country_code=country_at(gps["lat"], gps["lon"]),
+        feature="photo",
+        confidence=_confidence(accuracy),
+        doc_id=doc.id,
+    )
+
+
+def photo_places(documents: Iterable[Document]) -> list[Place]:
+    """:func:`photo_place` of every image document that records a position, in document id order."""
+    places = [p for p in (photo_place(d) for d in documents) if p is not None]
+    return sorted(places, key=lambda p: p.doc_id or "")
