@@ -275,9 +275,8 @@ def _match(
     if via:
         how += " through " + ", ".join(via)
     if a.when is not None and b.when is not None and a.when < b.when:
+        # A capture time on either side makes the order rest on it, the weaker evidence.
         direction = "publication time" if a.basis == b.basis == "published" else "capture time"
-        if a.basis != b.basis:
-            direction = "publication time" if a.basis == "published" else "capture time"
         order = f"{a.id} {a.label}, before {b.id} {b.label}"
     else:
         direction = "undetermined"
