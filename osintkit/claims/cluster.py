@@ -112,7 +112,8 @@ def group_claims(
         widest = max(neighbours, max_neighbours)
         pairs = _neighbour_pairs(emb, docs, neighbours, widest, floor - _SLACK, hnsw=hnsw)
         if block_keys is not None:
-            pairs = np.union1d(pairs, _block_pairs([block_keys[p] for p in perm], docs, max_block))
+            blocked = _block_pairs([block_keys[p] for p in perm], docs, max_block)
+            pairs = _distinct([pairs, blocked])
     left, right = pairs // n, pairs % n
     cosine = _pair_cosines(emb, left, right)
     keep = cosine >= floor
@@ -120,13 +121,16 @@ def group_claims(
 
     extra = np.zeros(len(left), dtype=np.float64)
     if bonus is not None:
-        for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
-            value = float(bonus(perm[a], perm[b]))
-            if not 0.0 <= value <= max_bonus + 1e-12:
-                raise InputError(
-                    f"bonus({perm[a]}, {perm[b]}) returned {value}, outside [0, max_bonus={max_bonus}]", field="bonus"
-                )
-            extra[k] = value
+        original = np.asarray(perm, dtype=np.int64)
+        extra = np.fromiter(
+            (bonus(a, b) for a, b in zip(original[left].tolist(), original[right].tolist(), strict=True)),
+            dtype=np.float64,
+            count=len(left),
+        )
+        bad = np.nonzero((extra < 0.0) | (extra > max_bonus + 1e-12))[0]
+        if len(bad):
+            a, b, value = int(original[left[bad[0]]]), int(original[right[bad[0]]]), float(extra[bad[0]])
+            raise InputError(f"bonus({a}, {b}) returned {value}, outside [0, max_bonus={max_bonus}]", field="bonus")
     score = cosine + extra
     groups = _merge(emb, docs, left, right, score, extra, threshold)
     out = [sorted(perm[i] for i in g) for g in groups]
@@ -168,7 +172,7 @@ def _all_pairs(emb: np.ndarray, docs: np.ndarray, floor: float) -> np.ndarray:
         i, j = rows + lo, cols + lo
         keep = (i < j) & (docs[i] != docs[j])
         found.append(i[keep].astype(np.int64) * n + j[keep])
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return _distinct(found)
 
 
 def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, widest: int, floor: float, *, hnsw: bool) -> np.ndarray:
@@ -212,11 +216,23 @@ def _neighbour_pairs(emb: np.ndarray, docs: np.ndarray, k: int, widest: int, flo
             rows, cols = rows[keep], cols[keep]
             keep = docs[rows] != docs[cols]
             a, b = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
-            found.append(np.unique(a * n + b))
+            found.append(a * n + b)
         if k >= widest or width >= n:
             break
         pending, k = np.concatenate(saturated), min(4 * k, widest)
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return _distinct(found)
+
+
+def _distinct(parts: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct pair codes of all parts (a sort: np.unique's hashing was the slower at millions)."""
+    import numpy as np
+
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.sort(np.concatenate(parts).astype(np.int64, copy=False))
+    if len(codes) < 2:
+        return codes
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
 
 
 def _block_pairs(keys: Sequence[Collection[str]], docs: np.ndarray, max_block: int) -> np.ndarray:
@@ -237,7 +253,7 @@ def _block_pairs(keys: Sequence[Collection[str]], docs: np.ndarray, max_block: i
         a, b = idx[a], idx[b]
         keep = docs[a] != docs[b]
         found.append(a[keep] * n + b[keep])
-    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return _distinct(found)
 
 
 def _pair_cosines(emb: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
