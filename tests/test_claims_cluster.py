@@ -194,6 +194,8 @@ def test_small_inputs() -> None:
         ({"bonus": lambda i, j: 0.5}, "bonus"),
         ({"neighbours": 0}, "neighbours"),
         ({"index": "ivf"}, "index"),
+        ({"embeddings": np.array([[1, 0, 0], [2, 0, 0], [0, 0, 1]], dtype=np.float32)}, "embeddings"),
+        ({"embeddings": np.array([[1, 0, 0], [np.nan, 0, 0], [0, 0, 1]], dtype=np.float32)}, "embeddings"),
     ],
 )
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:

@@ -144,6 +144,8 @@ def _check_inputs(
     block_keys: Sequence[Collection[str]] | None,
     neighbours: int,
 ) -> int:
+    import numpy as np
+
     if emb.ndim != 2:
         raise InputError(f"expected a 2-d array of row embeddings, got shape {emb.shape}", field="embeddings")
     n = int(emb.shape[0])
@@ -151,10 +153,20 @@ def _check_inputs(
         if seq is not None and len(seq) != n:
             raise InputError(f"has {len(seq)} entries for {n} embedding rows", field=name)
     if len(set(order_keys)) != n:
-        dupes = sorted({k for k in order_keys if list(order_keys).count(k) > 1})[:3]
+        from collections import Counter
+
+        dupes = sorted(k for k, count in Counter(order_keys).items() if count > 1)[:3]
         raise InputError(f"must be unique (a stable id per row); repeated: {dupes}", field="order_keys")
     if neighbours < 1:
         raise InputError(f"must be at least 1, not {neighbours}", field="neighbours")
+    # The cluster averages rest on unit rows (the sum of cross cosines is then a dot product of sums).
+    norms = np.sqrt(np.einsum("ij,ij->i", emb, emb, dtype=np.float64))
+    bad = np.nonzero(~(np.abs(norms - 1.0) <= 1e-3))[0]
+    if len(bad):
+        raise InputError(
+            f"row {int(bad[0])} has norm {float(norms[bad[0]]):.4g}: rows must be L2-normalised (and finite)",
+            field="embeddings",
+        )
     return n
 
 
