@@ -46,8 +46,9 @@ __all__ = [
 ]
 
 HASH_BITS = 64
-# Measured by benchmarks/bench_images.py on generated photos: re-encodings (JPEG 95/70/40) and resizes (50 %, 200 %)
-# sit at 0-4 bits from their original, 5 % crops at up to about 12, unrelated images at 20 bits or more (mean 32).
+# Measured by benchmarks/bench_images.py on 150 generated photos: re-encodings (JPEG 95/70/40) and resizes (50 %,
+# 200 %) sit at most 2 bits from their original, 2-5 % crops at up to 14 (99 % within 10), and of 11,175 pairs of
+# unrelated photos none is closer than 14 bits (mean 31.6).
 DEFAULT_THRESHOLD = 10
 # Typical horizontal error of a consumer GPS fix per unit of dilution of precision, in metres.
 _METRES_PER_DOP = 5.0

@@ -189,7 +189,9 @@ def read_image(data: bytes, path: str | None = None) -> ImageData:
             raise MalformedInputError(f"{fmt} image data cannot be decoded (truncated or corrupt): {exc}",
                                       path=path) from None  # fmt: skip
         try:
-            upright = ImageOps.exif_transpose(img) if exif is not None else img
+            # Orientation 1 (or none) needs no turn; exif_transpose would still copy every pixel.
+            turned = exif is not None and exif.get(0x0112) in (2, 3, 4, 5, 6, 7, 8)
+            upright = ImageOps.exif_transpose(img) if turned else img
         except (OSError, SyntaxError, ValueError, TypeError, KeyError):  # a corrupt Orientation tag: keep as stored
             upright = img
         pixels = upright.tobytes()
