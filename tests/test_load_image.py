@@ -122,6 +122,16 @@ def test_webp_and_heic_are_read(tmp_path: Path) -> None:
     assert hamming(by[".webp"]["phash"], by[".heic"]["phash"]) <= 6
 
 
+def test_multi_picture_jpeg_from_a_phone_reads_its_first_picture() -> None:
+    first, second = photo(1, (200, 150)), photo(2, (200, 150))
+    buf = io.BytesIO()
+    first.save(buf, format="MPO", save_all=True, append_images=[second], exif=_exif())
+    info = read_image(buf.getvalue()).info
+    assert info["format"] == "MPO" and info["gps"]["accuracy_m"] == 8.0
+    assert hamming(info["phash"], read_image(_jpeg(first)).info["phash"]) <= 2
+    assert hamming(info["phash"], read_image(_jpeg(second)).info["phash"]) > 10
+
+
 def test_image_without_caption_has_empty_text_and_is_stored_and_verified(tmp_path: Path) -> None:
     data = _jpeg()
     (doc,) = load(_write(tmp_path, "plain.jpg", data), on_error="raise")

@@ -1,4 +1,4 @@
-"""Photos and images (JPEG, PNG, WebP, HEIC/HEIF) as sources: EXIF, XMP, GPS, and hashes for reuse matching.
+"""Photos and images (JPEG and phones' multi-picture MPO, PNG, WebP, HEIC/HEIF) as sources: EXIF, XMP, GPS, and hashes for reuse matching.
 
 Each image becomes one Document whose raw bytes are the file itself, hashed and stored like any other document.
 Its ``text`` is the caption the file carries (EXIF ImageDescription, XPTitle/XPComment, UserComment, XMP dc:title,
@@ -388,11 +388,11 @@ def _read_gps(gps: Any, info: dict[str, Any], flags: list[str]) -> None:
         out["lat"], out["lon"] = round(lat, 7), round(lon, 7)
     alt = _clean(gps.get(6))
     if isinstance(alt, int | float) and not isinstance(alt, bool):
-        out["altitude_m"] = -float(alt) if _clean(gps.get(5)) == 1 else float(alt)
+        out["altitude_m"] = round(-float(alt) if _clean(gps.get(5)) == 1 else float(alt), 3)
     for tag, key in ((31, "accuracy_m"), (11, "dop"), (17, "direction")):
         value = _clean(gps.get(tag))
         if isinstance(value, int | float) and not isinstance(value, bool):
-            out[key] = float(value)
+            out[key] = round(float(value), 3)
     date, stamp = _clean(gps.get(29)), _clean(gps.get(7))
     if (
         isinstance(date, str)
