@@ -53,6 +53,7 @@ from osintkit.load.tabular import PRESETS, load_csv, load_jsonl, validate_mappin
 from osintkit.load.telegram import load_json_or_telegram, load_telegram
 from osintkit.load.text import load_markdown, load_text
 from osintkit.load.url import fetch, is_url
+from osintkit.load.warc import is_wacz, is_warc, load_wacz, load_warc
 from osintkit.model import Document
 
 __all__ = [
@@ -93,12 +94,14 @@ FORMATS: dict[str, Loader] = {
     "image": load_image,
     "telegram": load_telegram,
     "pdf": load_pdf,
+    "warc": load_warc,
+    "wacz": load_wacz,
 }
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".rss": "feed", ".atom": "feed", ".xml": "feed",
-    ".pdf": "pdf",
+    ".pdf": "pdf", ".warc": "warc", ".wacz": "wacz",
     ".jpg": "image", ".jpeg": "image", ".jpe": "image", ".jfif": "image", ".png": "image", ".webp": "image",
     ".heic": "image", ".heif": "image",
 }  # fmt: skip
@@ -106,7 +109,7 @@ _CONTENT_TYPES = (
     ("image/jpeg", "image"), ("image/png", "image"), ("image/webp", "image"), ("image/hei", "image"),
     ("html", "html"), ("rss", "feed"), ("atom", "feed"), ("xml", "feed"), ("ndjson", "jsonl"),
     ("jsonl", "jsonl"), ("json", "json"), ("csv", "csv"), ("tab-separated", "tsv"), ("markdown", "markdown"),
-    ("text/plain", "text"), ("application/pdf", "pdf"),
+    ("text/plain", "text"), ("application/pdf", "pdf"), ("application/warc", "warc"),
 )  # fmt: skip
 
 
@@ -115,6 +118,10 @@ def _sniff(data: bytes) -> str:
         return "image"
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if is_warc(data):
+        return "warc"
+    if is_wacz(data):
+        return "wacz"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<"):
         if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:

@@ -21,7 +21,7 @@ DEFAULT_INCLUDE: tuple[str, ...] = (
     "*.csv", "*.tsv", "*.json", "*.jsonl", "*.ndjson",
     "*.html", "*.htm", "*.xhtml",
     "*.rss", "*.atom", "*.xml",
-    "*.pdf",
+    "*.pdf", "*.warc", "*.warc.gz", "*.wacz",
     "*.jpg", "*.jpeg", "*.jpe", "*.jfif", "*.png", "*.webp", "*.heic", "*.heif",
 )  # fmt: skip
 

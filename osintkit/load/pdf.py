@@ -31,6 +31,7 @@ import datetime as dt
 import io
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,9 +45,27 @@ __all__ = ["NO_TEXT_LAYER", "load_pdf", "page_of"]
 NO_TEXT_LAYER = "no text layer (scanned?)"
 PAGE_SEPARATOR = "\n\n"
 
-# pypdf logs every repair it makes to a damaged file; in a notebook that is noise, and the damage that matters is
-# reported through the exceptions below.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+class _Collector(logging.Handler):
+    """pypdf logs each repair it makes to a damaged file; those messages become the document's warnings instead of
+    noise in a notebook (its logger stops propagating to the root)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = getattr(self.local, "messages", None)
+        if sink is not None and len(sink) < 5:
+            message = f"pypdf: {record.getMessage()[:200]}"
+            if message not in sink:
+                sink.append(message)
+
+
+_COLLECTOR = _Collector()
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(_COLLECTOR)
+_PYPDF_LOG.propagate = False
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?'?")
@@ -139,6 +158,17 @@ def _page_texts(reader: Any, ctx: LoadContext, path: str | None) -> Iterator[tup
 
 
 def load_pdf(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
+    """The PDF's text layer as one document; see the module docstring for what is refused and why."""
+    repairs: list[str] = []
+    _COLLECTOR.local.messages = repairs
+    try:
+        doc = _read_pdf(data, origin, ctx, repairs)
+    finally:
+        _COLLECTOR.local.messages = None
+    yield Loaded(doc, data)
+
+
+def _read_pdf(data: bytes, origin: Origin, ctx: LoadContext, repairs: list[str]) -> Document:
     path = origin.path
     if b"%PDF-" not in data[:1024]:
         raise UnsupportedFormatError("not a PDF (no %PDF- header in the first 1024 bytes)", path=path)
@@ -177,9 +207,9 @@ def load_pdf(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
     meta: dict[str, Any] = {"pages": pages, "page_count": len(pages), "pdf": info["pdf"]}
     if reader.is_encrypted:
         meta["pdf"]["encrypted"] = "opened with the empty password (restrictions only)"
-    doc = make_document(data, body, loader="pdf", origin=origin, ctx=ctx, fields=info["fields"], meta=meta,
-                        warnings=warnings)  # fmt: skip
-    yield Loaded(doc, data)
+    warnings.extend(repairs)
+    return make_document(data, body, loader="pdf", origin=origin, ctx=ctx, fields=info["fields"], meta=meta,
+                         warnings=warnings)  # fmt: skip
 
 
 def _metadata(reader: Any) -> dict[str, Any]:
