@@ -1,4 +1,6 @@
-"""Photos and images (JPEG and phones' multi-picture MPO, PNG, WebP, HEIC/HEIF) as sources: EXIF, XMP, GPS, and hashes for reuse matching.
+"""Photos and images as sources: EXIF, XMP, GPS, and hashes for reuse matching.
+
+JPEG (phones' multi-picture MPO files by their first picture), PNG, WebP and HEIC/HEIF are read.
 
 Each image becomes one Document whose raw bytes are the file itself, hashed and stored like any other document.
 Its ``text`` is the caption the file carries (EXIF ImageDescription, XPTitle/XPComment, UserComment, XMP dc:title,
