@@ -167,7 +167,8 @@ def test_unsupported_and_hidden_files_are_listed(tmp_path: Path) -> None:
     assert len(result) == 1
     reasons = {s.where.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
     assert set(reasons) == {"scan.pdf", "memo.docx", "server.log", "README", ".DS_Store", "~$memo.docx"}
-    assert reasons["scan.pdf"].startswith("unsupported file type .pdf; loaders read .txt")
+    assert reasons["memo.docx"].startswith("unsupported file type .docx; loaders read .txt")
+    assert reasons["scan.pdf"].startswith("not a readable PDF")  # read by osintkit.load.pdf, and refused
     assert reasons["README"].startswith("unsupported file type (none)")
     assert reasons[".DS_Store"] == "hidden file (name starts with '.'); not loaded"
     assert reasons["~$memo.docx"] == "Office lock file; not loaded"
