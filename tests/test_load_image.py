@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 import struct
 import sys
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import piexif
@@ -15,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
 import osintkit as ok
-from osintkit.errors import InputTooLargeError, MalformedInputError
+from osintkit.errors import InputTimeoutError, InputTooLargeError, MalformedInputError, OsintkitError
 from osintkit.images import hamming, photo_place, photo_places
 from osintkit.load import load
 from osintkit.load.image import read_image
@@ -290,3 +292,49 @@ def test_exif_orientation_is_applied_before_hashing() -> None:
     assert hamming(rotated["phash"], upright) <= 4
     assert hamming(read_image(_jpeg(stored_rotated)).info["phash"], upright) > 20  # as stored it differs
     assert rotated["width"] == 200  # the stored size is reported as stored
+
+
+def test_damaged_images_give_a_document_or_an_osintkit_error_never_a_crash() -> None:
+    xmp = XMP.format(tool="Acme", title="T").encode()
+    seeds = []
+    for fmt in ("JPEG", "PNG", "WEBP", "HEIF"):
+        if fmt == "HEIF":
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        buf = io.BytesIO()
+        photo(1, (96, 72)).save(buf, format=fmt, exif=_exif(), xmp=xmp)
+        seeds.append(buf.getvalue())
+    rng = random.Random(23)
+    outcomes: Counter[str] = Counter()
+    for _ in range(240):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randrange(len(data))
+            roll = rng.random()
+            if roll < 0.6:
+                data[at] = rng.randrange(256)
+            elif roll < 0.8:
+                del data[at : at + rng.randint(1, 64)]
+            else:
+                data[at:at] = rng.randbytes(rng.randint(1, 16))
+        try:
+            outcomes[read_image(bytes(data), "damaged.jpg").info["exif_status"]] += 1
+        except OsintkitError as exc:
+            assert str(exc).startswith("damaged.jpg: ")
+            outcomes[type(exc).__name__] += 1
+    # Both sides of the line are reached: damage that leaves a readable picture, and damage that is refused.
+    assert outcomes["MalformedInputError"] > 0 and outcomes["present"] + outcomes["corrupt"] > 0
+
+
+def test_decoding_runs_within_the_time_budget(tmp_path: Path) -> None:
+    path = _write(tmp_path, "large.png", _png_bytes(photo(9, (1000, 750))))
+    with pytest.raises(InputTimeoutError, match=r"large\.png: image decoding ran past its time budget"):
+        load(path, on_error="raise", time_budget=1e-6)
+    assert len(load(path, on_error="raise")) == 1  # the default budget is ample for an honest image
+
+
+def _png_bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
