@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_THRESHOLD",
     "HASH_BITS",
+    "REUSE_COLUMNS",
     "ImageMatch",
     "hamming",
     "image_info",
@@ -43,6 +44,7 @@ __all__ = [
     "perceptual_hash",
     "photo_place",
     "photo_places",
+    "reuse_frame",
 ]
 
 HASH_BITS = 64
@@ -286,6 +288,34 @@ def _match(
         else:
             order = f"{a.id}: {a.label}; {b.id}: {b.label}: which came first is undetermined"
     return ImageMatch(a.id, b.id, distance, f"{how}; {order}", direction, exact, via)
+
+
+REUSE_COLUMNS: tuple[str, ...] = (
+    "first", "first_source", "first_seen", "reuse", "reuse_source", "reuse_seen", "distance", "exact", "direction",
+    "why",
+)  # fmt: skip
+
+
+def reuse_frame(matches: Iterable[ImageMatch], documents: Iterable[Document]) -> Any:
+    """The image-reuse table for a notebook: one row per match, with each end's publisher and when it was seen."""
+    import pandas as pd
+
+    docs = {d.id: d for d in documents}
+
+    def seen(doc_id: str) -> tuple[str | None, str | None]:
+        doc = docs.get(doc_id)
+        if doc is None:
+            return None, None
+        info = image_info(doc) or {}
+        return doc.source, doc.published or info.get("captured")
+
+    rows = []
+    for m in matches:
+        first_source, first_seen = seen(m.first)
+        reuse_source, reuse_seen = seen(m.reuse)
+        rows.append((m.first, first_source, first_seen, m.reuse, reuse_source, reuse_seen, m.distance, m.exact,
+                     m.direction, m.why))  # fmt: skip
+    return pd.DataFrame(rows, columns=list(REUSE_COLUMNS))
 
 
 # --- photo positions -----------------------------------------------------------------------------------------------

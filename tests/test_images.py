@@ -14,7 +14,7 @@ from PIL import PngImagePlugin
 
 from osintkit.claims.links import CopyLink, roots
 from osintkit.errors import InputError
-from osintkit.images import DEFAULT_THRESHOLD, ImageMatch, hamming, match_images
+from osintkit.images import DEFAULT_THRESHOLD, REUSE_COLUMNS, ImageMatch, hamming, match_images, reuse_frame
 from osintkit.load import LoadResult, load
 from osintkit.model import Document
 
@@ -153,6 +153,14 @@ def test_matches_become_copy_links_that_collapse_to_one_origin() -> None:
     # Corroboration ranks capture time with publication time; the link keeps what decided it.
     assert capture.direction == "publication time" and capture.details["decided_by"] == "capture time"
     assert ImageMatch.from_dict(matches[0].to_dict()) == matches[0]
+    table = reuse_frame(matches, [a, b, c])
+    assert list(table.columns) == list(REUSE_COLUMNS) and len(table) == 2
+    row = table.set_index("reuse").loc["doc-c"]
+    assert (row["first_seen"], row["reuse_seen"], row["direction"]) == (
+        "2024-05-01T08:00:00Z",
+        "2024-05-02T09:00:00Z",
+        "capture time",
+    )
 
 
 def test_documents_that_are_not_images_are_ignored_and_bad_thresholds_refused() -> None:
