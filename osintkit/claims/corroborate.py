@@ -705,11 +705,13 @@ def _proposition(
     anchor_row = emb[rows[anchor.id]]
     # Claims that give the same values stand alike against any other: compare with one of each such version, so a
     # group of thousands of near-identical posts costs versions, not pairs.
+    version = {m.id: _version(m) for m in members}
+    dissent_ids = {d.id for d in dissent}
     for c in members:
-        pool = [m for m in members if m is not c] if c in dissent else dissent
+        pool = [m for m in members if m is not c] if c.id in dissent_ids else dissent
         by_version: dict[tuple[Any, ...], list[Claim]] = {}
         for m in pool:
-            by_version.setdefault(_version(m), []).append(m)
+            by_version.setdefault(version[m.id], []).append(m)
         against_claims = [
             m for same in by_version.values() if compare(c, same[0]).contradicts for m in same if m is not c
         ]

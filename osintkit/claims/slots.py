@@ -503,6 +503,8 @@ def _swapped_attributes(a: Claim, b: Claim) -> str | None:
     """
     pa, pb = _content_sequence(a.content), _content_sequence(b.content)
     shared = sorted(set(pa) & set(pb), key=pa.__getitem__)
+    if shared == sorted(shared, key=pb.__getitem__):
+        return None  # the shared words come in one order in both: nothing moved
     # Only two tellings of one sentence: most words shared, much the same length.
     if len(shared) < 4 or len(shared) < 0.6 * max(len(pa), len(pb)):
         return None
