@@ -212,3 +212,13 @@ def test_case_stores_and_verifies_telegram_documents(channel: Path, tmp_path: Pa
     stored = case.documents()
     assert {d.meta["message_id"] for d in stored} == {2, 3, 4, 6, 7}
     assert next(d for d in stored if d.meta["message_id"] == 4).meta["forwarded_from"]["message_id"] == 77
+
+
+def test_unstorable_chat_name_is_refused_even_under_source_name(tmp_path: Path) -> None:
+    export = _channel()
+    export["name"] = "Bad \ud800 name"
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(export), "utf-8")
+    result = load(p, source_name="Analyst label")
+    assert len(result) == 0 and len(result.skipped) == 1
+    assert "lone surrogate" in result.skipped[0].reason and result.skipped[0].where == f"{p}[1234567890]"

@@ -34,6 +34,7 @@ from typing import Any
 
 from osintkit.errors import InputError, MalformedInputError, UnsupportedFormatError
 from osintkit.load._common import (
+    MAX_JSON_DEPTH,
     Item,
     LoadContext,
     Loaded,
@@ -206,6 +207,14 @@ def _chat_items(chat: Any, origin: Origin, ctx: LoadContext, media: _MediaHasher
     info = {"name": name, "type": chat.get("type"), "id": chat_id}
     if username:
         info["username"] = username
+    try:
+        # Goes into every message's metadata unchecked (see _message_item), so it is proved storable once here.
+        json.dumps(info, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        err = MalformedInputError("chat name, type or id holds a lone surrogate or an unstorable value", path=path,
+                                  field=f"chat {label}")  # fmt: skip
+        yield skip_or_raise(err, ctx, where=f"{path}[{label}]")
+        return
     for i, message in enumerate(messages):
         msg_id = message.get("id") if isinstance(message, Mapping) else None
         where = f"{path}[{label}/{msg_id if msg_id is not None else i}]"
@@ -240,8 +249,6 @@ def _message_item(
 ) -> Item:
     path = origin.path
     msg_id = message.get("id")
-    if exceeds_depth(message):
-        raise MalformedInputError("message is nested too deeply", path=path, field=f"messages[{index}]")
     try:
         raw = json.dumps(message, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:
@@ -252,6 +259,9 @@ def _message_item(
         ) from None
     except (ValueError, RecursionError) as exc:
         raise MalformedInputError(f"message cannot be serialised: {exc}", path=path) from exc
+    # Nesting needs an opening bracket per level: counting them in C spares the walk for almost every message.
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and exceeds_depth(message):
+        raise MalformedInputError("message is nested too deeply", path=path, field=f"messages[{index}]")
     if message.get("type") == "service":
         action = message.get("action") or "unknown action"
         return Skipped(where=where, reason=f"service message ({action}), not a post", path=path)
@@ -301,8 +311,10 @@ def _message_item(
         "published": published,
         "url": f"https://t.me/{chat['username']}/{msg_id}" if chat.get("username") and msg_id is not None else None,
     }
+    # The message encoded to UTF-8 above (no lone surrogate) and its depth is bounded, so the metadata cut from it
+    # needs no second serialisation to prove it storable.
     doc = make_document(raw, text, loader="telegram", origin=origin, ctx=ctx, fields=fields, meta=meta,
-                        warnings=warnings)  # fmt: skip
+                        warnings=warnings, check_meta=False)  # fmt: skip
     return Loaded(doc, raw)
 
 
