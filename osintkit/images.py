@@ -85,7 +85,8 @@ class ImageMatch(Record):
     ``direction`` says what decided the order: "publication time", "capture time" (EXIF), or "undetermined", in
     which case the two ends are in a fixed but meaningless order. ``distance`` is the pHash Hamming distance
     between the two (0 for exact duplicates); ``exact`` is set when the files or their decoded pixels are identical.
-    ``via`` names the images a chained match passed through (a crop of a resize of the first).
+    ``via`` names the images a chained match passed through (a crop of a resize of the first). ``notes`` say where
+    the two files' metadata disagree: EXIF stripped from one, capture times or GPS positions that differ.
     """
 
     first: str
@@ -95,6 +96,7 @@ class ImageMatch(Record):
     direction: str = "undetermined"
     exact: bool = False
     via: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def determined(self) -> bool:
@@ -108,6 +110,8 @@ class ImageMatch(Record):
         details: dict[str, Any] = {"distance": self.distance, "exact": self.exact, "decided_by": self.direction}
         if self.via:
             details["via"] = list(self.via)
+        if self.notes:
+            details["notes"] = list(self.notes)
         # Corroboration knows no "capture time": it is time evidence, ranked with publication time.
         direction = self.direction if self.direction in DIRECTIONS else "publication time"
         return CopyLink(self.first, self.reuse, "same image", direction, score, self.why, details)
@@ -287,7 +291,34 @@ def _match(
             order = f"both at the same time ({a.label}; {b.label}): which came first is undetermined"
         else:
             order = f"{a.id}: {a.label}; {b.id}: {b.label}: which came first is undetermined"
-    return ImageMatch(a.id, b.id, distance, f"{how}; {order}", direction, exact, via)
+    notes = _metadata_notes(a, b)
+    why = "; ".join([how, order, *notes])
+    return ImageMatch(a.id, b.id, distance, why, direction, exact, via, notes)
+
+
+# Positions further apart than this, beyond both fixes' recorded accuracy, cannot be one camera's one shot.
+_SAME_PLACE_M = 200.0
+
+
+def _metadata_notes(a: _Seen, b: _Seen) -> list[str]:
+    """Where two copies of one picture disagree about its metadata: evidence of stripping or editing."""
+    notes = []
+    status = {a.id: a.info.get("exif_status"), b.id: b.info.get("exif_status")}
+    for one, other in ((a, b), (b, a)):
+        if status[one.id] == "absent" and status[other.id] in ("present", "edited"):
+            notes.append(f"EXIF stripped: {one.id} has none while {other.id} keeps its camera metadata")
+    ta, tb = _parse_time(a.info.get("captured")), _parse_time(b.info.get("captured"))
+    if ta is not None and tb is not None and abs((ta - tb).total_seconds()) > 60:
+        notes.append(f"capture times differ: {a.info['captured']} ({a.id}) and {b.info['captured']} ({b.id})")
+    ga, gb = a.info.get("gps") or {}, b.info.get("gps") or {}
+    if all(isinstance(g.get(k), float) for g in (ga, gb) for k in ("lat", "lon")):
+        from osintkit.geo.distance import distance_km
+
+        metres = distance_km((ga["lat"], ga["lon"]), (gb["lat"], gb["lon"])) * 1000
+        slack = _SAME_PLACE_M + (_accuracy_m(ga) or 0.0) + (_accuracy_m(gb) or 0.0)
+        if metres > slack:
+            notes.append(f"GPS positions differ by {metres / 1000:.1f} km between {a.id} and {b.id}")
+    return notes
 
 
 REUSE_COLUMNS: tuple[str, ...] = (

@@ -57,6 +57,7 @@ def test_variants_match_their_original_and_unrelated_photos_do_not(photos: tuple
         assert m.distance <= DEFAULT_THRESHOLD and not m.exact and not m.via
         # The original alone has a time (its EXIF capture), so it is first, but nothing says the copies came later.
         assert m.direction == "undetermined" and "which came first is undetermined" in m.why
+        assert m.notes == [f"EXIF stripped: {m.reuse} has none while {original.id} keeps its camera metadata"]
     others = [names[f"other-{s}"] for s in range(100, 105)]
     for a, b in itertools.combinations([original, *others], 2):
         assert hamming(a.meta["image"]["phash"], b.meta["image"]["phash"]) > DEFAULT_THRESHOLD
@@ -86,8 +87,10 @@ def test_the_earliest_publication_is_the_first_whatever_the_order(tmp_path: Path
         assert match_images(shuffled + shuffled[:2]) == expected  # any order, repeats included
 
 
-def _doc(name: str, phash: str, *, published: str | None = None, captured: str | None = None) -> Document:
-    info = {"phash": phash, "sha256": name * 4, "pixel_sha256": "p" + name * 4}
+def _doc(
+    name: str, phash: str, *, published: str | None = None, captured: str | None = None, **extra: object
+) -> Document:
+    info: dict[str, object] = {"phash": phash, "sha256": name * 4, "pixel_sha256": "p" + name * 4, **extra}
     if captured:
         info["captured"] = captured
     return Document(id=f"doc-{name}", text="", sha256=name * 4, loader="image", retrieved="2026-01-01T00:00:00Z",
@@ -171,3 +174,19 @@ def test_documents_that_are_not_images_are_ignored_and_bad_thresholds_refused() 
             match_images([], threshold=bad)  # type: ignore[arg-type]
     with pytest.raises(InputError, match="different lengths"):
         hamming("00", "0000")
+
+
+def test_copies_that_disagree_about_time_or_place_say_so() -> None:
+    kyiv = {"lat": 50.45, "lon": 30.5233, "accuracy_m": 10.0}
+    near = {"lat": 50.4505, "lon": 30.5236, "accuracy_m": 10.0}  # about 60 m away: the same shot
+    far = {"lat": 49.99, "lon": 36.23, "accuracy_m": 10.0}  # Kharkiv, 400 km away
+    a = _doc("a", "0" * 16, published="2024-05-01T08:00:00Z", captured="2024-04-30T08:15:00+03:00", gps=kyiv)
+    b = _doc("b", "0" * 15 + "1", published="2024-05-01T09:00:00Z", captured="2024-04-30T05:15:30Z", gps=near)
+    c = _doc("c", "0" * 15 + "3", published="2024-05-01T10:00:00Z", captured="2024-04-29T10:00:00Z", gps=far)
+    by = {m.reuse: m for m in match_images([a, b, c])}
+    assert by["doc-b"].notes == []  # the same moment written with another offset, the same place within accuracy
+    notes = by["doc-c"].notes
+    assert notes[0].startswith("capture times differ: 2024-04-30T08:15:00+03:00 (doc-a)")
+    assert notes[1].startswith("GPS positions differ by 4") and notes[1].endswith("km between doc-a and doc-c")
+    assert all(n in by["doc-c"].why for n in notes)
+    assert by["doc-c"].to_copy_link().details["notes"] == notes
