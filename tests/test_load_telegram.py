@@ -102,7 +102,7 @@ def test_forwarded_messages_keep_the_export_s_direction(channel: Path) -> None:
     by_id = {d.meta["message_id"]: d for d in load(channel)}
     assert by_id[4].meta["forwarded_from"] == {
         "name": "Source Channel",
-        "date": "2025-01-11T11:00:00+02:00",
+        "date": "2025-01-11T09:00:00Z",
         "message_id": 77,
     }
     assert by_id[6].meta["forwarded_from"] == {"name": None}  # hidden sender: still a forward, origin unnamed
@@ -222,3 +222,30 @@ def test_unstorable_chat_name_is_refused_even_under_source_name(tmp_path: Path) 
     result = load(p, source_name="Analyst label")
     assert len(result) == 0 and len(result.skipped) == 1
     assert "lone surrogate" in result.skipped[0].reason and result.skipped[0].where == f"{p}[1234567890]"
+
+
+def test_forwards_become_echo_links_with_the_export_s_direction(tmp_path: Path) -> None:
+    import osintkit as ok
+
+    post = "Our drones struck the fuel depot near Bryansk overnight, the General Staff said on Sunday."
+    staff = {"name": "General Staff", "type": "public_channel", "id": 1, "messages": [
+        {"id": 501, "type": "message", "date": "2025-03-09T08:00:00", "date_unixtime": "1741500000",
+         "from": "General Staff", "text": post}]}  # fmt: skip
+    # The forward's own clock runs early (a time zone slip): the export's word decides the direction, not time.
+    front = {"name": "Front News", "type": "public_channel", "id": 2, "messages": [
+        {"id": 77, "type": "message", "date": "2025-03-09T06:00:00", "date_unixtime": "1741492800",
+         "from": "Front News", "forwarded_from": "General Staff", "forwarded_date": "2025-03-09T08:00:00",
+         "forwarded_date_unixtime": "1741500000", "forwarded_message_id": 501, "text": post}]}  # fmt: skip
+    p = _write(tmp_path, {"chats": {"list": [front, staff]}})
+    docs = load(p, on_error="raise")
+    by_source = {d.source: d for d in docs}
+    assert by_source["Front News"].meta["forwarded_from"]["date"] == by_source["General Staff"].published
+
+    def links(documents: list[Any]) -> set[tuple[str, str, str, str]]:
+        claims = [c for d in documents for c in ok.extract_claims(d)]
+        found = ok.corroborate(claims, documents).links
+        return {(lk.original, lk.copy, lk.relation, lk.direction) for lk in found}
+
+    forward = (by_source["General Staff"].id, by_source["Front News"].id, "forwarded", "forwarded")
+    assert forward in links(list(docs))
+    assert links(list(docs)) == links(list(reversed(docs)))  # input order decides nothing

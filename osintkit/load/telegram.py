@@ -10,7 +10,8 @@ loader because a message carries what the researcher needs as evidence:
 - ``text`` is a string or a list of strings and entity objects; it is flattened as Telegram shows it, and the links,
   mentions, hashtags (and the rest that are not mere formatting) go to ``meta["entities"]`` with their character
   offsets in the document text;
-- ``meta["forwarded_from"] = {"name", "date", "message_id"}`` (the last two only where the export has them) is what
+- ``meta["forwarded_from"] = {"name", "date", "message_id"}`` (the last two only where the export has them; the date
+  in UTC like ``published``; the name is null for a sender who hides forwards) is what
   ``osintkit.claims.links`` turns into a copy link of direction "forwarded": the export itself says who copied whom;
 - attached media are listed in ``meta["media"]`` with their SHA-256 when the file sits next to the export (never
   outside its folder);
@@ -44,6 +45,7 @@ from osintkit.load._common import (
     decode_bytes,
     exceeds_depth,
     make_document,
+    normalize_date,
     original_path,
     skip_or_raise,
 )
@@ -392,7 +394,8 @@ def _forwarded(message: Mapping[str, Any]) -> dict[str, Any] | None:
         value = message.get(key)
         if value not in (None, ""):
             date, _ = _date(value, message.get(f"{key}_unixtime"))
-            out["date"] = date or value
+            # In the same UTC form as Document.published, so the original can be matched by its date.
+            out["date"] = normalize_date(date or value) or value
             break
     for key in ("forwarded_message_id", "forward_message_id", "forwarded_from_message_id", "original_message_id"):
         if message.get(key) not in (None, ""):
