@@ -502,8 +502,11 @@ def load(
     - ``include``/``exclude``: globs for folders (a pattern with '/' matches the path inside the folder).
     - ``mapping``: for CSV/JSON/JSONL, ``{"text": COLUMN, "published": ..., "author": ..., "url": ..., "title": ...,
       "source": ..., "language": ..., "id": ..., "records": PATH_TO_LIST}``; dotted paths reach nested JSON fields,
-      ``$.name`` reads the file's top level, and a list gives alternatives. ``mapping="telegram"`` reads a
-      Telegram Desktop channel export (``result.json``); it is also detected automatically.
+      ``$.name`` reads the file's top level, and a list gives alternatives. A Telegram Desktop export
+      (``result.json``, one chat or all chats) is recognised by its content and read a message per document
+      (:mod:`osintkit.load.telegram`); an explicit mapping reads it as plain records instead.
+    - Web archives (``.warc``, ``.warc.gz``, ``.wacz``) give a document per archived page
+      (:mod:`osintkit.load.warc`); PDFs give one document with page offsets (:mod:`osintkit.load.pdf`).
     - ``format``: force one of :data:`FORMATS` instead of going by file extension.
     - ``max_bytes``: files or responses over this size are refused (InputTooLargeError).
     - ``allow_network``, ``user_agent``, ``cache_dir``, ``rate_limit``: opt-in polite fetching of URLs.
