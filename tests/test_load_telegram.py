@@ -126,6 +126,17 @@ def test_username_from_a_sidecar_gives_message_links(channel: Path) -> None:
     assert by_id[3].meta["reply_to"] == {"message_id": 2, "url": "https://t.me/examplechannel/2"}
 
 
+def test_media_paths_outside_the_export_or_unusable_are_not_read(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("outside the export", "utf-8")
+    export = _channel()
+    export["messages"][2]["photo"] = "../secret.txt"
+    export["messages"][3]["file"] = "files/bad\u0000name.jpg"
+    by_id = {d.meta["message_id"]: d for d in load(_write(tmp_path / "export", export), on_error="raise")}
+    assert by_id[3].meta["media"][0]["status"] == "outside the export's folder; not read"
+    assert "sha256" not in by_id[3].meta["media"][0]
+    assert by_id[4].meta["media"][0]["status"].startswith("not read: not a usable path")
+
+
 def test_detected_by_content_whatever_the_name_and_same_ids(channel: Path, tmp_path: Path) -> None:
     renamed = _write(tmp_path / "elsewhere", _channel(), name="channel-backup.json")
     first, second = load(channel), load(renamed)

@@ -291,7 +291,7 @@ def _message_item(
         meta["reply_to"] = {"message_id": reply}
         if message.get("reply_to_peer_id") is not None:
             meta["reply_to"]["peer_id"] = message["reply_to_peer_id"]
-        elif chat.get("username"):
+        elif chat.get("username") and _is_id(reply):
             meta["reply_to"]["url"] = f"https://t.me/{chat['username']}/{reply}"
     if entities:
         meta["entities"] = entities
@@ -311,13 +311,17 @@ def _message_item(
         "source": chat.get("name"),
         "author": message.get("author") or message.get("from"),
         "published": published,
-        "url": f"https://t.me/{chat['username']}/{msg_id}" if chat.get("username") and msg_id is not None else None,
+        "url": f"https://t.me/{chat['username']}/{msg_id}" if chat.get("username") and _is_id(msg_id) else None,
     }
     # The message encoded to UTF-8 above (no lone surrogate) and its depth is bounded, so the metadata cut from it
     # needs no second serialisation to prove it storable.
     doc = make_document(raw, text, loader="telegram", origin=origin, ctx=ctx, fields=fields, meta=meta,
                         warnings=warnings, check_meta=False)  # fmt: skip
     return Loaded(doc, raw)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _flatten(value: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -438,12 +442,16 @@ class _MediaHasher:
         if self._base is None:
             found = {"status": "not found (the export was not read from a folder)"}
         else:
-            base = self._base.resolve()
-            target = (base / rel).resolve()
-            if not target.is_relative_to(base):
-                found = {"status": "outside the export's folder; not read"}
+            try:
+                base = self._base.resolve()
+                target = (base / rel).resolve()
+            except (ValueError, OSError) as exc:  # a NUL byte or an overlong name in the export's path
+                found = {"status": f"not read: not a usable path ({exc})"}
             else:
-                found = _hash_file(target, rel)
+                if not target.is_relative_to(base):
+                    found = {"status": "outside the export's folder; not read"}
+                else:
+                    found = _hash_file(target, rel)
         self._seen[rel] = found
         return found
 
