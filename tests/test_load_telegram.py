@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from osintkit.errors import MalformedInputError, UnsupportedFormatError
 from osintkit.load import load
@@ -260,3 +263,34 @@ def test_forwards_become_echo_links_with_the_export_s_direction(tmp_path: Path) 
     forward = (by_source["General Staff"].id, by_source["Front News"].id, "forwarded", "forwarded")
     assert forward in links(list(docs))
     assert links(list(docs)) == links(list(reversed(docs)))  # input order decides nothing
+
+
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.sampled_from(["1736590000", "2025-01-11T12:06:40", "../x", "service"]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(["type", "text", "href", "question", "answers"]), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_KEYS = ["id", "type", "date", "date_unixtime", "edited", "edited_unixtime", "from", "author", "text", "photo", "file",
+         "media_type", "forwarded_from", "forwarded_date", "forwarded_message_id", "reply_to_message_id", "poll",
+         "saved_from", "action"]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages=st.lists(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8) | _VALUES, max_size=6))
+def test_any_message_shape_is_a_document_or_a_reported_skip(messages: list[Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        p = _write(Path(tmp), {"name": "X", "type": "public_channel", "id": 1, "messages": messages})
+        result = load(p)
+    assert len(result) + len(result.skipped) == max(1, len(messages))  # one item per message, none lost
+    for skip in result.skipped:
+        assert "a bug in osintkit" not in skip.reason, skip
+    for doc in result:
+        assert doc.text.strip() and doc.loader == "telegram"
+        json.dumps(doc.meta, ensure_ascii=False).encode("utf-8")
