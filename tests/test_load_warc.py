@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from osintkit.errors import EmptyInputError, MalformedInputError, UnsupportedFormatError
+from osintkit.errors import EmptyInputError, MalformedInputError, OsintkitError, UnsupportedFormatError
 from osintkit.load import load
 from osintkit.store import Case
 
@@ -238,3 +241,40 @@ def test_folder_mixes_telegram_archives_pdfs_and_text(tmp_path: Path) -> None:
     case = Case(tmp_path / "case.sqlite")
     case.add_documents(result, raw=result.raw)
     assert case.verify().ok
+
+
+_SAMPLES: dict[str, bytes] = {}
+
+
+def _sample(kind: str, tmp: Path) -> bytes:
+    if kind not in _SAMPLES:
+        from test_load_pdf import _pages
+
+        _SAMPLES.update({"warc.gz": _archive(), "warc": _archive(gzip=False), "pdf": _pages([["Text."], ["More."]]),
+                         "wacz": _wacz(tmp, _archive()).read_bytes()})  # fmt: skip
+    return _SAMPLES[kind]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["warc.gz", "warc", "wacz", "pdf"]), op=st.sampled_from(["flip", "cut", "splice"]),
+       at=st.floats(0, 1, exclude_max=True), noise=st.binary(min_size=1, max_size=16))  # fmt: skip
+def test_damaged_archives_and_pdfs_are_clear_errors(kind: str, op: str, at: float, noise: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = bytearray(_sample(kind, Path(tmp)))
+        i = int(at * len(data))
+        if op == "flip":
+            data[i : i + len(noise)] = noise
+        elif op == "cut":
+            data = data[: max(1, i)]
+        else:
+            data[i:i] = noise
+        p = Path(tmp) / f"damaged.{kind}"
+        p.write_bytes(bytes(data))
+        try:
+            load(p, on_error="raise", time_budget=1.0)
+        except OsintkitError as err:
+            assert "a bug in osintkit" not in str(err) and str(p) in str(err)
+        result = load(p, time_budget=1.0)
+        assert len(result) or result.skipped  # loaded, or reported: never lost
+        for skip in result.skipped:
+            assert "a bug in osintkit" not in skip.reason, skip
