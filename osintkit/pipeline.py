@@ -80,6 +80,7 @@ def analyse_documents(docs: Sequence[Document]) -> list[DocumentAnalysis]:
     """Tag (batched across documents), geoparse and extract claims for a batch of documents."""
     from .claims import extract_claims
     from .geo import geoparse
+    from .images import photo_place
     from .tag import tag_many
 
     with warnings.catch_warnings():
@@ -91,6 +92,9 @@ def analyse_documents(docs: Sequence[Document]) -> list[DocumentAnalysis]:
         for m in mentions:
             m.doc_id = doc.id
         places = geoparse(doc, mentions=mentions)
+        photo = photo_place(doc)  # where the camera says an image was taken (EXIF GPS), mapped as a "photo" place
+        if photo is not None:
+            places.append(photo)
         for p in places:
             p.doc_id = doc.id
         claims = extract_claims(doc, mentions=mentions)

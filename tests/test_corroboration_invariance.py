@@ -42,3 +42,32 @@ def test_renaming_and_reordering_files_changes_no_finding(tmp_path: Path) -> Non
     second = _findings(renamed, tmp_path / "out2")
     assert first == second
     assert first["corroboration"]["groups"], "the corpus has propositions reported by several outlets"
+
+
+@pytest.mark.slow
+def test_a_reused_photo_is_one_origin_and_its_position_is_mapped(tmp_path: Path) -> None:
+    """Issue #23: the same picture in two sources is a copy link in corroboration; its EXIF position a photo place."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.bench_images import exif_for, photo, variant
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    img = photo(3)
+    img.save(folder / "channel.jpg", format="JPEG", quality=92, exif=exif_for(3))
+    data, suffix = variant(img, "half")
+    (folder / f"outlet{suffix}").write_bytes(data)
+    (folder / "channel.meta.json").write_text(json.dumps({"published": "2025-03-01T08:00:00Z", "source": "Channel"}))
+    (folder / "outlet.meta.json").write_text(json.dumps({"published": "2025-03-02T08:00:00Z", "source": "Outlet"}))
+    result = run([str(folder)], out=str(tmp_path / "out"), quiet=True, formats=["json", "geojson"])
+    co = result.corroboration
+    assert co is not None
+    (link,) = [lk for lk in co.parents.values() if lk.relation == "same image"]
+    assert (co.source_of(link.original), co.source_of(link.copy), link.direction) == (
+        "Channel",
+        "Outlet",
+        "publication time",
+    )
+    data_json = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert any(p["feature"] == "photo" for p in data_json["places"])

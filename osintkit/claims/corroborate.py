@@ -269,6 +269,15 @@ def _doc_infos(claims: Sequence[Claim], documents: Sequence[Document] | Mapping[
     return infos
 
 
+def _image_links(documents: Sequence[Document] | Mapping[str, Document] | None) -> list[CopyLink]:
+    """One picture in several documents: the earliest appearance is the original, the rest relay it."""
+    from osintkit.images import image_info, match_images
+
+    docs = list(documents.values()) if isinstance(documents, Mapping) else list(documents or [])
+    images = [d for d in docs if image_info(d) is not None]
+    return [m.to_copy_link() for m in match_images(images)] if len(images) > 1 else []
+
+
 def _forwarded(doc: Document) -> dict[str, Any] | None:
     found = doc.meta.get("forwarded_from") if isinstance(doc.meta, dict) else None
     return found if isinstance(found, dict) and found.get("name") else None
@@ -326,7 +335,7 @@ def corroborate(
     infos = _doc_infos(claims, documents)
     info_by_id = {d.id: d for d in infos}
     doc_sources = {d.id: _outlet_display(d.source) for d in infos}
-    links = find_links(infos)
+    links = find_links(infos) + _image_links(documents)
     parents = parent_links(links)
     root_map = _roots(parents)
     by_id = {c.id: c for c in claims}

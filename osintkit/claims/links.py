@@ -50,8 +50,10 @@ SHARED_PASSAGE_WORDS = 25  # a passage this long in common is lifted text, even 
 TRIMMED_INSIDE = 0.9
 TRIMMED_OTHER_BELOW = 0.75
 # How a direction was decided, strongest evidence first; "undetermined" links carry no direction at all.
-DIRECTIONS = ("forwarded", "citation", "wire credit", "publication time", "containment", "undetermined")
-_RELATION_RANK = {"forwarded": 0, "copy": 1, "shared passage": 2, "same wire": 3, "cites": 4}
+DIRECTIONS = (
+    "forwarded", "citation", "wire credit", "publication time", "capture time", "containment", "undetermined",
+)  # fmt: skip
+_RELATION_RANK = {"forwarded": 0, "copy": 1, "shared passage": 2, "same wire": 3, "cites": 4, "same image": 5}
 _MAX_NAME_WORDS = 6  # the longest outlet name looked up as a run of words
 _MAX_HOLDERS = 200  # a shingle in more documents than this is boilerplate and says nothing about copying
 
