@@ -278,3 +278,19 @@ def test_damaged_archives_and_pdfs_are_clear_errors(kind: str, op: str, at: floa
         assert len(result) or result.skipped  # loaded, or reported: never lost
         for skip in result.skipped:
             assert "a bug in osintkit" not in skip.reason, skip
+
+
+def test_page_over_the_size_limit_is_reported_not_lost(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    words = " ".join(hashlib.sha256(str(i).encode()).hexdigest()[:8] for i in range(4000))
+    big = _page("Long page", PARAGRAPH + words)  # about 36 kB of HTML that compresses only about twice
+    w.write_record(w.create_warc_record(URL, "response", payload=io.BytesIO(big), http_headers=http))
+    p = _write(tmp_path, "big.warc.gz", buf.getvalue())
+    limit = p.stat().st_size + 100  # the archive fits, its page does not
+    assert len(big) > limit
+    result = load(p, max_bytes=limit)
+    assert len(result) == 0
+    (skip,) = result.skipped
+    assert skip.where == f"{p}[0]" and f"record 0 ({URL}): payload over the {limit:,}-byte limit" in skip.reason

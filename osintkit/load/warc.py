@@ -47,6 +47,7 @@ from osintkit.load._common import (
     LoadContext,
     Loaded,
     Origin,
+    Skipped,
     normalize_date,
     sha256_hex,
     skip_or_raise,
@@ -333,8 +334,8 @@ def _decode_content(body: bytes, http: Any) -> bytes:
     return bytes(out)
 
 
-def _is_page(rec: _Record) -> str | None:
-    if rec.rec_type not in ("response", "resource") or rec.body is None:
+def _is_page(rec: _Record, *, readable: bool = True) -> str | None:
+    if rec.rec_type not in ("response", "resource") or (readable and rec.body is None):
         return None
     if rec.rec_type == "response" and (rec.status is None or not 200 <= rec.status < 300):
         return None
@@ -401,6 +402,13 @@ def _archive_items(
     archive_meta: dict[str, Any] = {"records": counts}
     if warcinfo is not None and warcinfo.body:
         archive_meta["warcinfo"] = _warcinfo(warcinfo.body)
+    # Pages whose payload could not be read (over the size limit, a broken compressed body) are reported, not lost.
+    unreadable = [rec for rec in records if rec.body is None and _is_page(rec, readable=False)]
+    for rec in unreadable:
+        where = f"{path}[{rec.index}]" if archive is None else f"{path}!{archive}[{rec.index}]"
+        yield Skipped(where=where, reason=f"record {rec.index} ({rec.uri}): {rec.note}", path=path)
+    if not pages and unreadable and stopped is None:
+        return
     if not pages:
         if stopped is not None:
             raise stopped
