@@ -78,7 +78,7 @@ def test_messages_become_documents_with_their_evidence(channel: Path) -> None:
     by_id = {d.meta["message_id"]: d for d in result}
     assert sorted(by_id) == [2, 3, 4, 6, 7]
     doc = by_id[2]
-    assert doc.loader == "telegram" and doc.source == "Example Channel"
+    assert doc.loader == "telegram" and doc.source == "Example Channel" and doc.title == "Example Channel #2"
     assert doc.author == "Duty editor"  # the post's signature, not the channel again
     assert doc.text == (
         "Two soldiers were captured near Kursk. Details: https://example.org/a via @otherchannel #Kursk and "

@@ -308,6 +308,8 @@ def _message_item(
     if isinstance(poll, Mapping):
         meta["poll"] = poll
     fields = {
+        # Messages have no title; a label naming the chat and message reads better in reports than a document id.
+        "title": f"{chat.get('name') or chat.get('id')} #{msg_id}" if msg_id is not None else None,
         "source": chat.get("name"),
         "author": message.get("author") or message.get("from"),
         "published": published,
