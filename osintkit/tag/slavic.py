@@ -1,0 +1,226 @@
+"""People, organisations and places in Russian and Ukrainian text, offline.
+
+Russian: natasha's slovnet NER model (``slovnet_ner_news_v1``, trained by its authors on Russian news, MIT) over
+navec embeddings; both files ship inside the natasha wheel, so nothing is downloaded. Its PER/ORG/LOC become the
+kit's PERSON/ORG/LOC and are merged with the rules and the gazetteer as the English model's mentions are.
+
+Ukrainian has no packaged NER model. The same Russian model reads Ukrainian names well (they are capitalised and
+inflect alike), and its mistakes are regular, so rules repair them with what pymorphy3's Ukrainian dictionary
+knows of each word (its lemma and its Name, Surn, Patr and Geox tags); see :func:`_repair_ukrainian`. Nothing here
+was trained on ner-uk (CC BY-NC-SA): that corpus only measured the rules (benchmarks/bench_ukru.py).
+
+    from osintkit.tag.slavic import slavic_mentions
+    mentions = slavic_mentions(text, "uk")       # PERSON/ORG/LOC, source "model", offsets index text
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from osintkit.model import Mention
+
+__all__ = ["NER_MODEL", "SLAVIC_LANGUAGES", "slavic_mentions"]
+
+SLAVIC_LANGUAGES = ("ru", "uk")
+NER_MODEL = "natasha slovnet_ner_news_v1"
+_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+
+
+@functools.lru_cache(maxsize=1)
+def _natasha() -> tuple[Any, Any]:
+    """razdel's segmenter and slovnet's NER tagger with navec embeddings: about 0.5 s and 30 MB, once a process."""
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+# Parts of speech that never start or make a name, whatever the capital letter says: "Вона" (she; also the
+# surname Вон), "Цього", "Або", "Потім", "Якось" open sentences and natasha calls them people.
+_FUNCTION = frozenset({"NPRO", "CONJ", "PREP", "PRCL", "ADVB", "INTJ", "PRED", "NUMR", "COMP"})
+_NAME_GRAMMEMES = frozenset({"Name", "Patr"})
+# Words that split one span into two names ("Харків і Суми", "Колріджа і Вордсворта").
+_JOINERS = frozenset({"і", "й", "та", "чи", "або", "а", "и", ",", ";", "—", "–", "-"})
+# Lower-case particles inside a person's name ("Людвіг ван Бетховен", "ібн Сіна").
+_NAME_PARTICLES = frozenset({"ван", "фон", "де", "да", "ді", "дель", "ла", "ле", "ібн", "бен", "аль", "ель"})
+
+
+@dataclass(frozen=True)
+class _Word:
+    """What the dictionary says of one word, as the repair rules need it."""
+
+    known: bool  # in the dictionary at all
+    function: bool  # has a pronoun, conjunction, preposition, particle or adverb reading
+    name: bool  # a first name or a patronymic reading
+    surname: bool
+    adjective_only: bool  # every reading an adjective or participle ("Російські", "Головною")
+    common_noun: bool  # a reading as a common noun or verb ("Роза" the flower, "Сили" forces)
+    animate: bool
+    verb: bool  # a verb or function-word reading and no noun or adjective one: "каже", "співає", "з"
+
+
+@functools.lru_cache(maxsize=2)
+def _morph(language: str) -> Any:
+    """pymorphy3's analyser with the language's dictionary (OpenCorpora for Russian, VESUM for Ukrainian)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word(text: str, language: str) -> _Word:
+    parses = _morph(language).parse(text)
+    known = any(p.is_known for p in parses)
+    tags = [p.tag for p in parses] if known else []
+    names = [t for t in tags if _NAME_GRAMMEMES & t.grammemes or "Surn" in t.grammemes]
+    return _Word(
+        known=known,
+        function=any(t.POS in _FUNCTION for t in tags),
+        name=any(_NAME_GRAMMEMES & t.grammemes for t in tags),
+        surname=any("Surn" in t.grammemes for t in tags),
+        adjective_only=bool(tags) and all(t.POS in ("ADJF", "ADJS", "PRTF", "PRTS") for t in tags),
+        common_noun=any(t not in names and t.POS in ("NOUN", "VERB", "INFN") for t in tags),
+        animate=any("anim" in t.grammemes for t in tags),
+        verb=bool(tags)
+        and all(t.POS in _FUNCTION or t.POS in ("VERB", "INFN", "GRND") for t in tags)
+        and any(t.POS in ("VERB", "INFN", "GRND", "PREP", "CONJ") for t in tags),
+    )
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+def _natasha_spans(text: str) -> tuple[list[Any], list[tuple[int, int, str]], set[int]]:
+    """natasha's tokens, its NER spans (start, stop, PER/ORG/LOC), and the starts of sentences."""
+    from natasha import Doc
+
+    segmenter, tagger = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    starts = {sent.tokens[0].start for sent in doc.sents if sent.tokens}
+    return doc.tokens, [(s.start, s.stop, s.type) for s in doc.spans], starts
+
+
+def _repair_ukrainian(
+    text: str, tokens: list[Any], spans: list[tuple[int, int, str]], starts: set[int]
+) -> list[tuple[int, int, str]]:
+    """natasha's Russian model on Ukrainian text, corrected by the Ukrainian dictionary.
+
+    Its mistakes there are regular: pronouns, conjunctions and adverbs opening a sentence become people ("Вона",
+    "Або"), two names joined by "і" become one ("Харків і Суми"), a place sticks to the name after it ("України
+    Володимир Зеленський"), an organisation's name of common words is a person ("Збройні сили України"), and
+    Ukrainian first names it never saw are missed ("Андріана", "Аліна"). Each rule below undoes one of these, and
+    every word a rule relies on is read from pymorphy3's dictionary, not from a list written here.
+    """
+    out: list[tuple[int, int, str]] = []
+    covered: set[int] = set()
+    for start, stop, label in spans:
+        inside = [t for t in tokens if start <= t.start and t.stop <= stop]
+        groups: list[list[Any]] = [[]]
+        for i, tok in enumerate(inside):
+            newline = i > 0 and "\n" in text[inside[i - 1].stop : tok.start]
+            # A verb or a function word in lower case ends a name: "Чорновіл каже Литвину", "Віктор співає".
+            joiner = tok.text.lower() in _JOINERS or (not _capitalised(tok.text) and _word(tok.text, "uk").verb)
+            if joiner or newline:
+                groups.append([] if joiner else [tok])
+            else:
+                groups[-1].append(tok)
+        for group in groups:
+            while group and (not _capitalised(group[0].text) or _word(group[0].text, "uk").function):
+                group = group[1:]
+            while group and not group[-1].text[-1:].isalnum():
+                group = group[:-1]
+            if not group:
+                continue
+            relabelled = _relabel(group, label, starts)
+            if relabelled is None:
+                continue
+            lead, new_label = relabelled
+            if lead and group[0].start not in starts:  # a sentence's first word is capitalised anyway: "Дорогою"
+                out.append((group[0].start, group[lead - 1].stop, "LOC"))
+            out.append((group[lead].start, group[-1].stop, new_label))
+            covered.update(t.start for t in group)
+    out += _missed_names(tokens, covered, starts)
+    return _join_names(text, sorted(out))
+
+
+def _join_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two person spans a single space apart are one name: "Віталій" (natasha) and "Кличко" (the dictionary)."""
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        if out and out[-1][2] == span[2] == "PER" and text[out[-1][1] : span[0]] == " ":
+            out[-1] = (out[-1][0], span[1], "PER")
+        else:
+            out.append(span)
+    return out
+
+
+def _relabel(group: list[Any], label: str, starts: set[int]) -> tuple[int, str] | None:
+    """(how many leading words are a place of their own, the group's label), or None to drop the group."""
+    words = [_word(t.text, "uk") for t in group]
+    lower = [t for t in group if not _capitalised(t.text) and t.text not in _NAME_PARTICLES and t.text.isalpha()]
+    if len(group) == 1:
+        w = words[0]
+        if w.function or w.adjective_only:
+            return None
+        if label == "PER" and w.known and not (w.name or w.surname) and not w.animate:
+            if group[0].start in starts and w.common_noun:
+                return None  # "Дорогою" (on the way), capitalised only because a sentence starts there
+            return 0, "LOC"  # a capitalised inanimate noun: "Петриківка", "Дністер"
+        return 0, label
+    if label != "PER":
+        return 0, label
+    if lower:
+        return 0, "ORG"  # "Збройні сили України", "Блок Порошенка"
+    personal = [w.name or w.surname or not w.known for w in words]
+    if not any(personal):
+        return 0, "ORG"  # "Верховної Ради"
+    lead = 0
+    while lead < len(group) - 1 and not personal[lead] and words[lead].known and not words[lead].animate:
+        lead += 1  # "України Володимир Зеленський": the place before the name
+    return lead, "PER"
+
+
+def _missed_names(tokens: list[Any], covered: set[int], starts: set[int]) -> list[tuple[int, int, str]]:
+    """Runs of capitalised words the dictionary knows as first names, patronymics or surnames that natasha left
+    untagged. A sentence's first word must have no other reading ("Роза" is also a rose; "Вона" is "she")."""
+    out: list[tuple[int, int, str]] = []
+    run: list[Any] = []
+    for tok in [*tokens, None]:
+        ok = False
+        if tok is not None and tok.start not in covered and _capitalised(tok.text) and tok.text.isalpha():
+            w = _word(tok.text, "uk")
+            personal = w.name or (w.surname and bool(run))
+            clean = not (w.function or w.adjective_only)
+            ok = personal and clean and (tok.start not in starts or not w.common_noun)
+        if ok:
+            run.append(tok)
+            continue
+        if run:
+            out.append((run[0].start, run[-1].stop, "PER"))
+            run = []
+    return out
+
+
+def slavic_mentions(text: str, language: str) -> list[Mention]:
+    """PERSON/ORG/LOC mentions in Russian (``language="ru"``) or Ukrainian (``"uk"``) text, sorted by start."""
+    tokens, spans, starts = _natasha_spans(text)
+    if language == "uk":
+        spans = _repair_ukrainian(text, tokens, spans, starts)
+    out = [
+        Mention(
+            start=start,
+            end=stop,
+            text=text[start:stop],
+            label=_LABELS[label],
+            score=0.9,
+            source="model",
+            norm={"model": NER_MODEL, "language": language},
+        )
+        for start, stop, label in spans
+        if label in _LABELS
+    ]
+    return sorted(out, key=lambda m: m.start)

@@ -1,0 +1,148 @@
+"""Russian and Ukrainian entities: natasha's shipped model, the Ukrainian repairs, routing inside tag()."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from benchmarks.bench_ukru import load_factru, load_neruk
+from osintkit.errors import LanguageWarning
+from osintkit.model import Document, Mention
+from osintkit.tag import tag
+from osintkit.tag.slavic import NER_MODEL, slavic_mentions
+
+RU_POST = (
+    "Министр обороны России Андрей Белоусов заявил агентству Reuters, что войска отступили из Курской области. "
+    "Об этом сообщает ТАСС."
+)
+UK_POST = (
+    "Президент України Володимир Зеленський заявив, що Збройні сили України звільнили Куп'янськ.\n"
+    "Вона додала, що вночі росіяни обстріляли Харків і Суми."
+)
+
+
+def _found(mentions: list[Mention]) -> set[tuple[str, str]]:
+    return {(m.text, m.label) for m in mentions if m.label in ("PERSON", "ORG", "LOC")}
+
+
+def test_natasha_models_ship_inside_the_wheel() -> None:
+    import natasha
+
+    data = Path(natasha.__file__).parent / "data"
+    assert (data / "model" / "slovnet_ner_news_v1.tar").stat().st_size > 1_000_000
+    assert (data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar").stat().st_size > 10_000_000
+
+
+def test_russian_post_gives_people_organisations_and_places_without_a_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        mentions = tag(RU_POST)
+    found = _found(mentions)
+    assert {("Андрей Белоусов", "PERSON"), ("ТАСС", "ORG"), ("Reuters", "ORG"), ("России", "LOC")} <= found
+    assert ("Курской области", "LOC") in found
+    for m in mentions:
+        assert RU_POST[m.start : m.end] == m.text
+    person = next(m for m in mentions if m.text == "Андрей Белоусов")
+    assert person.source == "model" and person.norm["model"] == NER_MODEL and person.norm["language"] == "ru"
+
+
+def test_ukrainian_post_is_repaired_by_the_dictionary() -> None:
+    mentions = slavic_mentions(UK_POST, "uk")
+    found = _found(mentions)
+    # natasha alone: "України Володимир Зеленський" and "Збройні сили України" as people, "Вона" a person,
+    # "Харків і Суми" one person.
+    assert ("Володимир Зеленський", "PERSON") in found
+    assert ("Збройні сили України", "ORG") in found
+    assert not any(text in ("Вона", "Харків і Суми") for text, _ in found)
+    assert {("Харків", "LOC"), ("Суми", "LOC")} <= found
+
+
+def test_ukrainian_post_through_tag_keeps_places_and_names() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        found = _found(tag(UK_POST))
+    assert {("Володимир Зеленський", "PERSON"), ("України", "LOC"), ("Харків", "LOC"), ("Суми", "LOC")} <= found
+    assert ("Куп'янськ", "LOC") in found
+
+
+def test_ukrainian_first_names_natasha_misses_come_from_the_dictionary() -> None:
+    text = "Тоді Андріана сказала, що Аліна прийде.\nНаступного дня Ярина зустріла Богдана біля школи."
+    natasha_alone = {m.text for m in slavic_mentions(text, "ru")}
+    found = _found(slavic_mentions(text, "uk"))
+    assert {("Андріана", "PERSON"), ("Аліна", "PERSON"), ("Ярина", "PERSON"), ("Богдана", "PERSON")} <= found
+    assert "Тоді Андріана" in natasha_alone and "Тоді Андріана" not in {text for text, _ in found}
+    assert "Аліна" not in natasha_alone  # added from the dictionary's first names
+
+
+def test_a_capitalised_common_word_opening_a_sentence_is_not_a_name() -> None:
+    text = "Дорогою Марія думала про Оксану й Тараса.\nВона мовчала."
+    found = _found(slavic_mentions(text, "uk"))
+    assert {("Марія", "PERSON"), ("Оксану", "PERSON"), ("Тараса", "PERSON")} <= found
+    assert not {text for text, _ in found} & {"Дорогою", "Дорогою Марія", "Вона"}
+
+
+def test_a_mixed_post_reads_each_language_with_its_own_model() -> None:
+    text = (
+        "Російські війська вночі обстріляли Харків, повідомив Олег Синєгубов.\n"
+        "The Pentagon spokesman John Kirby said in Washington that the strikes would not stop the aid."
+    )
+    mentions = tag(text)
+    found = _found(mentions)
+    assert ("Олег Синєгубов", "PERSON") in found and ("Харків", "LOC") in found
+    assert ("John Kirby", "PERSON") in found and ("Washington", "LOC") in found
+    kirby = next(m for m in mentions if m.text == "John Kirby")
+    assert "model" not in kirby.norm  # the English model's mention, not natasha's
+
+
+def test_english_text_never_reaches_natasha() -> None:
+    text = "Ukraine's president, Volodymyr Zelenskyy, said on Saturday that two soldiers were captured in Kursk."
+    assert not any(m.norm.get("model") == NER_MODEL for m in tag(text))
+
+
+def test_a_declared_russian_document_is_read_as_russian() -> None:
+    doc = Document(
+        id="d1", text=RU_POST, sha256="0" * 64, loader="text", retrieved="2025-01-01T00:00:00Z", language="ru"
+    )
+    mentions = tag(doc)
+    assert all(m.doc_id == "d1" for m in mentions)
+    assert ("Андрей Белоусов", "PERSON") in _found(mentions)
+
+
+def test_other_cyrillic_languages_are_still_flagged_as_unread() -> None:
+    post = "Руските войски нощес обстреляха Харков и Сумите, съобщиха от Генералния щаб на украинската армия."
+    with pytest.warns(LanguageWarning, match=r"bg \(1\)"):
+        mentions = tag(post)
+    assert not any(m.norm.get("model") == NER_MODEL for m in mentions)
+
+
+# --- the evaluation sets' readers (benchmarks/bench_ukru.py) -------------------------------------------------------
+
+
+@pytest.mark.data
+def test_factru_gold_spans_are_name_spans_of_the_text(shared_data: Path) -> None:
+    folder = shared_data / "ner-ukru" / "factRuEval-2016-devset"
+    if not folder.is_dir():
+        pytest.skip("factRuEval-2016 devset not in the shared data")
+    texts = load_factru(folder)
+    assert len(texts) == 122
+    spans = [(t.text[s:e], typ) for t in texts for s, e, typ in t.spans]
+    assert len(spans) > 2000
+    assert {typ for _, typ in spans} == {"PER", "ORG", "LOC"}
+    # Names only, whole words, no descriptor: "Славянки" (of "реки Славянки"), never a word cut in two.
+    assert all(text == text.strip() and (text[:1].isalnum() or text[:1] in '«"') for text, _ in spans)
+    assert ("Славянки", "LOC") in spans and not any(text.startswith("реки ") for text, _ in spans)
+
+
+@pytest.mark.data
+def test_neruk_blocks_keep_token_offsets(shared_data: Path) -> None:
+    path = shared_data / "ner-ukru" / "ner-uk-v2" / "train.iob"
+    if not path.is_file():
+        pytest.skip("ner-uk 2.0 train split not in the shared data")
+    texts = load_neruk(path)
+    assert sum(t.sentences for t in texts) > 10_000
+    assert all(t.sentences <= 30 for t in texts)
+    first = texts[0]
+    assert ("Устимко", "PER") in {(first.text[s:e], typ) for s, e, typ in first.spans}
+    assert {typ for t in texts for _, _, typ in t.spans} == {"PER", "ORG", "LOC"}
