@@ -112,8 +112,8 @@ class ImageMatch(Record):
             details["via"] = list(self.via)
         if self.notes:
             details["notes"] = list(self.notes)
-        # Corroboration knows no "capture time": it is time evidence, ranked with publication time.
-        direction = self.direction if self.direction in DIRECTIONS else "publication time"
+        # Every direction an image match can take is one corroboration ranks ("capture time" after publication).
+        direction = self.direction if self.direction in DIRECTIONS else "undetermined"
         return CopyLink(self.first, self.reuse, "same image", direction, score, self.why, details)
 
 

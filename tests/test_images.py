@@ -153,8 +153,8 @@ def test_matches_become_copy_links_that_collapse_to_one_origin() -> None:
     assert all(isinstance(lk, CopyLink) and lk.relation == "same image" for lk in links)
     assert roots(links) == {"doc-b": "doc-a", "doc-c": "doc-a"}
     capture = next(lk for lk in links if lk.copy == "doc-c")
-    # Corroboration ranks capture time with publication time; the link keeps what decided it.
-    assert capture.direction == "publication time" and capture.details["decided_by"] == "capture time"
+    # Corroboration ranks capture time after publication time; the link keeps what decided it.
+    assert capture.direction == "capture time" and capture.details["decided_by"] == "capture time"
     assert ImageMatch.from_dict(matches[0].to_dict()) == matches[0]
     table = reuse_frame(matches, [a, b, c])
     assert list(table.columns) == list(REUSE_COLUMNS) and len(table) == 2
