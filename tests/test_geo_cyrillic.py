@@ -85,3 +85,29 @@ def test_geoparse_resolves_inflected_names() -> None:
     assert (kharkiv.name, kharkiv.country_code) == ("Kharkiv", "UA")
     assert kharkiv.lat == pytest.approx(49.98, abs=0.1) and kharkiv.lon == pytest.approx(36.25, abs=0.1)
     assert places["Курській області"].name == "Kursk Oblast"
+
+
+def test_consonant_alternations_and_fleeting_vowels_resolve(geocoder: OfflineGeocoder) -> None:
+    # The hand-written suffix stripper missed each of these; pymorphy3's dictionaries and two alternations find them.
+    text = "Вибухи лунали в Горлівці, Макіївці та Авдіївці, у Празі, у Кривому Розі і в Орлі."
+    mentions = find_cyrillic_toponyms(text, geocoder)
+    found = {m.text: (m.norm["name"], m.norm["lemma"]) for m in mentions}
+    assert found == {
+        "Горлівці": ("Horlivka", "Горлівка"),
+        "Макіївці": ("Makiyivka", "Макіївка"),
+        "Авдіївці": ("Avdiyivka", "Авдіївка"),
+        "Празі": ("Prague", "Прага"),
+        "Кривому Розі": ("Kryvyy Rih", "Кривий Ріг"),
+        "Орлі": ("Orël", "Орел"),
+    }
+
+
+def test_nominative_forms_come_from_the_dictionaries_first() -> None:
+    assert nominative_forms("Горлівці")[1] == "Горлівка"  # Ukrainian dictionary
+    assert nominative_forms("Москве")[:2] == ["Москве", "Москва"]  # Russian dictionary
+    assert "Ріг" in nominative_forms("Розі") and "Орел" in nominative_forms("Орлі")
+
+
+def test_pronouns_and_first_names_are_not_towns(geocoder: OfflineGeocoder) -> None:
+    # Мена, Уси and Yuriy are towns; "Мені" is "to me", "Усе" "everything", Юрій a man.
+    assert _found("Мені сказали. Усе гаразд. Юрій мовчав.", geocoder) == {}

@@ -3,10 +3,12 @@
 The gazetteer knows places by their dictionary (nominative) names: Харків, Київ, Суми, Росія, Курская область. Running
 text inflects them: "у Харкові", "з Києва", "обстріляли Суми", "в Сумах", "Росії", "в Курській області". The
 entity model reads English only, so without this a Ukrainian or Russian post gives no places at all. Each
-capitalised Cyrillic word is turned back into the nominative forms it could come from (by its case ending, and the
-і/о alternation of "Харків"/"Харкова"), and the first form the gazetteer knows as a populated place, an
-administrative area or a country is the match. An adjective before "область" ("Курській області") is read as the
-oblast's name.
+capitalised Cyrillic word is turned back into the dictionary forms it could come from (pymorphy3's lemmas from its
+Ukrainian and Russian dictionaries, then case endings with the alternations a dictionary of common words lacks for
+place names: "Кривому Розі", "Орлі"), and the form the gazetteer scores best as a populated place, an
+administrative area or a country is the match. A word the dictionaries read as a pronoun or only as a person's
+name ("Мені", "Юрій") is no place, though towns bear those names. An adjective before "область" ("Курській
+області") is read as the oblast's name.
 
 Precision comes from the gazetteer, not from the rules: a form is accepted only when it is a known place name, so
 a surname ("Зеленського") or an institution ("Генштабі") matches nothing.
@@ -14,9 +16,10 @@ a surname ("Зеленського") or an institution ("Генштабі") matc
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Mention
 from .normalise import name_key
@@ -45,6 +48,11 @@ _ENDINGS = sorted(
 _NOMINATIVE = ("", "а", "я", "ь", "и", "о", "ія", "ия")
 # Ukrainian closes "о"/"е" to "і"/"ї" in a name's last syllable: Харків (Харкова), Київ (Києва), Львів (Львова).
 _ALTERNATIONS = (("ов", "ів"), ("ев", "ів"), ("єв", "їв"), ("ог", "іг"), ("ор", "ір"))
+# Before the dative and locative "і", Ukrainian г, к, х become з, ц, с: Ріг, у Розі; Прага, у Празі.
+_SOFTENED = {"з": "г", "ц": "к", "с": "х"}
+_CONSONANTS = frozenset("бвгґджзйклмнпрстфхцчшщ")
+# Readings that never name a place.
+_FUNCTION = frozenset({"NPRO", "CONJ", "PREP", "PRCL", "ADVB", "INTJ", "PRED", "NUMR", "COMP"})
 # Adjective endings, for names of two words ("Північної Кореї", "Дальнем Востоке"), and their nominatives.
 _ADJECTIVE_ENDINGS = sorted("ої ій ою у ого ому им ім ой ую ем ом ая".split(), key=len, reverse=True)
 _ADJECTIVE_NOMINATIVE = ("а", "ий", "ій", "ая", "ый", "ой")
@@ -60,14 +68,60 @@ _MAJOR_CITY = 1_000_000
 _MIN_TOWN = 5_000
 
 
+@functools.lru_cache(maxsize=2)
+def _morph(language: str) -> Any:
+    """pymorphy3's analyser with its Ukrainian (VESUM) or Russian (OpenCorpora) dictionary, loaded once."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+def _cased_like(form: str, word: str) -> str:
+    """The dictionary's lower-case lemma written as the word was: "київ" for "Києві" is "Київ"."""
+    if word.isupper():
+        return form.upper()
+    return "-".join(part[:1].upper() + part[1:] for part in form.split("-"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _dictionary_forms(word: str) -> tuple[tuple[str, ...], bool]:
+    """(the lemmas pymorphy3 gives the word in Ukrainian and Russian, the words the dictionaries know first; whether
+    the word can be no place: a reading as a pronoun, conjunction or the like ("Мені", "Усе"), or only readings as
+    a person's name ("Юрій"))."""
+    known: list[str] = []
+    guessed: list[str] = []
+    readings = []
+    for language in ("uk", "ru"):
+        for p in _morph(language).parse(word):
+            (known if p.is_known else guessed).append(_cased_like(p.normal_form, word))
+            if p.is_known:
+                readings.append(p.tag)
+    # A pronoun or conjunction reading settles it even beside a noun one: "Мені" is also мена (barter), "Усе" ус.
+    not_a_place = any(t.POS in _FUNCTION for t in readings) or (
+        bool(readings) and all("anim" in t.grammemes and {"Name", "Patr", "Surn"} & t.grammemes for t in readings)
+    )
+    return tuple(dict.fromkeys(known + guessed)), not_a_place
+
+
 def nominative_forms(word: str) -> list[str]:
-    """The word itself, then the nominative forms it could be an inflection of, most likely first."""
-    forms = [word]
+    """The word itself, then the dictionary forms it could be an inflection of, most likely first.
+
+    pymorphy3's dictionaries give the lemmas (Горлівці is Горлівка, Празі Прага, России Россия, and for a word
+    they do not hold, its predictor guesses from the ending); the case endings below add what a dictionary of
+    common words lacks for a place name: the fleeting vowel of Орел (в Орлі) and the alternations of Кривий Ріг
+    (у Кривому Розі). The gazetteer decides among them.
+    """
+    forms = [word, *_dictionary_forms(word)[0]]
     for ending in _ENDINGS:
         if not word.endswith(ending) or len(word) - len(ending) < 2:
             continue
         stem = word[: -len(ending)]
         stems = [stem] + [stem[: -len(a)] + b for a, b in _ALTERNATIONS if stem.endswith(a)]
+        if len(stem) >= 3 and stem[-1] in _CONSONANTS and stem[-2] in _CONSONANTS:
+            stems += [stem[:-1] + vowel + stem[-1] for vowel in ("е", "о", "і")]  # Орлі: Орл-, Орел
+        if ending in ("і", "е") and stem[-1:] in _SOFTENED:
+            hard = stem[:-1] + _SOFTENED[stem[-1]]  # Розі: Рог-, and by the closing of о, Ріг
+            stems += [hard, *(hard[: -len(a)] + b for a, b in _ALTERNATIONS if hard.endswith(a))]
         forms += [s + nom for s in stems for nom in _NOMINATIVE]
     return list(dict.fromkeys(forms))
 
@@ -145,7 +199,7 @@ def find_cyrillic_toponyms(text: str, geocoder: OfflineGeocoder) -> list[Mention
     # name a country or a region ("Минобороны России", "Слава Україні"), which no one is named after.
     in_name = {w.start() for pair in itertools.pairwise(words) if _adjacent(text, *pair) for w in pair}
     for m in words:
-        if m.start() not in taken:
+        if m.start() not in taken and not _dictionary_forms(m.group())[1]:
             match(m.start(), m.end(), nominative_forms(m.group()), towns=m.start() not in in_name)
     for m in _ACRONYM.finditer(text):
         if not any(s <= m.start() < e for s, e in found):
