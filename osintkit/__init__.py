@@ -42,6 +42,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .claims import corroborate, extract_claims
+    from .exercise import Exercise, LearnerSession, class_summary, exercise_from_case, exercise_from_file
     from .findings import Findings
     from .geo import OfflineGeocoder, geoparse
     from .load import load, to_frame
@@ -58,6 +59,11 @@ _LAZY = {
     "corroborate": ".claims",
     "Findings": ".findings",
     "run": ".pipeline",
+    "Exercise": ".exercise",
+    "LearnerSession": ".exercise",
+    "class_summary": ".exercise",
+    "exercise_from_case": ".exercise",
+    "exercise_from_file": ".exercise",
 }
 
 __all__ = [
@@ -70,6 +76,7 @@ __all__ = [
     "Document",
     "EmptyInputError",
     "Entity",
+    "Exercise",
     "ExportError",
     "FetchError",
     "Findings",
@@ -77,6 +84,7 @@ __all__ = [
     "InputError",
     "InputTooLargeError",
     "LanguageWarning",
+    "LearnerSession",
     "MalformedInputError",
     "Mention",
     "MissingExtraError",
@@ -92,7 +100,10 @@ __all__ = [
     "UnknownFieldError",
     "UnsupportedFormatError",
     "__version__",
+    "class_summary",
     "corroborate",
+    "exercise_from_case",
+    "exercise_from_file",
     "extract_claims",
     "geoparse",
     "load",
