@@ -16,6 +16,7 @@ was trained on ner-uk (CC BY-NC-SA): that corpus only measured the rules (benchm
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,15 @@ _NAME_GRAMMEMES = frozenset({"Name", "Patr"})
 _JOINERS = frozenset({"і", "й", "та", "чи", "або", "а", "и", ",", ";", "—", "–", "-"})
 # Lower-case particles inside a person's name ("Людвіг ван Бетховен", "ібн Сіна").
 _NAME_PARTICLES = frozenset({"ван", "фон", "де", "да", "ді", "дель", "ла", "ле", "ібн", "бен", "аль", "ель"})
+
+
+# Ukrainian legal forms before a quoted company name (ТОВ: a limited company, ДП: a state enterprise, ...).
+_LEGAL_NAME = re.compile(
+    r"(?<![\w])(?:ТОВ|ТзОВ|ДП|ПП|ПАТ|ПрАТ|АТ|ВАТ|ЗАТ|КП|ПВКП|АК|ОГ|ТДВ|ГО|БФ|МБФ|КНП|ФГ|СП|НВП|НВФ|ТД|ІАЦ|ДАК|НАК)"
+    r"\s*«(?:[^«»\n]{1,80}«)?[^«»\n]{1,80}»"
+)
+# An acronym in capitals that natasha left alone: "ВГСУ", "КМДА"; the gazetteer's "США" or "КНДР" wins a tie.
+_ACRONYM = re.compile(r"[А-ЯІЇЄҐ]{2,6}")
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,45 @@ def _repair_ukrainian(
             out.append((group[lead].start, group[-1].stop, new_label))
             covered.update(t.start for t in group)
     out += _missed_names(tokens, covered, starts)
+    out = _with_legal_names(text, _closed_quotes(text, out))
+    taken = {i for s, e, _ in out for i in range(s, e)}
+    out += [(t.start, t.stop, "ORG") for t in tokens if _ACRONYM.fullmatch(t.text) and t.start not in taken]
     return _join_names(text, sorted(out))
+
+
+def _closed_quotes(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An organisation's span that opens a quotation runs to its close: natasha stops before the "»" of
+    'ДП «Південна залізниця»'."""
+    out = []
+    for s, e, label in spans:
+        if label == "ORG" and text.count("«", s, e) > text.count("»", s, e):
+            close = re.match(r"\s*»", text[e:])
+            if close:
+                e += close.end()
+        out.append((s, e, label))
+    return out
+
+
+def _with_legal_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A company named with its legal form and quoted name, 'ТОВ «Бюро Ейнштейн»', is one organisation; the
+    pieces natasha gives ("ТОВ", "Бюро Ейнштейн") give way to it."""
+    legal = [(m.start(), m.end()) for m in _LEGAL_NAME.finditer(text)]
+    if not legal:
+        return spans
+    kept = [x for x in spans if not any(x[0] < e and s < x[1] for s, e in legal)]
+    return kept + [(s, e, "ORG") for s, e in legal]
+
+
+def _with_seat(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """An institution and the place in the genitive right after it are one name: "Верховного Суду України",
+    "Господарського суду Кіровоградської області", "Министерства обороны России"."""
+    out: list[tuple[int, int, str]] = []
+    for span in sorted(spans):
+        if out and out[-1][2] == "ORG" and span[2] == "LOC" and text[out[-1][1] : span[0]] == " ":
+            out[-1] = (out[-1][0], span[1], "ORG")
+        else:
+            out.append(span)
+    return out
 
 
 def _join_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -169,7 +217,9 @@ def _relabel(group: list[Any], label: str, starts: set[int]) -> tuple[int, str] 
         if label == "PER" and w.known and not (w.name or w.surname) and not w.animate:
             if group[0].start in starts and w.common_noun:
                 return None  # "Дорогою" (on the way), capitalised only because a sentence starts there
-            return 0, "LOC"  # a capitalised inanimate noun: "Петриківка", "Дністер"
+            # A capitalised thing mid-sentence is mostly an institution ("Укрзалізниці", "Мінюст", "Кабміну"); a
+            # place among them is the gazetteer's, whose mention wins a tie.
+            return 0, "ORG"  # a capitalised inanimate noun: "Петриківка", "Дністер"
         return 0, label
     if label != "PER":
         return 0, label
@@ -210,6 +260,7 @@ def slavic_mentions(text: str, language: str) -> list[Mention]:
     tokens, spans, starts = _natasha_spans(text)
     if language == "uk":
         spans = _repair_ukrainian(text, tokens, spans, starts)
+    spans = _with_seat(text, spans)
     out = [
         Mention(
             start=start,
