@@ -348,3 +348,20 @@ def test_any_text_gives_claims_that_index_it(text: str) -> None:
         assert c.sentence_start <= c.content_start <= c.content_end <= c.sentence_end
         assert c.attributed or c.claimant == PUBLISHER
         assert c.direct is bool(c.quotes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" + " " * 30_000 + "b said that c.",  # every search used to re-scan the run of blanks: 53 s
+        "It rained" + " " * 30_000 + "per The AP.",
+        "The ministry said" + " also" * 5_000 + " that it rained.",
+    ],
+)
+def test_long_runs_of_blanks_stay_linear(text: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    claims = _claims(text)
+    assert time.perf_counter() - started < 5, "quadratic scan"
+    assert claims and all(text[c.content_start : c.content_end] == c.content for c in claims)

@@ -470,3 +470,23 @@ def test_derived_text_has_no_headings_and_sections_index_it(tmp_path: Path, line
         for line in doc.text.splitlines():
             fenced ^= line.startswith("```")
             assert fenced or line.startswith("```") or not re.match(r" {0,3}#{1,6}(?:\s|$)", line), doc.text
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "By Ann" + " , Bb " * 60 + "!",  # short enough to be read as a byline: 2**60 ways to split it, before
+        "By Ann" + " , Bb " * 3_000 + "!",
+        "Key: x" + " " * 30_000 + "y",
+        "By " + "Ann " * 10_000 + "!",
+    ],
+)
+def test_header_patterns_do_not_backtrack(tmp_path: Path, first_line: str) -> None:
+    import time
+
+    p = tmp_path / "odd.txt"
+    p.write_text(first_line + "\n\nThe council said the bridge reopened.\n", "utf-8")
+    started = time.perf_counter()
+    doc = _one(p)
+    assert time.perf_counter() - started < 5, "the byline pattern backtracked"  # it never returned before
+    assert doc.text.startswith(first_line[:20])  # too long for a header line: it stays text

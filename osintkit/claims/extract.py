@@ -108,7 +108,7 @@ _SPEECH_ACT_RE = re.compile(
     r"(" + "|".join(_SPEECH_NOUNS) + r"),?\s+(?:(" + "|".join(_PARTICIPLE_CUES) + r")\s+)?(?:that\s+)?"
 )
 _ACCORDING_START_RE = re.compile(r"^\s*According to\s+([^,]{2,120}?),\s*")
-_ACCORDING_MID_RE = re.compile(r",?\s+according to\s+([^,;]{2,120}?)\s*(?:[,;]|[.!?]?[”\"’]?$)", re.IGNORECASE)
+_ACCORDING_MID_RE = re.compile(r"(?<!\s),?\s+according to\s+([^,;]{2,120}?)\s*(?:[,;]|[.!?]?[”\"’]?$)", re.IGNORECASE)
 _QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"|‘([^’]{12,})’")
 
 _PRONOUNS = {"he", "she"}
@@ -119,7 +119,8 @@ _SUBJECT_ADVERBS = (
     r"allegedly|recently|once|just|first|initially|subsequently|has|have|had|had\s+previously|has\s+also|"
     r"had\s+also|would|will|has\s+repeatedly|had\s+earlier|falsely|wrongly|today|yesterday|[Oo]n\s+\w+day"
 )
-_TRAILING_ADVERBS_RE = re.compile(r"(?:\s+(?:" + _SUBJECT_ADVERBS + r"))+\s*$")
+# "(?<!\s)": a run of blanks is entered at its start only, or a long run makes every search quadratic.
+_TRAILING_ADVERBS_RE = re.compile(r"(?:(?<!\s)\s+(?:" + _SUBJECT_ADVERBS + r"))+\s*$")
 _LEADING_CONJ_RE = re.compile(r"^(?:and|but|while|as|whereas|meanwhile|however|though|although|so|yet)\s+", re.I)
 _STOP_SUBJECT = re.compile(
     r"\b(?:that|which|who|whom|whose|because|if|when|where|was|were|is|are|be|been|being|to)\b", re.IGNORECASE
@@ -507,7 +508,7 @@ def _through_outlet(sentence: str, attr: _Attribution) -> _Attribution:
 _OUTLET_WORDS = r"(?:[A-Z][\w.&’'-]*|news agency|newspaper|agency|broadcaster|radio|television|TV|of|de|the)"
 # "..., per the AP." / "Per Reuters, ..." : a carrier, named with capitals.
 _PER_RE = re.compile(
-    r"(?:,\s*|\s+|^)\b[Pp]er\s+((?:the\s+|The\s+)?[A-Z][\w.&’'-]*(?:\s+" + _OUTLET_WORDS + r"){0,5}?)"
+    r"(?:,\s*|(?<!\s)\s+|^)\b[Pp]er\s+((?:the\s+|The\s+)?[A-Z][\w.&’'-]*(?:\s+" + _OUTLET_WORDS + r"){0,5}?)"
     r"(?:\s*,|(?=\s*[.!?]?[”\"’]?\s*$))"
 )
 _CITING_RE = re.compile(

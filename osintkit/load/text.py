@@ -43,12 +43,13 @@ _KEY_ALIASES = {"date": "published", "publisher": "source", "site": "source", "l
 _EMPH = r"(?:\*\*|__|\*|_)?"
 _HEADER_LINE = re.compile(
     r"^[ \t]*" + _EMPH + r"([A-Za-z][A-Za-z]*(?:[ -][A-Za-z]+){0,2})" + _EMPH + r"[ \t]*:[ \t]*" + _EMPH
-    + r"[ \t]*(\S.{0,300}?)[ \t]*" + _EMPH + r"[ \t]*\r?$"
+    + r"[ \t]*(\S.{0,300}?)[ \t]*+" + _EMPH + r"[ \t]*+\r?$"
 )  # fmt: skip
 _BY_LINE = re.compile(
-    r"^[ \t]*" + _EMPH + r"By[ \t]+([A-Z][\w.’'-]*(?:[ \t]+(?:[A-Z][\w.’'-]*|and|&|de|da|van|von|der|al|bin|la|le))*"
-    r"(?:[ \t]*,[ \t]*[A-Z][\w .’'&-]{0,60})*)" + _EMPH + r"[ \t]*\r?$"
+    r"^[ \t]*" + _EMPH + r"By[ \t]+([A-Z][\w.’'-]*+(?:[ \t]+(?:[A-Z][\w.’'-]*+|and|&|de|da|van|von|der|al|bin|la|le))*+"
+    r"(?:[ \t]*,[ \t]*[A-Z][\w .’'&-]{0,60}+)*+)" + _EMPH + r"[ \t]*+\r?$"
 )
+_MAX_HEADER_LINE = 400
 _HEADER_FIELDS = {
     "title": "title", "headline": "title", "source": "source", "publisher": "source", "published": "published",
     "date": "published", "url": "url", "author": "author", "language": "language",
@@ -137,6 +138,8 @@ def _header_block(lines: list[str], first: int, skip: set[int]) -> tuple[list[tu
     i = first
     while i < len(lines) and i not in skip:
         line = lines[i].rstrip("\r\n")
+        if len(line) > _MAX_HEADER_LINE:
+            break  # a paragraph, not a header line (and the patterns below need not read it)
         by = _BY_LINE.match(line)
         kv = None if by else _HEADER_LINE.match(line)
         if by:
