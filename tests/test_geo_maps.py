@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import itertools
+import json
 from pathlib import Path
 
 import pytest
 
 from osintkit.errors import InputError
 from osintkit.geo import country_outlines, interactive_map, static_map
-from osintkit.geo.maps import topojson_to_geojson
+from osintkit.geo.maps import OUTLINES_PATH, topojson_to_geojson
 from osintkit.model import Place
 
 
@@ -104,3 +106,56 @@ def test_interactive_map_tiles_opt_in() -> None:
 def test_bad_places() -> None:
     with pytest.raises(InputError):
         static_map(["Kyiv"])  # type: ignore[list-item]
+
+
+def _segments(rings: list[list[list[float]]]) -> list[tuple[list[float], list[float]]]:
+    return [(a, b) for ring in rings for a, b in itertools.pairwise(ring)]
+
+
+def _all_rings(collection: dict[str, object]) -> list[list[list[float]]]:
+    rings = []
+    for f in collection["features"]:  # type: ignore[attr-defined]
+        g = f["geometry"]
+        polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        rings += [ring for poly in polys for ring in poly]
+    return rings
+
+
+def test_outlines_are_cut_at_the_antimeridian() -> None:
+    """Russia, Fiji and Antarctica cross 180°; drawn uncut, each jump is a band across the whole map."""
+    import ipyleaflet
+
+    from osintkit.geo.maps import country_at, outline_rings
+
+    # The shipped data does jump across the map: the cut is what removes it.
+    raw = topojson_to_geojson(json.loads(OUTLINES_PATH.read_text(encoding="utf-8")), "countries")
+    assert max(abs(a[0] - b[0]) for a, b in _segments(_all_rings(raw))) > 350
+
+    outlines = country_outlines()
+    interactive = next(layer for layer in interactive_map(PLACES).layers if isinstance(layer, ipyleaflet.GeoJSON))
+    for drawn in (_all_rings(outlines), _all_rings(interactive.data), outline_rings()):  # static map, HTML report
+        segments = _segments(drawn)
+        assert segments and max(abs(a[0] - b[0]) for a, b in segments) <= 180
+        assert all(-180 <= x <= 180 for ring in drawn for x, _ in ring)
+        assert all(ring[0] == ring[-1] for ring in drawn)
+    by_name = {f["properties"]["name"]: f["geometry"] for f in outlines["features"]}
+    for name in ("Russia", "Fiji"):  # a piece on each side of the line
+        lons = [[x for x, _ in poly[0]] for poly in by_name[name]["coordinates"]]
+        assert any(max(xs) <= -168 for xs in lons) and any(min(xs) >= 0 for xs in lons), name
+    # Points on both sides of the line, and at the South Pole, are still in their country.
+    assert country_at(65.0, -175.0) == "RU" and country_at(66.0, 179.5) == "RU" and country_at(55.75, 37.6) == "RU"
+    assert country_at(-89.5, 10.0) == "AQ" and country_at(-17.8, 178.0) == "FJ"
+
+
+def test_cut_antimeridian_small() -> None:
+    from osintkit.geo.maps import cut_antimeridian
+
+    square = [[170.0, 0.0], [-170.0, 0.0], [-170.0, 10.0], [170.0, 10.0], [170.0, 0.0]]
+    fc = {"type": "FeatureCollection", "features": [{"geometry": {"type": "Polygon", "coordinates": [square]}}]}
+    geom = cut_antimeridian(fc)["features"][0]["geometry"]
+    assert geom["type"] == "MultiPolygon"
+    spans = sorted((min(x for x, _ in p[0]), max(x for x, _ in p[0])) for p in geom["coordinates"])
+    assert spans == [(-180.0, -170.0), (170.0, 180.0)]
+    inside = [[10.0, 0.0], [20.0, 0.0], [20.0, 5.0], [10.0, 0.0]]
+    fc = {"type": "FeatureCollection", "features": [{"geometry": {"type": "Polygon", "coordinates": [inside]}}]}
+    assert cut_antimeridian(fc)["features"][0]["geometry"]["coordinates"] == [inside]  # untouched

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import io
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ __all__ = [
     "OUTLINES_PATH",
     "country_at",
     "country_outlines",
+    "cut_antimeridian",
     "interactive_map",
     "static_map",
     "topojson_to_geojson",
@@ -90,15 +92,96 @@ def topojson_to_geojson(topology: dict[str, Any], object_name: str) -> dict[str,
     return {"type": "FeatureCollection", "features": features}
 
 
+Ring = list[list[float]]
+
+
+def _unwrap(ring: Ring) -> Ring:
+    """The ring with longitudes made continuous: a step of more than 180° is taken the short way round."""
+    out = [list(ring[0])]
+    shift = 0.0
+    for (x0, _), (x1, y1) in itertools.pairwise(ring):
+        step = x1 - x0
+        if step > 180:
+            shift -= 360
+        elif step < -180:
+            shift += 360
+        out.append([x1 + shift, y1])
+    return out
+
+
+def _clip_strip(ring: Ring, lo: float, hi: float) -> Ring:
+    """Sutherland–Hodgman clipping of a closed ring to lo <= x <= hi (a convex strip, so one pass per side)."""
+    pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
+    for edge, inside in ((lo, lambda x: x >= lo), (hi, lambda x: x <= hi)):
+        if not pts:
+            break
+        out: Ring = []
+        for i, cur in enumerate(pts):
+            prev = pts[i - 1]
+            if inside(cur[0]):
+                if not inside(prev[0]):
+                    out.append([edge, prev[1] + (cur[1] - prev[1]) * (edge - prev[0]) / (cur[0] - prev[0])])
+                out.append(cur)
+            elif inside(prev[0]):
+                out.append([edge, prev[1] + (cur[1] - prev[1]) * (edge - prev[0]) / (cur[0] - prev[0])])
+        pts = out
+    return [*pts, pts[0]] if len(pts) >= 3 else []
+
+
+def _cut_polygon(rings: list[Ring]) -> list[list[Ring]]:
+    """A polygon cut at the antimeridian into pieces that each lie within [-180, 180] of longitude.
+
+    world-atlas stores Russia, Fiji and Antarctica as rings that jump from +180 to -180; drawn as given, each jump
+    is a line across the whole map. Unwrapped, a ring that closes 360° away from its start goes round a pole
+    (Antarctica) and is closed through that pole.
+    """
+    unwrapped = []
+    for ring in rings:
+        u = _unwrap(ring)
+        offset = u[-1][0] - u[0][0]
+        if abs(offset) > 180:  # round a pole: close along the pole's latitude, in steps no segment spans 180°
+            pole = -90.0 if sum(y for _, y in u) < 0 else 90.0
+            steps = math.ceil(abs(offset) / 90)
+            u += [[u[-1][0] - offset * i / steps, pole] for i in range(steps + 1)] + [u[0]]
+        unwrapped.append(u)
+    xs = [x for ring in unwrapped for x, _ in ring]
+    if min(xs) >= -180 and max(xs) <= 180:
+        return [unwrapped]
+    pieces = []
+    for k in range(math.floor((min(xs) + 180) / 360), math.floor((max(xs) + 180) / 360) + 1):
+        lo, hi = -180 + 360 * k, 180 + 360 * k
+        clipped = [_clip_strip(r, lo, hi) for r in unwrapped]
+        if not clipped[0]:
+            continue
+        piece = [[[x - 360 * k, y] for x, y in r] for r in clipped if r]
+        pieces.append(piece)
+    return pieces
+
+
+def cut_antimeridian(collection: dict[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection with every polygon that crosses the antimeridian cut into pieces on either side."""
+    for feature in collection["features"]:
+        geom = feature.get("geometry") or {}
+        if geom.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        pieces = [piece for poly in polys for piece in _cut_polygon(poly)]
+        if len(pieces) == 1:
+            feature["geometry"] = {"type": "Polygon", "coordinates": pieces[0]}
+        else:
+            feature["geometry"] = {"type": "MultiPolygon", "coordinates": pieces}
+    return collection
+
+
 @functools.lru_cache(maxsize=1)
 def _outlines() -> str:
     with OUTLINES_PATH.open(encoding="utf-8") as fh:
         topology = json.load(fh)
-    return json.dumps(topojson_to_geojson(topology, "countries"))
+    return json.dumps(cut_antimeridian(topojson_to_geojson(topology, "countries")))
 
 
 def country_outlines() -> dict[str, Any]:
-    """Natural Earth 1:110m country outlines as GeoJSON (a fresh copy each call; safe to modify)."""
+    """Natural Earth 1:110m country outlines as GeoJSON, cut at the antimeridian (a fresh copy; safe to modify)."""
     data: dict[str, Any] = json.loads(_outlines())
     return data
 
@@ -118,8 +201,8 @@ def _country_rings() -> list[tuple[str, list[list[tuple[float, float]]]]]:
             continue
         geom = feature["geometry"]
         polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-        # world-atlas unwraps rings across the antimeridian (Russia, Fiji): fold longitudes back into [-180, 180].
-        rings = [[(((x + 180.0) % 360.0) - 180.0, y) for x, y in poly[0]] for poly in polys]
+        # country_outlines() is cut at the antimeridian, so every longitude is already within [-180, 180].
+        rings = [[(x, y) for x, y in poly[0]] for poly in polys]
         out.append((country.alpha_2, rings))
     return out
 
@@ -270,6 +353,15 @@ def _fit_zoom(items: list[Place]) -> int:
     return int(max(1, min(8, round(math.log2(360 / span)))))
 
 
+def outline_rings() -> list[list[list[float]]]:
+    """The outer ring of every country piece, as the static map (and so the HTML report) draws them."""
+    rings = []
+    for feature in country_outlines()["features"]:
+        geom = feature["geometry"]
+        rings += [geom["coordinates"][0]] if geom["type"] == "Polygon" else [p[0] for p in geom["coordinates"]]
+    return rings
+
+
 def static_map(
     places: Sequence[Place | dict[str, Any]],
     path: str | Path | None = None,
@@ -297,12 +389,7 @@ def static_map(
     fig = Figure(figsize=(8, 5), dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_facecolor("#dfe9f3")
-    polys = []
-    for feature in country_outlines()["features"]:
-        geom = feature["geometry"]
-        rings = [geom["coordinates"][0]] if geom["type"] == "Polygon" else [p[0] for p in geom["coordinates"]]
-        polys.extend(rings)
-    ax.add_collection(PolyCollection(polys, facecolors="#f4f1e8", edgecolors="#888", linewidths=0.4))
+    ax.add_collection(PolyCollection(outline_rings(), facecolors="#f4f1e8", edgecolors="#888", linewidths=0.4))
     if extent is None:
         if items:
             lons = [p.lon for p in items]
