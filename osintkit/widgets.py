@@ -460,6 +460,10 @@ class _Row:
 class RatingExercise(w.VBox):
     """Learners rate sources and claims; each answer gets feedback; the trainer can reveal the answer key.
 
+    The key is held in the notebook that builds this widget, so it suits self-study. For a class, use
+    :mod:`osintkit.exercise`: the key stays with the trainer, answers are saved per learner, reveals come only after
+    an answer, and the trainer gets a class summary.
+
     ``items`` are :class:`ExerciseItem` or dicts with ``id``, ``kind`` (``"source"``/``"claim"``), ``prompt`` and
     optional ``context``. ``answer_key`` maps an item id to its grade, or to ``{"grade": ..., "why": ...}``.
     Widgets: ``rows[item_id].grade`` / ``.check_button`` / ``.feedback``, ``check_all_button``, ``reveal_button``,
