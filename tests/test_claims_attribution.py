@@ -365,3 +365,18 @@ def test_long_runs_of_blanks_stay_linear(text: str) -> None:
     claims = _claims(text)
     assert time.perf_counter() - started < 5, "quadratic scan"
     assert claims and all(text[c.content_start : c.content_end] == c.content for c in claims)
+
+
+def test_content_before_told_whom() -> None:
+    """ "..., the secretary told reporters.": what was told comes first; reporters are the audience, not the claim."""
+    from osintkit.claims import extract_claims
+
+    text = "Two workers were hurt in the fire, Labour Secretary Ana Cruz told reporters."
+    (claim,) = extract_claims(text, mentions=[])
+    assert (claim.claimant, claim.content, claim.cue) == (
+        "Labour Secretary Ana Cruz",
+        "Two workers were hurt in the fire",
+        "told",
+    )
+    (carried,) = extract_claims("Two workers were hurt, the governor told Reuters on Monday.", mentions=[])
+    assert carried.content == "Two workers were hurt" and carried.via == ["Reuters"]

@@ -676,7 +676,8 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
         # "..., regional governor Alexander Bogomaz said." / "..., the research group Sudan Witness Lab said."
         head = re.sub(r"(?:^|\s)(?:the|a|an|The|A|An)$", "", head[: -len(role)].rstrip()).rstrip()
     head_ends = head.endswith((",", "”", '"'))
-    if not remainder or (head_ends and _ADVERBIAL_ONLY.fullmatch(remainder)):
+    told_whom = cue in ("told", "tells") and _AUDIENCE_ONLY.fullmatch(remainder) is not None
+    if not remainder or (head_ends and (_ADVERBIAL_ONLY.fullmatch(remainder) or told_whom)):
         # "North Korea sent troops, the ministry said."  The content precedes the speaker.
         if not head_ends:
             return None
@@ -693,6 +694,12 @@ def _verb_attribution(sentence: str, match: re.Match[str]) -> _Attribution | Non
     return _Attribution(who, w_start, w_end, role, cue.lower(), c_start, c_end, via)
 
 
+# Who was told, when the content came first: "..., the secretary told reporters." / "..., X told Reuters on Monday."
+_AUDIENCE_ONLY = re.compile(
+    r"(?:(?:the\s+)?(?:reporters|journalists|press|media|lawmakers|parliament|a\s+news\s+conference|a\s+briefing)|"
+    r"(?:the\s+)?[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){0,4})"
+    r"(?:\s+(?:on|in|at|late|early|this|last|during|yesterday|today)\b[^,;]{0,40})?"
+)
 # What may follow a cue when the content came first: "..., Zelenskyy said on Saturday."
 _ADVERBIAL_ONLY = re.compile(
     r"(?:(?:on|in|at|last|this|earlier|later|late|during|yesterday|today|tonight|in a (?:statement|post|video)|"
