@@ -109,7 +109,7 @@ class ExerciseItem:
     kind: str
     prompt: str
     context: str = ""
-    evidence: Evidence = field(default_factory=Evidence)
+    evidence: Evidence = field(default_factory=Evidence, repr=False)  # shown on reveal, not before
 
 
 @dataclass
@@ -258,6 +258,10 @@ class Exercise:
         body = _canonical({"items": [asdict(i) for i in self.items], "hashes": self.key_hashes})
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
+    def __repr__(self) -> str:
+        # Short on purpose: a notebook's Run All prints this, and the evidence belongs to the reveal.
+        return f"Exercise({self.title!r}, {len(self.items)} items, {self.where})"
+
     def item(self, item_id: str) -> ExerciseItem:
         for it in self.items:
             if it.id == item_id:
@@ -335,6 +339,9 @@ class AnswerKey:
     entries: dict[str, KeyEntry]
     salt: str
     path: Path | None = None
+
+    def __repr__(self) -> str:
+        return f"AnswerKey({self.title!r}, {len(self.entries)} entries)"  # never the grades, if a cell shows it
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         data = {

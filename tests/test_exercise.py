@@ -241,7 +241,7 @@ def corroboration_case(tmp_path_factory: pytest.TempPathFactory) -> Case:
 
 
 def test_notebook_05_exercise_carries_the_evidence_trail(corroboration_case: Case, tmp_path: Path) -> None:
-    exercise, _key = exercise_from_file(SPEC_05, corroboration_case)
+    exercise, key = exercise_from_file(SPEC_05, corroboration_case)
     assert [i.id for i in exercise.items] == [
         "kyiv_ledger",
         "daily_aggregator",
@@ -250,6 +250,10 @@ def test_notebook_05_exercise_carries_the_evidence_trail(corroboration_case: Cas
         "claim_telegram",
     ]
     items = {i.id: i for i in exercise.items}
+    shown_before = repr(exercise) + exercise._repr_html_() + repr(exercise.items) + repr(key)
+    for item in items.values():  # what Run All displays holds neither the key nor the evidence
+        assert item.evidence.suggested_why and item.evidence.suggested_why not in shown_before
+        assert key.entries[item.id].why not in shown_before
     assert items["kyiv_ledger"].kind == "source" and items["claim_11000"].kind == "claim"
     assert "11,000" in items["claim_11000"].prompt
     # Corroboration's evidence: the copy, the origin chain, the conflicting figure with its reason.
