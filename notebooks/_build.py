@@ -206,7 +206,9 @@ recognised by hash. Each write appends a custody entry whose hash covers the pre
 case = Case(CASE)
 print(case.add_documents(docs, raw=docs.raw))
 print(case.add_documents(docs, raw=docs.raw))  # again: all duplicates
-case.add_note(seed.id, "Publisher unknown; date inferred from the text (see the meta sidecar).")
+NOTE = "Publisher unknown; date inferred from the text (see the meta sidecar)."
+if NOTE not in {n["text"] for n in case.notes(seed.id)}:  # Run All twice must not log the same note twice
+    case.add_note(seed.id, NOTE)
 case.custody_frame()[["seq", "time", "actor", "action", "object_id", "entry_hash"]].tail(8)
 """),
     code("""
@@ -548,95 +550,101 @@ The Admiralty (NATO) system grades **the source** for reliability (A, completely
 it cannot be judged) and **the information** for credibility (1, confirmed by other independent sources, to 5,
 improbable; 6 when it cannot be judged). The two are independent: a reliable outlet can carry a doubtful claim.
 
-Learners rate the sources and claims of an invented six-report corpus below, press **Check** for feedback on each
-answer, and the trainer can **Reveal the answer key** with the reasoning. Run all cells before the session.
+Learners rate sources and claims of an invented six-report corpus **blind**, save their answers, and reveal the
+reference grade, its reasoning and the evidence the kit found one item at a time, only once they have answered.
+Running every cell reveals nothing.
+
+## Trainer's guide
+
+1. **Before the session.** The exercise is described in `data/exercise-05.yaml`: which sources and claims to rate,
+   the reference grade and the reasoning for each. Edit it for your class (items name a source, or text in a claim)
+   or keep it. Run the notebook once: it writes the exercise file learners open (`EXERCISE`, the key only as salted
+   hashes) and your key (`TRAINER_KEY`). Keep the key to yourself; the exercise file and this notebook are what you
+   hand out.
+2. **During the session.** Each learner sets `LEARNER` to a name or alias in the parameters cell and runs all
+   cells. Answers are saved to `ANSWERS/<alias>.json` at each **Save answer**; **Reveal** works on an answered
+   item only, and an answer cannot be changed once revealed (**Reset my answers** starts over, and the answer
+   file counts resets).
+3. **After the session.** Collect the answer files into one `ANSWERS` folder, set `SHOW_SUMMARY = True` and run
+   all: the class summary shows each item's answers, agreement with the key, the most common mistakes, and where
+   osintkit's own suggestion differs from your key, as a discussion point.
 """),
     params("""
 SOURCES = ["data/corroboration"]
 CASE = "out/05-exercise.sqlite"
+SPEC = "data/exercise-05.yaml"  # the trainer's items, reference grades and reasoning
+EXERCISE = "out/05-exercise/exercise.json"  # what learners open: no answers in it
+TRAINER_KEY = "out/05-exercise/trainer/key.json"  # the key: keep it to yourself
+ANSWERS = "out/05-exercise/answers"  # one file per learner; collect this folder
+LEARNER = "learner-1"  # each learner's name or alias
+SHOW_SUMMARY = False  # trainer, after the session: True shows the class summary (and with it the key)
 """),
     code(SETUP),
     md("""
 ## The material
 
-Each report's publisher, author and date come from the collection, exactly as a learner would see them.
+Each report's publisher, author and date come from the collection, exactly as a learner would see them. The
+pipeline also extracts the claims and works out who copies whom, which is the evidence a reveal shows.
 """),
     code("""
-from osintkit.pipeline import ingest
+from osintkit.pipeline import analyse_case, ingest
 
 case = Case(CASE)
 ingest(case, SOURCES, quiet=True)
-docs = {Path(d.path).stem: d for d in case.documents()}
+analyse_case(case, quiet=True)
 case.to_frame()[["source", "author", "published", "title"]]
 """),
     md("""
-## The exercise
+## Preparing the exercise (trainer, once)
 
-The answer key reflects the corpus as written (see `data/corroboration/README.md`): an uncredited copy adds no
-reliability of its own, and a figure only one source gives cannot be graded 1.
+The exercise is built from the case and the trainer's file: for each item the kit records the evidence trail it
+has (origin chain, independent origins, copies, contradictions and their reasons) and its own suggested grade. It
+is written only when `EXERCISE` does not exist yet, so a learner's Run All never rebuilds it.
 """),
     code("""
-from osintkit.widgets import RatingExercise
+from osintkit.exercise import Exercise, exercise_from_file
 
-
-def excerpt(stem: str, n: int = 260) -> str:
-    text = " ".join(docs[stem].text.split())
-    return text[:n] + ("…" if len(text) > n else "")
-
-
-items = [
-    {"id": "kyiv_ledger", "kind": "source", "prompt": f"Source: {docs['kyiv_ledger'].source}, the original report",
-     "context": excerpt("kyiv_ledger")},
-    {"id": "daily_aggregator", "kind": "source", "prompt": f"Source: {docs['daily_aggregator'].source}",
-     "context": excerpt("daily_aggregator")},
-    {"id": "claim_11000", "kind": "claim",
-     "prompt": "Claim: 'North Korea deployed an estimated 11,000 soldiers to Russia' (U.S. and allies, via the Kyiv Ledger)",
-     "context": "Reported by the Kyiv Ledger, copied by the Daily Aggregator; the Steppe Monitor says 12,000."},
-    {"id": "claim_captured", "kind": "claim",
-     "prompt": "Claim: 'Ukraine captured two North Korean soldiers in the Kursk region'",
-     "context": "Stated by President Zelenskyy and reported independently by several outlets."},
-    {"id": "claim_telegram", "kind": "claim",
-     "prompt": "Claim: 'Zelenskyy announced the capture on Telegram' (Northern Dispatch)",
-     "context": excerpt("northern_dispatch")},
-]
-answer_key = {
-    "kyiv_ledger": {"grade": "B", "why": "Named author, specific sourcing, consistent with later reporting."},
-    "daily_aggregator": {"grade": "F", "why": "An uncredited copy: no track record or access of its own to judge."},
-    "claim_11000": {"grade": "3", "why": "One estimate, hedged, repeated by an echo; a second source gives 12,000."},
-    "claim_captured": {"grade": "1", "why": "Confirmed by independent outlets and the head of state."},
-    "claim_telegram": {"grade": "4", "why": "Other reports name X; a platform discrepancy from one source is doubtful."},
-}
-exercise = RatingExercise(items, answer_key)
+if not Path(EXERCISE).exists():
+    built, key = exercise_from_file(SPEC, case)
+    built.save(EXERCISE)
+    key.save(TRAINER_KEY)
+    print(f"wrote {EXERCISE} (hand it out) and {TRAINER_KEY} (keep it)")
+exercise = Exercise.open(EXERCISE)
 exercise
 """),
     md("""
-## Trainer's check
+## Rate blind (learners)
 
-A scripted learner answers, so the feedback can be previewed before the session (set the grades back to
-"– choose –" to reset).
+Choose a grade, **Save answer**, then **Reveal** to see the reference grade, its reasoning, and the evidence: the
+origin chain ("Zelenskyy (post on X) ← The Kyiv Ledger"), the independent origins in agreement, copies, and the
+contradictions with their reasons. The same steps in code: `session.answer("kyiv_ledger", "B")`, then
+`session.reveal("kyiv_ledger")`.
 """),
     code("""
-for item_id, grade in {"kyiv_ledger": "B", "daily_aggregator": "C", "claim_11000": "1"}.items():
-    exercise.rows[item_id].grade.value = grade
-print("right:", exercise.check_all(), "of", len(items))
-for item_id in ("daily_aggregator", "claim_11000"):
-    print(item_id, "→", exercise.feedback(item_id, exercise.rows[item_id].grade.value)[1])
+from osintkit.exercise import ExerciseForm
+
+session = exercise.session(LEARNER, ANSWERS)
+ExerciseForm(session)
 """),
     md("""
-## Comparing with osintkit's suggestions
+## Class summary (trainer, after the session)
 
-osintkit suggests ratings from the corroboration evidence (marked `suggested`, never overriding an analyst's). A
-useful discussion: where do the learners, the answer key and the suggestion differ, and why?
+Reads every answer file in `ANSWERS`, checks the key against the exercise (a key edited since the exercise was
+handed out is refused), and shows per item the answers, agreement with the key and the most common mistake.
 """),
     code("""
-from osintkit.assess import suggest_ratings
-from osintkit.pipeline import analyse_case
+from IPython.display import display
+from osintkit.exercise import class_summary
 
-analyse_case(case, quiet=True)
-suggest_ratings(case)
-import pandas as pd
-
-pd.DataFrame(case.ratings())[["kind", "object_id", "grade", "origin", "rationale"]].head(12)
+if SHOW_SUMMARY:
+    summary = class_summary(ANSWERS, TRAINER_KEY, exercise)
+    print(len(summary.learners), "learners")
+    display(summary.frame())
+    display(summary.mistakes())
+    display(summary.chart())
+else:
+    print(session.progress())
+    print("The class summary shows the key: the trainer sets SHOW_SUMMARY = True after the session.")
 """),
     md("""
 ## The rule behind grade 1
@@ -685,8 +693,11 @@ from osintkit.assess import rate_source
 result = osintkit.run(SOURCES, case=CASE, quiet=True)
 case = Case(CASE)
 doc = case.documents()[0]
+# A repeated rating is not stored again, and the note is added once, so Run All twice leaves the same case.
 rate_source(case, doc.source or doc.id, "C", rationale="Unknown publisher, but consistent with official statements.")
-case.add_note(doc.id, "Cross-check the 11,000 figure against South Korean NIS briefings.")
+NOTE = "Cross-check the 11,000 figure against South Korean NIS briefings."
+if NOTE not in {n["text"] for n in case.notes(doc.id)}:
+    case.add_note(doc.id, NOTE)
 print(result)
 """),
     md("""
