@@ -629,6 +629,9 @@ class LearnerSession:
             data = _read_json(self.path, ANSWERS_FORMAT)
             if data.get("exercise") != self.exercise.id:
                 raise InputError("these answers belong to another exercise", path=str(self.path), field="exercise")
+            if data.get("learner") != learner:  # "Ana K" and "Ana_K" share a file name, never their answers
+                raise InputError(f"this file is {data.get('learner')!r}'s: choose another alias", path=str(self.path),
+                                 field="learner")  # fmt: skip
             self.answers = dict(data.get("answers") or {})
             self.resets = int(data.get("resets", 0))
 

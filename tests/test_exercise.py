@@ -137,6 +137,8 @@ def test_answers_persist_per_learner(handed_out: tuple[Path, Path, Path]) -> Non
     assert json.loads((answers / "ben.json").read_text())["answers"]["figure"]["grade"] == "3"
     with pytest.raises(InputError, match="'learner'"):
         LearnerSession(ex_path, "../../etc/passwd", answers)
+    with pytest.raises(InputError, match=r"Ana_K\.json: field 'learner': this file is 'Ana K'"):
+        LearnerSession(ex_path, "Ana_K", answers)
 
 
 def test_class_summary_counts_match_the_answer_files(handed_out: tuple[Path, Path, Path]) -> None:
