@@ -509,17 +509,24 @@ def exercise_from_case(
             own = [d for d in docs if (d.source or d.id) == source]
             if not own:
                 known = sorted({d.source or d.id for d in docs})
-                raise InputError(f"no source {source!r} in the case ({'; '.join(known)})", path=where,
-                                 field=f"items[{n}].source")  # fmt: skip
-            ev = Evidence(copies=[
-                f"repeats {co.source_of(co.parents[d.id].original)} ({co.parents[d.id].relation}; direction from "
-                f"{co.parents[d.id].direction})"
-                for d in own if d.id in co.parents
-            ])  # fmt: skip
-            ev.copies += sorted({
-                f"copied by {co.source_of(c)} ({lk.relation})" for c, lk in co.parents.items()
-                if lk.original in {d.id for d in own}
-            })  # fmt: skip
+                raise InputError(
+                    f"no source {source!r} in the case ({'; '.join(known)})", path=where, field=f"items[{n}].source"
+                )
+            ev = Evidence(
+                copies=[
+                    f"repeats {co.source_of(co.parents[d.id].original)} ({co.parents[d.id].relation}; direction from "
+                    f"{co.parents[d.id].direction})"
+                    for d in own
+                    if d.id in co.parents
+                ]
+            )
+            ev.copies += sorted(
+                {
+                    f"copied by {co.source_of(c)} ({lk.relation})"
+                    for c, lk in co.parents.items()
+                    if lk.original in {d.id for d in own}
+                }
+            )
             own_claims = {c.id for c in claims if c.doc_id in {d.id for d in own}}
             ev.contradictions = [
                 f"{x.reason} ({x.source_a} against {x.source_b})"
@@ -540,8 +547,11 @@ def exercise_from_case(
                 and (source is None or (by_id[c.doc_id].source or c.doc_id) == source)
             ]
             if not found:
-                raise InputError(f"no claim containing {text!r}" + (f" from {source!r}" if source else ""),
-                                 path=where, field=f"items[{n}].claim")  # fmt: skip
+                raise InputError(
+                    f"no claim containing {text!r}" + (f" from {source!r}" if source else ""),
+                    path=where,
+                    field=f"items[{n}].claim",
+                )
             claim = found[0]
             doc = by_id[claim.doc_id]
             ev = Evidence(
@@ -630,8 +640,11 @@ class LearnerSession:
             if data.get("exercise") != self.exercise.id:
                 raise InputError("these answers belong to another exercise", path=str(self.path), field="exercise")
             if data.get("learner") != learner:  # "Ana K" and "Ana_K" share a file name, never their answers
-                raise InputError(f"this file is {data.get('learner')!r}'s: choose another alias", path=str(self.path),
-                                 field="learner")  # fmt: skip
+                raise InputError(
+                    f"this file is {data.get('learner')!r}'s: choose another alias",
+                    path=str(self.path),
+                    field="learner",
+                )
             self.answers = dict(data.get("answers") or {})
             self.resets = int(data.get("resets", 0))
 
@@ -652,8 +665,9 @@ class LearnerSession:
         item = self.exercise.item(item_id)
         g = str(grade).strip().upper()
         if g not in SCALES[item.kind]:
-            raise InputError(f"{grade!r} is not a {item.kind} grade ({'/'.join(SCALES[item.kind])})",
-                             field=f"{item_id}.grade")  # fmt: skip
+            raise InputError(
+                f"{grade!r} is not a {item.kind} grade ({'/'.join(SCALES[item.kind])})", field=f"{item_id}.grade"
+            )
         if self.answers.get(item_id, {}).get("revealed"):
             raise ExerciseError(f"{item_id}: already revealed; reset to answer again")
         self.answers[item_id] = {"grade": g, "rationale": rationale, "time": _now(), "revealed": False}
