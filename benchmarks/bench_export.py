@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from osintkit.claims import Corroboration, Member, Origin, Proposition
 from osintkit.export import FORMATS, write_all
 from osintkit.findings import Findings
 from osintkit.model import Claim, Document, Entity, Mention, Place
@@ -61,14 +62,19 @@ def synthetic(n_docs: int) -> Findings:
                 )
             )  # fmt: skip
     groups = [
-        {
-            "id": f"g{k}", "label": f"group {k}", "anchor": claims[k].id, "sources": ["Outlet 1", "Outlet 2"],
-            "members": [{"claim_id": c.id, "doc_id": c.doc_id, "source": "Outlet 1", "stance": "agrees",
-                         "reason": "same", "similarity": 0.9} for c in claims[k : k + 10]],
-            "independent_sources": ["Outlet 1"],
-        }
+        Proposition(
+            id=f"g{k}", label=f"group {k}", anchor=claims[k].id,
+            members=[Member(c.id, c.doc_id, "Outlet 1", "agrees", "same", 0.9, "speaker:person:zelenski")
+                     for c in claims[k : k + 10]],
+            independent_origins=["Zelenskyy"],
+        )
         for k in range(0, len(claims), 10)
     ]  # fmt: skip
+    origins = {c.id: Origin("speaker:person:zelenski", "Zelenskyy", "speaker") for c in claims}
+    corroboration = Corroboration(
+        groups=groups, links=[], parents={}, contradictions=[], origins=origins, claims={c.id: c for c in claims},
+        doc_sources={d.id: d.source or d.id for d in docs}, roots={},
+    )  # fmt: skip
     ratings = {
         "sources": {f"Outlet {k}": {"grade": "BCDEF"[k % 5], "origin": "suggested"} for k in range(50)},
         "claims": {c.id: {"grade": str(1 + k % 6), "origin": "suggested"} for k, c in enumerate(claims)},
@@ -76,7 +82,7 @@ def synthetic(n_docs: int) -> Findings:
     return Findings(
         documents=docs, mentions=mentions, places=places, claims=claims,
         entities=[Entity(id="per-z", label="PER", name="Volodymyr Zelenskyy", mention_count=n_docs)],
-        corroboration={"groups": groups, "independence": [], "echo_chains": []}, ratings=ratings,
+        corroboration=corroboration, ratings=ratings,
         custody={"entries": n_docs, "head": "0" * 64, "verified": True, "problems": []},
     )  # fmt: skip
 
