@@ -53,6 +53,7 @@ _SOFTENED = {"з": "г", "ц": "к", "с": "х"}
 _CONSONANTS = frozenset("бвгґджзйклмнпрстфхцчшщ")
 # Readings that never name a place.
 _FUNCTION = frozenset({"NPRO", "CONJ", "PREP", "PRCL", "ADVB", "INTJ", "PRED", "NUMR", "COMP"})
+_ADJECTIVE = frozenset({"ADJF", "ADJS", "PRTF", "PRTS"})
 # Adjective endings, for names of two words ("Північної Кореї", "Дальнем Востоке"), and their nominatives.
 _ADJECTIVE_ENDINGS = sorted("ої ій ою у ого ому им ім ой ую ем ом ая".split(), key=len, reverse=True)
 _ADJECTIVE_NOMINATIVE = ("а", "ий", "ій", "ая", "ый", "ой")
@@ -87,7 +88,8 @@ def _cased_like(form: str, word: str) -> str:
 def _dictionary_forms(word: str) -> tuple[tuple[str, ...], bool]:
     """(the lemmas pymorphy3 gives the word in Ukrainian and Russian, the words the dictionaries know first; whether
     the word can be no place: a reading as a pronoun, conjunction or the like ("Мені", "Усе"), or only readings as
-    a person's name ("Юрій"))."""
+    a person's name ("Юрій") or an adjective ("Нового", "Русские"; an adjective names a place only beside its noun,
+    which the two-word and oblast patterns read))."""
     known: list[str] = []
     guessed: list[str] = []
     readings = []
@@ -98,7 +100,10 @@ def _dictionary_forms(word: str) -> tuple[tuple[str, ...], bool]:
                 readings.append(p.tag)
     # A pronoun or conjunction reading settles it even beside a noun one: "Мені" is also мена (barter), "Усе" ус.
     not_a_place = any(t.POS in _FUNCTION for t in readings) or (
-        bool(readings) and all("anim" in t.grammemes and {"Name", "Patr", "Surn"} & t.grammemes for t in readings)
+        bool(readings)
+        and all(
+            ("anim" in t.grammemes and {"Name", "Patr", "Surn"} & t.grammemes) or t.POS in _ADJECTIVE for t in readings
+        )
     )
     return tuple(dict.fromkeys(known + guessed)), not_a_place
 

@@ -1142,6 +1142,12 @@ def _with_slavic_mentions(text: str, ms: list[Mention], parts: list[tuple[int, i
     return kept
 
 
+def _slavic_model() -> str:
+    from osintkit.tag.slavic import NER_MODEL
+
+    return NER_MODEL
+
+
 def tag_many(
     items: Iterable[str | Document],
     *,
@@ -1183,6 +1189,11 @@ def tag_many(
         if parts:
             ms = _with_slavic_mentions(text, ms, parts)
         extra = _extra_mentions(text, pub or published, rules, gazetteer)
+        if parts:
+            # natasha reads a person where the gazetteer knows a town of that name ("Виноградов", "Гагарина"); in
+            # Russian and Ukrainian the model, which sees the sentence, decides that tie.
+            people = {(m.start, m.end) for m in ms if m.label == "PERSON" and m.norm.get("model") == _slavic_model()}
+            extra = [m for m in extra if m.source != "gazetteer" or (m.start, m.end) not in people]
         if gazetteer:
             _relabel_metonyms(ms)
         merged = merge_mentions(ms, extra)
