@@ -258,7 +258,8 @@ def _camera_exif(software: str = "Phone OS 17.3") -> Image.Exif:
 
 
 def _ferry_exif() -> Image.Exif:
-    return _exif("2025:03:02 11:05:40", 45.3375, 28.8468, 15.0, model="Phone 9", software="Phone OS 16.1")
+    # In Izmail, far enough north of the Danube that the shipped (coarse) outlines put it in Ukraine, not Romania.
+    return _exif("2025:03:02 11:05:40", 45.3620, 28.8290, 15.0, model="Phone 9", software="Phone OS 16.1")
 
 
 def _jpeg(img: Image.Image, *, quality: int, exif: Image.Exif | None = None) -> bytes:

@@ -63,6 +63,9 @@ def test_every_demo_source_loads_and_reaches_the_case(demo_run: tuple[Path, RunR
         assert case.verify().ok
         original = _by_path(docs, folder, f"{EXPORT}/{PHOTO}")
         (place,) = case.places(original.id)
+        photos = [p for p in case.places() if p.feature == "photo"]
+    # Three photos keep their GPS (the outlet's copy lost it); all three fall inside Ukraine's shipped outline.
+    assert len(photos) == 3 and {p.country_code for p in photos} == {"UA"}
     assert place.feature == "photo" and place.country_code == "UA"
     assert abs(place.lat - 45.4068) < 1e-3 and abs(place.lon - 29.6243) < 1e-3
     # The post's attachment is the photo document itself; the archived page's image is the outlet's copy.

@@ -28,6 +28,7 @@ EXPECTED = [
     "04-claims-and-corroboration",
     "05-source-evaluation-exercise",
     "06-export",
+    "07-sources",
 ]
 NOTEBOOKS = sorted(NB_DIR.glob("[0-9][0-9]-*.ipynb"))
 KERNEL = "python3"
@@ -38,7 +39,7 @@ def _ids(paths: list[Path]) -> list[str]:
     return [p.stem for p in paths]
 
 
-def test_the_seven_notebooks_exist() -> None:
+def test_the_eight_notebooks_exist() -> None:
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 
