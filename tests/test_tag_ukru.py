@@ -88,6 +88,15 @@ def test_companies_acronyms_and_institutions_with_their_seat() -> None:
     assert ("Министерстве обороны России", "ORG") in _found(tag("Об этом заявили в Министерстве обороны России."))
 
 
+def test_a_name_after_a_preposition_of_place_is_a_place() -> None:
+    text = "Восени, коли у Києві побили студентів, він вирішив звільнитися."
+    assert {m.text: m.label for m in slavic_mentions(text, "uk", repair=False)} == {
+        "Восени": "PERSON",  # natasha as it comes: "in autumn" and "in Kyiv" (also the dative of Кий) are people
+        "Києві": "PERSON",
+    }
+    assert _found(slavic_mentions(text, "uk")) == {("Києві", "LOC")}
+
+
 def test_a_capitalised_common_word_opening_a_sentence_is_not_a_name() -> None:
     text = "Дорогою Марія думала про Оксану й Тараса.\nВона мовчала."
     found = _found(slavic_mentions(text, "uk"))

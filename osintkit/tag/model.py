@@ -1191,8 +1191,13 @@ def tag_many(
         extra = _extra_mentions(text, pub or published, rules, gazetteer)
         if parts:
             # natasha reads a person where the gazetteer knows a town of that name ("Виноградов", "Гагарина"); in
-            # Russian and Ukrainian the model, which sees the sentence, decides that tie.
-            people = {(m.start, m.end) for m in ms if m.label == "PERSON" and m.norm.get("model") == _slavic_model()}
+            # Russian, its own language, the model, which sees the sentence, decides that tie. Not in Ukrainian, where
+            # it calls "у Києві" a person.
+            people = {
+                (m.start, m.end)
+                for m in ms
+                if m.label == "PERSON" and m.norm.get("model") == _slavic_model() and m.norm.get("language") == "ru"
+            }
             extra = [m for m in extra if m.source != "gazetteer" or (m.start, m.end) not in people]
         if gazetteer:
             _relabel_metonyms(ms)

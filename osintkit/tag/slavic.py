@@ -16,6 +16,7 @@ was trained on ner-uk (CC BY-NC-SA): that corpus only measured the rules (benchm
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,8 @@ _FUNCTION = frozenset({"NPRO", "CONJ", "PREP", "PRCL", "ADVB", "INTJ", "PRED", "
 _NAME_GRAMMEMES = frozenset({"Name", "Patr"})
 # Words that split one span into two names ("Харків і Суми", "Колріджа і Вордсворта").
 _JOINERS = frozenset({"і", "й", "та", "чи", "або", "а", "и", ",", ";", "—", "–", "-"})
+# Prepositions after which a capitalised thing is where something happens: "у Києві", "на Майдані", "під Бахмутом".
+_PLACE_PREPOSITIONS = frozenset({"у", "в", "на", "під", "біля", "поблизу", "до", "із", "з", "зі", "від", "через"})
 # Lower-case particles inside a person's name ("Людвіг ван Бетховен", "ібн Сіна").
 _NAME_PARTICLES = frozenset({"ван", "фон", "де", "да", "ді", "дель", "ла", "ле", "ібн", "бен", "аль", "ель"})
 
@@ -67,6 +70,7 @@ class _Word:
     adjective_only: bool  # every reading an adjective or participle ("Російські", "Головною")
     common_noun: bool  # a reading as a common noun or verb ("Роза" the flower, "Сили" forces)
     animate: bool
+    inanimate: bool
     verb: bool  # a verb or function-word reading and no noun or adjective one: "каже", "співає", "з"
 
 
@@ -92,6 +96,7 @@ def _word(text: str, language: str) -> _Word:
         adjective_only=bool(tags) and all(t.POS in ("ADJF", "ADJS", "PRTF", "PRTS") for t in tags),
         common_noun=any(t not in names and t.POS in ("NOUN", "VERB", "INFN") for t in tags),
         animate=any("anim" in t.grammemes for t in tags),
+        inanimate=any("inan" in t.grammemes for t in tags),
         verb=bool(tags)
         and all(t.POS in _FUNCTION or t.POS in ("VERB", "INFN", "GRND") for t in tags)
         and any(t.POS in ("VERB", "INFN", "GRND", "PREP", "CONJ") for t in tags),
@@ -127,6 +132,7 @@ def _repair_ukrainian(
     """
     out: list[tuple[int, int, str]] = []
     covered: set[int] = set()
+    previous = {b.start: a.text for a, b in itertools.pairwise(tokens)}
     for start, stop, label in spans:
         inside = [t for t in tokens if start <= t.start and t.stop <= stop]
         groups: list[list[Any]] = [[]]
@@ -145,7 +151,8 @@ def _repair_ukrainian(
                 group = group[:-1]
             if not group:
                 continue
-            relabelled = _relabel(group, label, starts)
+            before = previous.get(group[0].start, "")
+            relabelled = _relabel(group, label, starts, located=before.lower() in _PLACE_PREPOSITIONS)
             if relabelled is None:
                 continue
             lead, new_label = relabelled
@@ -206,14 +213,17 @@ def _join_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
     return out
 
 
-def _relabel(group: list[Any], label: str, starts: set[int]) -> tuple[int, str] | None:
-    """(how many leading words are a place of their own, the group's label), or None to drop the group."""
+def _relabel(group: list[Any], label: str, starts: set[int], *, located: bool = False) -> tuple[int, str] | None:
+    """(how many leading words are a place of their own, the group's label), or None to drop the group.
+    ``located``: the group follows "у", "в", "на" and the like."""
     words = [_word(t.text, "uk") for t in group]
     lower = [t for t in group if not _capitalised(t.text) and t.text not in _NAME_PARTICLES and t.text.isalpha()]
     if len(group) == 1:
         w = words[0]
         if w.function or w.adjective_only:
             return None
+        if label == "PER" and located and w.inanimate:
+            return 0, "LOC"  # "у Києві" (also the dative of Кий, a name), "у Вербівці", "на Майдані"
         if label == "PER" and group[0].start in starts and w.common_noun and not (w.name or w.surname):
             return None  # "Чоловік", "Діти": a common noun capitalised because a sentence starts there
         if label == "PER" and w.known and not (w.name or w.surname) and not w.animate:
