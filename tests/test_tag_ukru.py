@@ -88,6 +88,15 @@ def test_companies_acronyms_and_institutions_with_their_seat() -> None:
     assert ("Министерстве обороны России", "ORG") in _found(tag("Об этом заявили в Министерстве обороны России."))
 
 
+def test_institutions_named_in_common_words() -> None:
+    text = "Рішення оскаржили депутати Партії регіонів у Луцькій міській раді, а Антимонопольний комітет мовчав."
+    assert _found(slavic_mentions(text, "uk")) == {
+        ("Партії регіонів", "ORG"),
+        ("Луцькій міській раді", "ORG"),  # natasha: "Луцькій" a person (the surname Луцький)
+        ("Антимонопольний комітет", "ORG"),
+    }
+
+
 def test_a_name_after_a_preposition_of_place_is_a_place() -> None:
     text = "Восени, коли у Києві побили студентів, він вирішив звільнитися."
     assert {m.text: m.label for m in slavic_mentions(text, "uk", repair=False)} == {

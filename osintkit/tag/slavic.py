@@ -55,6 +55,13 @@ _LEGAL_NAME = re.compile(
     r"(?<![\w])(?:ТОВ|ТзОВ|ДП|ПП|ПАТ|ПрАТ|АТ|ВАТ|ЗАТ|КП|ПВКП|АК|ОГ|ТДВ|ГО|БФ|МБФ|КНП|ФГ|СП|НВП|НВФ|ТД|ІАЦ|ДАК|НАК)"
     r"\s*«(?:[^«»\n]{1,80}«)?[^«»\n]{1,80}»"
 )
+# Kinds of body whose names are made of common words (dictionary lemmas).
+_INSTITUTIONS = frozenset(
+    """рада райрада міськрада облрада суд госпсуд комітет міністерство партія служба управління департамент
+    агентство інспекція фонд університет академія інститут залізниця прокуратура поліція адміністрація
+    облдержадміністрація райдержадміністрація уряд кабмін комісія палата міськвиконком виконком лісгосп комбінат
+    рахункова""".split()
+)
 # An acronym in capitals that natasha left alone: "ВГСУ", "КМДА"; the gazetteer's "США" or "КНДР" wins a tie.
 _ACRONYM = re.compile(r"[А-ЯІЇЄҐ]{2,6}")
 
@@ -71,6 +78,7 @@ class _Word:
     common_noun: bool  # a reading as a common noun or verb ("Роза" the flower, "Сили" forces)
     animate: bool
     inanimate: bool
+    adjective: bool  # some reading an adjective: "Луцькій" (also the surname Луцький)
     verb: bool  # a verb or function-word reading and no noun or adjective one: "каже", "співає", "з"
 
 
@@ -97,6 +105,7 @@ def _word(text: str, language: str) -> _Word:
         common_noun=any(t not in names and t.POS in ("NOUN", "VERB", "INFN") for t in tags),
         animate=any("anim" in t.grammemes for t in tags),
         inanimate=any("inan" in t.grammemes for t in tags),
+        adjective=any(t.POS in ("ADJF", "PRTF") for t in tags),
         verb=bool(tags)
         and all(t.POS in _FUNCTION or t.POS in ("VERB", "INFN", "GRND") for t in tags)
         and any(t.POS in ("VERB", "INFN", "GRND", "PREP", "CONJ") for t in tags),
@@ -162,9 +171,57 @@ def _repair_ukrainian(
             covered.update(t.start for t in group)
     out += _missed_names(tokens, covered, starts)
     out = _with_legal_names(text, _closed_quotes(text, out))
+    out = _with_institutions(tokens, out)
     taken = {i for s, e, _ in out for i in range(s, e)}
     out += [(t.start, t.stop, "ORG") for t in tokens if _ACRONYM.fullmatch(t.text) and t.start not in taken]
     return _join_names(text, sorted(out))
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemmas(text: str) -> frozenset[str]:
+    return frozenset(p.normal_form for p in _morph("uk").parse(text))
+
+
+def _with_institutions(tokens: list[Any], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Institutions named in words of the language: a capitalised word, the adjectives after it and the noun they
+    qualify when that noun is a kind of body ("Луцької міської ради", "Вищий господарський суд", "Партії
+    регіонів", "Міністерства оборони"), with one noun in the genitive after it. natasha takes these for places or
+    for nothing; the span replaces what it overlaps, except a person reaching outside it."""
+    found: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not (_capitalised(tok.text) and tok.text.isalpha()):
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(tokens) - 1
+            and not _lemmas(tokens[j].text.lower()) & _INSTITUTIONS
+            and _word(tokens[j].text, "uk").adjective
+        ):
+            j += 1  # "раді" is also "glad", so the body's noun ends the run
+        if not _lemmas(tokens[j].text.lower()) & _INSTITUTIONS:
+            i += 1
+            continue
+        end = j
+        follow = tokens[j + 1] if j + 1 < len(tokens) else None
+        if follow is not None and follow.text.isalpha() and not _capitalised(follow.text):
+            w = _word(follow.text, "uk")
+            if w.common_noun and not w.verb and not w.function:
+                end = j + 1  # "Партії регіонів", "Міністерства оборони"
+        found.append((tok.start, tokens[end].stop))
+        i = end + 1
+    if not found:
+        return spans
+    # A person's span that only crosses the institution's ("Петра Луцького" beside "міській раді") stops it; one
+    # wholly inside ("Луцькій", which is also a surname) is a part of it.
+    people = [x for x in spans if x[2] == "PER"]
+    found = [(s, e) for s, e in found if not any(s < pe and ps < e and not s <= ps < pe <= e for ps, pe, _ in people)]
+    # Nor does it cut into an organisation that holds it: 'ДП «Південна залізниця»'.
+    found = [(s, e) for s, e in found if not any(os <= s and e <= oe for os, oe, lab in spans if lab == "ORG")]
+    kept = [x for x in spans if not any(x[0] < e and s < x[1] for s, e in found)]
+    return kept + [(s, e, "ORG") for s, e in found]
 
 
 def _closed_quotes(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -224,8 +281,8 @@ def _relabel(group: list[Any], label: str, starts: set[int], *, located: bool = 
             return None
         if label == "PER" and located and w.inanimate:
             return 0, "LOC"  # "у Києві" (also the dative of Кий, a name), "у Вербівці", "на Майдані"
-        if label == "PER" and group[0].start in starts and w.common_noun and not (w.name or w.surname):
-            return None  # "Чоловік", "Діти": a common noun capitalised because a sentence starts there
+        if group[0].start in starts and w.common_noun and not (w.name or w.surname) and not group[0].text.isupper():
+            return None  # "Чоловік", "Рішення": a common noun capitalised because a sentence starts there
         if label == "PER" and w.known and not (w.name or w.surname) and not w.animate:
             if group[0].start in starts and w.common_noun:
                 return None  # "Дорогою" (on the way), capitalised only because a sentence starts there
