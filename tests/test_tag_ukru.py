@@ -106,6 +106,12 @@ def test_a_name_after_a_preposition_of_place_is_a_place() -> None:
     assert _found(slavic_mentions(text, "uk")) == {("Києві", "LOC")}
 
 
+def test_an_untagged_capitalised_thing_after_a_preposition_of_place_is_a_place() -> None:
+    text = "Увечері вони зібралися на Майдані, а потім поїхали у Тисменицю."
+    assert "Майдані" not in {m.text for m in slavic_mentions(text, "uk", repair=False)}
+    assert _found(slavic_mentions(text, "uk")) == {("Майдані", "LOC"), ("Тисменицю", "LOC")}
+
+
 def test_a_capitalised_common_word_opening_a_sentence_is_not_a_name() -> None:
     text = "Дорогою Марія думала про Оксану й Тараса.\nВона мовчала."
     found = _found(slavic_mentions(text, "uk"))

@@ -178,9 +178,28 @@ def _repair_ukrainian(
     out += _missed_names(tokens, covered, starts)
     out = _with_legal_names(text, _closed_quotes(text, out))
     out = _with_institutions(tokens, out)
+    out += _places_after_prepositions(tokens, out, starts)
     taken = {i for s, e, _ in out for i in range(s, e)}
     out += [(t.start, t.stop, "ORG") for t in tokens if _ACRONYM.fullmatch(t.text) and t.start not in taken]
     return _join_names(text, sorted(out))
+
+
+def _places_after_prepositions(
+    tokens: list[Any], spans: list[tuple[int, int, str]], starts: set[int]
+) -> list[tuple[int, int, str]]:
+    """A capitalised thing natasha left untagged right after "у", "на", "під" ... is where something happened:
+    "у Тисмениці", "на Майдані", "в Кутах" (villages below the gazetteer's floor, squares, districts)."""
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    out = []
+    for before, tok in itertools.pairwise(tokens):
+        if tok.start in taken or tok.start in starts or before.text.lower() not in _PLACE_PREPOSITIONS:
+            continue
+        if not (_capitalised(tok.text) and tok.text.isalpha() and not tok.text.isupper()):
+            continue
+        w = _word(tok.text, "uk")
+        if w.inanimate and not (w.function or w.name or w.surname or w.adjective):
+            out.append((tok.start, tok.stop, "LOC"))
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
