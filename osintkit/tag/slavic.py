@@ -10,9 +10,9 @@ knows of each word (its lemma and its Name, Surn, Patr and Geox tags); see :func
 was trained on ner-uk (CC BY-NC-SA): that corpus only measured the rules (benchmarks/bench_ukru.py).
 
 Measured through ``osintkit.tag()`` (micro-F1 PER/ORG/LOC, exact spans, 95% interval over resampled documents,
-2026-12-05): Russian, factRuEval-2016 devset, 0.848 (0.826-0.870), natasha alone 0.836; Ukrainian, ner-uk 2.0 DEV,
-0.677 (0.663-0.693), natasha alone 0.432. The Ukrainian target of 0.75 is not reached: organisations (0.57) and
-places (0.61) are the gap, most of them names of bodies and streets in common words, and a trained Ukrainian
+2026-12-05): Russian, factRuEval-2016 devset, 0.849 (0.827-0.870), natasha alone 0.837; Ukrainian, ner-uk 2.0 DEV,
+0.679 (0.665-0.694), natasha alone 0.432. The Ukrainian target of 0.75 is not reached: organisations (0.57) and
+places (0.62) are the gap, most of them names of bodies and streets in common words, and a trained Ukrainian
 model on openly licensed data would be the next step.
 
     from osintkit.tag.slavic import slavic_mentions
