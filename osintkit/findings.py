@@ -358,11 +358,22 @@ class Findings:
         if not others:
             return None
         listed = ", ".join(f"{lang}: {n}" for lang, n in others.most_common())
-        return (
-            f"{sum(others.values())} of {len(self.documents)} documents are not in English ({listed}). The kit's "
-            "entity model, date and quantity rules and claim cues read English, so the entities, places and claims "
-            "listed for those documents are incomplete (places named in Ukrainian or Russian are still found)."
+        slavic = sum(n for lang, n in others.items() if lang.split("-")[0].lower() in ("uk", "ru"))
+        read = (
+            " People, organisations and places in Ukrainian and Russian are read (natasha with pymorphy3 rules), but "
+            "the claim cues and the date and quantity rules read English only, so claims listed for those documents "
+            "are incomplete."
+            if slavic
+            else ""
         )
+        rest = sum(others.values()) - slavic
+        unread = (
+            f" {rest} document(s) in other languages were not read for entities or claims: what is listed for them is "
+            "incomplete."
+            if rest
+            else ""
+        )
+        return f"{sum(others.values())} of {len(self.documents)} documents are not in English ({listed}).{read}{unread}"
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{v} {k}" for k, v in self.summary().items())
