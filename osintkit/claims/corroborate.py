@@ -571,15 +571,7 @@ def _stems(words: Iterable[str]) -> set[str]:
 
 
 def _roots(parents: Mapping[str, CopyLink]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for node in parents:
-        seen = {node}
-        cur = node
-        while cur in parents and parents[cur].original not in seen:
-            cur = parents[cur].original
-            seen.add(cur)
-        out[node] = cur
-    return out
+    return {node: _root(node, parents) for node in parents}
 
 
 def _origin(
@@ -811,6 +803,7 @@ _SWAP_SENSITIVE = re.compile(r"\b(?:while|whereas|and\s+(?:an?|the)\s+\w+\s+\w+e
 
 
 def _root(doc_id: str, parents: Mapping[str, CopyLink]) -> str:
+    """The document (or ``wire:``/``external:`` node) a copy chain leads back to; cycles cannot trap the walk."""
     node, seen = doc_id, {doc_id}
     while node in parents and parents[node].original not in seen:
         node = parents[node].original
@@ -819,13 +812,7 @@ def _root(doc_id: str, parents: Mapping[str, CopyLink]) -> str:
 
 
 def _root_outlet(doc_id: str, parents: Mapping[str, CopyLink], doc_sources: Mapping[str, str]) -> str | None:
-    if doc_id not in parents:
-        return None
-    node, seen = doc_id, {doc_id}
-    while node in parents and parents[node].original not in seen:
-        node = parents[node].original
-        seen.add(node)
-    return outlet_of_root(node, doc_sources)
+    return outlet_of_root(_root(doc_id, parents), doc_sources) if doc_id in parents else None
 
 
 def _contradiction(

@@ -497,13 +497,12 @@ def _place_parents(links: list[CopyLink], echoes: frozenset[str]) -> dict[str, C
 
 def roots(links: Iterable[CopyLink]) -> dict[str, str]:
     """Each echo's ultimate original (a document id or ``wire:NAME``); originals map to themselves implicitly."""
-    parent = {copy: lk.original for copy, lk in parent_links(links).items()}
+    parent = parent_links(links)
     out: dict[str, str] = {}
     for node in parent:
-        seen = {node}
-        cur = node
-        while cur in parent and parent[cur] not in seen:
-            cur = parent[cur]
+        cur, seen = node, {node}
+        while cur in parent and parent[cur].original not in seen:
+            cur = parent[cur].original
             seen.add(cur)
         out[node] = cur
     return out
