@@ -47,8 +47,8 @@ def _score(claims: list[Any], gold_mod: Any) -> tuple[float, float, int, int]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     if not SEED.exists() or not GOLD_MODULE.exists():
         return [{"benchmark": "claims", "metric": "all", "value": "skipped: data not found", "target": ""}]
+    from osintkit import load
     from osintkit.claims import extract_claims
-    from osintkit.load import load
 
     gold_mod = _gold_module()
     seed = next(iter(load(SEED)))
@@ -57,7 +57,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     mentions: list[Any] = []
     tagger = "syntax only"
     try:
-        from osintkit.tag.rules import rule_mentions
+        from osintkit.entities.rules import rule_mentions
 
         mentions = rule_mentions(seed.text, published=seed.published)
         tagger = "rule tagger"

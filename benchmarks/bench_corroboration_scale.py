@@ -26,7 +26,7 @@ from osintkit.assess import suggest
 from osintkit.claims import corroborate
 from osintkit.claims.cluster import EmbeddingCache, embed_cached
 from osintkit.model import Claim
-from osintkit.tag.encoder import embed
+from osintkit.entities.encoder import embed
 
 n = int(sys.argv[1])
 claims = []

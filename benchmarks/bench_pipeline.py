@@ -30,7 +30,7 @@ from osintkit.export import write_all
 from osintkit.findings import Findings
 from osintkit.pipeline import analyse_case, finish_case, ingest
 from osintkit.store import Case
-from osintkit.tag import tag_many
+from osintkit.entities import tag_many
 corpus, case_path, out_dir, workers = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 
 

@@ -20,7 +20,7 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
-THRESHOLD = 0.62  # osintkit.claims.corroborate.DEFAULT_THRESHOLD
+THRESHOLD = 0.62  # osintkit.claims.corroboration.DEFAULT_THRESHOLD
 EXACT_UP_TO = 10_000
 
 
@@ -115,7 +115,7 @@ from pathlib import Path
 from benchmarks.bench_scaling import adjusted_rand, block_keys_for, bonus_for, proxy_embed, THRESHOLD
 from benchmarks.corpus import claim_corpus
 from osintkit.claims.cluster import EmbeddingCache, embed_cached, group_claims
-from osintkit.tag.encoder import embed
+from osintkit.entities.encoder import embed
 n, exact_up_to, embedder = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 cache_file = Path(sys.argv[4]) if len(sys.argv) > 4 else None  # a kept cache, to rerun grouping alone
 if __name__ == "__main__":
@@ -169,7 +169,7 @@ import json, sys, time
 from benchmarks.bench_scaling import THRESHOLD, all_pairs_clusters, bonus_for
 from benchmarks.corpus import claim_corpus
 from osintkit.claims.cluster import group_claims
-from osintkit.tag.encoder import embed
+from osintkit.entities.encoder import embed
 n = int(sys.argv[1])
 claims = claim_corpus(n)
 emb = embed([c["text"] for c in claims])

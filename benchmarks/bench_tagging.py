@@ -5,7 +5,7 @@ or GUM sentences; its sentences one to a line, re3d's as written, the token sets
 or a WikiANN sentence alone) is tagged by the shipped model (no rules), and a mention counts only when its
 character span and type match a gold entity exactly (entity-level, seqeval-style). Documents, not sentences, since
 2026-11-27: a model may use a sentence's neighbours (``context_words``), and researchers tag whole articles.
-Every set's gold is first mapped onto the kit's CoNLL-style scheme (``osintkit/tag/datasets.py``; re3d's
+Every set's gold is first mapped onto the kit's CoNLL-style scheme (``osintkit/entities/datasets.py``; re3d's
 conventions differ most). Held-out parts: wikigold and re3d test (document-level splits, "news-like": no sentence of
 a test article or report was trained on), GMB and GUM test blocks, BTC test, and the official WikiANN-en and
 WNUT-17 test files. The news-like figure is given with a 95% interval from resampling whole test documents (names
@@ -42,7 +42,7 @@ def _row(metric: str, value: Any, target: str = "") -> dict[str, Any]:
 
 
 def _as_texts(sents: list[Any]) -> tuple[list[str], list[set[tuple[int, int, int, str]]]]:
-    from osintkit.tag.datasets import bio_spans
+    from osintkit.entities.datasets import bio_spans
 
     texts, golds = [], []
     for i, s in enumerate(sents):
@@ -62,7 +62,7 @@ def _as_texts(sents: list[Any]) -> tuple[list[str], list[set[tuple[int, int, int
 def _documents(sents: list[Any]) -> tuple[list[str], list[list[tuple[int, int]]]]:
     """The texts to tag: for sets of running text, each article (or block) as one text, its sentences on lines of
     their own; a tweet or a WikiANN sentence alone. With each text, its sentences' (index, offset in the text)."""
-    from osintkit.tag.datasets import RUNNING_TEXT, resampling_unit
+    from osintkit.entities.datasets import RUNNING_TEXT, resampling_unit
 
     texts, _ = _as_texts(sents)
     docs: dict[str, list[int]] = {}
@@ -105,7 +105,7 @@ def _predict_sets(
 
 def _cold_load_seconds() -> float | None:
     code = (
-        "import time; t=time.perf_counter(); from osintkit.tag import default_model; default_model(); "
+        "import time; t=time.perf_counter(); from osintkit.entities import default_model; default_model(); "
         "print(time.perf_counter()-t)"
     )
     try:
@@ -116,15 +116,15 @@ def _cold_load_seconds() -> float | None:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from osintkit.tag.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
+    from osintkit.entities.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():
         return [_row("all", "skipped: data not found (set OSINTKIT_DATA)")]
     import torch
 
-    from osintkit.tag import model as tag_model
-    from osintkit.tag import tag_many
+    from osintkit.entities import model as tag_model
+    from osintkit.entities import tag_many
 
     rows: list[dict[str, Any]] = []
     # Load time: in a fresh process, imports included (what `osintkit tag FILE` waits for), and (the model
@@ -228,8 +228,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
 
     from transformers import AutoTokenizer, pipeline
 
-    from osintkit.tag.bert import to_transformers
-    from osintkit.tag.encoder import base_model_dir
+    from osintkit.entities.bert import to_transformers
+    from osintkit.entities.encoder import base_model_dir
 
     # The same fp32 weights as transformers' own BertForTokenClassification, run the way most scripts do.
     base = base_model_dir()

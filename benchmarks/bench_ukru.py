@@ -10,7 +10,7 @@ Ukrainian: the ner-uk 2.0 DEV split in IOB (CC BY-NC-SA: evaluated on, never tra
 LOC as they are; its ten other types are dropped. The IOB file holds no document ids, so every 30 consecutive
 sentences make one text to tag (tokens joined with spaces, sentences one to a line) and one resampling unit.
 
-Each text is tagged as ``osintkit.tag()`` tags it, by :func:`osintkit.tag.slavic.slavic_mentions` merged with the
+Each text is tagged as ``osintkit.tag()`` tags it, by :func:`osintkit.entities.slavic.slavic_mentions` merged with the
 rules and the gazetteer; the same texts through natasha alone are the baseline.
 
     python -m benchmarks.bench_ukru [--quick]
@@ -97,7 +97,7 @@ def _iob_sentences(path: Path) -> list[list[tuple[str, str]]]:
 
 def load_neruk(path: Path, block: int = _BLOCK) -> list[GoldText]:
     """ner-uk IOB sentences, ``block`` to a text, with their PER/ORG/LOC spans."""
-    from osintkit.tag.datasets import bio_spans
+    from osintkit.entities.datasets import bio_spans
 
     sentences = _iob_sentences(path)
     out = []
@@ -131,13 +131,13 @@ def score(
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from osintkit.tag.datasets import bootstrap_f1, data_root, score_sets
-    from osintkit.tag.slavic import slavic_mentions
+    from osintkit.entities.datasets import bootstrap_f1, data_root, score_sets
+    from osintkit.entities.slavic import slavic_mentions
 
     root = data_root() / "ner-ukru"
     if not root.is_dir():
         return [_row("all", "skipped: ner-ukru data not found (set OSINTKIT_DATA)")]
-    from osintkit.tag import tag
+    from osintkit.entities import tag
 
     sets = {
         "ru": load_factru(root / "factRuEval-2016-devset"),

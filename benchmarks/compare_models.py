@@ -2,7 +2,7 @@
 
     python -m benchmarks.compare_models BASELINE CANDIDATE [--split dev] [--sets wikigold,re3d] [--fp32]
 
-BASELINE and CANDIDATE are model folders written by ``osintkit.tag.train`` (or ``shipped`` for the model in the
+BASELINE and CANDIDATE are model folders written by ``osintkit.entities.train`` (or ``shipped`` for the model in the
 package). Choose between training runs on ``--split dev``; the test parts are for reporting the one chosen, since
 picking on them would make the test figure optimistic. The news-like parts are a few dozen documents, so the
 interval of the difference is the figure to read: when it spans zero, the runs cannot be told apart here. It covers
@@ -22,7 +22,7 @@ from benchmarks.bench_tagging import NEWS_LIKE, _predict_sets
 
 
 def _load(which: str, fp32: bool) -> Any:
-    from osintkit.tag import model as tag_model
+    from osintkit.entities import model as tag_model
 
     return tag_model.load_entity_model(None if which == "shipped" else Path(which), quantize=not fp32)
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1000)
     args = parser.parse_args(argv)
 
-    from osintkit.tag.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
+    from osintkit.entities.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():

@@ -96,7 +96,7 @@ Highlights show each entity mention in context. Reading them against the text is
 error before it propagates into the entity list, the map and the report.
 """),
     code("""
-from osintkit.tag.display import highlight
+from osintkit.entities.display import highlight
 
 case = Case(CASE)
 doc = case.documents()[0]
@@ -163,7 +163,7 @@ sidecar `*.meta.json` files for publisher, author and date. A file it cannot rea
 never silently dropped: an analyst must know what did not make it into the case.
 """),
     code("""
-from osintkit.load import load
+from osintkit import load
 
 docs = load(*SOURCES)
 docs
@@ -267,9 +267,9 @@ Each mention carries its character offsets into the original text, its label, a 
 resolved against the publication date.
 """),
     code("""
-from osintkit.load import load
-from osintkit.tag import tag
-from osintkit.tag.display import highlight, mentions_frame
+from osintkit import load
+from osintkit.entities import tag
+from osintkit.entities.display import highlight, mentions_frame
 
 docs = load(*SOURCES)
 doc = docs[0]
@@ -288,7 +288,7 @@ organisations, not spellings.
 """),
     code("""
 from osintkit.pipeline import ingest, analyse_case
-from osintkit.tag.normalise import entities_frame, normalise_case
+from osintkit.entities.normalise import entities_frame, normalise_case
 
 case = Case(CASE)
 print(ingest(case, SOURCES, quiet=True))
@@ -321,7 +321,7 @@ print(panel.status.value)
 panel
 """),
     md("""
-Merging and splitting entities work the same way (`osintkit.tag.normalise.merge_entities`, `split_entity`,
+Merging and splitting entities work the same way (`osintkit.entities.normalise.merge_entities`, `split_entity`,
 `relabel_entity`): the edit is kept as a rule that later normalisation runs re-apply.
 """),
     code("""
@@ -366,7 +366,7 @@ Toponyms in context are resolved together: the other places in the text vote for
 """),
     code("""
 from osintkit.geo import geoparse, places_frame
-from osintkit.load import load
+from osintkit import load
 from osintkit.pipeline import ingest
 
 case = Case(CASE)
@@ -807,7 +807,7 @@ here). Every document keeps the SHA-256 of the bytes it was read from. Nothing h
 not be read would be listed in `docs.skipped` with its reason.
 """),
     code("""
-from osintkit.load import load
+from osintkit import load
 
 from collections import Counter
 

@@ -42,17 +42,17 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from .claims import corroborate, extract_claims
+    from .entities import tag
     from .exercise import Exercise, LearnerSession, class_summary, exercise_from_case, exercise_from_file
     from .findings import Findings
     from .geo import OfflineGeocoder, geoparse
-    from .load import load, to_frame
     from .pipeline import run
-    from .tag import tag
+    from .sources import load, to_frame
 
 _LAZY = {
-    "load": ".load",
-    "to_frame": ".load",
-    "tag": ".tag",
+    "load": ".sources",
+    "to_frame": ".sources",
+    "tag": ".entities",
     "geoparse": ".geo",
     "OfflineGeocoder": ".geo",
     "extract_claims": ".claims",
@@ -118,10 +118,6 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'osintkit' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
-    if name == "load":
-        # The osintkit.load module is itself callable; binding the function here would hide the module's other
-        # names (``import osintkit.load as L; L.iter_load``) once ``osintkit.load`` had been touched.
-        value = importlib.import_module(module, __name__)
     globals()[name] = value
     return value
 

@@ -29,7 +29,7 @@ def _workers_option(_ctx: click.Context, _param: click.Parameter, value: str) ->
 
 
 def _load_one(path: str) -> Any:
-    from .load import load
+    from .sources import load
 
     result = load(path, on_error="raise")
     if len(result) == 0:
@@ -271,8 +271,8 @@ def tag(
     labels: tuple[str, ...],
 ) -> None:
     """Tag entities in FILE; print one JSON object per mention (start, end, text, label, score, source)."""
-    from .tag import EntityModel, default_model
-    from .tag import tag as do_tag
+    from .entities import EntityModel, default_model
+    from .entities import tag as do_tag
 
     mapping = _parse_label_map(label_map)
     if mapping is not None and model_name is None:

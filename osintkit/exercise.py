@@ -490,7 +490,7 @@ def exercise_from_case(
     ``context`` override the defaults.
     """
     from .assess import suggest
-    from .claims.corroborate import corroborate
+    from .claims.corroboration import corroborate
 
     docs = case.documents()
     claims = case.claims()

@@ -33,7 +33,7 @@ __all__ = [
 # Bump when a key of findings.json changes meaning or disappears; adding keys keeps the version.
 FINDINGS_SCHEMA_VERSION = "1.0"
 
-# Shown until the geo and tagging modules publish their own credits (osintkit.geo.ATTRIBUTION, osintkit.tag...).
+# Shown until the geo and tagging modules publish their own credits (osintkit.geo.ATTRIBUTION, osintkit.entities...).
 DEFAULT_ATTRIBUTION: list[dict[str, str]] = [
     {
         "name": "GeoNames",
@@ -105,7 +105,7 @@ def attribution() -> list[dict[str, str]]:
     """Credits for third-party data, from the geo and tag modules where they publish them."""
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    for module in ("osintkit.geo", "osintkit.tag"):
+    for module in ("osintkit.geo", "osintkit.entities"):
         credits = _optional_attr(module, "ATTRIBUTION")
         for item in _as_credit_list(credits):
             if item["name"] not in seen:

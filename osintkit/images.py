@@ -1,6 +1,6 @@
 """Photos as evidence: perceptual hashes, image-reuse links and photo positions.
 
-The image loader (:mod:`osintkit.load.image`) records in each image document's ``meta["image"]`` the file's exact
+The image loader (:mod:`osintkit.sources.image`) records in each image document's ``meta["image"]`` the file's exact
 SHA-256, the SHA-256 of its decoded pixels, and a 64-bit pHash (imagehash's DCT hash of the upright image, as 16
 hex digits). From those alone, so that documents read back from a case work as well as fresh ones:
 

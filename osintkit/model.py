@@ -29,7 +29,7 @@ __all__ = [
 R = TypeVar("R", bound="Record")
 
 # The shipped tagger's labels: PERSON/ORG/LOC from the model, NORP/DATE/QUANTITY/VESSEL/EVENT/LAW/AWARD from rules
-# (osintkit.tag).
+# (osintkit.entities).
 # Another model with a label map may add its own.
 MENTION_LABELS: tuple[str, ...] = (
     "PERSON", "ORG", "LOC", "NORP", "DATE", "QUANTITY", "VESSEL", "EVENT", "LAW", "AWARD",
@@ -177,7 +177,8 @@ class Entity(Record):
     aliases: list[str] = field(default_factory=list)
     mention_count: int = 0
     doc_ids: list[str] = field(default_factory=list)
-    # Why each alias joined: ``{"alias", "rule", "reason"}`` rows (osintkit.tag.normalise), so a merge can be checked.
+    # Why each alias joined: ``{"alias", "rule", "reason"}`` rows (osintkit.entities.normalise), so a merge can be
+    # checked.
     merged: list[dict[str, str]] = field(default_factory=list)
 
 

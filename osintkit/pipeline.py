@@ -79,9 +79,9 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def analyse_documents(docs: Sequence[Document]) -> list[DocumentAnalysis]:
     """Tag (batched across documents), geoparse and extract claims for a batch of documents."""
     from .claims import extract_claims
+    from .entities import tag_many
     from .geo import geoparse
     from .images import photo_place
-    from .tag import tag_many
 
     with warnings.catch_warnings():
         # The run reports documents not in English once, from the findings (``run``), not once a batch.
@@ -123,7 +123,7 @@ def ingest(
     A file or record that cannot be read, or a document the case refuses, is skipped and reported; the rest of its
     batch, file and folder is stored.
     """
-    from .load import iter_load
+    from .sources import iter_load
 
     report = IngestReport()
     skipped: list[Any] = []
@@ -146,7 +146,7 @@ def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped:
     A batch is one transaction, so a single document the store cannot hold would otherwise cost the whole batch.
     When every document fails alone too, the fault is not one document's, and the first error is raised.
     """
-    from .load import Skipped
+    from .sources import Skipped
 
     refused = (OsintkitError, ValueError, RecursionError, sqlite3.InterfaceError)
     try:
@@ -390,7 +390,7 @@ def finish_case(case: Case, *, client: Any = None) -> Corroboration:
     """
     from .assess import suggest_ratings
     from .claims import corroborate
-    from .tag.normalise import normalise_case
+    from .entities.normalise import normalise_case
 
     normalise_case(case)
     corroboration = corroborate(case.claims(), case.documents(), entities=case.entities(), client=client)

@@ -17,7 +17,7 @@ __all__ = ["analysis_fingerprint"]
 _PACKAGE = Path(__file__).resolve().parent
 # Rule sets by stage: every Python file and data file the stage reads. The model's weights are hashed apart.
 _RULES = {
-    "tag": ("tag/*.py", "tag/data/*"),
+    "tag": ("entities/*.py", "entities/data/*"),
     "geo": ("geo/*.py", "geo/data/*"),
     "claims": ("claims/*.py",),
     "assess": ("assess/*.py",),
@@ -45,9 +45,9 @@ def _tree_sha256(patterns: tuple[str, ...]) -> str:
 def analysis_fingerprint() -> dict[str, Any]:
     """``{"osintkit", "model", "rules", "data_packages"}``: versions and SHA-256 hashes, computed once a process."""
     from . import __version__
-    from .tag.encoder import BASE_MODEL_SHA256
+    from .entities.encoder import BASE_MODEL_SHA256
 
-    weights = _PACKAGE / "tag" / "weights"
+    weights = _PACKAGE / "entities" / "weights"
     model = {p.name: _file_sha256(p) for p in sorted(weights.iterdir()) if p.is_file() and p.suffix != ".md"}
     model["base_encoder"] = BASE_MODEL_SHA256
     packages: dict[str, str | None] = {}

@@ -163,7 +163,7 @@ MIGRATIONS: list[str] = [
         time TEXT NOT NULL
     );
     """,
-    # 4: why normalisation merged each entity's aliases (osintkit.tag.normalise), shown beside the entity
+    # 4: why normalisation merged each entity's aliases (osintkit.entities.normalise), shown beside the entity
     """
     ALTER TABLE entities ADD COLUMN merged TEXT NOT NULL DEFAULT '[]';
     """,
@@ -755,7 +755,7 @@ class Case:
         return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def to_frame(self) -> Any:
-        from .load import to_frame
+        from .sources import to_frame
 
         return to_frame(self.documents())
 

@@ -183,7 +183,7 @@ def build_case(path: Path) -> tuple[Case, Document, Document]:
     return case, a, b
 
 
-# The shape osintkit.claims.corroborate(...).to_dict() returns, with one contradiction and one echo.
+# The shape osintkit.claims.corroboration(...).to_dict() returns, with one contradiction and one echo.
 def hostile_corroboration(case: Case) -> Corroboration:
     """A typed corroboration result over the case's claims, with hostile text in every free-text field."""
     docs = {d.source: d for d in case.documents()}

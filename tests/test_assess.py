@@ -30,7 +30,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "corrob
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Corroboration]]:
-    from osintkit.load import load
+    from osintkit import load
 
     path = tmp_path_factory.mktemp("assess") / "case.sqlite"
     with Case(path, actor="analyst-1") as case:

@@ -224,7 +224,7 @@ SENTENCES = [
 
 
 def test_cached_embeddings_are_the_encoders(tmp_path: Path) -> None:
-    from osintkit.tag.encoder import embed
+    from osintkit.entities.encoder import embed
 
     with EmbeddingCache(tmp_path / "emb.sqlite") as cache:
         got = embed_cached(SENTENCES, cache)
@@ -269,7 +269,7 @@ def test_an_unreadable_cache_is_set_aside(tmp_path: Path) -> None:
 def test_embedding_on_a_dask_client(tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 
-    from osintkit.tag.encoder import embed
+    from osintkit.entities.encoder import embed
 
     with (
         # Threads in this process, talking TCP on loopback (the in-memory transport looks up a public address).

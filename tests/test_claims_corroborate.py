@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "notebooks" / "data" / "corrob
 
 @pytest.fixture(scope="module")
 def corpus() -> list[Document]:
-    from osintkit.load import load
+    from osintkit import load
 
     docs = list(load(CORPUS))
     assert len(docs) >= 5
@@ -155,7 +155,7 @@ def test_matrix_and_styles(result: Corroboration, corpus_claims: list[Claim]) ->
 
 
 def test_timeline_sorted_by_resolved_date(corpus_claims: list[Claim], seed_text: str) -> None:
-    pytest.importorskip("osintkit.tag.rules", reason="the rule tagger resolves dates")
+    pytest.importorskip("osintkit.entities.rules", reason="the rule tagger resolves dates")
     claims = extract_claims(seed_text, published="2025-01-12T00:00:00Z")
     frame = timeline(claims)
     assert len(frame) >= 4

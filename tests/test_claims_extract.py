@@ -68,7 +68,7 @@ def match_gold(claims: list[Claim]) -> tuple[list[tuple[dict[str, Any], Claim | 
 
 @pytest.fixture(scope="module")
 def seed_doc(seed_path: Path) -> Document:
-    from osintkit.load import load
+    from osintkit import load
 
     docs = list(load(seed_path))
     assert docs and docs[0].published and docs[0].published.startswith("2025-01-12")
@@ -147,7 +147,7 @@ def test_claimant_types(seed_claims: list[Claim]) -> None:
 
 
 def test_dates_resolved_from_publication_date(seed_claims: list[Claim]) -> None:
-    pytest.importorskip("osintkit.tag.rules", reason="the rule tagger resolves dates")
+    pytest.importorskip("osintkit.entities.rules", reason="the rule tagger resolves dates")
     for gold, claim in match_gold(seed_claims)[0]:
         if "date" in gold:
             assert claim is not None

@@ -6,8 +6,8 @@ import pytest
 
 from osintkit.claims import compare_claims, extract_claims
 from osintkit.claims.slots import date_slots, gazetteer_place, platforms_in, quantity_slots
+from osintkit.entities.rules import rule_mentions
 from osintkit.model import Claim
-from osintkit.tag.rules import rule_mentions
 
 PUBLISHED = "2025-03-12T09:00:00Z"
 

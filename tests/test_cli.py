@@ -97,7 +97,7 @@ def test_tag_prints_json_mentions(runner: CliRunner) -> None:
 
 def test_tag_says_when_a_file_is_not_in_english(tmp_path: Path) -> None:
     post = tmp_path / "post.txt"
-    # Bulgarian: Ukrainian and Russian are read by osintkit.tag.slavic and raise no warning.
+    # Bulgarian: Ukrainian and Russian are read by osintkit.entities.slavic and raise no warning.
     post.write_text("Руските войски нощес обстреляха Харков и Сумите, съобщиха от Генералния щаб на армията.\n")
     cmd = [sys.executable, "-m", "osintkit", "tag", str(post)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -144,7 +144,7 @@ def test_tag_filters_labels_and_switches_off_rules(runner: CliRunner) -> None:
 
 
 def test_tag_with_another_model_folder_and_a_label_map(runner: CliRunner) -> None:
-    weights = str(ROOT / "osintkit" / "tag" / "weights")
+    weights = str(ROOT / "osintkit" / "entities" / "weights")
     same = _rows(runner.invoke(main, ["tag", SEED, "--model", weights, "--label", "PERSON"]))
     assert same == _rows(runner.invoke(main, ["tag", SEED, "--label", "PERSON"]))
     # Mapping only the model's PER type keeps people and drops its ORG and LOC mentions.

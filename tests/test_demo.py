@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from osintkit import Case
+from osintkit import Case, load
 from osintkit.demo import DEMO_FILES, EXPORT, FORWARDED_FROM, PHOTO, write_sources_demo
 from osintkit.errors import InputError
-from osintkit.load import load
 from osintkit.model import Document
 from osintkit.pipeline import RunResult, run
 

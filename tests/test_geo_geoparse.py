@@ -118,9 +118,9 @@ def test_find_toponyms_examples() -> None:
 
 
 def test_geoparse_with_real_tagger(seed_text: str) -> None:
-    tag_module = pytest.importorskip("osintkit.tag")
+    tag_module = pytest.importorskip("osintkit.entities")
     if not hasattr(tag_module, "tag"):
-        pytest.skip("osintkit.tag.tag is not available yet")
+        pytest.skip("osintkit.entities.tag is not available yet")
     try:
         places = geoparse(seed_text)
     except Exception as exc:  # the tagger's model may be absent on this machine
@@ -230,7 +230,7 @@ def test_find_toponyms_keeps_countries_with_and_whole() -> None:
 
 def test_tagger_reads_bosnia_and_herzegovina_as_one_place() -> None:
     pytest.importorskip("torch")
-    from osintkit.tag import tag
+    from osintkit.entities import tag
 
     text = "The hospital was damaged during the war in Bosnia and Herzegovina and repaired in 1996."
     places = [(m.text, m.source) for m in tag(text) if m.label == "LOC"]

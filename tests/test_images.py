@@ -15,8 +15,8 @@ from PIL import PngImagePlugin
 from osintkit.claims.links import CopyLink, roots
 from osintkit.errors import InputError
 from osintkit.images import DEFAULT_THRESHOLD, REUSE_COLUMNS, ImageMatch, hamming, match_images, reuse_frame
-from osintkit.load import LoadResult, load
 from osintkit.model import Document
+from osintkit.sources import LoadResult, load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_images import VARIANTS, exif_for, photo, variant

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from osintkit.errors import BinaryFileError, InputError, NetworkDisabledError, UnsupportedFormatError
-from osintkit.load import iter_documents, load
+from osintkit.sources import iter_documents, load
 
 
 def _tree(root: Path) -> None:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from osintkit.cli import main
 from osintkit.errors import OsintkitError
-from osintkit.load import FORMATS, LoadResult, load
+from osintkit.sources import FORMATS, LoadResult, load
 from osintkit.store import Case
 
 BUDGET = 0.5  # seconds per parse step

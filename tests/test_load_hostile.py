@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 from osintkit.cli import main
 from osintkit.errors import InputTimeoutError, MalformedInputError, OsintkitError, UnsupportedFormatError
-from osintkit.load import load, original_path
-from osintkit.load._budget import within_budget
 from osintkit.pipeline import ingest
+from osintkit.sources import load, original_path
+from osintkit.sources._budget import within_budget
 from osintkit.store import Case
 
 BUDGET = 1.0  # seconds per parse step in these tests; the default is 3 s
@@ -65,7 +65,7 @@ def test_hostile_html_is_handled_within_its_budget(tmp_path: Path, name: str) ->
 
 
 def test_html_parser_over_budget_hands_over_to_libxml2() -> None:
-    from osintkit.load._common import html_to_text
+    from osintkit.sources._common import html_to_text
 
     markup = "<p>Kyiv</p>" + "<![CDATA[x>" * 40_000
     started = time.perf_counter()
@@ -168,7 +168,7 @@ def test_unsupported_and_hidden_files_are_listed(tmp_path: Path) -> None:
     reasons = {s.where.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
     assert set(reasons) == {"scan.pdf", "memo.docx", "server.log", "README", ".DS_Store", "~$memo.docx"}
     assert reasons["memo.docx"].startswith("unsupported file type .docx; loaders read .txt")
-    assert reasons["scan.pdf"].startswith("not a readable PDF")  # read by osintkit.load.pdf, and refused
+    assert reasons["scan.pdf"].startswith("not a readable PDF")  # read by osintkit.sources.pdf, and refused
     assert reasons["README"].startswith("unsupported file type (none)")
     assert reasons[".DS_Store"] == "hidden file (name starts with '.'); not loaded"
     assert reasons["~$memo.docx"] == "Office lock file; not loaded"
@@ -383,7 +383,7 @@ def _feed(entries: int) -> bytes:
 
 @pytest.mark.timeout(120)
 def test_a_large_honest_feed_is_not_taken_for_a_stall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from osintkit.load import feed
+    from osintkit.sources import feed
 
     path = tmp_path / "big.rss"
     path.write_bytes(_feed(8_000))  # about 900 KB: feedparser needs seconds, more than the per-step budget

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from osintkit import load
 from osintkit.errors import EmptyInputError, MalformedInputError
-from osintkit.load import load
 
 PARAGRAPH = (
     "Ukrainian President Volodymyr Zelenskyy announced on Saturday that his country has taken two wounded North "

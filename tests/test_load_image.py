@@ -17,11 +17,11 @@ import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
 import osintkit as ok
+from osintkit import load
 from osintkit.errors import InputTimeoutError, InputTooLargeError, MalformedInputError, OsintkitError
 from osintkit.images import hamming, photo_place, photo_places
-from osintkit.load import load
-from osintkit.load.image import read_image
 from osintkit.model import Document
+from osintkit.sources.image import read_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.bench_images import photo

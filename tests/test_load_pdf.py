@@ -16,9 +16,9 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, SimpleDocTemplate, Table
 
+from osintkit import load
 from osintkit.errors import EmptyInputError, MalformedInputError, UnsupportedFormatError
-from osintkit.load import load
-from osintkit.load.pdf import NO_TEXT_LAYER, page_of
+from osintkit.sources.pdf import NO_TEXT_LAYER, page_of
 
 STYLE = getSampleStyleSheet()["BodyText"]
 SENTENCES = [f"Sentence {i} says the brigade moved {i * 3} vehicles toward Kupiansk on day {i}." for i in range(60)]

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osintkit.errors import OsintkitError
-from osintkit.load import FORMATS, load
+from osintkit.sources import FORMATS, load
 
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SUFFIXES = [".txt", ".md", ".csv", ".tsv", ".json", ".jsonl", ".html", ".rss", ".xml", ".dat"]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from osintkit.errors import EmptyInputError, MalformedInputError, UnknownFieldError
-from osintkit.load import iter_load, load
 from osintkit.model import Document
+from osintkit.sources import iter_load, load
 
 POSTS_CSV = (
     "message,date,from,link,extra\n"
@@ -171,7 +171,7 @@ def test_telegram_preset(tmp_path: Path) -> None:
     doc = result[0]
     assert doc.source == "Example Channel" and doc.author == "Example Channel"
     assert doc.published == "2025-01-11T10:06:40Z"  # from date_unixtime, which is UTC
-    assert doc.meta["message_id"] == 2 and doc.loader == "telegram"  # read by osintkit.load.telegram
+    assert doc.meta["message_id"] == 2 and doc.loader == "telegram"  # read by osintkit.sources.telegram
     assert "text_entities" not in doc.meta.get("fields", {})
     assert len(result.skipped) == 1 and "service message" in result.skipped[0].reason
     # the export is recognised without naming the preset, with the same ids

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from osintkit import load
 from osintkit.errors import MalformedInputError, UnsupportedFormatError
-from osintkit.load import load
 from osintkit.store import Case
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"not a real picture, only bytes to hash" * 10

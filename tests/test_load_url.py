@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from osintkit import load
 from osintkit.errors import FetchError, InputError, NetworkDisabledError
-from osintkit.load import load
-from osintkit.load.url import fetch
+from osintkit.sources.url import fetch
 
 ARTICLE = (
     "<html><head><title>Loopback article</title><meta name='author' content='Lo Back'></head><body><article>"

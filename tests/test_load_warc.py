@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from osintkit import load
 from osintkit.errors import EmptyInputError, MalformedInputError, OsintkitError, UnsupportedFormatError
-from osintkit.load import load
 from osintkit.store import Case
 
 URL = "https://news.example/2025/01/11/soldiers"

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import torch
 
+from osintkit.entities import default_model, embed
+from osintkit.entities.bert import BertConfig, load_tokenizer, to_transformers
+from osintkit.entities.encoder import EMBED_MAX_LENGTH, base_model_dir
+from osintkit.entities.model import MANIFEST_FILE, WEIGHTS_DIR, calibration_sha256, int8_ranges
 from osintkit.errors import ModelError
-from osintkit.tag import default_model, embed
-from osintkit.tag.bert import BertConfig, load_tokenizer, to_transformers
-from osintkit.tag.encoder import EMBED_MAX_LENGTH, base_model_dir
-from osintkit.tag.model import MANIFEST_FILE, WEIGHTS_DIR, calibration_sha256, int8_ranges
 
 SENTENCES = [
     "Ukraine captured two wounded North Korean soldiers in Russia 's Kursk region .".split(),
@@ -79,7 +79,7 @@ def test_embed_equals_transformers_mean_pooling() -> None:
 def test_loading_the_tagger_imports_neither_transformers_nor_dynamo() -> None:
     """What keeps a fresh `osintkit tag` under its load-time target: the 3.5 s transformers import is not paid."""
     code = (
-        "import sys; from osintkit.tag import default_model, embed; default_model(); embed(['a b']); "
+        "import sys; from osintkit.entities import default_model, embed; default_model(); embed(['a b']); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'transformers' or m == 'torch._dynamo'))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)

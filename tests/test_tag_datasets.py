@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from osintkit.errors import InputError
-from osintkit.tag.datasets import (
+from osintkit.entities.datasets import (
     Sentence,
     _country_names,
     _re3d_spans,
@@ -17,6 +16,7 @@ from osintkit.tag.datasets import (
     score_sets,
     word_spans,
 )
+from osintkit.errors import InputError
 
 
 def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
@@ -183,7 +183,7 @@ def test_resampling_units_follow_the_split() -> None:
 
 @pytest.mark.parametrize("name", ["wikigold", "gmb", "wnut17"])
 def test_misc_is_kept_only_when_asked_and_changes_nothing_else(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
-    from osintkit.tag.datasets import bio_spans, load_corpus
+    from osintkit.entities.datasets import bio_spans, load_corpus
 
     plain = load_corpus(name, "dev", shared_data)
     with_misc = load_corpus(name, "dev", shared_data, misc=True)
@@ -203,7 +203,7 @@ def _sentence(words: str, source: str, doc: str) -> Sentence:
 
 
 def test_packing_joins_consecutive_sentences_of_one_document_only() -> None:
-    from osintkit.tag.datasets import pack_sentences
+    from osintkit.entities.datasets import pack_sentences
 
     sents = [
         _sentence("Caloi is a Brazilian maker .", "wikigold", "a"),

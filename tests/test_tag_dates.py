@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from osintkit.tag.dates import date_mentions, parse_anchor
+from osintkit.entities.dates import date_mentions, parse_anchor
 
 PUBLISHED = "2025-01-12"  # a Sunday, the day after the capture was announced
 

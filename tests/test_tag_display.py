@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from osintkit import Document, InputError, Mention
-from osintkit.tag.display import highlight, mentions_frame
-from osintkit.tag.rules import rule_mentions
+from osintkit.entities.display import highlight, mentions_frame
+from osintkit.entities.rules import rule_mentions
 
 
 def test_highlight_escapes_everything() -> None:

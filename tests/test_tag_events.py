@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from osintkit.tag import tag
-from osintkit.tag.events import event_mentions
-from osintkit.tag.rules import rule_mentions
+from osintkit.entities import tag
+from osintkit.entities.events import event_mentions
+from osintkit.entities.rules import rule_mentions
 
 
 def _found(text: str) -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from osintkit import Case, Document, InputError, Mention
+from osintkit.entities import tag
+from osintkit.entities.normalise import acronym_table, entities_frame, link_entities, normalise_case, parse_acronyms
 from osintkit.geo import geoparse
-from osintkit.tag import tag
-from osintkit.tag.normalise import acronym_table, entities_frame, link_entities, normalise_case, parse_acronyms
 
 PASSAGES = {
     "wire": "The Security Service of Ukraine (SBU) said on Monday it had detained two soldiers near Kursk. Ukraine's "

@@ -16,11 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
-from osintkit.model import Document, Mention
-from osintkit.tag import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
-from osintkit.tag.datasets import bio_spans, score_spans, to_iob2, word_spans
-from osintkit.tag.encoder import (
+from osintkit.entities import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
+from osintkit.entities.datasets import bio_spans, score_spans, to_iob2, word_spans
+from osintkit.entities.encoder import (
     BASE_FILES_SHA256,
     BASE_MODEL_SHA256,
     base_model_dir,
@@ -29,7 +27,7 @@ from osintkit.tag.encoder import (
     verify_base_files,
     verify_file,
 )
-from osintkit.tag.model import (
+from osintkit.entities.model import (
     DELTA_FILE,
     MANIFEST_FILE,
     SHIPPED_DELTA_SHA256,
@@ -40,6 +38,8 @@ from osintkit.tag.model import (
     seal_manifest,
     tidy_spans,
 )
+from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
+from osintkit.model import Document, Mention
 from osintkit.text import split_sentences
 
 
@@ -70,7 +70,7 @@ def _flip_byte(path: Path, offset: int) -> None:
 
 
 def test_shipped_delta_matches_pinned_hash() -> None:
-    assert SHIPPED_DELTA_SHA256, "the shipped model's SHA-256 must be pinned in osintkit.tag.model"
+    assert SHIPPED_DELTA_SHA256, "the shipped model's SHA-256 must be pinned in osintkit.entities.model"
     assert file_sha256(WEIGHTS_DIR / DELTA_FILE) == SHIPPED_DELTA_SHA256
     manifest = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["delta_sha256"] == SHIPPED_DELTA_SHA256
@@ -280,7 +280,7 @@ def test_cli_guard_sees_the_hub_client_when_downloads_are_allowed(tmp_path: Path
 def test_cli_local_hugging_face_model_tags_offline_without_network(tmp_path: Path) -> None:
     """The offline switch must not stop a model already on disk: a transformers folder (the shipped network saved
     in transformers' format) tags through `osintkit tag --model FOLDER` with every socket and DNS lookup refused."""
-    from osintkit.tag.bert import to_transformers
+    from osintkit.entities.bert import to_transformers
 
     shipped = load_entity_model(quantize=False)
     base = base_model_dir()
@@ -507,8 +507,8 @@ def test_default_model_is_cached() -> None:
 
 @pytest.mark.parametrize("quantize", [False, True], ids=["fp32", "int8"])
 def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str, quantize: bool) -> None:
-    from osintkit.tag import tag_many
-    from osintkit.tag.model import default_model
+    from osintkit.entities import tag_many
+    from osintkit.entities.model import default_model
 
     model = default_model(quantize=quantize)
     others = ["Short note from Lviv.", "Reuters reported heavy shelling in Kharkiv on Monday. " * 12]
@@ -519,8 +519,8 @@ def test_a_documents_tags_do_not_depend_on_its_batch_neighbours(seed_text: str, 
 
 
 def test_int8_default_agrees_with_fp32_on_the_seed(seed_text: str) -> None:
-    from osintkit.tag import tag_many
-    from osintkit.tag.model import default_model
+    from osintkit.entities import tag_many
+    from osintkit.entities.model import default_model
 
     int8, fp32 = default_model(), default_model(quantize=False)
     assert int8.quantized and not fp32.quantized
@@ -591,7 +591,7 @@ def test_a_word_without_pieces_does_not_shift_the_labels(dropped: str) -> None:
 
 
 def test_case_classes_tell_first_words_and_acronyms_apart() -> None:
-    from osintkit.tag.model import case_classes
+    from osintkit.entities.model import case_classes
 
     words = ["“", "Officials", "in", "Kyiv", "and", "NATO", "said", "U.S.", "troops", "I", "saw"]
     assert case_classes(words, "case4") == [0, 2, 0, 1, 0, 3, 0, 3, 0, 1, 0]
@@ -638,7 +638,7 @@ def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:
     import torch
     from safetensors.torch import save_file
 
-    from osintkit.tag.model import apply_delta, resize_token_types
+    from osintkit.entities.model import apply_delta, resize_token_types
 
     em = default_model(quantize=False)
     model = copy.deepcopy(em.model)
@@ -661,7 +661,7 @@ def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:
 def test_a_mention_never_starts_on_punctuation_nor_ends_on_a_connector() -> None:
     import torch
 
-    from osintkit.tag.model import _Window
+    from osintkit.entities.model import _Window
 
     em = default_model()
     text = "Dr. Nner and Speed & ; @"
@@ -733,7 +733,7 @@ def test_tidy_spans_drops_ranks_and_articles_standing_alone() -> None:
 
 
 def test_text_in_another_language_is_flagged_not_silently_empty() -> None:
-    # Bulgarian: Ukrainian and Russian are read by osintkit.tag.slavic (tests/test_tag_ukru.py).
+    # Bulgarian: Ukrainian and Russian are read by osintkit.entities.slavic (tests/test_tag_ukru.py).
     post = "Руските войски нощес обстреляха Харков и Сумите, съобщиха от Генералния щаб на украинската армия."
     with pytest.warns(LanguageWarning, match=r"1 of 2 texts .* bg \(1\)") as caught:
         tag_many([post, "Kirby spoke in Washington."])

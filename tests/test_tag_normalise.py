@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from osintkit import Case, CaseError, Document, InputError, Mention
-from osintkit.tag.normalise import (
+from osintkit.entities.normalise import (
     entities_frame,
     link_entities,
     merge_entities,
@@ -18,7 +18,7 @@ from osintkit.tag.normalise import (
     relabel_entity,
     split_entity,
 )
-from osintkit.tag.rules import rule_mentions
+from osintkit.entities.rules import rule_mentions
 
 
 def M(text: str, label: str, doc: str = "doc-1", start: int = 0) -> Mention:

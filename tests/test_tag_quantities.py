@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from osintkit.tag.quantities import parse_number, quantity_mentions
-from osintkit.tag.rules import rule_mentions
+from osintkit.entities.quantities import parse_number, quantity_mentions
+from osintkit.entities.rules import rule_mentions
 
 
 def test_seed_quantities(seed_text: str) -> None:

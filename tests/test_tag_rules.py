@@ -7,8 +7,8 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from osintkit.tag.demonyms import demonym_country, demonym_table
-from osintkit.tag.rules import rule_mentions
+from osintkit.entities.demonyms import demonym_country, demonym_table
+from osintkit.entities.rules import rule_mentions
 
 
 def test_seed_nationalities_map_to_countries(seed_text: str) -> None:

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
+from osintkit.entities import tag
 from osintkit.model import Mention
-from osintkit.tag import tag
 
 PUBLISHED = "2025-01-12"
 
@@ -123,7 +123,7 @@ def test_seed_far_east_region(seed_text: str, seed_mentions: list[Mention]) -> N
 
 
 def test_seed_nationalities_dates_quantities(seed_text: str, seed_mentions: list[Mention]) -> None:
-    """Needs the rules engineer's osintkit.tag.rules (NORP, DATE, QUANTITY)."""
+    """Needs the rules engineer's osintkit.entities.rules (NORP, DATE, QUANTITY)."""
     # "Ukrainian" inside the ORG "Ukrainian Security Service" is part of the name, not a nationality mention.
     org_spans = [(m.start, m.end) for m in seed_mentions if m.label == "ORG"]
     problems = [

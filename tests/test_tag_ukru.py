@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_ukru import load_factru, load_neruk
+from osintkit.entities import tag
+from osintkit.entities.slavic import NER_MODEL, slavic_mentions
 from osintkit.errors import LanguageWarning
 from osintkit.model import Document, Mention
-from osintkit.tag import tag
-from osintkit.tag.slavic import NER_MODEL, slavic_mentions
 
 RU_POST = (
     "Министр обороны России Андрей Белоусов заявил агентству Reuters, что войска отступили из Курской области. "

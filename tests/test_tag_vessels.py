@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from osintkit.tag import tag
-from osintkit.tag.rules import rule_mentions
-from osintkit.tag.vessels import vessel_mentions
+from osintkit.entities import tag
+from osintkit.entities.rules import rule_mentions
+from osintkit.entities.vessels import vessel_mentions
 
 
 def _names(text: str) -> list[str]:

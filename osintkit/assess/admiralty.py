@@ -24,7 +24,7 @@ from osintkit.errors import AssessmentError
 from .policy import BELLIGERENTS, CORRECTION_PATTERN, LOSS_WORDS, credibility_grade, reliability_grade
 
 if TYPE_CHECKING:
-    from osintkit.claims.corroborate import Corroboration
+    from osintkit.claims.corroboration import Corroboration
     from osintkit.model import Claim, Document
     from osintkit.store import Case
 
@@ -109,7 +109,7 @@ def _find_claim(case: Case, claim_id: str) -> Claim:
 
 
 def _case_corroboration(case: Case) -> Corroboration:
-    from osintkit.claims.corroborate import corroborate
+    from osintkit.claims.corroboration import corroborate
 
     return corroborate(case.claims(), case.documents(), entities=case.entities())
 

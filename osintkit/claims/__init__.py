@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-# Bound eagerly on purpose: the function ``corroborate`` shares its name with its module, and importing the
-# function here keeps ``from osintkit.claims import corroborate`` the function whatever was imported before.
-from .corroborate import (
+from .corroboration import (
     Contradiction,
     Corroboration,
     Group,

@@ -400,7 +400,7 @@ class EmbeddingCache:
 
             path = cache_dir() / "embeddings.sqlite"
         if model is None:
-            from osintkit.tag.encoder import BASE_MODEL_SHA256
+            from osintkit.entities.encoder import BASE_MODEL_SHA256
 
             model = BASE_MODEL_SHA256
         self.path = Path(path)
@@ -500,7 +500,7 @@ def embed_cached(
     client: Any = None,
     partition_size: int = 2048,
 ) -> np.ndarray:
-    """:func:`osintkit.tag.encoder.embed` through an :class:`EmbeddingCache`: only texts never seen are embedded.
+    """:func:`osintkit.entities.encoder.embed` through an :class:`EmbeddingCache`: only texts never seen are embedded.
 
     With a ``dask.distributed`` ``client``, the missing texts are embedded in partitions on its workers (each
     loads the encoder once); the cache is written here, by the caller's process only. ``cache=None`` uses the
@@ -508,7 +508,7 @@ def embed_cached(
     """
     import numpy as np
 
-    from osintkit.tag.encoder import embed
+    from osintkit.entities.encoder import embed
 
     texts = list(texts)
     own = cache is None

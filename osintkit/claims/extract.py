@@ -1444,19 +1444,19 @@ def _auto_mentions(doc_or_text: str | Document, published: str | None) -> list[M
     text = doc_or_text.text if isinstance(doc_or_text, Document) else doc_or_text
     mentions: list[Mention] = []
     try:
-        from osintkit.tag import tag
+        from osintkit.entities import tag
 
         mentions = list(tag(doc_or_text, published=published))
     except (ImportError, OsintkitError, OSError):
         try:
-            from osintkit.tag.rules import rule_mentions
+            from osintkit.entities.rules import rule_mentions
 
             mentions = list(rule_mentions(text, published=published))
         except (ImportError, OsintkitError):
             return []
     if mentions and not any(m.entity_id for m in mentions):
         try:
-            from osintkit.tag.normalise import link_entities
+            from osintkit.entities.normalise import link_entities
 
             link_entities(mentions)
         except (ImportError, OsintkitError):

@@ -179,8 +179,8 @@ class OriginResolver:
         return found
 
     def _name_key(self, claimant: str) -> str:
-        from osintkit.tag.demonyms import _pattern as demonym_pattern
-        from osintkit.tag.demonyms import demonym_country
+        from osintkit.entities.demonyms import _pattern as demonym_pattern
+        from osintkit.entities.demonyms import demonym_country
 
         # "South Korean" and "South Korea's" name one country: demonyms become the country's name first.
         def country(m: re.Match[str]) -> str:

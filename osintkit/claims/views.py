@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from osintkit.model import Claim
 
-    from .corroborate import Corroboration
+    from .corroboration import Corroboration
 
 __all__ = [
     "CELL_COLOURS",

@@ -120,9 +120,9 @@ def _spans_from(text: str, spans: Sequence[tuple[int, int]] | None, mentions: Se
         return out
     if mentions is None:
         try:
-            from ..tag import tag
+            from ..entities import tag
         except ImportError as exc:  # the tagger ships separately; find_toponyms still works without it
-            raise GeocodingError("geoparse without spans needs osintkit.tag; pass spans= or mentions=") from exc
+            raise GeocodingError("geoparse without spans needs osintkit.entities; pass spans= or mentions=") from exc
         mentions = [*tag(text), *find_toponyms(text)]
     seen: set[tuple[int, int]] = set()
     for m in mentions:
@@ -198,7 +198,7 @@ def geoparse(
     """Resolve a document's place mentions to gazetteer places, in text order.
 
     ``spans``: resolve exactly these (start, end) character spans. ``mentions``: use their LOC mentions (the pipeline
-    passes the tagger's output so the text is tagged once). Neither: tag the text with ``osintkit.tag.tag`` plus
+    passes the tagger's output so the text is tagged once). Neither: tag the text with ``osintkit.entities.tag`` plus
     :func:`find_toponyms`.
 
     A name the gazetteer lacks is tried by the well-known place inside it ("Birmingham City" → Birmingham, at half

@@ -34,8 +34,8 @@ from osintkit.errors import (
     OsintkitError,
     UnsupportedFormatError,
 )
-from osintkit.load._budget import DEFAULT_TIME_BUDGET, within_budget
 from osintkit.model import Document
+from osintkit.sources._budget import DEFAULT_TIME_BUDGET, within_budget
 from osintkit.text import detect_language
 
 __all__ = [

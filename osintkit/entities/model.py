@@ -1,6 +1,6 @@
 """The entity model: shipped low-rank delta on the base encoder, and the tagger that turns text into mentions.
 
-Shipped files (``osintkit/tag/weights``): ``entity-delta.safetensors`` holds only what training changed, in fp16:
+Shipped files (``osintkit/entities/weights``): ``entity-delta.safetensors`` holds only what training changed, in fp16:
 rank-r factors ``A``/``B`` for every encoder linear layer (merged as ``W + (alpha/r)·B@A`` at load time), the
 biases, LayerNorms and the classifier head; ``entity-model.json`` holds the label list, adapter settings and
 training record. The word embeddings and everything else come from the hash-checked base encoder package, so the
@@ -8,10 +8,10 @@ delta is a few MB. The delta's and the manifest's SHA-256 are pinned in this mod
 :data:`SHIPPED_MANIFEST_SHA256`) and checked at load; the manifest records the hashes of the delta, of the base
 encoder's weights, config and tokenizer files, and of itself (``manifest_sha256``), so a model trained elsewhere is
 checked as a whole too.
-The network itself is :mod:`osintkit.tag.bert`, a plain-torch BERT tested equal to transformers' own.
+The network itself is :mod:`osintkit.entities.bert`, a plain-torch BERT tested equal to transformers' own.
 
 Tagging works on words, not word pieces: the text is split into sentences (``osintkit.text.split_sentences``),
-sentences into words (:func:`osintkit.tag.datasets.word_spans`, each a character span of the original text), the
+sentences into words (:func:`osintkit.entities.datasets.word_spans`, each a character span of the original text), the
 words are fed to the model pre-split and each word takes the label of its first word piece. Mention offsets are
 therefore always spans of the original text and ``mention.text == text[start:end]`` holds by construction; the
 uncased encoder never gets to rewrite the text.
@@ -32,9 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
-from osintkit.model import Document, Mention
-from osintkit.tag.encoder import (
+from osintkit.entities.encoder import (
     BASE_FILES_SHA256,
     BASE_MODEL_SHA256,
     base_model_dir,
@@ -42,6 +40,8 @@ from osintkit.tag.encoder import (
     hf_offline,
     verify_file,
 )
+from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
+from osintkit.model import Document, Mention
 
 if TYPE_CHECKING:
     import torch
@@ -315,7 +315,7 @@ def _read_manifest(manifest_path: Path, expected_sha256: str | None) -> dict[str
     if not recorded:
         raise ModelIntegrityError(
             f"Model manifest {manifest_path} records no manifest_sha256; refusing to load. If you trust the folder, "
-            "seal it: osintkit.tag.model.seal_manifest() over its JSON, written back to the file."
+            "seal it: osintkit.entities.model.seal_manifest() over its JSON, written back to the file."
         )
     actual = manifest_digest(manifest)
     if actual != recorded:
@@ -341,7 +341,7 @@ def _assemble(
 ) -> tuple[Any, Any, list[str], dict[str, Any]]:
     """Base encoder + verified delta → (tokenizer, BERT token classifier in eval mode, labels, manifest).
 
-    The network is :mod:`osintkit.tag.bert`'s plain-torch BERT, which skips transformers' 3.5 s import.
+    The network is :mod:`osintkit.entities.bert`'s plain-torch BERT, which skips transformers' 3.5 s import.
     """
 
     from .bert import build_token_classifier, load_tokenizer
@@ -351,7 +351,7 @@ def _assemble(
     if not manifest_path.is_file() or not delta_path.is_file():
         raise ModelNotAvailableError(
             f"No entity model in {weights_dir} (expected {MANIFEST_FILE} and {DELTA_FILE}). "
-            "Train one with `python -m osintkit.tag.train --out DIR` or reinstall osintkit."
+            "Train one with `python -m osintkit.entities.train --out DIR` or reinstall osintkit."
         )
     manifest = _read_manifest(manifest_path, expected_manifest_sha256)
     expected = expected_sha256 or manifest.get("delta_sha256", "")
@@ -676,7 +676,7 @@ class EntityModel:
         self.name = name
         self.case_feature = case_feature
         self.quantized = quantized
-        # A model trained on packed windows (see ``osintkit.tag.datasets.pack_sentences``) is run on them too:
+        # A model trained on packed windows (see ``osintkit.entities.datasets.pack_sentences``) is run on them too:
         # consecutive sentences of a text share a window of up to this many words.
         self.context_words = context_words
         # What the model was trained on (ISO 639-1 codes), so the tagger can say when a text is outside it; None
@@ -700,7 +700,7 @@ class EntityModel:
     ) -> EntityModel:
         """Load a token-classification model by Hugging Face name or local path.
 
-        A folder written by ``osintkit.tag.train`` (it holds ``entity-model.json``) loads as a hash-checked delta
+        A folder written by ``osintkit.entities.train`` (it holds ``entity-model.json``) loads as a hash-checked delta
         on the base encoder. Anything else goes to ``transformers``: from the local cache only, unless
         ``allow_download=True`` or the environment sets ``OSINTKIT_ALLOW_DOWNLOADS=1``. ``label_map`` maps the
         model's entity types (without B-/I-) onto osintkit labels; types it leaves out are dropped.
@@ -734,7 +734,7 @@ class EntityModel:
     # -- inference --
 
     def _windows(self, doc: int, text: str) -> list[_Window]:
-        from osintkit.tag.datasets import word_spans
+        from osintkit.entities.datasets import word_spans
         from osintkit.text import split_sentences
 
         out: list[_Window] = []
@@ -888,7 +888,7 @@ class EntityModel:
         for i in w.sentence_starts:  # a name never runs on into the next sentence
             if tags[i].startswith("I-"):
                 tags[i] = "B-" + tags[i][2:]
-        from osintkit.tag.datasets import bio_spans
+        from osintkit.entities.datasets import bio_spans
 
         out = []
 
@@ -1023,7 +1023,7 @@ def _optional(module: str, attr: str) -> Any:
 def _extra_mentions(text: str, published: str | None, rules: bool, gazetteer: bool) -> list[Mention]:
     out: list[Mention] = []
     if rules:
-        rule_mentions = _optional("osintkit.tag.rules", "rule_mentions")
+        rule_mentions = _optional("osintkit.entities.rules", "rule_mentions")
         if rule_mentions is not None:
             out.extend(rule_mentions(text, published=published))
     if gazetteer:
@@ -1079,7 +1079,7 @@ def _outside_languages(declared: Sequence[str | None], texts: Sequence[str], em:
     Why: an English model finds next to nothing in a Ukrainian Telegram post, and an empty result reads as "no one
     was named". The analyst should hear that the text was outside the model, not find out from a thin report.
     """
-    from osintkit.tag.slavic import SLAVIC_LANGUAGES
+    from osintkit.entities.slavic import SLAVIC_LANGUAGES
     from osintkit.text import detect_language
 
     others: dict[str, int] = {}
@@ -1088,7 +1088,7 @@ def _outside_languages(declared: Sequence[str | None], texts: Sequence[str], em:
         lang = lang or detect_language(text)
         foreign = lang is not None and lang.split("-")[0].lower() not in (em.languages or ())
         outside.append(foreign)
-        # Russian and Ukrainian are read by osintkit.tag.slavic, so they are outside this model but not unread.
+        # Russian and Ukrainian are read by osintkit.entities.slavic, so they are outside this model but not unread.
         if lang and foreign and lang.split("-")[0].lower() not in SLAVIC_LANGUAGES:
             others[lang] = others.get(lang, 0) + 1
     if others:
@@ -1118,7 +1118,7 @@ _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 def _slavic_parts(text: str, declared: str | None) -> list[tuple[int, int, str | None]]:
     """Language runs of a text holding Cyrillic, the language set on those in Russian or Ukrainian and None on the
     rest; empty when no part is. Text without a Cyrillic letter is never looked at, so English input is unchanged."""
-    from osintkit.tag.slavic import SLAVIC_LANGUAGES
+    from osintkit.entities.slavic import SLAVIC_LANGUAGES
     from osintkit.text import language_spans
 
     if not _CYRILLIC_LETTER.search(text):
@@ -1131,7 +1131,7 @@ def _slavic_parts(text: str, declared: str | None) -> list[tuple[int, int, str |
 def _with_slavic_mentions(text: str, ms: list[Mention], parts: list[tuple[int, int, str | None]]) -> list[Mention]:
     """The English model's mentions outside the Russian and Ukrainian runs (and its Latin-script names inside
     them), with natasha's mentions of those runs."""
-    from osintkit.tag.slavic import slavic_mentions
+    from osintkit.entities.slavic import slavic_mentions
 
     runs = [(s, e, lang) for s, e, lang in parts if lang]
     kept = [m for m in ms if _LATIN_LETTER.search(m.text) or not any(s <= m.start < e for s, e, _ in runs)]
@@ -1143,7 +1143,7 @@ def _with_slavic_mentions(text: str, ms: list[Mention], parts: list[tuple[int, i
 
 
 def _slavic_model() -> str:
-    from osintkit.tag.slavic import NER_MODEL
+    from osintkit.entities.slavic import NER_MODEL
 
     return NER_MODEL
 

@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from osintkit.errors import InputError, UnsupportedFormatError
-from osintkit.load._common import Skipped, display_path, is_metadata_file
+from osintkit.sources._common import Skipped, display_path, is_metadata_file
 
 __all__ = ["DEFAULT_INCLUDE", "iter_folder", "matches", "walk_folder"]
 

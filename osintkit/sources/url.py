@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from osintkit.errors import FetchError, InputError, InputTooLargeError, NetworkDisabledError
-from osintkit.load._common import sha256_hex, utc_now
+from osintkit.sources._common import sha256_hex, utc_now
 
 __all__ = ["FetchResult", "cache_root", "check_user_agent", "fetch", "is_url"]
 

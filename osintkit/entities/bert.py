@@ -5,8 +5,8 @@ and torch.distributed through its hub-kernel and sharding modules), twice the ti
 the model itself, and every ``osintkit tag`` call and pipeline worker pays it. The shipped model is a standard
 BERT, so this module rebuilds exactly that architecture (same parameter names, same maths, scaled dot-product
 attention as ``transformers`` uses by default) and loads the same safetensors weights; a test checks its logits
-against ``transformers``' ``BertForTokenClassification``. Training (``osintkit.tag.train``) and any other Hugging
-Face model (:meth:`osintkit.tag.EntityModel.from_pretrained`) still go through ``transformers``.
+against ``transformers``' ``BertForTokenClassification``. Training (``osintkit.entities.train``) and any other Hugging
+Face model (:meth:`osintkit.entities.EntityModel.from_pretrained`) still go through ``transformers``.
 """
 
 from __future__ import annotations

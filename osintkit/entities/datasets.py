@@ -756,7 +756,7 @@ def _re3d_span(
 
 @functools.cache
 def _demonym_forms() -> frozenset[str]:
-    from osintkit.tag.demonyms import demonym_table
+    from osintkit.entities.demonyms import demonym_table
 
     return frozenset(demonym_table())
 

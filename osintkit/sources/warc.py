@@ -2,9 +2,9 @@
 
 Archiving tools (Browsertrix, ArchiveBox, auto-archiver, ``wget --warc-file``) keep the page as the server sent it,
 with the capture time and a digest of what was received. Each archived HTML response (or ``resource`` record holding
-HTML) becomes a document whose text is extracted exactly as a saved page's is (:func:`osintkit.load.html.load_html`),
+HTML) becomes a document whose text is extracted exactly as a saved page's is (:func:`osintkit.sources.html.load_html`),
 with ``url`` = ``WARC-Target-URI`` and ``retrieved`` = ``WARC-Date``, the capture time. An archived PDF becomes a
-document through :func:`osintkit.load.pdf.load_pdf`.
+document through :func:`osintkit.sources.pdf.load_pdf`.
 
 Provenance: a document's ``sha256`` is that of the record's payload (the HTTP body it was read from, which the case
 stores as its raw bytes), and ``meta["file_sha256"]`` is the SHA-256 of the archive file itself, the evidentiary
@@ -41,8 +41,8 @@ from osintkit.errors import (
     MalformedInputError,
     UnsupportedFormatError,
 )
-from osintkit.load._budget import within_budget
-from osintkit.load._common import (
+from osintkit.sources._budget import within_budget
+from osintkit.sources._common import (
     Item,
     LoadContext,
     Loaded,
@@ -52,8 +52,8 @@ from osintkit.load._common import (
     sha256_hex,
     skip_or_raise,
 )
-from osintkit.load.html import load_html
-from osintkit.load.pdf import load_pdf
+from osintkit.sources.html import load_html
+from osintkit.sources.pdf import load_pdf
 
 __all__ = ["is_wacz", "is_warc", "load_wacz", "load_warc"]
 

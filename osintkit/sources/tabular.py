@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from osintkit.errors import EmptyInputError, InputError, MalformedInputError, UnknownFieldError
-from osintkit.load._common import (
+from osintkit.sources._common import (
     DOC_FIELDS,
     MAX_JSON_DEPTH,
     Item,

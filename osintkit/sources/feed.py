@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from osintkit.errors import EmptyInputError, InputError, MalformedInputError
-from osintkit.load._budget import within_budget
-from osintkit.load._common import (
+from osintkit.sources._budget import within_budget
+from osintkit.sources._common import (
     Item,
     LoadContext,
     Loaded,

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from osintkit.errors import InputTooLargeError, MalformedInputError, UnsupportedFormatError
-from osintkit.load._budget import within_budget
-from osintkit.load._common import Item, LoadContext, Loaded, Origin, make_document
+from osintkit.sources._budget import within_budget
+from osintkit.sources._common import Item, LoadContext, Loaded, Origin, make_document
 
 __all__ = ["IMAGE_FORMATS", "IMAGE_SUFFIXES", "is_image", "load_image", "read_image"]
 

@@ -6,16 +6,15 @@
 
 Each Document carries the SHA-256 of the raw bytes it came from, and an id derived from it, so loading the
 same bytes twice gives the same document. ``load()`` returns a list-like :class:`LoadResult`;
-:func:`iter_load` streams documents for large inputs. The module itself is callable: ``osintkit.load(...)``
-is ``osintkit.load.load(...)``.
+:func:`iter_load` streams documents for large inputs. ``osintkit.load`` is :func:`osintkit.sources.load`; the
+package is named for the step (sourcing) so that it never shadows the function, and holds one module per format,
+as geopy's ``geocoders`` holds one module per geocoder.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import sys
-import types
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from html import escape
@@ -29,7 +28,8 @@ from osintkit.errors import (
     OsintkitError,
     UnsupportedFormatError,
 )
-from osintkit.load._common import (
+from osintkit.model import Document
+from osintkit.sources._common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIME_BUDGET,
     Item,
@@ -44,17 +44,16 @@ from osintkit.load._common import (
     read_limited,
     sha256_hex,
 )
-from osintkit.load.feed import load_feed
-from osintkit.load.folder import DEFAULT_INCLUDE, walk_folder
-from osintkit.load.html import load_html
-from osintkit.load.image import is_image, load_image
-from osintkit.load.pdf import load_pdf
-from osintkit.load.tabular import PRESETS, load_csv, load_jsonl, validate_mapping
-from osintkit.load.telegram import load_json_or_telegram, load_telegram
-from osintkit.load.text import load_markdown, load_text
-from osintkit.load.url import fetch, is_url
-from osintkit.load.warc import is_wacz, is_warc, load_wacz, load_warc
-from osintkit.model import Document
+from osintkit.sources.feed import load_feed
+from osintkit.sources.folder import DEFAULT_INCLUDE, walk_folder
+from osintkit.sources.html import load_html
+from osintkit.sources.image import is_image, load_image
+from osintkit.sources.pdf import load_pdf
+from osintkit.sources.tabular import PRESETS, load_csv, load_jsonl, validate_mapping
+from osintkit.sources.telegram import load_json_or_telegram, load_telegram
+from osintkit.sources.text import load_markdown, load_text
+from osintkit.sources.url import fetch, is_url
+from osintkit.sources.warc import is_wacz, is_warc, load_wacz, load_warc
 
 __all__ = [
     "DEFAULT_INCLUDE",
@@ -504,9 +503,9 @@ def load(
       "source": ..., "language": ..., "id": ..., "records": PATH_TO_LIST}``; dotted paths reach nested JSON fields,
       ``$.name`` reads the file's top level, and a list gives alternatives. A Telegram Desktop export
       (``result.json``, one chat or all chats) is recognised by its content and read a message per document
-      (:mod:`osintkit.load.telegram`); an explicit mapping reads it as plain records instead.
+      (:mod:`osintkit.sources.telegram`); an explicit mapping reads it as plain records instead.
     - Web archives (``.warc``, ``.warc.gz``, ``.wacz``) give a document per archived page
-      (:mod:`osintkit.load.warc`); PDFs give one document with page offsets (:mod:`osintkit.load.pdf`).
+      (:mod:`osintkit.sources.warc`); PDFs give one document with page offsets (:mod:`osintkit.sources.pdf`).
     - ``format``: force one of :data:`FORMATS` instead of going by file extension.
     - ``max_bytes``: files or responses over this size are refused (InputTooLargeError).
     - ``allow_network``, ``user_agent``, ``cache_dir``, ``rate_limit``: opt-in polite fetching of URLs.
@@ -546,13 +545,3 @@ def to_frame(documents: Iterable[Document]) -> Any:
 
     cols = Document.FRAME_COLUMNS
     return pd.DataFrame([[getattr(d, c) for c in cols] for d in documents], columns=list(cols))
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``osintkit.load(...)`` work while ``osintkit.load.iter_load`` and friends stay importable."""
-
-    def __call__(self, *sources: Any, **options: Any) -> LoadResult:
-        return load(*sources, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

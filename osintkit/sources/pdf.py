@@ -36,9 +36,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from osintkit.errors import EmptyInputError, InputTimeoutError, MalformedInputError, UnsupportedFormatError
-from osintkit.load._budget import within_budget
-from osintkit.load._common import Item, LoadContext, Loaded, Origin, make_document
 from osintkit.model import Document
+from osintkit.sources._budget import within_budget
+from osintkit.sources._common import Item, LoadContext, Loaded, Origin, make_document
 
 __all__ = ["NO_TEXT_LAYER", "load_pdf", "page_of"]
 

@@ -1,7 +1,8 @@
 """Train the shipped entity model: low-rank adapters on the base encoder, for IOB2 PER/ORG/LOC.
 
-    python -m osintkit.tag.train --data ../shared/data --out osintkit/tag/weights [--epochs N] [--time-budget MIN]
-    python -m osintkit.tag.train ... --init-from osintkit/tag/weights --out DIR   # continue a saved model
+    python -m osintkit.entities.train --data ../shared/data --out osintkit/entities/weights \
+        [--epochs N] [--time-budget MIN]
+    python -m osintkit.entities.train ... --init-from osintkit/entities/weights --out DIR   # continue a saved model
 
 Why adapters: the shipped file must stay small (a few MB in git), and with the word embeddings frozen a CPU step is
 several times cheaper. Every linear layer of the encoder gets a rank-``r`` update ``B @ A`` (merged into the weight
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from osintkit.tag.datasets import (
+from osintkit.entities.datasets import (
     LABELS,
     MISC_COMPLETE,
     MISC_LABELS,
@@ -38,9 +39,9 @@ from osintkit.tag.datasets import (
     score_spans,
     spans_to_tags,
 )
-from osintkit.tag.model import CASE_FEATURES
+from osintkit.entities.model import CASE_FEATURES
 
-log = logging.getLogger("osintkit.tag.train")
+log = logging.getLogger("osintkit.entities.train")
 
 # Sentences drawn per epoch from each train split (None: all of it). Ratios favour news (see module docstring).
 DEFAULT_MIX: dict[str, int | None] = {
@@ -131,7 +132,7 @@ def load_previous(model: Any, weights_dir: Path) -> tuple[dict[str, tuple[Any, A
     """
     import json
 
-    from osintkit.tag.model import DELTA_FILE, MANIFEST_FILE, apply_delta
+    from osintkit.entities.model import DELTA_FILE, MANIFEST_FILE, apply_delta
 
     manifest = json.loads((weights_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     scale = float(manifest["alpha"]) / float(manifest["rank"])
@@ -183,9 +184,9 @@ def encode(
     labels: Sequence[str] = LABELS,
 ) -> list[dict[str, list[int]]]:
     """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
-    piece's case class as its token type (see ``osintkit.tag.model.case_classes``). With MISC among ``labels``, an
+    piece's case class as its token type (see ``osintkit.entities.model.case_classes``). With MISC among ``labels``, an
     O word of a set that does not mark MISC gets ``O_OR_MISC``."""
-    from osintkit.tag.model import case_classes
+    from osintkit.entities.model import case_classes
 
     label_id = {lab: i for i, lab in enumerate(labels)}
     partial = "B-MISC" in label_id
@@ -278,7 +279,7 @@ def predict_tags(
     pre-tokenised sentences. MISC, when the model has it, is dropped as the tagger drops it."""
     import torch
 
-    from osintkit.tag.model import EntityModel, case_classes, repair_iob2, tidy_spans
+    from osintkit.entities.model import EntityModel, case_classes, repair_iob2, tidy_spans
 
     decoder = EntityModel(tokenizer, model, labels)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
@@ -356,7 +357,7 @@ def _sample_blocks(sents: list[Sentence], n: int, rng: random.Random) -> list[Se
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m osintkit.tag.train", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m osintkit.entities.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=None, help="shared data folder (default: $OSINTKIT_DATA or ../shared/data)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "weights"))
     ap.add_argument("--epochs", type=float, default=2.0)
@@ -402,8 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     import torch
 
-    from osintkit.tag.encoder import base_model_dir
-    from osintkit.tag.model import (
+    from osintkit.entities.encoder import base_model_dir
+    from osintkit.entities.model import (
         LORA_TARGETS,
         add_lora,
         export_delta,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from osintkit.errors import EmptyInputError
-from osintkit.load._common import Item, LoadContext, Loaded, Origin, decode_bytes, make_document, normalize_date
+from osintkit.sources._common import Item, LoadContext, Loaded, Origin, decode_bytes, make_document, normalize_date
 
 __all__ = ["load_markdown", "load_text"]
 

@@ -15,7 +15,7 @@ Measured through ``osintkit.tag()`` (micro-F1 PER/ORG/LOC, exact spans, 95% inte
 places (0.62) are the gap, most of them names of bodies and streets in common words, and a trained Ukrainian
 model on openly licensed data would be the next step.
 
-    from osintkit.tag.slavic import slavic_mentions
+    from osintkit.entities.slavic import slavic_mentions
     mentions = slavic_mentions(text, "uk")       # PERSON/ORG/LOC, source "model", offsets index text
 """
 

@@ -169,7 +169,7 @@ def quiet_transformers() -> Iterator[None]:
 def load_base_encoder() -> tuple[Any, Any]:
     """(``tokenizers`` tokenizer, encoder in eval mode), loaded offline from the verified package folder.
 
-    The encoder is :mod:`osintkit.tag.bert`'s plain-torch BERT (``encode()`` gives the hidden states), which
+    The encoder is :mod:`osintkit.entities.bert`'s plain-torch BERT (``encode()`` gives the hidden states), which
     computes what ``transformers``' ``BertModel`` does without its 3.5 s import.
     """
     from .bert import build_token_classifier, load_tokenizer

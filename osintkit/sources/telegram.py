@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from osintkit.errors import InputError, MalformedInputError, UnsupportedFormatError
-from osintkit.load._common import (
+from osintkit.sources._common import (
     MAX_JSON_DEPTH,
     Item,
     LoadContext,
@@ -49,7 +49,7 @@ from osintkit.load._common import (
     original_path,
     skip_or_raise,
 )
-from osintkit.load.tabular import load_json
+from osintkit.sources.tabular import load_json
 
 __all__ = ["is_telegram_export", "load_json_or_telegram", "load_telegram"]
 
