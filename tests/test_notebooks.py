@@ -62,20 +62,36 @@ def test_notebook_is_committed_clean_and_parameterised(path: Path) -> None:
     assert markdown >= 3, f"{path.name} should explain its steps (narrative markdown cells)"
 
 
-def test_committed_notebooks_match_the_generator(tmp_path: Path) -> None:
-    """notebooks/_build.py is the source of truth; a hand edit to an .ipynb (or a forgotten rebuild) fails here."""
-    import importlib.util
+def _inputs(nb: nbformat.NotebookNode) -> list[tuple[str, str, list[str]]]:
+    """What a reviewer reads in the .py: each cell's kind, source and tags (ids and outputs live in the .ipynb)."""
+    return [(c.cell_type, c.source, list(c.metadata.get("tags", []))) for c in nb.cells]
 
-    spec = importlib.util.spec_from_file_location("nb_build", NB_DIR / "_build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.HERE = tmp_path
-    for stem, (title, cells) in module.NOTEBOOKS.items():
-        module.build(stem, title, cells)
-        built = json.loads((tmp_path / f"{stem}.ipynb").read_text(encoding="utf-8"))
-        committed = json.loads((NB_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
-        assert built == committed, f"{stem}.ipynb differs from notebooks/_build.py: run python notebooks/_build.py"
+
+def test_every_notebook_is_paired_through_jupytext() -> None:
+    """notebooks/jupytext.toml pairs each .ipynb with a percent-format .py, so JupyterLab saves both sides."""
+    import tomllib
+
+    config = tomllib.loads((NB_DIR / "jupytext.toml").read_text(encoding="utf-8"))
+    assert config.get("formats") == "ipynb,py:percent"
+    texts = sorted(p.stem for p in NB_DIR.glob("[0-9][0-9]-*.py"))
+    assert texts == _ids(NOTEBOOKS), "every notebook needs its .py and every .py its notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_pair_is_in_sync(path: Path) -> None:
+    """The .py is the source of truth; an edit to one side only (or a forgotten sync) fails here."""
+    import ast
+
+    import jupytext
+
+    text = path.with_suffix(".py")
+    command = f".venv/bin/jupytext --sync notebooks/{text.name}"
+    assert text.exists(), f"{path.name} has no paired {text.name}: run {command}"
+    ast.parse(text.read_text(encoding="utf-8"), filename=str(text))  # a reviewer's .py is valid Python
+    from_text = _inputs(jupytext.read(text))
+    committed = _inputs(nbformat.read(path, as_version=4))
+    assert [k for k, _, _ in from_text].count("markdown") >= 3, f"{text.name} was read as a plain script, not cells"
+    assert committed == from_text, f"{path.name} and {text.name} differ: run {command} (the newer side wins)"
 
 
 def _ensure_kernel() -> None:
