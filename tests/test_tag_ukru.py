@@ -182,3 +182,36 @@ def test_neruk_blocks_keep_token_offsets(shared_data: Path) -> None:
     first = texts[0]
     assert ("Устимко", "PER") in {(first.text[s:e], typ) for s, e, typ in first.spans}
     assert {typ for t in texts for _, _, typ in t.spans} == {"PER", "ORG", "LOC"}
+
+
+def test_findings_say_which_languages_were_read_and_with_what(tmp_path: Path) -> None:
+    import json
+
+    import osintkit as ok
+    from osintkit.export import write_json
+    from osintkit.findings import Findings, LanguageRead
+
+    texts = {
+        "uk.txt": UK_POST,
+        "ru1.txt": RU_POST,
+        "ru2.txt": RU_POST.replace("Курской", "Белгородской"),
+        "pl.txt": "Prezydent powiedział dziennikarzom, że wojska wycofały się z obwodu kurskiego.",
+        "en.txt": "The minister said the troops withdrew from the Kursk region.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    docs = list(ok.load(tmp_path))
+    langs = {lang.code: lang for lang in Findings(documents=docs).languages}
+    assert [lang.code for lang in Findings(documents=docs).languages] == ["ru", "en", "pl", "uk"]
+    assert langs["ru"].documents == 2 and langs["ru"].name == "Russian" and langs["ru"].read
+    assert langs["pl"] == LanguageRead(code="pl", name="Polish", documents=1, read=False, models=())
+    assert any(m.startswith("natasha 1.") for m in langs["uk"].models)
+    assert any("pymorphy3-dicts-uk 2." in m for m in langs["uk"].models)
+    assert any("pymorphy3-dicts-ru 2." in m for m in langs["ru"].models)
+    # The shipped English model is named by the SHA-256 of its weights, as its manifest records it.
+    assert any("delta sha256 b47a73b31987" in m for m in langs["en"].models)
+
+    path = write_json(Findings(documents=docs), tmp_path / "findings.json")
+    written = json.loads(path.read_text(encoding="utf-8"))["languages"]
+    assert {"code": "pl", "name": "Polish", "documents": 1, "read": False, "models": []} in written
+    assert Findings().languages == []
