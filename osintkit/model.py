@@ -10,6 +10,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -24,6 +25,8 @@ __all__ = [
     "Quantity",
     "Record",
     "content_hash",
+    "page_at",
+    "to_frame",
 ]
 
 R = TypeVar("R", bound="Record")
@@ -148,6 +151,25 @@ class Document(Record):
         )
 
 
+def to_frame(documents: Iterable[Document]) -> Any:
+    """Documents as a pandas DataFrame with :attr:`Document.FRAME_COLUMNS`, one row per document."""
+    import pandas as pd
+
+    cols = Document.FRAME_COLUMNS
+    return pd.DataFrame([[getattr(d, c) for c in cols] for d in documents], columns=list(cols))
+
+
+def page_at(pages: Any, offset: int) -> int | None:
+    """The 1-based page whose ``[start, end)`` span in ``pages`` (a PDF document's ``meta["pages"]``) holds
+    character ``offset``; None outside every page (the blank line between pages belongs to none)."""
+    if not isinstance(pages, list):
+        return None
+    for number, span in enumerate(pages, start=1):
+        if isinstance(span, list | tuple) and len(span) == 2 and span[0] <= offset < span[1]:
+            return number
+    return None
+
+
 @dataclass
 class Mention(Record):
     """A tagged span. ``text == document.text[start:end]`` always holds.
@@ -165,6 +187,9 @@ class Mention(Record):
     norm: dict[str, Any] = field(default_factory=dict)
     entity_id: str | None = None
     doc_id: str | None = None
+    # The 1-based page of a PDF document the mention sits on (from the document's ``meta["pages"]``, see
+    # :func:`page_at`); None for documents without pages. Derived when the case reads mentions back, never stored.
+    page: int | None = None
 
 
 @dataclass

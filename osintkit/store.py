@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CaseError, SchemaVersionError
-from .model import Claim, Document, Entity, Mention, Place, content_hash
+from .model import Claim, Document, Entity, Mention, Place, content_hash, page_at, to_frame
 
 __all__ = ["SCHEMA_VERSION", "Case", "CustodyEntry", "IngestReport", "VerifyReport", "utcnow"]
 
@@ -755,8 +755,6 @@ class Case:
         return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def to_frame(self) -> Any:
-        from .sources import to_frame
-
         return to_frame(self.documents())
 
     # -- annotations ----------------------------------------------------------------------------------------
@@ -787,12 +785,25 @@ class Case:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += ' ORDER BY doc_id, start, "end"'
+        pages = self._page_spans(doc_id)
         out = []
         for r in self._conn.execute(sql, params):
             d = dict(r)
             d["norm"] = json.loads(d["norm"])
-            out.append(Mention.from_dict(d))
+            mention = Mention.from_dict(d)
+            if mention.doc_id in pages:
+                mention.page = page_at(pages[mention.doc_id], mention.start)
+            out.append(mention)
         return out
+
+    def _page_spans(self, doc_id: str | None) -> dict[str, Any]:
+        """The page offsets of every paged document (a PDF, loaded alone or from an archive), by document id."""
+        sql = "SELECT id, json_extract(meta, '$.pages') FROM documents WHERE json_type(meta, '$.pages') = 'array'"
+        params: list[Any] = []
+        if doc_id is not None:
+            sql += " AND id = ?"
+            params.append(doc_id)
+        return {str(r[0]): json.loads(r[1]) for r in self._conn.execute(sql, params)}
 
     def set_mention_status(self, doc_id: str, start: int, end: int, status: str, label: str | None = None) -> None:
         """Analyst review of a mention: ``accepted``, ``rejected`` or ``relabelled`` (with ``label``)."""

@@ -18,6 +18,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from osintkit import load
 from osintkit.errors import EmptyInputError, MalformedInputError, UnsupportedFormatError
+from osintkit.model import Mention
 from osintkit.sources.pdf import NO_TEXT_LAYER, page_of
 
 STYLE = getSampleStyleSheet()["BodyText"]
@@ -177,3 +178,47 @@ def test_damaged_pdfs_are_clear_errors(tmp_path: Path) -> None:
     assert isinstance(reasons[garbage.name].error, MalformedInputError | EmptyInputError)
     assert isinstance(reasons[truncated.name].error, MalformedInputError)
     assert "cut short" in reasons[truncated.name].reason
+
+
+def _spans(text: str, names: list[str]) -> list[Mention]:
+    """Mentions where the names stand in the text (the page comes from the store, whichever tagger found them)."""
+    return [Mention(text.index(n), text.index(n) + len(n), n, "LOC", 1.0, "rule") for n in names]
+
+
+def test_mentions_of_a_pdf_name_their_page_in_the_case_findings_and_json(tmp_path: Path) -> None:
+    import json
+
+    from osintkit.export.json import to_json
+    from osintkit.findings import Findings
+    from osintkit.store import Case
+
+    data = _pages([
+        ["Statement of the General Staff of Ukraine."],
+        ["Two soldiers were captured near Kursk on Saturday."],
+        ["Both were taken to Kyiv, Volodymyr Zelenskyy said."],
+    ])  # fmt: skip
+    docs = load(_write(tmp_path, "three-pages.pdf", data), on_error="raise")
+    (doc,) = docs
+    mentions = _spans(doc.text, ["General Staff", "Ukraine", "Kursk", "Kyiv", "Volodymyr Zelenskyy"])
+    with Case(tmp_path / "case.sqlite") as case:
+        case.add_documents(docs, raw=docs.raw)
+        case.replace_mentions(doc.id, mentions)
+        stored = case.mentions(doc.id)
+        assert stored == case.mentions()  # the same pages whether one document's mentions are read or all
+        findings = Findings.from_case(case)
+    by_text = {m.text: m.page for m in stored}
+    assert by_text == {"General Staff": 1, "Ukraine": 1, "Kursk": 2, "Kyiv": 3, "Volodymyr Zelenskyy": 3}
+    assert all(m.page == page_of(doc, m.start) for m in stored)
+    rows = json.loads(to_json(findings))["mentions"]
+    assert {r["text"]: r["page"] for r in rows} == by_text
+
+
+def test_mentions_outside_a_paged_document_have_no_page(tmp_path: Path) -> None:
+    from osintkit.store import Case
+
+    (tmp_path / "note.txt").write_text("Two soldiers were captured near Kursk.", encoding="utf-8")
+    docs = load(tmp_path / "note.txt", on_error="raise")
+    with Case(tmp_path / "case.sqlite") as case:
+        case.add_documents(docs, raw=docs.raw)
+        case.replace_mentions(docs[0].id, _spans(docs[0].text, ["Kursk"]))
+        assert case.mentions() and all(m.page is None for m in case.mentions())

@@ -28,7 +28,7 @@ from osintkit.errors import (
     OsintkitError,
     UnsupportedFormatError,
 )
-from osintkit.model import Document
+from osintkit.model import Document, to_frame
 from osintkit.sources._common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIME_BUDGET,
@@ -537,11 +537,3 @@ def load(
         result.raw[doc.id] = raw
     result.skipped = stream.skipped
     return result
-
-
-def to_frame(documents: Iterable[Document]) -> Any:
-    """Documents as a pandas DataFrame with :attr:`Document.FRAME_COLUMNS`, one row per document."""
-    import pandas as pd
-
-    cols = Document.FRAME_COLUMNS
-    return pd.DataFrame([[getattr(d, c) for c in cols] for d in documents], columns=list(cols))

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from osintkit.errors import EmptyInputError, InputTimeoutError, MalformedInputError, UnsupportedFormatError
-from osintkit.model import Document
+from osintkit.model import Document, page_at
 from osintkit.sources._budget import within_budget
 from osintkit.sources._common import Item, LoadContext, Loaded, Origin, make_document
 
@@ -73,13 +73,7 @@ _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Z
 
 def page_of(doc: Document, offset: int) -> int | None:
     """The 1-based page holding character ``offset`` of a PDF document's text; None outside every page."""
-    pages = doc.meta.get("pages")
-    if not isinstance(pages, list):
-        return None
-    for number, span in enumerate(pages, start=1):
-        if isinstance(span, list | tuple) and len(span) == 2 and span[0] <= offset < span[1]:
-            return number
-    return None
+    return page_at(doc.meta.get("pages"), offset)
 
 
 def _date(value: Any) -> str | None:
