@@ -108,3 +108,70 @@ def test_anchor_parsing() -> None:
     assert parse_anchor("not a date") is None
     (mention,) = date_mentions("on Saturday", "garbage")
     assert mention.norm["resolved"] is False and "garbage" in mention.norm["unresolved"]
+
+
+# Ukrainian and Russian, anchored on a Friday: 2024-12-06.
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Це сталося 5 грудня 2024 року.", "5 грудня 2024 року", "2024-12-05"),
+        ("Обмін відбувся 11 січня.", "11 січня", "2025-01-11"),
+        ("Это произошло 11 января.", "11 января", "2025-01-11"),
+        ("Удар был нанесён 30 ноября 2024 г.", "30 ноября 2024 г.", "2024-11-30"),
+        ("Вчора ввечері пролунали вибухи.", "Вчора", "2024-12-05"),
+        ("Вчера вечером прозвучали взрывы.", "Вчера", "2024-12-05"),
+        ("Позавчора було тихо.", "Позавчора", "2024-12-04"),
+        ("Атака сталася у понеділок.", "понеділок", "2024-12-02"),
+        ("Атака произошла в понедельник.", "понедельник", "2024-12-02"),
+        ("Це було минулої п’ятниці.", "минулої п’ятниці", "2024-11-29"),
+        ("Это было в прошлую пятницу.", "прошлую пятницу", "2024-11-29"),
+        ("Три дні тому все змінилося.", "Три дні тому", "2024-12-03"),
+        ("Пять дней назад всё изменилось.", "Пять дней назад", "2024-12-01"),
+    ],
+)
+def test_ukrainian_and_russian_days(text: str, span: str, value: str) -> None:
+    (mention,) = date_mentions(text, "2024-12-06")
+    assert mention.text == span and text[mention.start : mention.end] == span
+    assert mention.norm["value"] == value and mention.norm["resolved"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "start", "end"),
+    [
+        ("Це сталося минулого тижня.", "минулого тижня", "2024-11-25", "2024-12-01"),
+        ("Это случилось на прошлой неделе.", "прошлой неделе", "2024-11-25", "2024-12-01"),
+        ("Так було минулого року.", "минулого року", "2023-01-01", "2023-12-31"),
+        ("Так было в прошлом году.", "прошлом году", "2023-01-01", "2023-12-31"),
+        ("Навчання тривали у вересні.", "вересні", "2024-09-01", "2024-09-30"),
+        ("Учения шли в сентябре.", "сентябре", "2024-09-01", "2024-09-30"),
+        ("Бої тривають із серпня.", "серпня", "2024-08-01", "2024-08-31"),
+        ("Це заплановано на початку грудня.", "на початку грудня", "2024-12-01", "2024-12-10"),
+        ("Это случилось в конце ноября 2024 года.", "в конце ноября 2024 года", "2024-11-21", "2024-11-30"),
+        ("Це сталося у березні 2022 року.", "березні 2022 року", "2022-03-01", "2022-03-31"),
+        ("Это было в 2023 году.", "2023 году", "2023-01-01", "2023-12-31"),
+    ],
+)
+def test_ukrainian_and_russian_ranges(text: str, span: str, start: str, end: str) -> None:
+    (mention,) = date_mentions(text, "2024-12-06")
+    assert mention.text == span
+    assert (mention.norm["start"], mention.norm["end"]) == (start, end)
+
+
+def test_month_names_in_every_case_and_the_preposition_as_signal() -> None:
+    # Nominative, genitive, locative and instrumental forms of one month, in both languages.
+    for text in ("Грудень видався важким: у грудні 2024 року, з 1 грудня, перед груднем.", "В декабре, с декабря."):
+        months = [m for m in date_mentions(text, "2024-12-06") if "12-" in str(m.norm.get("start") or m.norm["value"])]
+        assert months, text
+    since = date_mentions("Бої тривають із серпня.", "2024-12-06")[0].norm
+    assert since["signal"] == "since" and since["until"] == "2024-12-06"
+    assert date_mentions("Атака сталася у понеділок.", "2024-12-06")[0].norm["signal"] == "in"
+
+
+def test_cyrillic_words_that_only_look_like_dates() -> None:
+    # "лютого" is also "fierce", "маю" is "I have", "среда" is also "surroundings": no preposition, no date.
+    assert date_mentions("Він лютого настрою. Я маю час. Среда обитания изменилась.", "2024-12-06") == []
+
+
+def test_cyrillic_dates_without_a_published_date_stay_unresolved() -> None:
+    (mention,) = date_mentions("Вибухи пролунали вчора.")
+    assert mention.text == "вчора" and mention.norm["resolved"] is False

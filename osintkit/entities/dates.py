@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -105,7 +105,7 @@ def _part_of(start: date, end: date, part: str | None, unit: str) -> tuple[date,
         return start, end
     part = part.lower()
     third = {"early": 0, "the start of": 0, "the beginning of": 0, "earlier": 0, "mid": 1, "the middle of": 1}.get(
-        part, 2
+        _CYR_PARTS.get(part, part), 2
     )
     if unit == "year":
         months = [(1, 4), (5, 8), (9, 12)][third]
@@ -225,7 +225,7 @@ def _month_alone(m: re.Match[str], anchor: date | None, signal: str | None) -> N
     month = _month_number(name)
     if month is None:
         return None
-    which = (m["which"] or "").lower()
+    which = _english_which(m["which"])
     # "May" and "March" are also a verb and a noun: accept them only with a date-like word before them.
     if name in {"May", "March"} and not (signal or m["part"] or which):
         return None
@@ -255,8 +255,9 @@ def _year(m: re.Match[str], anchor: date | None) -> Norm | None:
 def _weekday(m: re.Match[str], anchor: date | None) -> Norm | None:
     if anchor is None:
         return _relative_unresolved()
-    target = WEEKDAYS[m["weekday"].lower()]
-    which = (m["which"] or "").lower()
+    name = _apostrophe(m["weekday"].lower())
+    target = WEEKDAYS[name] if name in WEEKDAYS else CYR_WEEKDAYS[name]
+    which = _english_which(m["which"])
     back = (anchor.weekday() - target) % 7
     if which in {"last", "past", "previous"}:
         day = anchor - timedelta(days=back or 7)
@@ -284,7 +285,8 @@ def _calendar_unit(unit: str, anchor: date, offset: int) -> tuple[date, date]:
 def _relative_unit(m: re.Match[str], anchor: date | None, rolling: bool) -> Norm | None:
     if anchor is None:
         return _relative_unresolved()
-    which, unit = m["which"].lower(), m["unit"].lower()
+    which, unit = _english_which(m["which"]), m["unit"].lower()
+    unit = CYR_UNITS.get(unit, unit)
     part = (m["part"] or "").lower()
     if which in {"past", "previous"} and (rolling or which == "past"):
         rolling = True
@@ -307,7 +309,7 @@ def _deictic(m: re.Match[str], anchor: date | None) -> Norm | None:
     if anchor is None:
         return _relative_unresolved()
     word = re.sub(r"\s+", " ", m.group(0).lower())
-    offset = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+    offset = {"yesterday": -1, "last night": -1, "tomorrow": 1, **CYR_DEICTIC}.get(word, 0)
     return {
         "value": (anchor + timedelta(days=offset)).isoformat(),
         "granularity": "day",
@@ -317,14 +319,15 @@ def _deictic(m: re.Match[str], anchor: date | None) -> Norm | None:
 
 
 def _ago(m: re.Match[str], anchor: date | None) -> Norm | None:
-    count_text = m["n"].lower()
-    approximate = count_text in {"a few", "several", "few"}
-    count = 3 if approximate else (int(count_text) if count_text.isdigit() else NUMBER_WORDS.get(count_text, 0))
+    count_text = _apostrophe(m["n"].lower())
+    approximate = count_text in {"a few", "several", "few"} or count_text in CYR_SEVERAL
+    count = 3 if approximate else (int(count_text) if count_text.isdigit() else _count_word(count_text))
     if count <= 0:
         return None
     if anchor is None:
         return _relative_unresolved()
     unit = m["unit"].lower()
+    unit = CYR_UNITS.get(unit, unit)
     extra: dict[str, Any] = {"kind": "relative", "approximate": approximate}
     if unit == "day":
         day = anchor - timedelta(days=count)
@@ -360,7 +363,181 @@ def _anaphoric(m: re.Match[str], anchor: date | None) -> Norm | None:
 
 def _month_number(name: str) -> int | None:
     key = name.lower().rstrip(".")
-    return MONTHS.get(key) or MONTH_ABBR.get(key)
+    return MONTHS.get(key) or MONTH_ABBR.get(key) or CYR_MONTHS.get(key)
+
+
+# -- Ukrainian and Russian -----------------------------------------------------------------------------------------
+# Month and weekday names inflect, so each is listed in every case news uses: "5 грудня", "у грудні", "з грудня",
+# "в декабре", "11 января". Ukrainian writes its apostrophe three ways (', ’, ʼ); lookups use the plain one.
+
+
+def _apostrophe(word: str) -> str:
+    return word.replace("’", "'").replace("ʼ", "'")
+
+
+def _inflected(stems: dict[str, int], endings: tuple[str, ...]) -> dict[str, int]:
+    return {stem + ending: number for stem, number in stems.items() for ending in endings}
+
+
+CYR_MONTHS: dict[str, int] = {
+    **_inflected(
+        {"січ": 1, "берез": 3, "квіт": 4, "трав": 5, "черв": 6, "лип": 7, "серп": 8, "верес": 9, "жовт": 10,
+         "груд": 12},
+        ("ень", "ня", "ні", "нем", "ню"),
+    ),
+    **_inflected({"лют": 2}, ("ий", "ого", "ому", "им", "ім")),
+    **_inflected({"листопад": 11}, ("", "а", "і", "ом", "у")),
+    **_inflected(
+        {"январ": 1, "феврал": 2, "апрел": 4, "июн": 6, "июл": 7, "сентябр": 9, "октябр": 10, "ноябр": 11,
+         "декабр": 12},
+        ("ь", "я", "е", "ём", "ем", "ю"),
+    ),
+    **_inflected({"март": 3, "август": 8}, ("", "а", "е", "ом", "у")),
+    **_inflected({"ма": 5}, ("й", "я", "е", "ем")),
+}  # fmt: skip
+CYR_WEEKDAYS: dict[str, int] = {
+    **_inflected({"понеділ": 0, "вівтор": 1}, ("ок", "ка", "ку")),
+    **_inflected({"серед": 2, "субот": 5}, ("а", "у", "и", "і")),
+    **_inflected({"четвер": 3}, ("", "га", "гу")),
+    **_inflected({"п'ятниц": 4}, ("я", "ю", "і")),
+    **_inflected({"неділ": 6}, ("я", "ю", "і")),
+    **_inflected({"понедельник": 0, "вторник": 1, "четверг": 3}, ("", "а", "е")),
+    **_inflected({"сред": 2, "пятниц": 4, "суббот": 5}, ("а", "у", "ы", "е")),
+    **_inflected({"воскресень": 6}, ("е", "я")),
+}  # fmt: skip
+# "минулого тижня", "на прошлой неделе": the English word each form stands for.
+CYR_WHICH: dict[str, str] = {
+    **dict.fromkeys("минулого минулої минулий минулу минулому минулій минулі минулих торішнього".split(), "last"),
+    **dict.fromkeys("попереднього попередньої попередній попередню".split(), "previous"),
+    **dict.fromkeys("цього цієї цей цю цьому цій ці цих поточного поточному".split(), "this"),
+    **dict.fromkeys("наступного наступної наступний наступну наступному наступній".split(), "next"),
+    **dict.fromkeys("прошлого прошлой прошлый прошлую прошлое прошлом прошлых".split(), "last"),
+    **dict.fromkeys("предыдущего предыдущей предыдущий предыдущую предыдущем".split(), "previous"),
+    **dict.fromkeys("этого этой этот эту этом этих текущего текущей текущем".split(), "this"),
+    **dict.fromkeys("следующего следующей следующий следующую следующем".split(), "next"),
+}
+CYR_UNITS: dict[str, str] = {
+    **dict.fromkeys("тиждень тижня тижні тижнем неделя неделе неделю недели".split(), "week"),
+    **dict.fromkeys("вихідні вихідних выходные выходных".split(), "weekend"),
+    **dict.fromkeys("місяць місяця місяці місяців месяц месяца месяце месяцев".split(), "month"),
+    **dict.fromkeys("рік року році роки років год года году лет".split(), "year"),
+    **dict.fromkeys("день дні днів дня дней".split(), "day"),
+}
+CYR_DEICTIC: dict[str, int] = {
+    "вчора": -1, "учора": -1, "вчера": -1, "позавчора": -2, "позавчера": -2, "сьогодні": 0, "сегодня": 0,
+    "завтра": 1, "минулої ночі": -1, "прошлой ночью": -1, "цієї ночі": 0, "этой ночью": 0,
+}  # fmt: skip
+CYR_NUMBERS: dict[str, int] = {
+    "один": 1, "одну": 1, "одного": 1, "два": 2, "дві": 2, "две": 2, "три": 3, "чотири": 4, "четыре": 4,
+    "п'ять": 5, "пять": 5, "шість": 6, "шесть": 6, "сім": 7, "семь": 7, "вісім": 8, "восемь": 8, "дев'ять": 9,
+    "девять": 9, "десять": 10,
+}  # fmt: skip
+CYR_SEVERAL = frozenset({"кілька", "декілька", "несколько"})
+# Prepositions before a date, as the English signal each one is.
+CYR_SIGNALS: dict[str, str] = {
+    **dict.fromkeys("з із зі с со від от".split(), "since"), **dict.fromkeys("у в во".split(), "in"), "на": "on",
+    "до": "until", "після": "after", "после": "after", "перед": "before",
+    "протягом": "during", "впродовж": "during",
+}  # fmt: skip
+_CYR_PARTS: dict[str, str] = {
+    "на початку": "early", "в начале": "early", "у середині": "mid", "в середині": "mid", "в середине": "mid",
+    "посеред": "mid", "наприкінці": "late", "в кінці": "late", "у кінці": "late", "в конце": "late",
+}  # fmt: skip
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def _english_which(word: str | None) -> str:
+    which = (word or "").lower()
+    return CYR_WHICH.get(which, which)
+
+
+def _count_word(word: str) -> int:
+    return NUMBER_WORDS.get(word) or CYR_NUMBERS.get(word, 0)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, apostrophes in any of their three spellings."""
+    return "|".join(re.escape(w).replace("'", "['’ʼ]") for w in sorted(words, key=len, reverse=True))
+
+
+_CYR_MONTH = _alternation(CYR_MONTHS)
+_CYR_YEAR_WORD = r"(?:\s+(?:року|році|рік|роки|года|году|год)(?!\w)|\s?(?:р|г)\.)"
+_CYR_PREP = r"(?:(?<![\w'’ʼ-])(?P<prep>" + "|".join(sorted(CYR_SIGNALS, key=len, reverse=True)) + r")\s+)"
+_CYR_PART = r"(?P<part>" + _alternation(_CYR_PARTS) + r")"
+_CYR_WHICH = r"(?P<which>" + _alternation(CYR_WHICH) + r")"
+_CYR_NOT_AFTER = r"(?![\w'’ʼ-])"
+_CYR_CALENDAR_UNITS = [u for u, v in CYR_UNITS.items() if v != "day"]
+CYR_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
+    (
+        "day_month",
+        re.compile(
+            rf"(?<![\w.,])(?P<span>(?P<day>\d{{1,2}})(?:-?(?:го|е|ого))?\s+(?P<month>{_CYR_MONTH}){_CYR_NOT_AFTER}"
+            rf"(?:\s+(?P<year>\d{{4}}){_CYR_YEAR_WORD}?(?!\d))?)",
+            re.IGNORECASE,
+        ),
+        "day_month",
+    ),
+    (
+        "month_year",
+        re.compile(
+            rf"(?<!\w){_CYR_PREP}?(?P<span>(?:{_CYR_PART}\s+)?(?P<month>{_CYR_MONTH})\s+(?P<year>\d{{4}})"
+            rf"{_CYR_YEAR_WORD}?(?!\d))",
+            re.IGNORECASE,
+        ),
+        "month_year",
+    ),
+    (
+        # A month alone only after a preposition, a part or "last"/"this": "лютого" is also "fierce", "маю" "I have".
+        "month",
+        re.compile(
+            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:(?:{_CYR_PART}|{_CYR_WHICH})\s+)?(?P<month>{_CYR_MONTH})){_CYR_NOT_AFTER}",
+            re.IGNORECASE,
+        ),
+        "cyr_month",
+    ),
+    (
+        "year",
+        re.compile(
+            rf"(?:{_CYR_PREP}|(?<![\w.,]))(?P<span>(?:{_CYR_PART}\s+)?(?P<year>1[89]\d\d|20\d\d)(?P<decade>(?!))?"
+            rf"{_CYR_YEAR_WORD})",
+            re.IGNORECASE,
+        ),
+        "year",
+    ),
+    (
+        # A weekday only after a preposition or "last"/"next": "среда" is also "surroundings".
+        "weekday",
+        re.compile(
+            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:{_CYR_WHICH}\s+)?(?P<weekday>{_alternation(CYR_WEEKDAYS)}))"
+            rf"{_CYR_NOT_AFTER}",
+            re.IGNORECASE,
+        ),
+        "cyr_weekday",
+    ),
+    (
+        "relative",
+        re.compile(
+            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>{_CYR_WHICH}\s+(?P<unit>{_alternation(_CYR_CALENDAR_UNITS)})"
+            rf"(?P<part>(?!))?){_CYR_NOT_AFTER}",
+            re.IGNORECASE,
+        ),
+        "relative",
+    ),
+    (
+        "deictic",
+        re.compile(rf"(?<!\w)(?:{_alternation(CYR_DEICTIC)}){_CYR_NOT_AFTER}", re.IGNORECASE),
+        "deictic",
+    ),
+    (
+        "ago",
+        re.compile(
+            rf"(?<!\w)(?P<n>\d{{1,3}}|{_alternation([*CYR_NUMBERS, *CYR_SEVERAL])})\s+"
+            rf"(?P<unit>{_alternation(CYR_UNITS)})\s+(?:тому|назад){_CYR_NOT_AFTER}",
+            re.IGNORECASE,
+        ),
+        "ago",
+    ),
+]  # fmt: skip
 
 
 # -- patterns -----------------------------------------------------------------------------------------------------
@@ -509,6 +686,11 @@ def _candidate(kind: str, m: re.Match[str], text: str, anchor: date | None) -> N
         return _year(m, anchor)
     if kind == "weekday":
         return _weekday(m, anchor)
+    if kind in ("cyr_month", "cyr_weekday"):
+        # Without a preposition or "last"/"next" the word is more often something else ("лютого": fierce).
+        if not (m["prep"] or m["which"] or (kind == "cyr_month" and m["part"])):
+            return None
+        return _month_alone(m, anchor, None) if kind == "cyr_month" else _weekday(m, anchor)
     if kind == "relative":
         return _relative_unit(m, anchor, rolling=_word_before(text, m.start()) == "the")
     if kind == "deictic":
@@ -520,11 +702,12 @@ def _candidate(kind: str, m: re.Match[str], text: str, anchor: date | None) -> N
     return _anaphoric(m, anchor)
 
 
-def date_mentions(text: str, published: str | date | None = None) -> list[Mention]:
-    """DATE mentions in ``text``; relative ones are resolved when ``published`` (ISO 8601) is given."""
-    anchor = parse_anchor(published)
+def _candidates(text: str, anchor: date | None) -> list[tuple[int, int, Norm]]:
+    """Every pattern's readings: (start, end, norm), overlapping."""
+    patterns = PATTERNS + CYR_PATTERNS if _HAS_CYRILLIC.search(text) else PATTERNS
     found: list[tuple[int, int, Norm]] = []
-    for _name, pattern, kind in PATTERNS:
+    for _name, pattern, kind in patterns:
+        spans = "span" in pattern.groupindex
         for m in pattern.finditer(text):
             try:
                 norm = _candidate(kind, m, text, anchor)
@@ -533,7 +716,20 @@ def date_mentions(text: str, published: str | date | None = None) -> list[Mentio
             if norm is None:
                 continue
             norm.setdefault("kind", "relative")
-            found.append((m.start(), m.end(), norm))
+            if not spans:
+                found.append((m.start(), m.end(), norm))
+                continue
+            # The preposition before a Ukrainian or Russian date is its signal, outside the span as in English.
+            if "prep" in pattern.groupindex and m["prep"]:
+                norm["signal"] = CYR_SIGNALS[m["prep"].lower()]
+            found.append((m.start("span"), m.end("span"), norm))
+    return found
+
+
+def date_mentions(text: str, published: str | date | None = None) -> list[Mention]:
+    """DATE mentions in ``text``; relative ones are resolved when ``published`` (ISO 8601) is given."""
+    anchor = parse_anchor(published)
+    found = _candidates(text, anchor)
     # Longest expression wins ("11 January 2025" over "January" and "2025"); earlier start breaks ties.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
     taken = SpanSet()
@@ -542,7 +738,7 @@ def date_mentions(text: str, published: str | date | None = None) -> list[Mentio
         if taken.overlaps(start, end):
             continue
         taken.add(start, end)
-        signal = _signal(text, start)
+        signal = norm.get("signal") or _signal(text, start)
         if signal:
             norm["signal"] = signal
             if signal == "since" and anchor is not None and norm.get("resolved"):
