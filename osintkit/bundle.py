@@ -1,14 +1,15 @@
 """Cases that travel whole: one zip with the case, its raw files, its findings and a manifest, checkable offline.
 
 A bundle holds ``case.sqlite`` (a consistent snapshot, SQLite's backup API), ``raw/<doc_id>`` for every document's
-raw bytes (the evidentiary copies, byte for byte), ``findings.json`` and ``manifest.json``: the SHA-256 and size of
+raw bytes (the evidentiary copies, byte for byte), ``attachments/<doc_id>/<id><suffix>`` for every attachment (a
+Telegram post's photo, a web archive's screenshot), ``findings.json`` and ``manifest.json``: the SHA-256 and size of
 every other member, and the custody head and entry count the case ends with.
 
 Why the members are stored uncompressed, with fixed dates and attributes: the archive is then a pure function of
 its contents, so ``verify_bundle`` rebuilds it from the members it read and compares byte for byte. Together with
 the CRC-32 of each member and the manifest's SHA-256 sums this names one flipped byte anywhere in the file, in a
-member or in the zip's own headers. (Raw files are stored twice, in the case and beside it, which is the price of
-letting a reader check and open them without SQLite.)
+member or in the zip's own headers. (Raw files and attachments are stored twice, in the case and beside it, which is
+the price of letting a reader check and open them without SQLite.)
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import CaseError, ExportError
+from .model import Attachment
 from .store import Case, VerifyReport, utcnow
 
 __all__ = ["BUNDLE_FORMAT", "verify_bundle", "write_bundle"]
@@ -32,6 +35,7 @@ CASE_MEMBER = "case.sqlite"
 FINDINGS_MEMBER = "findings.json"
 MANIFEST_MEMBER = "manifest.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:
@@ -51,6 +55,25 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _attachment_member(att: Attachment) -> str:
+    """``attachments/<doc_id>/<id>`` and the file's own suffix where it has a plain one, so a reader opens it."""
+    suffix = PurePosixPath(att.name.split("?")[0]).suffix.lower()
+    if not _SUFFIX.fullmatch(suffix):
+        suffix = ""
+    return f"attachments/{att.doc_id}/{att.id}{suffix}"
+
+
+def _evidence_members(snap: Case) -> list[tuple[str, bytes]]:
+    """Every document's raw bytes and every attachment's, under the names ``verify_bundle`` checks them by."""
+    members: list[tuple[str, bytes]] = []
+    for doc_id in snap.document_ids():
+        raw = snap.raw_bytes(doc_id)
+        if raw is not None:
+            members.append((f"raw/{doc_id}", raw))
+    members += [(_attachment_member(att), att.read()) for att in snap.attachments()]
+    return members
+
+
 def write_bundle(case: Case, path: str | os.PathLike[str]) -> dict[str, Any]:
     """Write ``case`` as a bundle at ``path`` (atomically); returns the manifest.
 
@@ -67,11 +90,7 @@ def write_bundle(case: Case, path: str | os.PathLike[str]) -> dict[str, Any]:
             report = snap.verify()
             if not report.ok:
                 raise ExportError(f"{case.path}: not bundled, the case does not verify: {report.first_problem}")
-            members: list[tuple[str, bytes]] = []
-            for doc_id in snap.document_ids():
-                raw = snap.raw_bytes(doc_id)
-                if raw is not None:
-                    members.append((f"raw/{doc_id}", raw))
+            members = _evidence_members(snap)
             made = Findings.from_case(snap)
             made.case_path = str(case.path)  # the case it was made from, not the snapshot's temporary file
             findings = to_json(made).encode("utf-8")
@@ -117,87 +136,141 @@ def _region(archive: zipfile.ZipFile, offset: int) -> str:
     return "the zip's end-of-archive record"
 
 
+class _BundleCheck:
+    """The checks behind ``verify_bundle``, in order, each adding what it finds to ``problems``."""
+
+    def __init__(self, where: Path, data: bytes) -> None:
+        self.where = where
+        self.data = data
+        self.problems: list[str] = []
+        self.contents: dict[str, bytes] = {}
+        self.files: dict[str, Any] = {}
+        self.head: str | None = None
+        self.inner: VerifyReport | None = None
+
+    def report(self) -> VerifyReport:
+        inner = self.inner or VerifyReport(True, 0, 0)
+        return VerifyReport(not self.problems, inner.documents_checked, inner.entries_checked, self.problems,
+                            rows_checked=inner.rows_checked, head=inner.head,
+                            attachments_checked=inner.attachments_checked)  # fmt: skip
+
+    def run(self, expect_head: str | None) -> VerifyReport:
+        archive = self._open()
+        if archive is None or not self._manifest():
+            return self.report()
+        self._members(archive)
+        if expect_head is not None and self.head != expect_head:
+            self.problems.append(
+                f"{self.where}: the bundle's custody head is {self.head}, not the expected {expect_head}"
+            )
+        if CASE_MEMBER not in self.contents:
+            return self.report()
+        if not self._case():
+            return self.report()
+        self._findings_head()
+        return self.report()
+
+    def _open(self) -> zipfile.ZipFile | None:
+        # zipfile answers a damaged archive with many exception types (BadZipFile, zlib.error, EOFError, a
+        # RuntimeError for a flipped "encrypted" flag, UnicodeDecodeError for a name...): each is damage to report.
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(self.data))
+        except Exception as exc:
+            self.problems.append(f"{self.where}: not a readable bundle: {exc}")
+            return None
+        for info in archive.infolist():
+            try:
+                self.contents[info.filename] = archive.read(info)
+            except Exception as exc:
+                self.problems.append(f"{self.where}: {info.filename}: damaged: {exc}")
+        return archive
+
+    def _manifest(self) -> bool:
+        try:
+            manifest = json.loads(self.contents[MANIFEST_MEMBER])
+            self.files = manifest["files"]
+            self.head = manifest["custody"]["head"]
+            if manifest.get("format") != BUNDLE_FORMAT:
+                self.problems.append(
+                    f"{self.where}: {MANIFEST_MEMBER}: format {manifest.get('format')!r}, not {BUNDLE_FORMAT}"
+                )
+        except (KeyError, TypeError, ValueError) as exc:
+            if MANIFEST_MEMBER in self.contents or not self.problems:
+                self.problems.append(f"{self.where}: {MANIFEST_MEMBER}: missing or malformed ({exc!r})")
+            return False
+        return True
+
+    def _members(self, archive: zipfile.ZipFile) -> None:
+        where, contents, files = self.where, self.contents, self.files
+        for name, meta in sorted(files.items()):
+            if name not in contents:
+                if not any(name in p for p in self.problems):
+                    self.problems.append(f"{where}: {name}: listed in the manifest but missing from the bundle")
+            elif _sha256(contents[name]) != meta.get("sha256") or len(contents[name]) != meta.get("bytes"):
+                self.problems.append(f"{where}: {name}: SHA-256 differs from the manifest")
+        for name in contents:
+            if name != MANIFEST_MEMBER and name not in files:
+                self.problems.append(f"{where}: {name}: not listed in the manifest")
+        if not self.problems:
+            rebuilt = _zip([(info.filename, contents[info.filename]) for info in archive.infolist()])
+            if rebuilt != self.data:
+                offset = next(
+                    (i for i, (a, b) in enumerate(zip(rebuilt, self.data, strict=False)) if a != b), len(rebuilt)
+                )
+                self.problems.append(
+                    f"{where}: byte {offset} differs from what osintkit writes, in {_region(archive, offset)}"
+                )
+
+    def _case(self) -> bool:
+        """The case inside, verified, and the raw files and attachments beside it checked against it."""
+        with tempfile.TemporaryDirectory(prefix="osintkit-verify-") as tmp:
+            case_path = Path(tmp) / CASE_MEMBER
+            case_path.write_bytes(self.contents[CASE_MEMBER])
+            try:
+                case = Case(case_path, readonly=True)
+            except CaseError as exc:
+                self.problems.append(f"{self.where}: {CASE_MEMBER}: {exc}")
+                return False
+            with case:
+                self.inner = case.verify(expect_head=self.head)
+                self.problems += [f"{self.where}: {CASE_MEMBER}: {p}" for p in self.inner.problems]
+                try:
+                    self._beside(case)
+                except Exception as exc:  # the case's own report already names the damage behind this
+                    if self.inner.ok:
+                        self.problems.append(f"{self.where}: {CASE_MEMBER}: cannot list its raw files: {exc}")
+        return True
+
+    def _beside(self, case: Case) -> None:
+        expected = [(f"raw/{doc_id}", doc_id, case.raw_bytes(doc_id)) for doc_id in case.document_ids()]
+        for att in case.attachments():
+            expected.append((_attachment_member(att), f"{att.doc_id} ({att.name})", att.read()))
+        for name, owner, held in expected:
+            if not isinstance(held, bytes):
+                continue
+            if name in self.contents and self.contents[name] != held:
+                self.problems.append(f"{self.where}: {name}: differs from the bytes in {CASE_MEMBER}")
+            elif name not in self.contents and name not in self.files:
+                self.problems.append(f"{self.where}: {name}: missing (the case holds bytes for {owner})")
+
+    def _findings_head(self) -> None:
+        try:
+            findings_head = json.loads(self.contents.get(FINDINGS_MEMBER, b"{}"))["custody"]["head"]
+            if findings_head != self.head:
+                self.problems.append(
+                    f"{self.where}: {FINDINGS_MEMBER}: made from custody head {findings_head}, not {self.head}"
+                )
+        except (KeyError, TypeError, ValueError) as exc:
+            self.problems.append(f"{self.where}: {FINDINGS_MEMBER}: missing or malformed ({exc!r})")
+
+
 def verify_bundle(path: str | os.PathLike[str], *, expect_head: str | None = None) -> VerifyReport:
     """Check a bundle offline: every byte of the archive, every member against the manifest, the case itself,
-    the raw files against the case, and the custody head throughout. Damage is reported, never raised."""
+    the raw files and attachments against the case, and the custody head throughout. Damage is reported, never
+    raised."""
     where = Path(path)
     try:
         data = where.read_bytes()
     except OSError as exc:
         raise CaseError(f"{where}: cannot read the bundle: {exc}") from exc
-    problems: list[str] = []
-
-    def report(documents: int = 0, entries: int = 0, rows: int = 0, head: str | None = None) -> VerifyReport:
-        return VerifyReport(not problems, documents, entries, problems, rows_checked=rows, head=head)
-
-    # zipfile answers a damaged archive with many exception types (BadZipFile, zlib.error, EOFError, a
-    # RuntimeError for a flipped "encrypted" flag, UnicodeDecodeError for a name...): each is damage to report.
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception as exc:
-        problems.append(f"{where}: not a readable bundle: {exc}")
-        return report()
-    contents: dict[str, bytes] = {}
-    for info in archive.infolist():
-        try:
-            contents[info.filename] = archive.read(info)
-        except Exception as exc:
-            problems.append(f"{where}: {info.filename}: damaged: {exc}")
-    manifest: dict[str, Any] = {}
-    try:
-        manifest = json.loads(contents[MANIFEST_MEMBER])
-        files = manifest["files"]
-        head = manifest["custody"]["head"]
-        if manifest.get("format") != BUNDLE_FORMAT:
-            problems.append(f"{where}: {MANIFEST_MEMBER}: format {manifest.get('format')!r}, not {BUNDLE_FORMAT}")
-    except (KeyError, TypeError, ValueError) as exc:
-        if MANIFEST_MEMBER in contents or not problems:
-            problems.append(f"{where}: {MANIFEST_MEMBER}: missing or malformed ({exc!r})")
-        return report()
-    for name, meta in sorted(files.items()):
-        if name not in contents:
-            if not any(name in p for p in problems):
-                problems.append(f"{where}: {name}: listed in the manifest but missing from the bundle")
-        elif _sha256(contents[name]) != meta.get("sha256") or len(contents[name]) != meta.get("bytes"):
-            problems.append(f"{where}: {name}: SHA-256 differs from the manifest")
-    for name in contents:
-        if name != MANIFEST_MEMBER and name not in files:
-            problems.append(f"{where}: {name}: not listed in the manifest")
-    if not problems:
-        rebuilt = _zip([(info.filename, contents[info.filename]) for info in archive.infolist()])
-        if rebuilt != data:
-            offset = next((i for i, (a, b) in enumerate(zip(rebuilt, data, strict=False)) if a != b), len(rebuilt))
-            problems.append(f"{where}: byte {offset} differs from what osintkit writes, in {_region(archive, offset)}")
-    if expect_head is not None and head != expect_head:
-        problems.append(f"{where}: the bundle's custody head is {head}, not the expected {expect_head}")
-    if CASE_MEMBER not in contents:
-        return report()
-    with tempfile.TemporaryDirectory(prefix="osintkit-verify-") as tmp:
-        case_path = Path(tmp) / CASE_MEMBER
-        case_path.write_bytes(contents[CASE_MEMBER])
-        try:
-            case = Case(case_path, readonly=True)
-        except CaseError as exc:
-            problems.append(f"{where}: {CASE_MEMBER}: {exc}")
-            return report()
-        with case:
-            inner = case.verify(expect_head=head)
-            problems += [f"{where}: {CASE_MEMBER}: {p}" for p in inner.problems]
-            try:
-                for doc_id in case.document_ids():
-                    raw = case.raw_bytes(doc_id)
-                    name = f"raw/{doc_id}"
-                    if isinstance(raw, bytes) and name in contents and contents[name] != raw:
-                        problems.append(f"{where}: {name}: differs from the raw bytes in {CASE_MEMBER}")
-                    elif isinstance(raw, bytes) and name not in contents and name not in files:
-                        problems.append(f"{where}: {name}: missing (the case holds raw bytes for {doc_id})")
-            except Exception as exc:  # the case's own report already names the damage behind this
-                if inner.ok:
-                    problems.append(f"{where}: {CASE_MEMBER}: cannot list its raw files: {exc}")
-    try:
-        findings_head = json.loads(contents.get(FINDINGS_MEMBER, b"{}"))["custody"]["head"]
-        if findings_head != head:
-            problems.append(f"{where}: {FINDINGS_MEMBER}: made from custody head {findings_head}, not {head}")
-    except (KeyError, TypeError, ValueError) as exc:
-        problems.append(f"{where}: {FINDINGS_MEMBER}: missing or malformed ({exc!r})")
-    return report(inner.documents_checked, inner.entries_checked, inner.rows_checked, inner.head)
+    return _BundleCheck(where, data).run(expect_head)

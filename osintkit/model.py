@@ -10,13 +10,16 @@ import copy
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 __all__ = [
+    "ATTACHMENT_ROLES",
     "MENTION_LABELS",
     "PLACE_COLUMNS",
+    "Attachment",
+    "ByteStream",
     "Claim",
     "Document",
     "Entity",
@@ -149,6 +152,59 @@ class Document(Record):
             f"<br><small><code>sha256 {self.sha256[:16]}…</code> via {escape(self.loader)}</small>"
             f"<p>{body}</p></div>"
         )
+
+
+# What an attachment is to its document. Telegram export media (a post's photo, file or thumbnail), a web archive's
+# screenshot (a ``urn:screenshot:`` record, as Browsertrix and auto-archiver write them) or media record (an image,
+# video or audio response the page loaded), or an image in its own right.
+ATTACHMENT_ROLES: tuple[str, ...] = ("telegram-media", "warc-screenshot", "warc-media", "image")
+
+
+class ByteStream(Protocol):
+    """What an attachment opens as: a file, a member of an archive, or a BLOB in the case, read in chunks."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Attachment:
+    """A file that came with a document and is kept beside it as evidence, byte for byte.
+
+    ``name`` says where it came from (the path inside a Telegram export, a web archive record's URI); ``sha256`` and
+    ``size`` are of its bytes, which ``open()`` reads in chunks (from the source file while loading, from the case
+    once stored), so an attachment of hundreds of megabytes never has to sit in memory.
+    """
+
+    name: str
+    role: str
+    media_type: str | None
+    sha256: str
+    size: int
+    meta: dict[str, Any] = field(default_factory=dict)
+    doc_id: str | None = None
+    id: int | None = None
+    opener: Callable[[], ByteStream] | None = field(default=None, repr=False, compare=False)
+
+    def open(self) -> ByteStream:
+        if self.opener is None:
+            raise ValueError(f"attachment {self.name}: its bytes are not at hand (no opener)")
+        return self.opener()
+
+    def read(self) -> bytes:
+        """All the bytes at once; for a large attachment prefer ``open()`` and read in chunks."""
+        stream = self.open()
+        try:
+            return stream.read()
+        finally:
+            stream.close()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "doc_id": self.doc_id, "name": self.name, "role": self.role,
+            "media_type": self.media_type, "sha256": self.sha256, "size": self.size, "meta": _plain(self.meta),
+        }  # fmt: skip
 
 
 def to_frame(documents: Iterable[Document]) -> Any:

@@ -26,7 +26,7 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CaseError, SchemaVersionError
-from .model import Claim, Document, Entity, Mention, Place, content_hash, page_at, to_frame
+from .model import Attachment, ByteStream, Claim, Document, Entity, Mention, Place, content_hash, page_at, to_frame
 
 __all__ = ["SCHEMA_VERSION", "Case", "CustodyEntry", "IngestReport", "VerifyReport", "utcnow"]
 
@@ -60,8 +60,16 @@ TRACKED: tuple[tuple[str, str], ...] = (
     ("entity_edits", "id"),
     ("entities", "id"),
     ("runs", "id"),
+    ("attachments", "id"),
 )
 _KEYS = dict(TRACKED)
+# Tables of findings added after schema 5, with the version that made them: a case checked read-only at an older
+# version lacks them rightly.
+_SINCE = {"attachments": 7}
+# An attachment's row hash leaves its bytes out (they may run to hundreds of megabytes, and a row hash is taken
+# from the row in memory): its ``sha256`` column is in the row hash, and ``verify`` re-hashes the bytes in chunks
+# against it, so an edit to either is named.
+_ATTACHMENT_COLUMNS = "id, doc_id, name, role, media_type, sha256, size, meta, seq, row_hash"
 
 
 def utcnow() -> str:
@@ -219,6 +227,32 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
         BEGIN SELECT RAISE(ABORT, 'documents are evidence and are never deleted'); END;
     """,
+    # 7: attachments (a Telegram post's photo, a web archive's screenshot) kept in the case beside their document.
+    # Why in the case and not in a folder beside it: the case stays one file, so a copy, a snapshot or a bundle
+    # carries its attachments without a second thing to keep in step; SQLite's incremental BLOB I/O writes and
+    # re-hashes them in chunks, so size costs disk, not memory. (SQLite holds a BLOB of up to 1 GB by default;
+    # a larger attachment is reported as not stored.)
+    """
+    CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        media_type TEXT,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        data BLOB,
+        seq INTEGER,
+        row_hash TEXT,
+        UNIQUE (doc_id, name)
+    );
+    CREATE INDEX attachments_seq ON attachments(seq);
+    CREATE TRIGGER attachments_bytes_no_update BEFORE UPDATE OF data, sha256, size ON attachments
+        BEGIN SELECT RAISE(ABORT, 'attachments are evidence and their bytes are never rewritten'); END;
+    CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments
+        BEGIN SELECT RAISE(ABORT, 'attachments are evidence and are never deleted'); END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # Schema 5 put every table of findings under the chain; older cases are adopted into it when they migrate.
@@ -296,6 +330,7 @@ class VerifyReport:
     problems: list[str] = field(default_factory=list)
     rows_checked: int = 0
     head: str | None = None
+    attachments_checked: int = 0
 
     @property
     def first_problem(self) -> str | None:
@@ -304,8 +339,10 @@ class VerifyReport:
     def __str__(self) -> str:
         if self.ok:
             return (
-                f"OK: {self.documents_checked} documents re-hashed, {self.rows_checked} rows of findings checked, "
-                f"{self.entries_checked} custody entries chained; head {self.head}"
+                f"OK: {self.documents_checked} documents re-hashed, "
+                + (f"{self.attachments_checked} attachments re-hashed, " if self.attachments_checked else "")
+                + f"{self.rows_checked} rows of findings checked, {self.entries_checked} custody entries chained; "
+                f"head {self.head}"
             )
         return "TAMPERED: " + "\n".join(self.problems)
 
@@ -317,6 +354,14 @@ def _document_record(doc: Document) -> dict[str, Any]:
 
 
 _RATING_COLUMNS = "id, kind, object_id, grade, origin, actor, rationale, time"
+# The most bytes one attachment may have: SQLite's default limit on a BLOB (SQLITE_MAX_LENGTH).
+MAX_ATTACHMENT_BYTES = 1_000_000_000
+_CHUNK = 1 << 20
+
+
+def _select(table: str) -> str:
+    """The columns a row of ``table`` is hashed over (all but an attachment's bytes)."""
+    return _ATTACHMENT_COLUMNS if table == "attachments" else "*"
 
 
 def _row_hash(table: str, row: sqlite3.Row) -> str:
@@ -482,7 +527,10 @@ class Case:
             # they were are taken first, so the rows can be sealed again under one entry that records them.
             before: dict[str, tuple[list[str], dict[int, list[int]]]] = {}
             if current >= CHAINED_ROWS_VERSION:
+                existing = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
                 for table, _key in TRACKED:
+                    if table not in existing:
+                        continue
                     held: dict[int, list[int]] = {}
                     self._take(conn, table, "1", (), held)
                     before[table] = (self._column_names(conn, table), held)
@@ -626,7 +674,7 @@ class Case:
         """Note the rows about to be deleted or rewritten, under the entries that wrote them; returns their keys."""
         key = _KEYS[table]
         keys = []
-        for row in conn.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchall():
+        for row in conn.execute(f"SELECT {_select(table)} FROM {table} WHERE {where}", params).fetchall():
             keys.append(row[key])
             if row["seq"] is None:
                 continue
@@ -647,7 +695,7 @@ class Case:
         """Seal the rows written with ``seq`` (hash each, combine the hashes) and append the entry that wrote them."""
         key = _KEYS[table]
         total, updates = _EMPTY, []
-        for row in conn.execute(f"SELECT * FROM {table} WHERE seq = ?", (seq,)).fetchall():
+        for row in conn.execute(f"SELECT {_select(table)} FROM {table} WHERE seq = ?", (seq,)).fetchall():
             h = _row_hash(table, row)
             updates.append((h, row[key]))
             total = _add(total, h)
@@ -697,8 +745,19 @@ class Case:
 
     # -- documents ------------------------------------------------------------------------------------------
 
-    def add_documents(self, docs: Iterable[Document], *, raw: dict[str, bytes] | None = None) -> IngestReport:
-        """Store documents; the same bytes twice are reported as duplicates, never stored twice."""
+    def add_documents(
+        self,
+        docs: Iterable[Document],
+        *,
+        raw: Mapping[str, bytes] | None = None,
+        attachments: Mapping[str, Sequence[Attachment]] | None = None,
+    ) -> IngestReport:
+        """Store documents, and the attachments that came with them (by document id, as ``load()`` gives them).
+
+        The same bytes twice are reported as duplicates, never stored twice. An attachment whose bytes cannot be
+        read, or no longer match the hash the loader took, is reported in ``skipped`` and not stored; its document
+        is.
+        """
         report = IngestReport()
         with self.transaction() as conn:
             for doc in docs:
@@ -723,7 +782,86 @@ class Case:
                 )  # fmt: skip
                 self._log_rows(conn, "documents", "ingest", doc.id, seq, {})
                 report.added.append(doc.id)
+                for att in (attachments or {}).get(doc.id, ()):
+                    problem = self._add_attachment(conn, doc.id, att)
+                    if problem is not None:
+                        report.skipped.append((f"{doc.id}:{att.name}", problem))
         return report
+
+    def _add_attachment(self, conn: sqlite3.Connection, doc_id: str, att: Attachment) -> str | None:
+        """Copy one attachment into the case in chunks, under its own custody entry; why not, if it is not stored.
+
+        The bytes are hashed as they are copied: a file changed since the loader hashed it is refused (and the
+        row rolled back), since the case would otherwise hold bytes the document's metadata does not describe.
+        """
+        if not 0 <= att.size <= MAX_ATTACHMENT_BYTES:
+            return f"{att.size:,} bytes, over the {MAX_ATTACHMENT_BYTES:,} an attachment in the case may hold"
+        if conn.execute("SELECT 1 FROM attachments WHERE doc_id = ? AND name = ?", (doc_id, att.name)).fetchone():
+            return "listed twice for this document; stored once"
+        seq = self._next_seq(conn)
+        conn.execute("SAVEPOINT attachment")
+        try:
+            cur = conn.execute(
+                "INSERT INTO attachments (doc_id, name, role, media_type, sha256, size, meta, data, seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)",
+                (doc_id, att.name, att.role, att.media_type, att.sha256, att.size,
+                 json.dumps(att.meta, ensure_ascii=False, sort_keys=True, default=str), att.size, seq),
+            )  # fmt: skip
+            problem = self._copy_in(conn, int(cur.lastrowid or 0), att)
+        except (OSError, ValueError) as exc:
+            problem = f"cannot be read: {exc}"
+        if problem is not None:
+            conn.execute("ROLLBACK TO attachment")
+            conn.execute("RELEASE attachment")
+            return problem
+        conn.execute("RELEASE attachment")
+        self._log_rows(conn, "attachments", "attach", f"{doc_id}:{att.name}", seq, {})
+        return None
+
+    @staticmethod
+    def _copy_in(conn: sqlite3.Connection, rowid: int, att: Attachment) -> str | None:
+        digest, written = hashlib.sha256(), 0
+        source = att.open()
+        try:
+            with conn.blobopen("attachments", "data", rowid) as blob:
+                while chunk := source.read(_CHUNK):
+                    if written + len(chunk) > att.size:
+                        return f"longer than the {att.size:,} bytes it had when loaded: changed since"
+                    blob.write(chunk)
+                    digest.update(chunk)
+                    written += len(chunk)
+        finally:
+            source.close()
+        if written != att.size:
+            return f"{written:,} bytes where it had {att.size:,} when loaded: changed since"
+        if digest.hexdigest() != att.sha256:
+            return f"its bytes hash to {digest.hexdigest()[:16]}…, not the {att.sha256[:16]}… taken when loaded"
+        return None
+
+    def attachments(self, doc_id: str | None = None) -> list[Attachment]:
+        """The attachments in the case (of one document, or all), oldest first; ``open()`` reads their bytes."""
+        sql, params = f"SELECT {_ATTACHMENT_COLUMNS} FROM attachments", []
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            params.append(doc_id)
+        out = []
+        for r in self._conn.execute(sql + " ORDER BY id", params):
+            rowid = int(r["id"])
+            out.append(
+                Attachment(
+                    name=r["name"], role=r["role"], media_type=r["media_type"], sha256=r["sha256"],
+                    size=int(r["size"]), meta=json.loads(r["meta"] or "{}"), doc_id=r["doc_id"], id=rowid,
+                    opener=lambda rowid=rowid: self.open_attachment(rowid),  # type: ignore[misc]
+                )
+            )  # fmt: skip
+        return out
+
+    def open_attachment(self, attachment_id: int) -> ByteStream:
+        """An attachment's bytes as stored, to read in chunks (SQLite's incremental BLOB I/O, read-only)."""
+        try:
+            return self._conn.blobopen("attachments", "data", attachment_id, readonly=True)
+        except sqlite3.Error as exc:
+            raise CaseError(f"{self.path}: no bytes for attachment {attachment_id}: {exc}") from exc
 
     @staticmethod
     def _row_to_document(row: sqlite3.Row) -> Document:
@@ -1219,6 +1357,7 @@ class _Verifier:
         self.last: CustodyEntry | None = None
         self.rows = 0
         self.docs = 0
+        self.attachments = 0
         self.groups: dict[int, list[int]] = {}
 
     def run(self, expect_head: str | None) -> VerifyReport:
@@ -1241,9 +1380,11 @@ class _Verifier:
         for table, _key in TRACKED:
             self._guard(table, lambda t=table: self._rows(t))  # type: ignore[misc]
         self._guard("custody entries", self._entry_totals)
+        self._guard("attachments", self._attachment_bytes)
         return VerifyReport(
             ok=not self.problems, documents_checked=self.docs, entries_checked=len(self.entries),
             problems=self.problems, rows_checked=self.rows, head=self.last.entry_hash if self.last else None,
+            attachments_checked=self.attachments,
         )  # fmt: skip
 
     def _guard(self, what: str, check: Any) -> None:
@@ -1345,13 +1486,13 @@ class _Verifier:
 
     def _rows(self, table: str) -> None:
         if table not in self.tables:
-            if self.version >= CHAINED_ROWS_VERSION:
+            if self.version >= _SINCE.get(table, CHAINED_ROWS_VERSION):
                 self.problems.append(f"{table}: the table is missing")
             return
         if not {"seq", "row_hash"} <= self._columns(table):
             return  # a case from before schema 5, checked read-only: its rows were not yet under the chain
         key = _KEYS[table]
-        for row in self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+        for row in self.conn.execute(f"SELECT {_select(table)} FROM {table} ORDER BY rowid"):
             self.rows += table != "documents"
             what = f"{table} row {row[key]}"
             names = row.keys()
@@ -1379,6 +1520,25 @@ class _Verifier:
             held = self.groups.setdefault(seq, [0, _EMPTY])
             held[0] += 1
             held[1] = _add(held[1], h)
+
+    def _attachment_bytes(self) -> None:
+        """Re-hash every attachment's bytes in chunks against the ``sha256`` its row (and row hash) records."""
+        if "attachments" not in self.tables:
+            return
+        rows = self.conn.execute("SELECT id, doc_id, name, sha256, size, typeof(data) FROM attachments ORDER BY id")
+        for att_id, doc_id, name, sha256, size, kind in rows.fetchall():
+            self.attachments += 1
+            label = f"attachment {att_id} ({name} of {doc_id})"
+            if kind != "blob":
+                self.problems.append(f"{label}: its bytes are missing (stored as {kind}, not as the bytes read)")
+                continue
+            digest, length = hashlib.sha256(), 0
+            with self.conn.blobopen("attachments", "data", att_id, readonly=True) as blob:
+                while chunk := blob.read(_CHUNK):
+                    digest.update(chunk)
+                    length += len(chunk)
+            if length != size or digest.hexdigest() != sha256:
+                self.problems.append(f"{label}: bytes no longer match sha256 ({length:,} bytes, {size:,} recorded)")
 
     def _entry_totals(self) -> None:
         removed: dict[int, list[int]] = {}

@@ -28,7 +28,7 @@ from osintkit.errors import (
     OsintkitError,
     UnsupportedFormatError,
 )
-from osintkit.model import Document, to_frame
+from osintkit.model import Attachment, Document, to_frame
 from osintkit.sources._common import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIME_BUDGET,
@@ -335,6 +335,9 @@ class LoadIterator(Generic[T]):
         self._pick = pick
         self._on_skip = on_skip
         self.skipped: list[Skipped] = []
+        # The files that came with each document (by id), for Case.add_documents(..., attachments=); a consumer
+        # that stores documents as it goes pops them, so they do not pile up over a long stream.
+        self.attachments: dict[str, list[Attachment]] = {}
         self.count = 0
 
     def __iter__(self) -> LoadIterator[T]:
@@ -349,6 +352,8 @@ class LoadIterator(Generic[T]):
                     self._on_skip(item)
                 continue
             self.count += 1
+            if item.attachments:
+                self.attachments[item.document.id] = item.attachments
             return self._pick(item)
 
 
@@ -422,17 +427,20 @@ def iter_documents(
 
 
 class LoadResult(list[Document]):
-    """The documents of one ``load()`` call, with what was skipped and the raw bytes behind each document."""
+    """The documents of one ``load()`` call, with what was skipped, the raw bytes behind each document and the
+    files that came with it (``case.add_documents(docs, raw=docs.raw, attachments=docs.attachments)``)."""
 
     def __init__(
         self,
         documents: Iterable[Document] = (),
         skipped: Iterable[Skipped] = (),
         raw: Mapping[str, bytes] | None = None,
+        attachments: Mapping[str, list[Attachment]] | None = None,
     ) -> None:
         super().__init__(documents)
         self.skipped: list[Skipped] = list(skipped)
         self.raw: dict[str, bytes] = dict(raw or {})
+        self.attachments: dict[str, list[Attachment]] = dict(attachments or {})
 
     def to_frame(self) -> Any:
         return to_frame(self)
@@ -536,4 +544,5 @@ def load(
         result.append(doc)
         result.raw[doc.id] = raw
     result.skipped = stream.skipped
+    result.attachments = stream.attachments
     return result

@@ -34,7 +34,7 @@ from osintkit.errors import (
     OsintkitError,
     UnsupportedFormatError,
 )
-from osintkit.model import Document
+from osintkit.model import Attachment, Document
 from osintkit.sources._budget import DEFAULT_TIME_BUDGET, within_budget
 from osintkit.text import detect_language
 
@@ -111,8 +111,11 @@ class Origin:
 
 @dataclass
 class Loaded:
+    """A document, the exact bytes it was hashed from, and the files that came with it (kept by the case)."""
+
     document: Document
     raw: bytes
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass

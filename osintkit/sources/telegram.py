@@ -28,12 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import mimetypes
 import re
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from osintkit.errors import InputError, MalformedInputError, UnsupportedFormatError
+from osintkit.model import Attachment
 from osintkit.sources._common import (
     MAX_JSON_DEPTH,
     Item,
@@ -319,7 +322,7 @@ def _message_item(
     # needs no second serialisation to prove it storable.
     doc = make_document(raw, text, loader="telegram", origin=origin, ctx=ctx, fields=fields, meta=meta,
                         warnings=warnings, check_meta=False)  # fmt: skip
-    return Loaded(doc, raw)
+    return Loaded(doc, raw, media.attachments(attached))
 
 
 def _is_id(value: Any) -> bool:
@@ -418,6 +421,7 @@ class _MediaHasher:
         if origin.path:
             self._base = original_path(origin.path, origin.meta).parent
         self._seen: dict[str, dict[str, Any]] = {}
+        self._files: dict[str, Path] = {}
 
     def describe(self, message: Mapping[str, Any]) -> list[dict[str, Any]]:
         out = []
@@ -454,8 +458,28 @@ class _MediaHasher:
                     found = {"status": "outside the export's folder; not read"}
                 else:
                     found = _hash_file(target, rel)
+                    self._files[rel] = target
         self._seen[rel] = found
         return found
+
+    def attachments(self, described: list[dict[str, Any]]) -> list[Attachment]:
+        """The media files that were found and hashed, for the case to keep beside the message."""
+        out = []
+        for entry in described:
+            rel = entry.get("path")
+            if not isinstance(rel, str) or "sha256" not in entry or rel not in self._files:
+                continue
+            media_type = entry.get("mime_type") or mimetypes.guess_type(rel)[0]
+            meta: dict[str, Any] = {k: entry[k] for k in ("kind", "media_type", "file_name") if k in entry}
+            out.append(
+                Attachment(name=rel, role="telegram-media", media_type=media_type, sha256=entry["sha256"],
+                           size=entry["size"], meta=meta, opener=partial(_open_binary, self._files[rel]))
+            )  # fmt: skip
+        return out
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return path.open("rb")
 
 
 def _hash_file(path: Path, name: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from osintkit.errors import (
@@ -41,6 +42,7 @@ from osintkit.errors import (
     MalformedInputError,
     UnsupportedFormatError,
 )
+from osintkit.model import Attachment
 from osintkit.sources._budget import within_budget
 from osintkit.sources._common import (
     Item,
@@ -66,6 +68,11 @@ _MAX_ATTACHMENTS = 200
 _CHUNK = 1 << 16
 # Fields a sidecar may set for a whole archive; the rest (url, title, date) belong to each record.
 _ARCHIVE_FIELDS = ("source", "author", "language")
+# Records the case keeps as attachments of their page; scripts, style sheets and fonts are listed in the page's
+# metadata with their hashes but not kept (a page's capture holds hundreds of them, and they are not evidence of what
+# the page showed as a screenshot or a photo is).
+_SCREENSHOT_URNS = ("urn:screenshot:", "urn:thumbnail:", "urn:view:")
+_MEDIA_TYPES = ("image/", "video/", "audio/")
 
 
 def is_warc(data: bytes) -> bool:
@@ -364,6 +371,31 @@ def _attachment(rec: _Record) -> dict[str, Any]:
     return entry
 
 
+def _role(rec: _Record) -> str | None:
+    """What a record is to its page when the case keeps it: a screenshot, or media (images, video, audio)."""
+    uri = (rec.uri or "").lower()
+    if uri.startswith(_SCREENSHOT_URNS):
+        return "warc-screenshot"
+    if rec.mime.startswith(_MEDIA_TYPES) and rec.rec_type in ("response", "resource"):
+        return "warc-media"
+    return None
+
+
+def _kept(records: list[_Record]) -> list[Attachment]:
+    out = []
+    for rec in records:
+        role = _role(rec)
+        if role is None or rec.body is None or rec.note:
+            continue
+        meta = {"record_id": rec.record_id, "record_index": rec.index, "digest": rec.digest, "date": rec.date}
+        out.append(
+            Attachment(name=rec.uri or rec.record_id or f"record {rec.index}", role=role, media_type=rec.mime or None,
+                       sha256=sha256_hex(rec.body), size=len(rec.body), meta=meta,
+                       opener=partial(io.BytesIO, rec.body))
+        )  # fmt: skip
+    return out
+
+
 def _belongs(media: _Record, page: _Record) -> bool:
     if page.record_id and (page.record_id in media.refers):
         return True
@@ -464,9 +496,11 @@ def _archive_items(
         )
         loader = load_html if kind == "html" else load_pdf
         assert rec.body is not None
+        kept = _kept(belongs)
         try:
             for item in loader(rec.body, sub, ctx):
                 if isinstance(item, Loaded):
+                    item.attachments = kept
                     item.document.loader = loader_name
                     if item.document.title is None and meta.get("archived_title"):
                         item.document.title = str(meta["archived_title"])
