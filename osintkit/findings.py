@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .admiralty_scale import CREDIBILITY, RELIABILITY
 from .model import Claim, Document, Entity, Mention, Place
 
 if TYPE_CHECKING:
@@ -61,8 +62,8 @@ DEFAULT_ATTRIBUTION: list[dict[str, str]] = [
     },
 ]
 
-_RELIABILITY = set("ABCDEF")
-_CREDIBILITY = set("123456")
+_RELIABILITY = set(RELIABILITY)
+_CREDIBILITY = set(CREDIBILITY)
 
 # Document fields that findings.json carries; the full text stays in the case (10,000 texts would swamp every
 # export), and a short snippet plus the hashes are enough to find and check it there.

@@ -16,6 +16,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from .admiralty_scale import CREDIBILITY_LABELS, RELIABILITY_LABELS
 from .errors import OsintkitError
 from .model import MENTION_LABELS, Claim, Document, Mention, Place
 from .store import Case
@@ -31,22 +32,8 @@ __all__ = [
 
 # The Admiralty (NATO) scale. The descriptions sit beside the letter/number in the dropdowns because new analysts
 # confuse "F: cannot be judged" with "E: unreliable", and "6" with "5"; the wording is what the scale means.
-SOURCE_GRADES: dict[str, str] = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CLAIM_GRADES: dict[str, str] = {
-    "1": "confirmed by other sources",
-    "2": "probably true",
-    "3": "possibly true",
-    "4": "doubtful",
-    "5": "improbable",
-    "6": "truth cannot be judged",
-}
+SOURCE_GRADES: dict[str, str] = {grade: label.lower() for grade, label in RELIABILITY_LABELS.items()}
+CLAIM_GRADES: dict[str, str] = {grade: label.lower() for grade, label in CREDIBILITY_LABELS.items()}
 DEFAULT_LABELS: tuple[str, ...] = MENTION_LABELS
 
 _OK = "#1b5e20"

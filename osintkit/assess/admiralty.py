@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from osintkit.admiralty_scale import CREDIBILITY, RELIABILITY
 from osintkit.errors import AssessmentError
 
 from .policy import BELLIGERENTS, CORRECTION_PATTERN, LOSS_WORDS, credibility_grade, reliability_grade
@@ -45,24 +46,6 @@ __all__ = [
     "suggest_ratings",
     "suggestions_frame",
 ]
-
-# (label, description) per grade, after NATO AJP-2.1 / STANAG 2511.
-RELIABILITY: dict[str, tuple[str, str]] = {
-    "A": ("Completely reliable", "No doubt of authenticity, trustworthiness or competency; a history of complete reliability."),  # noqa: E501
-    "B": ("Usually reliable", "Minor doubt about authenticity, trustworthiness or competency; a history of valid information most of the time."),  # noqa: E501
-    "C": ("Fairly reliable", "Doubt of authenticity, trustworthiness or competency, but has provided valid information in the past."),  # noqa: E501
-    "D": ("Not usually reliable", "Significant doubt about authenticity, trustworthiness or competency, but has provided valid information in the past."),  # noqa: E501
-    "E": ("Unreliable", "Lacking in authenticity, trustworthiness and competency; a history of invalid information."),
-    "F": ("Reliability cannot be judged", "No basis exists for evaluating the reliability of the source."),
-}  # fmt: skip
-CREDIBILITY: dict[str, tuple[str, str]] = {
-    "1": ("Confirmed by other sources", "Confirmed by other independent sources; logical in itself; consistent with other information on the subject."),  # noqa: E501
-    "2": ("Probably true", "Not confirmed; logical in itself; consistent with other information on the subject."),
-    "3": ("Possibly true", "Not confirmed; reasonably logical in itself; agrees with some other information on the subject."),  # noqa: E501
-    "4": ("Doubtful", "Not confirmed; possible but not logical; no other information on the subject."),
-    "5": ("Improbable", "Not confirmed; not logical in itself; contradicted by other information on the subject."),
-    "6": ("Truth cannot be judged", "No basis exists for evaluating the validity of the information."),
-}  # fmt: skip
 
 
 def normalise_reliability(grade: object) -> str:

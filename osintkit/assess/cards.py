@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .admiralty import RELIABILITY
+from osintkit.admiralty_scale import RELIABILITY
 
 if TYPE_CHECKING:
     from osintkit.store import Case
