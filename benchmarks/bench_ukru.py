@@ -97,7 +97,7 @@ def _iob_sentences(path: Path) -> list[list[tuple[str, str]]]:
 
 def load_neruk(path: Path, block: int = _BLOCK) -> list[GoldText]:
     """ner-uk IOB sentences, ``block`` to a text, with their PER/ORG/LOC spans."""
-    from osintkit.entities.datasets import bio_spans
+    from osintkit.training.datasets import bio_spans
 
     sentences = _iob_sentences(path)
     out = []
@@ -131,8 +131,8 @@ def score(
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from osintkit.entities.datasets import bootstrap_f1, data_root, score_sets
     from osintkit.entities.slavic import slavic_mentions
+    from osintkit.training.datasets import bootstrap_f1, data_root, score_sets
 
     root = data_root() / "ner-ukru"
     if not root.is_dir():

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.bench_ukru import load_factru, load_neruk
 from osintkit.entities import tag
-from osintkit.entities.slavic import NER_MODEL, slavic_mentions
+from osintkit.entities.slavic import NER_MODEL, name_lemma, slavic_mentions
 from osintkit.errors import LanguageWarning
 from osintkit.model import Document, Mention
 
@@ -215,3 +215,37 @@ def test_findings_say_which_languages_were_read_and_with_what(tmp_path: Path) ->
     written = json.loads(path.read_text(encoding="utf-8"))["languages"]
     assert {"code": "pl", "name": "Polish", "documents": 1, "read": False, "models": []} in written
     assert Findings().languages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "language", "lemma"),
+    [
+        ("Володимира Зеленського", "PERSON", "uk", "Володимир Зеленський"),
+        ("Олени Зеленської", "PERSON", "uk", "Олена Зеленська"),
+        ("Олександра Сирського", "PERSON", "uk", "Олександр Сирський"),  # not the woman's name Олександра
+        ("Андрієм Єрмаком", "PERSON", "uk", "Андрій Єрмак"),
+        ("Дмитрия Пескова", "PERSON", "ru", "Дмитрий Песков"),
+        ("Зеленским", "PERSON", "ru", "Зеленский"),
+        ("Сергей Шойгу", "PERSON", "ru", "Сергей Шойгу"),
+        ("Міністерства оборони України", "ORG", "uk", "Міністерство оборони України"),
+        ("Збройних сил України", "ORG", "uk", "Збройні сили України"),
+        ("Укрзалізниці", "ORG", "uk", "Укрзалізниця"),
+        ("Газпрома", "ORG", "ru", "Газпром"),
+        ("ТАСС", "ORG", "ru", "ТАСС"),
+        ("Курської області", "LOC", "uk", "Курська область"),
+        ("Курской области", "LOC", "ru", "Курская область"),
+        ("Кривому Розі", "LOC", "uk", "Кривий Ріг"),
+        ("Харкові", "LOC", "uk", "Харків"),  # the city, not the surname Харко
+    ],
+)
+def test_names_keep_their_dictionary_lemma(text: str, label: str, language: str, lemma: str) -> None:
+    assert name_lemma(text, label, language) == lemma
+
+
+def test_natasha_mentions_carry_their_lemma() -> None:
+    mentions = slavic_mentions("Лист передали президентові Володимиру Зеленському у Харкові.", "uk")
+    lemmas = {m.text: m.norm["lemma"] for m in mentions}
+    assert lemmas.get("Володимиру Зеленському") == "Володимир Зеленський", lemmas
+    mentions = slavic_mentions("Об этом сообщил пресс-секретарь Дмитрий Песков в беседе с Зеленским.", "ru")
+    lemmas = {m.text: m.norm["lemma"] for m in mentions}
+    assert lemmas.get("Зеленским") == "Зеленский", lemmas

@@ -29,7 +29,7 @@ from typing import Any
 
 from osintkit.model import Mention
 
-__all__ = ["NER_MODEL", "SLAVIC_LANGUAGES", "slavic_mentions"]
+__all__ = ["NER_MODEL", "SLAVIC_LANGUAGES", "name_lemma", "slavic_mentions"]
 
 SLAVIC_LANGUAGES = ("ru", "uk")
 NER_MODEL = "natasha slovnet_ner_news_v1"
@@ -367,9 +367,124 @@ def slavic_mentions(text: str, language: str, *, repair: bool = True) -> list[Me
             label=_LABELS[label],
             score=0.9,
             source="model",
-            norm={"model": NER_MODEL, "language": language},
+            norm={
+                "model": NER_MODEL,
+                "language": language,
+                "lemma": name_lemma(text[start:stop], _LABELS[label], language),
+            },
         )
         for start, stop, label in spans
         if label in _LABELS
     ]
     return sorted(out, key=lambda m: m.start)
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:['’ʼ][\u0400-\u04ff]+)*")
+_PERSONAL = frozenset({"Name", "Surn", "Patr"})
+
+
+def name_lemma(text: str, label: str, language: str) -> str:
+    """The name in the nominative, as a dictionary heads it: "Володимира Зеленського" → "Володимир Зеленський",
+    "Міністерства оборони України" → "Міністерство оборони України", "Курської області" → "Курська область".
+
+    Why: a name is declined in running text, and "Зеленського", "Зеленському" and "Зеленський" must key as one
+    person before they can be compared with "Zelensky". People: every word is put in the nominative in the gender
+    of the first name (so "Кирила Буданова" is Буданов, "Олени Зеленської" Зеленська); a word that already reads
+    as a nominative stays. Organisations and places: the first noun and the adjectives before it are put in the
+    nominative (in its number and gender); the words after it are its complements and keep their case. Words in
+    capitals (acronyms) and words outside the Cyrillic alphabet stay as written; capitals follow the text.
+    """
+    lang = language.split("-")[0].lower()
+    if lang not in SLAVIC_LANGUAGES or not _CYRILLIC_WORD.search(text):
+        return text
+    words = list(_CYRILLIC_WORD.finditer(text))
+    morph = _morph(lang)
+    parses = [[] if w.group().isupper() and len(w.group()) > 1 else morph.parse(w.group()) for w in words]
+    lemmas = (_person_lemmas if label == "PERSON" else _phrase_lemmas)(words, parses)
+    out, last = [], 0
+    for w, lemma in zip(words, lemmas, strict=True):
+        out.append(text[last : w.start()])
+        out.append(_like(w.group(), lemma) if lemma else w.group())
+        last = w.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _like(written: str, lemma: str) -> str:
+    """``lemma`` with the capitals of ``written``: all capitals, a capital first letter, or none."""
+    if written.isupper() and len(written) > 1:
+        return lemma.upper()
+    return lemma[:1].upper() + lemma[1:] if written[:1].isupper() else lemma
+
+
+def _agrees(p: Any, case: str, number: str | None, gender: str | None) -> bool:
+    if p.tag.case != case or (p.tag.number or "sing") != (number or "sing"):
+        return False
+    return (
+        number == "plur"
+        or gender is None
+        or p.tag.gender is None
+        or p.tag.gender == gender
+        or ("ms-f" in p.tag.grammemes)
+    )
+
+
+def _person_lemmas(words: list[Any], parses: list[list[Any]]) -> list[str | None]:
+    def usable(p: Any) -> bool:
+        return bool(_PERSONAL & p.tag.grammemes or p.tag.POS in ("NOUN", "ADJF")) and p.tag.number != "plur"
+
+    if len(parses) == 1 and any(usable(p) and p.tag.case == "nomn" for p in parses[0]):
+        return [None]  # a lone name that reads as a nominative ("Буданова") is taken as written
+    # The reading of the whole name: the first (likeliest, in pymorphy3's order) case and gender of its first word,
+    # personal readings first, that every other word can share ("Олександра Сирського": masculine genitive, not
+    # the feminine name Олександра).
+    first = sorted((p for p in parses[0] if usable(p)), key=lambda p: not _PERSONAL & p.tag.grammemes)
+    for candidate in first:
+        case, gender = candidate.tag.case, candidate.tag.gender
+        chosen = []
+        for options in parses:
+            fitting = [p for p in options if usable(p) and _agrees(p, case, "sing", gender)]
+            fitting.sort(key=lambda p: not _PERSONAL & p.tag.grammemes)
+            if options and not fitting:
+                break
+            chosen.append(fitting[0] if fitting else None)
+        else:
+            if case == "nomn":
+                return [None] * len(words)
+            return [_nominative(p) for p in chosen]
+    return [None] * len(words)
+
+
+def _nominative(p: Any) -> str | None:
+    if p is None:
+        return None
+    inflected = p.inflect({"nomn"})
+    return str(inflected.word) if inflected is not None else str(p.normal_form)
+
+
+def _phrase_lemmas(words: list[Any], parses: list[list[Any]]) -> list[str | None]:
+    # The head is the noun after the longest run of adjectives that agree with it: "Кривому Розі" is Кривий Ріг,
+    # not the noun Криве; "Курської області" Курська область; words after the head are its complements.
+    for head in range(len(words) - 1, -1, -1):
+        nouns = [p for p in parses[head] if p.tag.POS == "NOUN"]
+        nouns.sort(key=lambda p: bool(_PERSONAL & p.tag.grammemes))  # "Харкові": the city, not the surname Харко
+        for noun in nouns:
+            case, number, gender = noun.tag.case, noun.tag.number, noun.tag.gender
+            adjectives = [
+                next((p for p in parses[i] if p.tag.POS in ("ADJF", "PRTF") and _agrees(p, case, number, gender)),
+                     None)
+                for i in range(head)
+            ]  # fmt: skip
+            if any(a is None for a in adjectives):
+                continue
+            out: list[str | None] = [None] * len(words)
+            if case == "nomn":
+                return out
+            # Ukrainian tags leave a singular's number out: only what the noun's own tag says is asked for.
+            agree = {"nomn"} | ({number} if number else set()) | ({gender} if number != "plur" and gender else set())
+            for i, adjective in enumerate(adjectives):
+                form = adjective.inflect(agree) if adjective is not None else None
+                out[i] = str(form.word) if form is not None else None
+            out[head] = _nominative(noun)
+            return out
+    return [None] * len(words)
