@@ -32,6 +32,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .admiralty_scale import CREDIBILITY_LABELS, RELIABILITY_LABELS
 from .errors import InputError, MalformedInputError, MissingExtraError, OsintkitError
 
 if TYPE_CHECKING:
@@ -60,21 +61,8 @@ KEY_FORMAT = "osintkit-exercise-key/1"
 ANSWERS_FORMAT = "osintkit-exercise-answers/1"
 
 # The Admiralty scale, in order (distance on it is how far off a mistake is).
-SCALES: dict[str, tuple[str, ...]] = {"source": ("A", "B", "C", "D", "E", "F"), "claim": ("1", "2", "3", "4", "5", "6")}
-MEANINGS: dict[str, str] = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-    "1": "confirmed by other sources",
-    "2": "probably true",
-    "3": "possibly true",
-    "4": "doubtful",
-    "5": "improbable",
-    "6": "truth cannot be judged",
-}
+SCALES: dict[str, tuple[str, ...]] = {"source": tuple(RELIABILITY_LABELS), "claim": tuple(CREDIBILITY_LABELS)}
+MEANINGS: dict[str, str] = {grade: label.lower() for grade, label in (RELIABILITY_LABELS | CREDIBILITY_LABELS).items()}
 _ALIAS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$")
 
 
