@@ -1,6 +1,6 @@
-"""Notebook widgets: the analyst's annotation panel and a trainer's source-evaluation exercise.
+"""Notebook widgets: the analyst's annotation panel.
 
-Both are plain ipywidgets containers, so they render in JupyterLab 4 with the stock widget manager, and tests
+It is a plain ipywidgets container, so it renders in JupyterLab 4 with the stock widget manager, and tests
 drive them exactly as a user would: set a control's ``value`` and call ``.click()`` on a button. The panel holds
 no state of its own worth keeping; every action goes straight to the :class:`~osintkit.store.Case`, whose write
 methods append to the custody log, so what an analyst decided in a notebook is as traceable as a pipeline run.
@@ -9,8 +9,9 @@ methods append to the custody log, so what an analyst decided in a notebook is a
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html import escape
 from typing import Any
 
@@ -26,8 +27,6 @@ __all__ = [
     "DEFAULT_LABELS",
     "SOURCE_GRADES",
     "AnnotationPanel",
-    "ExerciseItem",
-    "RatingExercise",
 ]
 
 # The Admiralty (NATO) scale. The descriptions sit beside the letter/number in the dropdowns because new analysts
@@ -47,6 +46,15 @@ def _grade_options(grades: Mapping[str, str]) -> list[tuple[str, str]]:
 def _short(text: str, n: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _set_multi(widget: w.SelectMultiple, options: list[tuple[str, Any]]) -> None:
+    """Replace a multiple choice's options, keeping whichever chosen ones are still there."""
+    keep = tuple(widget.value)
+    widget.value = ()
+    widget.options = options
+    values = {v for _, v in options}
+    widget.value = tuple(v for v in keep if v in values)
 
 
 def _set_options(widget: w.Dropdown | w.Select, options: list[tuple[str, Any]]) -> None:
@@ -99,14 +107,56 @@ def _rate(kind: str, case: Case, object_id: str, grade: str, rationale: str) -> 
     fn(case, object_id, grade, rationale=rationale)
 
 
+def _in_context(text: str, start: int, end: int, width: int = 36) -> str:
+    """The mention in a short window of its text, marked ⟦so⟧, cut at word breaks: what a list row shows."""
+    a, b = max(0, start - width), min(len(text), end + width)
+    if a > 0:
+        space = text.find(" ", a, start)
+        a = space + 1 if space != -1 else a
+    if b < len(text):
+        space = text.rfind(" ", end, b)
+        b = space if space != -1 else b
+    before = " ".join(text[a:start].split())
+    after = " ".join(text[end:b].split())
+    return (
+        ("…" if a > 0 else "")
+        + before
+        + (" " if before and text[start - 1].isspace() else "")
+        + f"⟦{' '.join(text[start:end].split())}⟧"
+        + (" " if after and text[end : end + 1].isspace() else "")
+        + after
+        + ("…" if b < len(text) else "")
+    )
+
+
+def _renormalise(case: Case) -> None:
+    """Rebuild the case's entities after a mention review, so a relabel or rejection reaches the entity table,
+    the exports and the report. A case never normalised (no entities yet) is left for the pipeline to do."""
+    if case.execute("SELECT 1 FROM entities LIMIT 1").fetchone() is None:
+        return
+    # Imported late: the entity linker pulls in the gazetteer tables, which a panel that is only looked at
+    # does not need.
+    from .entities.normalise import normalise_case
+
+    normalise_case(case)
+
+
 class AnnotationPanel(w.VBox):
-    """Review one document of a case: mentions, places, source and claim ratings, notes.
+    """Review one document of a case: mentions, entities, places, source and claim ratings, notes.
 
     ``case`` is a :class:`Case` or a path to a case file. Child widgets are attributes so code and tests can
-    drive them: ``doc_select``; ``entity_select``, ``label_select``, ``accept_button``, ``reject_button``,
-    ``relabel_button``; ``place_select``, ``candidate_select``, ``choose_place_button``; ``source_grade``,
-    ``source_rationale``, ``rate_source_button``; ``claim_select``, ``claim_grade``, ``claim_rationale``,
-    ``rate_claim_button``; ``note_target``, ``note_text``, ``add_note_button``; and ``status`` (the last result).
+    drive them: ``doc_select``; mentions: ``label_filter``, ``text_filter``, ``entity_select`` (each row the mention
+    marked in its context), ``label_select``, ``accept_button``, ``reject_button``, ``relabel_button``,
+    ``accept_all_button`` (every mention the filters show); entities: ``merge_select``, ``merge_name``,
+    ``merge_button``; ``place_select``, ``candidate_select``, ``choose_place_button``; ``source_grade``,
+    ``source_rationale``, ``rate_source_button``; ``claim_select``, ``claim_grades`` (current and suggested
+    grade), ``claim_grade``, ``claim_rationale``, ``rate_claim_button``; ``note_target``, ``note_text``,
+    ``add_note_button``. Each section's result shows beside its buttons (``mention_feedback``,
+    ``entity_feedback``, ``place_feedback``, ``source_feedback``, ``claim_feedback``, ``note_feedback``);
+    ``status`` is the one that spoke last.
+
+    A review of a mention (accept, reject, relabel) or a merge re-runs entity normalisation on a case that has
+    entities, so the change reaches ``case.entities()``, :class:`~osintkit.findings.Findings` and every export.
     """
 
     def __init__(
@@ -129,6 +179,9 @@ class AnnotationPanel(w.VBox):
         wide = w.Layout(width="98%")
         btn = w.Layout(width="auto")
 
+        def feedback() -> w.HTML:
+            return w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+
         self.doc_select = w.Dropdown(
             options=[(_short(d.title or d.path or d.id, 90), d.id) for d in docs],
             value=doc_id or docs[0].id,
@@ -137,42 +190,62 @@ class AnnotationPanel(w.VBox):
         )
         self.doc_info = w.HTML()
 
-        self.entity_select = w.Select(options=[], rows=8, description="Mentions", layout=wide)
+        self.label_filter = w.Dropdown(options=[("all labels", "")], value="", description="Show")
+        self.text_filter = w.Text(placeholder="filter by text", layout=w.Layout(width="240px"))
+        self.match_count = w.HTML()
+        self.entity_select = w.Select(options=[], rows=10, description="Mentions", layout=wide)
         self.context = w.HTML()
         self.label_select = w.Dropdown(options=list(self.labels), description="Label")
         self.accept_button = w.Button(description="Accept", button_style="success", icon="check", layout=btn)
         self.reject_button = w.Button(description="Reject", button_style="danger", icon="times", layout=btn)
         self.relabel_button = w.Button(description="Relabel", button_style="warning", icon="tag", layout=btn)
+        self.accept_all_button = w.Button(description="Accept all shown", icon="check-square-o", layout=btn)
+        self.mention_feedback = feedback()
+
+        self.merge_select = w.SelectMultiple(options=[], rows=5, description="Entities", layout=wide)
+        self.merge_name = w.Text(placeholder="name for the merged entity (optional)", layout=w.Layout(width="320px"))
+        self.merge_button = w.Button(description="Merge selected", icon="compress", layout=btn)
+        self.entity_feedback = feedback()
 
         self.place_select = w.Dropdown(options=[], description="Place", layout=wide)
-        self.candidate_select = w.Dropdown(options=[], description="Candidate", layout=w.Layout(width="75%"))
+        self.candidate_select = w.Dropdown(options=[], description="Candidate", layout=w.Layout(width="60%"))
         self.choose_place_button = w.Button(description="Use candidate", icon="map-marker", layout=btn)
+        self.place_feedback = feedback()
 
+        self.source_grades = w.HTML()
         self.source_grade = w.Dropdown(
-            options=_grade_options(SOURCE_GRADES), value="F", description="Grade", layout=w.Layout(width="360px")
+            options=_grade_options(SOURCE_GRADES), value="F", description="Grade", layout=w.Layout(width="380px")
         )
         self.source_rationale = w.Text(placeholder="why this grade (track record, access, motive)", layout=wide)
         self.rate_source_button = w.Button(description="Rate source", icon="star", layout=btn)
+        self.source_feedback = feedback()
 
         self.claim_select = w.Dropdown(options=[], description="Claim", layout=wide)
+        self.claim_grades = w.HTML()
         self.claim_grade = w.Dropdown(
-            options=_grade_options(CLAIM_GRADES), value="6", description="Grade", layout=w.Layout(width="360px")
+            options=_grade_options(CLAIM_GRADES), value="6", description="Grade", layout=w.Layout(width="380px")
         )
         self.claim_rationale = w.Text(placeholder="why this grade (corroboration, plausibility)", layout=wide)
         self.rate_claim_button = w.Button(description="Rate claim", icon="star-half-o", layout=btn)
+        self.claim_feedback = feedback()
 
         self.note_target = w.Dropdown(options=[], description="About", layout=wide)
         self.note_text = w.Textarea(placeholder="analyst note", layout=wide)
         self.add_note_button = w.Button(description="Add note", icon="sticky-note", layout=btn)
-
-        self.status = w.HTML(value="<i>Ready. Every action here is saved to the case and its custody log.</i>")
+        self.note_feedback = feedback()
+        self._last_feedback = self.mention_feedback
 
         self.doc_select.observe(self._on_doc, names="value")
+        self.label_filter.observe(self._on_filter, names="value")
+        self.text_filter.observe(self._on_filter, names="value")
         self.entity_select.observe(self._on_mention, names="value")
         self.place_select.observe(self._on_place, names="value")
+        self.claim_select.observe(self._on_claim, names="value")
         self.accept_button.on_click(lambda _b: self._review("accepted"))
         self.reject_button.on_click(lambda _b: self._review("rejected"))
         self.relabel_button.on_click(lambda _b: self._review("relabelled"))
+        self.accept_all_button.on_click(lambda _b: self._accept_shown())
+        self.merge_button.on_click(lambda _b: self._merge())
         self.choose_place_button.on_click(lambda _b: self._choose_place())
         self.rate_source_button.on_click(lambda _b: self._rate_source())
         self.rate_claim_button.on_click(lambda _b: self._rate_claim())
@@ -182,28 +255,45 @@ class AnnotationPanel(w.VBox):
             return w.HTML(f"<b>{escape(text)}</b>")
 
         children = [
-            w.HTML("<h4 style='margin:2px 0'>osintkit annotation panel</h4>"),
+            w.HTML(
+                "<h4 style='margin:2px 0'>osintkit annotation panel</h4><small><i>Every action here is saved to "
+                "the case and its custody log; its result shows beside the button.</i></small>"
+            ),
             self.doc_select,
             self.doc_info,
             head("Entity mentions: accept, reject or relabel what the tagger found"),
+            w.HBox([self.label_filter, self.text_filter, self.match_count]),
             self.entity_select,
             self.context,
-            w.HBox([self.accept_button, self.reject_button, self.label_select, self.relabel_button]),
+            w.HBox(
+                [
+                    self.accept_button,
+                    self.reject_button,
+                    self.label_select,
+                    self.relabel_button,
+                    self.accept_all_button,
+                    self.mention_feedback,
+                ]
+            ),
+            head("Entities: merge names that are one person, body or place"),
+            self.merge_select,
+            w.HBox([self.merge_name, self.merge_button, self.entity_feedback]),
             head("Places: pick the right candidate when a name is ambiguous"),
             self.place_select,
-            w.HBox([self.candidate_select, self.choose_place_button]),
+            w.HBox([self.candidate_select, self.choose_place_button, self.place_feedback]),
             head("Source reliability (Admiralty A–F)"),
-            w.HBox([self.source_grade, self.rate_source_button]),
+            self.source_grades,
+            w.HBox([self.source_grade, self.rate_source_button, self.source_feedback]),
             self.source_rationale,
             head("Claim credibility (Admiralty 1–6)"),
             self.claim_select,
-            w.HBox([self.claim_grade, self.rate_claim_button]),
+            self.claim_grades,
+            w.HBox([self.claim_grade, self.rate_claim_button, self.claim_feedback]),
             self.claim_rationale,
             head("Notes"),
             self.note_target,
             self.note_text,
-            w.HBox([self.add_note_button]),
-            self.status,
+            w.HBox([self.add_note_button, self.note_feedback]),
         ]
         kwargs.setdefault("layout", w.Layout(border="1px solid #ccc", padding="6px", width="100%"))
         super().__init__(children=children, **kwargs)
@@ -219,9 +309,24 @@ class AnnotationPanel(w.VBox):
     def document(self) -> Document:
         return self._docs[self.doc_id]
 
+    @property
+    def status(self) -> w.HTML:
+        """The feedback of the section that acted last."""
+        return self._last_feedback
+
     def _mention_status(self) -> dict[tuple[int, int], str]:
         rows = self.case.execute('SELECT start, "end", status FROM mentions WHERE doc_id = ?', (self.doc_id,))
         return {(r[0], r[1]): r[2] for r in rows}
+
+    def shown_mentions(self) -> list[Mention]:
+        """The mentions the label and text filters let through, in document order."""
+        label = self.label_filter.value
+        needle = " ".join(str(self.text_filter.value).split()).casefold()
+        return [
+            m
+            for m in self._mentions.values()
+            if (not label or m.label == label) and (not needle or needle in " ".join(m.text.split()).casefold())
+        ]
 
     def refresh(self) -> None:
         """Reload the lists from the case (after a pipeline re-run, or another kernel's edits)."""
@@ -232,21 +337,25 @@ class AnnotationPanel(w.VBox):
             f"<small>{escape(doc.source or 'unknown source')} · {escape(doc.published or 'undated')} · "
             f"sha256 <code>{doc.sha256[:16]}…</code> · source {rated}</small>"
         )
-        status = self._mention_status()
+        self._status = self._mention_status()
         mentions = self.case.mentions(self.doc_id, include_rejected=True)
         extra = sorted({m.label for m in mentions} - set(self.labels))
         if extra:  # a custom model's labels: offer them too rather than silently mapping them away
             self.labels = (*self.labels, *extra)
             self.label_select.options = list(self.labels)
         self._mentions = {(m.start, m.end): m for m in mentions}
+        counts = Counter(m.label for m in mentions)
         _set_options(
-            self.entity_select,
-            [
-                (f"{m.text} [{m.label}] @{m.start}-{m.end} ({status.get((m.start, m.end), 'auto')})", (m.start, m.end))
-                for m in mentions
-            ],
+            self.label_filter,
+            [("all labels", ""), *[(f"{label} ({counts[label]})", label) for label in self.labels if counts[label]]],
         )
-        self._on_mention(None)
+        self._list_mentions()
+
+        entities = self.case.entities()
+        _set_multi(
+            self.merge_select,
+            [(f"{e.name} [{e.label}] · {e.mention_count} mention(s)", e.id) for e in entities if e.mention_count],
+        )
 
         places = self.case.places(self.doc_id)
         self._places = {(p.start, p.end): p for p in places}
@@ -258,6 +367,7 @@ class AnnotationPanel(w.VBox):
             ],
         )
         self._on_place(None)
+        self._show_grades(self.source_grades, self.source_grade, "source", source_key(doc), SOURCE_GRADES)
 
         claims = self.case.claims(self.doc_id)
         self._claims: dict[str, Claim] = {c.id: c for c in claims}
@@ -265,22 +375,88 @@ class AnnotationPanel(w.VBox):
             self.claim_select,
             [(f"{_short(c.claimant or 'unattributed', 24)}: {_short(c.content, 70)}", c.id) for c in claims],
         )
+        self._on_claim(None)
 
         targets = [(f"document: {_short(doc.title or doc.id, 60)}", doc.id)]
         if doc.source:
             targets.append((f"source: {_short(doc.source, 60)}", doc.source))
         targets += [(f"claim: {_short(c.content, 60)}", c.id) for c in claims]
         ents = {m.entity_id for m in mentions if m.entity_id}
-        targets += [(f"entity: {e.name} [{e.label}]", e.id) for e in self.case.entities() if e.id in ents]
+        targets += [(f"entity: {e.name} [{e.label}]", e.id) for e in entities if e.id in ents]
         _set_options(self.note_target, targets)
+
+    def _list_mentions(self) -> None:
+        text = self.document.text
+        shown = self.shown_mentions()
+        _set_options(
+            self.entity_select,
+            [
+                (
+                    f"{_in_context(text, m.start, m.end)}  · {m.label} · {self._status.get((m.start, m.end), 'auto')}",
+                    (m.start, m.end),
+                )
+                for m in shown
+            ],
+        )
+        self.match_count.value = f"<small>&nbsp;{len(shown)} of {len(self._mentions)} mentions shown</small>"
+        self.accept_all_button.description = f"Accept all shown ({len(shown)})"
+        self.accept_all_button.disabled = not shown
+        self._on_mention(None)
+
+    def _show_grades(
+        self, view: w.HTML, control: w.Dropdown, kind: str, object_id: str, grades: Mapping[str, str]
+    ) -> None:
+        """The current and the suggested grade, in words beside the control and marked in its list; the control
+        starts at the current grade."""
+        current = self.case.current_rating(kind, object_id)
+        row = self.case.execute(
+            "SELECT grade, rationale FROM ratings WHERE kind = ? AND object_id = ? AND origin = 'suggested'"
+            " ORDER BY id DESC LIMIT 1",
+            (kind, object_id),
+        ).fetchone()
+        suggested = {"grade": str(row[0]), "rationale": str(row[1] or "")} if row else None
+        marks: dict[str, list[str]] = {}
+        if current is not None:
+            marks.setdefault(current["grade"], []).append("current")
+        if suggested is not None:
+            marks.setdefault(suggested["grade"], []).append("suggested")
+        control.options = [
+            (f"{k} – {v}" + (f"  ({', '.join(marks[k])})" if k in marks else ""), k) for k, v in grades.items()
+        ]
+        if current is not None and current["grade"] in grades:
+            control.value = current["grade"]
+        parts = []
+        if current is None:
+            parts.append("Current grade: <b>none</b>")
+        else:
+            who = "analyst" if current["origin"] == "analyst" else "osintkit's suggestion"
+            parts.append(
+                f"Current grade: <b>{escape(current['grade'])}</b> {escape(grades.get(current['grade'], ''))} "
+                f"({escape(who)})"
+            )
+        if suggested is None:
+            parts.append("Suggested: <i>none stored (run the pipeline's assessment)</i>")
+        else:
+            why = f": {escape(_short(suggested['rationale'], 160))}" if suggested["rationale"] else ""
+            parts.append(
+                f"Suggested: <b>{escape(suggested['grade'])}</b> {escape(grades.get(suggested['grade'], ''))}{why}"
+            )
+        view.value = "<small>" + " · ".join(parts) + "</small>"
 
     def _on_doc(self, _change: Any) -> None:
         self.refresh()
 
+    def _on_filter(self, _change: Any) -> None:
+        self._list_mentions()
+
     def _on_mention(self, _change: Any) -> None:
         m: Mention | None = self._mentions.get(self.entity_select.value) if self.entity_select.value else None
         if m is None:
-            self.context.value = "<small><i>No mentions tagged in this document yet.</i></small>"
+            self.context.value = (
+                "<small><i>No mention matches the filters.</i></small>"
+                if self._mentions
+                else "<small><i>No mentions tagged in this document yet.</i></small>"
+            )
             return
         text = self.document.text
         a, b = max(0, m.start - 80), min(len(text), m.end + 80)
@@ -301,6 +477,13 @@ class AnnotationPanel(w.VBox):
         self.candidate_select.options = options
         self.candidate_select.value = 0  # a new place starts at its current reading
 
+    def _on_claim(self, _change: Any) -> None:
+        claim_id = self.claim_select.value
+        if claim_id is None:
+            self.claim_grades.value = "<small><i>No claims extracted from this document.</i></small>"
+            return
+        self._show_grades(self.claim_grades, self.claim_grade, "claim", str(claim_id), CLAIM_GRADES)
+
     @staticmethod
     def _describe(cand: Mapping[str, Any], *, current: bool = False) -> str:
         f = _candidate_fields(cand)
@@ -310,24 +493,25 @@ class AnnotationPanel(w.VBox):
 
     # -- actions --------------------------------------------------------------------------------------------
 
-    def _report(self, message: str, *, ok: bool = True) -> None:
+    def _report(self, where: w.HTML, message: str, *, ok: bool = True) -> None:
         self.last_error = None if ok else message
+        self._last_feedback = where
         colour = _OK if ok else _ERR
         seq = self.case.execute("SELECT max(seq) FROM custody").fetchone()[0]
         tail = f" <small>(custody entry #{seq})</small>" if ok else ""
-        self.status.value = f"<span style='color:{colour}'>{escape(message)}</span>{tail}"
+        where.value = f"<span style='color:{colour}'>{escape(message)}</span>{tail}"
 
-    def _guard(self, action: Callable[[], str]) -> None:
+    def _guard(self, where: w.HTML, action: Callable[[], str]) -> None:
         # Errors are shown in the panel: an exception in a widget callback is otherwise lost in the kernel log,
         # and an analyst who gave a rating the rules refuse must see why it was refused.
         try:
             message = action()
         except (OsintkitError, ValueError, KeyError) as exc:
-            self._report(f"Not saved: {exc}", ok=False)
+            self._report(where, f"Not saved: {exc}", ok=False)
         except Exception as exc:  # a bug, not a refusal: still say so where the analyst is looking
-            self._report(f"Not saved ({type(exc).__name__}): {exc}", ok=False)
+            self._report(where, f"Not saved ({type(exc).__name__}): {exc}", ok=False)
         else:
-            self._report(message)
+            self._report(where, message)
 
     def _review(self, status: str) -> None:
         def act() -> str:
@@ -338,12 +522,46 @@ class AnnotationPanel(w.VBox):
             label = str(self.label_select.value) if status == "relabelled" else None
             if status == "relabelled" and label == m.label:
                 raise OsintkitError(f"{m.text!r} is already labelled {label}; pick another label")
-            self.case.set_mention_status(self.doc_id, m.start, m.end, status, label=label)
+            with self.case.transaction():
+                self.case.set_mention_status(self.doc_id, m.start, m.end, status, label=label)
+                _renormalise(self.case)
             self.refresh()
             extra = f" as {label}" if label else ""
             return f"{status.capitalize()} {m.text!r} [{m.label}]{extra}"
 
-        self._guard(act)
+        self._guard(self.mention_feedback, act)
+
+    def _accept_shown(self) -> None:
+        def act() -> str:
+            shown = self.shown_mentions()
+            todo = [m for m in shown if self._status.get((m.start, m.end), "auto") == "auto"]
+            if not todo:
+                raise OsintkitError("nothing to accept: every mention shown is already reviewed")
+            # One transaction: a bulk accept lands whole or not at all.
+            with self.case.transaction():
+                for m in todo:
+                    self.case.set_mention_status(self.doc_id, m.start, m.end, "accepted")
+                _renormalise(self.case)
+            self.refresh()
+            left = len(shown) - len(todo)
+            rest = f"; {left} already reviewed left as they were" if left else ""
+            return f"Accepted {len(todo)} mention(s){rest}"
+
+        self._guard(self.mention_feedback, act)
+
+    def _merge(self) -> None:
+        def act() -> str:
+            ids = [str(i) for i in self.merge_select.value]
+            if len(ids) < 2:
+                raise OsintkitError("select two or more entities to merge")
+            from .entities.normalise import merge_entities
+
+            entity = merge_entities(self.case, ids, name=self.merge_name.value.strip() or None)
+            self.merge_name.value = ""
+            self.refresh()
+            return f"Merged {len(ids)} entities into {entity.name} [{entity.label}]"
+
+        self._guard(self.entity_feedback, act)
 
     def _choose_place(self) -> None:
         def act() -> str:
@@ -368,7 +586,7 @@ class AnnotationPanel(w.VBox):
             self.refresh()
             return f"Place {place.text!r} set to {chosen.name} ({chosen.country_code or '?'})"
 
-        self._guard(act)
+        self._guard(self.place_feedback, act)
 
     def _rate_source(self) -> None:
         def act() -> str:
@@ -378,7 +596,7 @@ class AnnotationPanel(w.VBox):
             self.refresh()
             return f"Source {key!r} rated {grade} ({SOURCE_GRADES[grade]})"
 
-        self._guard(act)
+        self._guard(self.source_feedback, act)
 
     def _rate_claim(self) -> None:
         def act() -> str:
@@ -387,9 +605,10 @@ class AnnotationPanel(w.VBox):
                 raise OsintkitError("no claim selected (this document has no extracted claims)")
             grade = str(self.claim_grade.value)
             _rate("claim", self.case, str(claim_id), grade, self.claim_rationale.value.strip())
+            self._on_claim(None)
             return f"Claim {_short(self._claims[claim_id].content, 50)!r} rated {grade} ({CLAIM_GRADES[grade]})"
 
-        self._guard(act)
+        self._guard(self.claim_feedback, act)
 
     def _add_note(self) -> None:
         def act() -> str:
@@ -401,169 +620,4 @@ class AnnotationPanel(w.VBox):
             self.note_text.value = ""
             return f"Note added to {target}"
 
-        self._guard(act)
-
-
-# -- trainer's exercise -------------------------------------------------------------------------------------
-
-
-@dataclass
-class ExerciseItem:
-    """One thing to rate: a source (``kind="source"``, grades A–F) or a claim (``kind="claim"``, grades 1–6)."""
-
-    id: str
-    kind: str
-    prompt: str
-    context: str = ""
-
-    @classmethod
-    def coerce(cls, item: ExerciseItem | Mapping[str, Any]) -> ExerciseItem:
-        if isinstance(item, ExerciseItem):
-            it = item
-        else:
-            missing = [k for k in ("id", "kind", "prompt") if k not in item]
-            if missing:
-                raise OsintkitError(f"exercise item {dict(item)!r} lacks {', '.join(missing)}")
-            it = cls(str(item["id"]), str(item["kind"]), str(item["prompt"]), str(item.get("context", "")))
-        if it.kind not in {"source", "claim"}:
-            raise OsintkitError(f"exercise item {it.id!r}: kind must be 'source' or 'claim', not {it.kind!r}")
-        return it
-
-
-def _distance(kind: str, a: str, b: str) -> int:
-    scale = list(SOURCE_GRADES if kind == "source" else CLAIM_GRADES)
-    return abs(scale.index(a) - scale.index(b))
-
-
-@dataclass
-class _Row:
-    item: ExerciseItem
-    grade: w.Dropdown
-    check_button: w.Button
-    feedback: w.HTML
-    box: w.VBox
-
-
-class RatingExercise(w.VBox):
-    """Learners rate sources and claims; each answer gets feedback; the trainer can reveal the answer key.
-
-    The key is held in the notebook that builds this widget, so it suits self-study. For a class, use
-    :mod:`osintkit.exercise`: the key stays with the trainer, answers are saved per learner, reveals come only after
-    an answer, and the trainer gets a class summary.
-
-    ``items`` are :class:`ExerciseItem` or dicts with ``id``, ``kind`` (``"source"``/``"claim"``), ``prompt`` and
-    optional ``context``. ``answer_key`` maps an item id to its grade, or to ``{"grade": ..., "why": ...}``.
-    Widgets: ``rows[item_id].grade`` / ``.check_button`` / ``.feedback``, ``check_all_button``, ``reveal_button``,
-    ``answer_view`` and ``score_view``.
-    """
-
-    def __init__(
-        self,
-        items: Sequence[ExerciseItem | Mapping[str, Any]],
-        answer_key: Mapping[str, str | Mapping[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        self.items = [ExerciseItem.coerce(i) for i in items]
-        self.key: dict[str, tuple[str, str]] = {}
-        for item in self.items:
-            if item.id not in answer_key:
-                raise OsintkitError(f"the answer key has no entry for exercise item {item.id!r}")
-            entry = answer_key[item.id]
-            grade, why = (entry, "") if isinstance(entry, str) else (str(entry["grade"]), str(entry.get("why", "")))
-            scale = SOURCE_GRADES if item.kind == "source" else CLAIM_GRADES
-            if grade not in scale:
-                raise OsintkitError(f"answer key for {item.id!r}: {grade!r} is not a {item.kind} grade")
-            self.key[item.id] = (grade, why)
-        self.revealed = False
-        self.rows: dict[str, _Row] = {}
-        boxes: list[w.Widget] = []
-        for n, item in enumerate(self.items, 1):
-            scale = SOURCE_GRADES if item.kind == "source" else CLAIM_GRADES
-            what = "Source reliability (A–F)" if item.kind == "source" else "Claim credibility (1–6)"
-            grade = w.Dropdown(options=[("– choose –", None), *_grade_options(scale)], value=None, description=what)
-            grade.style.description_width = "initial"
-            check = w.Button(description="Check", icon="question", layout=w.Layout(width="auto"))
-            feedback = w.HTML()
-            ctx = f"<blockquote style='margin:4px 0'>{escape(item.context)}</blockquote>" if item.context else ""
-            box = w.VBox(
-                [w.HTML(f"<b>{n}. {escape(item.prompt)}</b>{ctx}"), w.HBox([grade, check]), feedback],
-                layout=w.Layout(border="1px solid #ddd", padding="4px", margin="3px 0"),
-            )
-            row = _Row(item, grade, check, feedback, box)
-            check.on_click(lambda _b, r=row: self.check(r.item.id))
-            self.rows[item.id] = row
-            boxes.append(box)
-        self.check_all_button = w.Button(description="Check all", icon="check-square-o", button_style="info")
-        self.reveal_button = w.Button(description="Reveal answer key", icon="eye", button_style="warning")
-        self.score_view = w.HTML()
-        self.answer_view = w.HTML()
-        self.check_all_button.on_click(lambda _b: self.check_all())
-        self.reveal_button.on_click(lambda _b: self.reveal(not self.revealed))
-        super().__init__(
-            children=[*boxes, w.HBox([self.check_all_button, self.reveal_button]), self.score_view, self.answer_view],
-            **kwargs,
-        )
-
-    def answers(self) -> dict[str, str | None]:
-        return {item_id: row.grade.value for item_id, row in self.rows.items()}
-
-    def feedback(self, item_id: str, answer: str | None) -> tuple[bool, str]:
-        """Whether ``answer`` matches the key, and the feedback text a learner sees for it."""
-        item = self.rows[item_id].item
-        expected, why = self.key[item_id]
-        if answer is None:
-            return False, "Choose a grade first."
-        if answer == expected:
-            return True, f"Correct: {answer}. {why}".strip()
-        off = _distance(item.kind, answer, expected)
-        hints: list[str] = []
-        if item.kind == "claim" and answer == "1":
-            hints.append("Grade 1 needs confirmation by an independent source; is there one?")
-        if item.kind == "source" and answer == "A":
-            hints.append("'A' is for sources with a long, tested record and no motive to deceive; rarely earned.")
-        if {answer, expected} & {"F", "6"}:
-            hints.append("F and 6 mean 'cannot be judged' (no basis), which is not the same as a low grade.")
-        elif off == 1:
-            hints.append("Close: one step away on the scale.")
-        else:
-            hints.append(f"{off} steps away on the scale: revisit the evidence.")
-        if self.revealed:
-            hints.append(f"The key says {expected}. {why}".strip())
-        return False, f"Not quite: {answer}. " + " ".join(hints)
-
-    def check(self, item_id: str) -> bool:
-        row = self.rows[item_id]
-        ok, text = self.feedback(item_id, row.grade.value)
-        colour = _OK if ok else _ERR
-        row.feedback.value = f"<span style='color:{colour}'>{escape(text)}</span>"
-        self._score()
-        return ok
-
-    def check_all(self) -> int:
-        """Check every answer; returns how many are right."""
-        return sum(self.check(item_id) for item_id in self.rows)
-
-    def _score(self) -> None:
-        right = sum(1 for i, r in self.rows.items() if r.grade.value == self.key[i][0])
-        answered = sum(1 for r in self.rows.values() if r.grade.value is not None)
-        self.score_view.value = f"<b>Score: {right} / {len(self.rows)}</b> ({answered} answered)"
-
-    def reveal(self, show: bool = True) -> None:
-        """Show (or hide) the answer key with the reasoning behind each grade."""
-        self.revealed = show
-        self.reveal_button.description = "Hide answer key" if show else "Reveal answer key"
-        if not show:
-            self.answer_view.value = ""
-            return
-        rows = "".join(
-            f"<tr><td>{escape(item.id)}</td><td>{escape(item.kind)}</td><td><b>{escape(self.key[item.id][0])}</b>"
-            f"</td><td>{escape(self.key[item.id][1])}</td></tr>"
-            for item in self.items
-        )
-        self.answer_view.value = (
-            "<table class='osintkit-answer-key'><tr><th>item</th><th>kind</th><th>grade</th><th>why</th></tr>"
-            f"{rows}</table>"
-        )
-        for item_id, row in self.rows.items():
-            if row.feedback.value:
-                self.check(item_id)
+        self._guard(self.note_feedback, act)

@@ -1,11 +1,14 @@
-"""The annotation panel and the rating exercise, driven as a user would: set values, click buttons.
+"""The annotation panel, driven as a user would: set values, click buttons.
 
-Every test works on a real SQLite case in tmp_path and checks what landed in the case and its custody log.
+Every test works on a real SQLite case in tmp_path and checks what landed in the case and its custody log; the last
+ones run the whole pipeline on the seed and follow a panel edit into the findings and the Markdown report.
+(The trainer's exercise form is tested in test_exercise.py.)
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import ipywidgets as w
@@ -14,7 +17,7 @@ import pytest
 from osintkit.errors import OsintkitError
 from osintkit.model import Claim, Document, Mention, Place
 from osintkit.store import Case
-from osintkit.widgets import AnnotationPanel, RatingExercise
+from osintkit.widgets import AnnotationPanel
 
 
 def _span(text: str, needle: str) -> tuple[int, int]:
@@ -105,7 +108,7 @@ def test_accept_reject_relabel_are_saved_and_logged(case: Case) -> None:
     assert kyiv not in {(m.start, m.end) for m in case.mentions(doc_id)}
     assert kyiv in {(m.start, m.end) for m in case.mentions(doc_id, include_rejected=True)}
     assert _last(case)[0] == "mention-rejected"
-    assert "(rejected)" in " ".join(label for label, _ in panel.entity_select.options)
+    assert "· rejected" in " ".join(label for label, _ in panel.entity_select.options)
     assert case.verify().ok
 
 
@@ -190,47 +193,6 @@ def test_panel_refuses_an_empty_case(tmp_path: Path) -> None:
         AnnotationPanel(Case(tmp_path / "empty.sqlite"))
 
 
-ITEMS = [
-    {"id": "s1", "kind": "source", "prompt": "A wire agency with decades of corrections on record"},
-    {"id": "c1", "kind": "claim", "prompt": "11,000 troops deployed", "context": "The U.S. and its allies claim..."},
-]
-KEY = {"s1": {"grade": "B", "why": "Strong record, but not infallible."}, "c1": "3"}
-
-
-def test_exercise_feedback_and_score() -> None:
-    ex = RatingExercise(ITEMS, KEY)
-    ex.rows["s1"].grade.value = "B"
-    ex.rows["s1"].check_button.click()
-    assert "Correct" in ex.rows["s1"].feedback.value and "not infallible" in ex.rows["s1"].feedback.value
-    ex.rows["c1"].grade.value = "1"
-    ex.rows["c1"].check_button.click()
-    fb = ex.rows["c1"].feedback.value
-    assert "Not quite" in fb and "independent source" in fb
-    assert "The key says" not in fb  # the key stays hidden until the trainer reveals it
-    assert "1 / 2" in ex.score_view.value
-    assert ex.answers() == {"s1": "B", "c1": "1"}
-
-
-def test_exercise_reveal_answer_key() -> None:
-    ex = RatingExercise(ITEMS, KEY)
-    assert ex.answer_view.value == ""
-    ex.rows["c1"].grade.value = "4"
-    ex.reveal_button.click()
-    assert ex.revealed and "Strong record" in ex.answer_view.value
-    ex.rows["c1"].check_button.click()
-    assert "Close" in ex.rows["c1"].feedback.value and "The key says 3" in ex.rows["c1"].feedback.value
-    assert ex.check_all_button.click() is None and "Choose a grade" in ex.rows["s1"].feedback.value
-    ex.reveal_button.click()
-    assert not ex.revealed and ex.answer_view.value == ""
-
-
-def test_exercise_rejects_bad_key() -> None:
-    with pytest.raises(OsintkitError, match="no entry"):
-        RatingExercise(ITEMS, {"s1": "B"})
-    with pytest.raises(OsintkitError, match="not a claim grade"):
-        RatingExercise(ITEMS, {"s1": "B", "c1": "C"})
-
-
 def test_labels_outside_the_defaults_are_offered(case: Case) -> None:
     doc_id = case.document_ids()[0]
     text = case.get_document(doc_id).text
@@ -243,3 +205,173 @@ def test_labels_outside_the_defaults_are_offered(case: Case) -> None:
     panel.label_select.value = "PERSON"
     panel.relabel_button.click()
     assert {(m.start, m.end): m.label for m in case.mentions(doc_id)}[(s, e)] == "PERSON"
+
+
+def _parent(panel: AnnotationPanel, child: w.Widget) -> w.Box:
+    return next(box for box in panel.children if isinstance(box, w.Box) and child in box.children)
+
+
+def test_mentions_are_listed_in_context_and_filtered(case: Case) -> None:
+    panel = AnnotationPanel(case)
+    rows = [label for label, _ in panel.entity_select.options]
+    assert any("⟦Volodymyr Zelenskyy⟧" in r and "· PERSON · auto" in r for r in rows)
+    assert not any("@" in r for r in rows)  # no character offsets
+    kursk = next(r for r in rows if "⟦Kursk⟧" in r)
+    assert len(kursk) < 120 and not kursk.split("⟦")[0].lstrip("…").startswith(" ")
+    assert ("LOC (2)", "LOC") in panel.label_filter.options
+
+    panel.label_filter.value = "LOC"
+    assert [m.text for m in panel.shown_mentions()] == ["Kursk", "Kyiv"]
+    assert len(panel.entity_select.options) == 2 and "2 of 4" in panel.match_count.value
+    panel.text_filter.value = "kyi"
+    assert [label.split("⟦")[1].split("⟧")[0] for label, _ in panel.entity_select.options] == ["Kyiv"]
+    assert panel.label_select.value == "LOC"  # the one mention shown is selected and the label follows it
+    panel.text_filter.value = "nothing like this"
+    assert panel.entity_select.options == () and panel.accept_all_button.disabled
+    assert "No mention matches" in panel.context.value
+    panel.label_filter.value = ""
+    panel.text_filter.value = ""
+    assert len(panel.entity_select.options) == 4
+
+
+def test_accept_all_shown_accepts_only_the_filtered_mentions(case: Case) -> None:
+    panel = AnnotationPanel(case)
+    doc_id = panel.doc_id
+    panel.label_filter.value = "LOC"
+    assert panel.accept_all_button.description == "Accept all shown (2)"
+    before = len(case.custody())
+    panel.accept_all_button.click()
+    status = {m.text: s for m, s in ((m, panel._status[(m.start, m.end)]) for m in panel._mentions.values())}
+    assert status == {"Volodymyr Zelenskyy": "auto", "Kursk": "accepted", "Kyiv": "accepted", "Pyongyang": "auto"}
+    assert [e.action for e in case.custody()[before:]] == ["mention-accepted", "mention-accepted"]
+    assert "Accepted 2 mention(s)" in panel.mention_feedback.value and panel.status is panel.mention_feedback
+    assert panel.label_filter.value == "LOC"  # the filter stays as the analyst set it
+    panel.accept_all_button.click()
+    assert panel.last_error is not None and "nothing to accept" in panel.last_error
+    rows = case.execute("SELECT count(*) FROM mentions WHERE doc_id = ? AND status = 'accepted'", (doc_id,))
+    assert rows.fetchone()[0] == 2
+
+
+def test_feedback_shows_beside_the_control_that_acted(case: Case) -> None:
+    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
+    panel = AnnotationPanel(case)
+    pairs = [
+        (panel.accept_button, panel.mention_feedback),
+        (panel.accept_all_button, panel.mention_feedback),
+        (panel.merge_button, panel.entity_feedback),
+        (panel.choose_place_button, panel.place_feedback),
+        (panel.rate_source_button, panel.source_feedback),
+        (panel.rate_claim_button, panel.claim_feedback),
+        (panel.add_note_button, panel.note_feedback),
+    ]
+    for button, feedback in pairs:
+        assert feedback in _parent(panel, button).children, button.description
+    panel.source_grade.value = "C"
+    panel.rate_source_button.click()
+    assert "rated C" in panel.source_feedback.value and panel.status is panel.source_feedback
+    assert panel.claim_feedback.value == "" and panel.mention_feedback.value == ""
+    panel.add_note_button.click()  # an empty note: refused, and said so beside the note's button
+    assert "Not saved" in panel.note_feedback.value and "rated C" in panel.source_feedback.value
+
+
+def test_claim_grade_shows_current_and_suggested(case: Case) -> None:
+    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
+    case.add_rating("claim", "claim-1", "3", origin="suggested", rationale="a single origin, hedged: estimated")
+    panel = AnnotationPanel(case)
+    shown = panel.claim_grades.value
+    assert "Current grade: <b>3</b> possibly true (osintkit&#x27;s suggestion)" in shown
+    assert "Suggested: <b>3</b> possibly true: a single origin" in shown
+    assert panel.claim_grade.value == "3"
+    assert ("3 – possibly true  (current, suggested)", "3") in panel.claim_grade.options
+
+    panel.claim_grade.value = "2"
+    panel.claim_rationale.value = "two independent origins agree"
+    panel.rate_claim_button.click()
+    assert panel.last_error is None, panel.last_error
+    shown = panel.claim_grades.value
+    assert "Current grade: <b>2</b> probably true (analyst)" in shown and "Suggested: <b>3</b>" in shown
+    assert ("2 – probably true  (current)", "2") in panel.claim_grade.options
+    assert ("3 – possibly true  (suggested)", "3") in panel.claim_grade.options
+    assert panel.claim_grade.value == "2"
+
+
+def test_claim_grade_without_suggestions_says_so(case: Case) -> None:
+    panel = AnnotationPanel(case)
+    assert "Current grade: <b>none</b>" in panel.claim_grades.value
+    assert "Suggested: <i>none stored" in panel.claim_grades.value
+
+
+# -- a real case: the pipeline on the seed, then the panel's edits followed into findings and the report ---------
+
+
+@pytest.fixture(scope="module")
+def seed_case_file(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    import osintkit as ok
+
+    folder = tmp_path_factory.mktemp("seed-run")
+    ok.run([seed_path], case=folder / "case.sqlite")
+    return folder / "case.sqlite"
+
+
+@pytest.fixture
+def seed_case(seed_case_file: Path, tmp_path: Path) -> Case:
+    Case(seed_case_file).snapshot(tmp_path / "case.sqlite")
+    return Case(tmp_path / "case.sqlite", actor="analyst")
+
+
+def _row(name: str, label: str) -> re.Pattern[str]:
+    """The entity table's row for ``name`` with ``label`` in the Markdown report."""
+    return re.compile(rf"^\|\s*{re.escape(name)}\s*\|\s*{label}\s*\|", re.MULTILINE)
+
+
+def _report(case: Case) -> tuple[dict[str, str], str]:
+    from osintkit.export import to_markdown
+    from osintkit.findings import Findings
+
+    findings = Findings.from_case(case)
+    return {e.name: e.label for e in findings.entities}, to_markdown(findings)
+
+
+def test_relabel_in_the_panel_reaches_entities_and_the_report(seed_case: Case) -> None:
+    entities, report = _report(seed_case)
+    assert entities["John Kirby"] == "PERSON" and _row("John Kirby", "PERSON").search(report)
+    panel = AnnotationPanel(seed_case)
+    panel.text_filter.value = "John Kirby"
+    (key,) = [k for _, k in panel.entity_select.options]
+    panel.entity_select.value = key
+    panel.label_select.value = "ORG"
+    panel.relabel_button.click()
+    assert panel.last_error is None, panel.last_error
+
+    entities, report = _report(seed_case)
+    assert entities["John Kirby"] == "ORG"
+    assert _row("John Kirby", "ORG").search(report) and not _row("John Kirby", "PERSON").search(report)
+    assert "ent-PERSON-john-kirby" not in {e.id for e in seed_case.entities()}
+    assert seed_case.verify().ok
+
+
+def test_reject_and_merge_in_the_panel_reach_the_report(seed_case: Case) -> None:
+    entities, report = _report(seed_case)
+    assert entities["X"] == "ORG" and _row("X", "ORG").search(report) and _row("Korean", "NORP").search(report)
+    panel = AnnotationPanel(seed_case)
+    panel.label_filter.value = "ORG"
+    panel.text_filter.value = "X"
+    (key,) = [k for label, k in panel.entity_select.options if "⟦X⟧" in label]
+    panel.entity_select.value = key
+    panel.reject_button.click()
+    assert panel.last_error is None, panel.last_error
+    entities, report = _report(seed_case)
+    assert "X" not in entities and not _row("X", "ORG").search(report)
+
+    north = next(e for e in seed_case.entities() if e.name == "North Korean")
+    assert "Korean" in entities
+    panel.merge_select.value = (north.id, "ent-NORP-korean")
+    panel.merge_button.click()
+    assert panel.last_error is None, panel.last_error
+    assert "Merged 2 entities into North Korean [NORP]" in panel.entity_feedback.value
+    entities, report = _report(seed_case)
+    assert "Korean" not in entities
+    merged = next(e for e in seed_case.entities() if e.id == north.id)
+    assert merged.mention_count == north.mention_count + 1 and "Korean" in merged.aliases
+    assert not _row("Korean", "NORP").search(report)
+    assert not any(label.startswith("Korean [") for label, _ in panel.merge_select.options)
