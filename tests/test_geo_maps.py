@@ -312,6 +312,21 @@ def test_static_labels_do_not_overlap() -> None:
     assert any(x.overlaps(y) for x, y in itertools.combinations(naive_boxes, 2))
 
 
+def test_report_map_reads_findings_places(seed_places: list[Place]) -> None:
+    """The HTML report passes findings' place dicts: the same shading, fit and labels apply."""
+    from matplotlib.text import Annotation
+
+    from osintkit.geo.maps import LABEL_GID, LEGEND_GID, static_map_figure
+
+    fig = static_map_figure([p.to_dict() for p in seed_places])
+    (legend,) = [t.get_text() for t in fig.findobj(lambda a: a.get_gid() == LEGEND_GID)]
+    assert "Shaded: North Korea, Russia, Ukraine, United States" in legend and "no room" not in legend
+    labels = {a.get_text() for a in fig.findobj(Annotation) if a.get_gid() == LABEL_GID}
+    assert {"Kyiv ×2", "Pyongyang", "Ukraine"} <= labels and "United States" not in labels  # out of view
+    west, east = fig.axes[0].get_xlim()
+    assert west > 0 and east < 180
+
+
 def test_static_map_shades_countries_and_lists_them() -> None:
     from osintkit.geo.maps import LEGEND_GID, static_map_figure
 

@@ -201,22 +201,11 @@ def country_outlines() -> dict[str, Any]:
 @functools.lru_cache(maxsize=1)
 def _country_rings() -> list[tuple[str, list[list[tuple[float, float]]]]]:
     """(ISO alpha-2, outer rings) per country, for point-in-polygon tests."""
-    import pycountry
-
-    out = []
-    for feature in country_outlines()["features"]:
-        try:
-            country = pycountry.countries.get(numeric=str(feature.get("id") or "").zfill(3))
-        except (KeyError, LookupError):
-            country = None
-        if country is None:
-            continue
-        geom = feature["geometry"]
-        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
-        # country_outlines() is cut at the antimeridian, so every longitude is already within [-180, 180].
-        rings = [[(x, y) for x, y in poly[0]] for poly in polys]
-        out.append((country.alpha_2, rings))
-    return out
+    # country_outlines() is cut at the antimeridian, so every longitude is already within [-180, 180].
+    return [
+        (code, [[(x, y) for x, y in poly[0]] for poly in _pieces(feature["geometry"])])
+        for code, feature in _features_by_code().items()
+    ]
 
 
 def _inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
