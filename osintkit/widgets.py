@@ -437,7 +437,7 @@ class AnnotationPanel(w.VBox):
         if suggested is None:
             parts.append("Suggested: <i>none stored (run the pipeline's assessment)</i>")
         else:
-            why = f": {escape(_short(suggested['rationale'], 160))}" if suggested["rationale"] else ""
+            why = f": {escape(suggested['rationale'])}" if suggested["rationale"] else ""  # the reasons, whole
             parts.append(
                 f"Suggested: <b>{escape(suggested['grade'])}</b> {escape(grades.get(suggested['grade'], ''))}{why}"
             )
