@@ -69,3 +69,59 @@ def test_things_that_are_not_counts() -> None:
 def test_singular_count() -> None:
     (m,) = quantity_mentions("one wounded soldier died")
     assert m.norm["value"] == 1 and m.norm["counted"] == "soldier" and m.norm["outcome"] == "died"
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "counted", "modifiers", "bound"),
+    [
+        ("Знищено понад 4 тис. російських військових.", "4 тис.", 4000, "військових", ["понад"], "lower"),
+        ("Загинули близько 3,5 тисячі солдатів.", "3,5 тисячі", 3500, "солдатів", ["близько"], None),
+        ("КНДР перекинула 11 тисяч військових.", "11 тисяч", 11000, "військових", [], None),
+        ("Потери составили около 12 тыс. военных.", "12 тыс.", 12000, "военных", ["около"], None),
+        ("Уничтожено свыше двух тысяч солдат.", "двух тысяч", 2000, "солдат", ["свыше"], "lower"),
+        ("Евакуйовано дві тисячі осіб.", "дві тисячі", 2000, "осіб", [], None),
+        ("Евакуйовано близько двох тисяч осіб.", "двох тисяч", 2000, "осіб", ["близько"], None),
+        ("Погибли пятьсот человек.", "пятьсот", 500, "человек", [], None),
+        ("Загинули сто мирних жителів.", "сто", 100, "жителів", [], None),
+        ("Задіяно до 200 осіб.", "200", 200, "осіб", ["до"], "upper"),
+        ("Мобилизовано почти 12 000 военнослужащих.", "12 000", 12000, "военнослужащих", ["почти"], "upper"),
+        ("Дві тисячі п'ятсот бійців загинули.", "Дві тисячі п'ятсот", 2500, "бійців", [], None),
+    ],
+)  # fmt: skip
+def test_ukrainian_and_russian_counts(
+    text: str, span: str, value: int, counted: str, modifiers: list[str], bound: str | None
+) -> None:
+    (m,) = [m for m in rule_mentions(text, "2024-12-06") if m.label == "QUANTITY"]
+    assert m.text == span and text[m.start : m.end] == span
+    assert m.norm["value"] == value and m.norm["counted"] == counted
+    assert m.norm["modifiers"] == modifiers and m.norm.get("bound") == bound
+    # The same qualifier fields as the English rules: a hedge other than "ще"/"another" makes it approximate.
+    assert m.norm["approximate"] is bool(modifiers)
+    start, end = m.norm["counted_span"]
+    assert text[start:end] == m.norm["counted_phrase"] and text[start:end].endswith(counted)
+
+
+def test_the_counted_phrase_keeps_its_adjectives() -> None:
+    (m,) = quantity_mentions("Сили оборони знищили понад 4 тис. російських військових.")
+    assert m.norm["counted_phrase"] == "російських військових" and m.norm["counted"] == "військових"
+    (m,) = quantity_mentions("Погибли сто мирных жителей.")
+    assert m.norm["counted_phrase"] == "мирных жителей" and m.norm["counted"] == "жителей"
+
+
+def test_vague_counts_and_units_in_ukrainian_and_russian() -> None:
+    found = {m.text: m.norm for m in quantity_mentions("Десятки дронів, сотні ракет і десятки тысяч людей; 30 км.")}
+    assert found["Десятки"]["vague"] is True and found["Десятки"]["value"] is None
+    assert found["Десятки"]["at_least"] == 20 and found["Десятки"]["counted"] == "дронів"
+    assert found["сотні"]["at_least"] == 200 and found["сотні"]["counted"] == "ракет"
+    assert found["десятки тысяч"]["at_least"] == 20000
+    assert found["30 км"]["unit"] == "km" and found["30 км"]["counted"] is None
+    (pct,) = quantity_mentions("Ціни зросли на 12 відсотків.")
+    assert pct.text == "12 відсотків" and pct.norm["unit"] == "%"
+    (more,) = quantity_mentions("КНДР перекинула ще 11 тисяч військових.")
+    assert more.norm["modifiers"] == ["ще"] and more.norm["approximate"] is False  # "another", as in English
+
+
+def test_cyrillic_numbers_that_are_not_counts() -> None:
+    text = "Одного з них відпустили. 5-го числа, 5 грудня 2024 року, 3-й батальйон відійшов."
+    quantities = [m for m in rule_mentions(text, "2024-12-06") if m.label == "QUANTITY"]
+    assert quantities == []

@@ -23,13 +23,15 @@ Numbers that belong to dates are skipped (the caller passes the DATE spans), as 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Mention
 
-__all__ = ["SpanSet", "parse_number", "quantity_mentions"]
+__all__ = ["SpanSet", "cyrillic_quantity_mentions", "parse_number", "quantity_mentions"]
 
 UNITS_SMALL: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -326,8 +328,8 @@ class SpanSet:
 
 def quantity_mentions(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Mention]:
     """QUANTITY mentions in ``text``; numbers inside ``skip`` spans (dates) are left alone."""
-    out: list[Mention] = []
     taken = SpanSet(skip)
+    out: list[Mention] = cyrillic_quantity_mentions(text, taken)
     for m in VAGUE_RE.finditer(text):
         start, end = m.span("num")
         if taken.overlaps(start, end):
@@ -409,3 +411,259 @@ def quantity_mentions(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[M
 def _mention(text: str, start: int, end: int, norm: dict[str, Any], *, score: float) -> Mention:
     norm.setdefault("counted", None)
     return Mention(start=start, end=end, text=text[start:end], label="QUANTITY", score=score, source="rule", norm=norm)
+
+
+# -- Ukrainian and Russian --------------------------------------------------------------------------------------
+# Numbers in digits ("11 000", "3,5") or words in any case ("дві тисячі", "двох тисяч", "пятисот"), read through
+# pymorphy3's dictionaries, which give every inflected form its lemma; hedges are mapped to the English qualifier
+# fields, and the counted noun is the head of the noun phrase after the number ("російських військових").
+
+CYR_VALUES: dict[str, int] = {
+    "один": 1, "два": 2, "три": 3, "чотири": 4, "четыре": 4, "п'ять": 5, "пять": 5, "шість": 6, "шесть": 6,
+    "сім": 7, "семь": 7, "вісім": 8, "восемь": 8, "дев'ять": 9, "девять": 9, "десять": 10, "одинадцять": 11,
+    "одиннадцать": 11, "дванадцять": 12, "двенадцать": 12, "тринадцять": 13, "тринадцать": 13,
+    "чотирнадцять": 14, "четырнадцать": 14, "п'ятнадцять": 15, "пятнадцать": 15, "шістнадцять": 16,
+    "шестнадцать": 16, "сімнадцять": 17, "семнадцать": 17, "вісімнадцять": 18, "восемнадцать": 18,
+    "дев'ятнадцять": 19, "девятнадцать": 19, "двадцять": 20, "двадцать": 20, "тридцять": 30, "тридцать": 30,
+    "сорок": 40, "п'ятдесят": 50, "пятьдесят": 50, "шістдесят": 60, "шестьдесят": 60, "сімдесят": 70,
+    "семьдесят": 70, "вісімдесят": 80, "восемьдесят": 80, "дев'яносто": 90, "девяносто": 90, "сто": 100,
+    "двісті": 200, "двести": 200, "триста": 300, "чотириста": 400, "четыреста": 400, "п'ятсот": 500,
+    "пятьсот": 500, "шістсот": 600, "шестьсот": 600, "сімсот": 700, "семьсот": 700, "вісімсот": 800,
+    "восемьсот": 800, "дев'ятсот": 900, "девятьсот": 900,
+}  # fmt: skip
+CYR_SCALES: dict[str, int] = {
+    "тисяча": 1_000, "тысяча": 1_000, "мільйон": 1_000_000, "миллион": 1_000_000, "мільярд": 1_000_000_000,
+    "миллиард": 1_000_000_000, "тис": 1_000, "тыс": 1_000, "млн": 1_000_000, "млрд": 1_000_000_000,
+}  # fmt: skip
+# Vague counts, as the English "dozens of" and "hundreds of": the least they can mean (None: "several").
+CYR_VAGUE: dict[str, int | None] = {
+    "десяток": 20, "десятка": 20, "сотня": 200, "тисяча": 2_000, "тысяча": 2_000, "мільйон": 2_000_000,
+    "миллион": 2_000_000, "кілька": None, "декілька": None, "несколько": None,
+}  # fmt: skip
+# A scale word in one of these forms, with no number before it, is one thousand (or million), not thousands.
+_CYR_SINGULAR_SCALE = frozenset("тисяча тисячу тысяча тысячу мільйон миллион мільярд миллиард".split())
+# hedge -> the English bound it sets, as in HEDGES ("понад" is "more than", "до" is "up to").
+CYR_HEDGES: dict[str, str | None] = {
+    **dict.fromkeys(
+        ["понад", "більше", "більше ніж", "більш ніж", "понад як", "щонайменше", "принаймні", "не менше",
+         "не менше ніж", "як мінімум", "свыше", "более", "более чем", "больше", "больше чем", "не менее",
+         "не менее чем", "как минимум", "по меньшей мере"],
+        "lower",
+    ),
+    **dict.fromkeys(
+        ["до", "майже", "майже до", "не більше", "не більше ніж", "менше", "менше ніж", "максимум", "почти",
+         "не более", "не более чем", "менее", "меньше", "менее чем", "до", "вплоть до"],
+        "upper",
+    ),
+    **dict.fromkeys(
+        ["близько", "приблизно", "орієнтовно", "порядку", "около", "примерно", "порядка", "ориентировочно",
+         "приблизительно", "ще", "еще", "ещё"],
+        None,
+    ),
+}  # fmt: skip
+_CYR_ADDITIONAL = frozenset({"ще", "еще", "ещё"})  # "another 11 thousand": not approximate, as "an additional"
+CYR_UNITS: dict[str, str] = {
+    "км": "km", "кілометр": "km", "километр": "km", "відсоток": "%", "процент": "%", "тонна": "t", "т": "t",
+    "гривня": "UAH", "грн": "UAH", "рубль": "RUB", "руб": "RUB", "долар": "USD", "доллар": "USD", "дол": "USD",
+    "євро": "EUR", "евро": "EUR", "метр": "m", "гектар": "ha", "га": "ha",
+}  # fmt: skip
+_CYR_MEASURES = frozenset({"km", "%", "t", "m", "ha"})
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_CYR_ORDINAL = re.compile(r"(?<![\w.,])\d+-[а-яіїєґ]{1,3}(?!\w)")
+_CYR_TOKEN = re.compile(
+    r"(?P<d>(?<![\w.,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w'’ʼ-]|[.,:/]\d))"
+    r"|(?P<w>[^\W\d_][\w'’ʼ-]*)"
+)
+_CYR_HEDGE_RE = re.compile(
+    r"(?:^|(?<=[\s(«„\"]))(?P<hedge>"
+    + "|".join(re.escape(h) for h in sorted(CYR_HEDGES, key=len, reverse=True))
+    + r")\s+$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    digits: str | None
+    word: str | None
+
+
+@functools.lru_cache(maxsize=2)
+def _analyser(language: str) -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parses(word: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(lemma, part of speech, grammemes) of each reading, from the Ukrainian dictionary and then the Russian one
+    (a word known to the first is read only there: "осіб" is Ukrainian, "человек" Russian)."""
+    key = word.lower().replace("’", "'").replace("ʼ", "'")
+    for language in ("uk", "ru"):
+        found = [p for p in _analyser(language).parse(key) if p.is_known]
+        if found:
+            return tuple((p.normal_form, str(p.tag.POS or ""), frozenset(p.tag.grammemes)) for p in found)
+    return ()
+
+
+def _numeral(word: str) -> tuple[str, float | None] | None:
+    """("value" | "scale" | "vague", number) for a number word in any case, None for any other word."""
+    key = word.lower().replace("’", "'").replace("ʼ", "'")
+    if key in CYR_SCALES:
+        return "scale", float(CYR_SCALES[key])
+    lemmas = {lemma for lemma, pos, _ in _parses(word) if pos in ("NUMR", "NOUN", "NPRO", "ADVB")}
+    for lemma in lemmas:
+        if lemma in CYR_VALUES:
+            return "value", float(CYR_VALUES[lemma])
+    for lemma in lemmas:
+        if lemma in CYR_SCALES:
+            return "scale", float(CYR_SCALES[lemma])
+        if lemma in CYR_VAGUE:
+            vague = CYR_VAGUE[lemma]
+            return "vague", None if vague is None else float(vague)
+    return None
+
+
+def _adjacent(text: str, a: _Token, b: _Token) -> bool:
+    gap = text[a.end : b.start]
+    return gap.strip(" \u00a0\u202f") in ("", ".") and "\n" not in gap
+
+
+def _digits_value(digits: str) -> float:
+    bare = re.sub(r"[ \u00a0\u202f]", "", digits)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", bare):
+        return float(bare.replace(",", ""))  # "11,000" written the English way
+    return float(bare.replace(",", "."))  # "3,5": a decimal comma
+
+
+def _cyr_number(text: str, tokens: Sequence[_Token], i: int) -> tuple[float | None, int, bool, bool] | None:
+    """The number starting at token ``i``: (value, index after it, vague, Cyrillic-written), or None."""
+    first = tokens[i]
+    if first.digits is not None:
+        value, j = _digits_value(first.digits), i + 1
+        scale = _numeral(tokens[j].word or "") if j < len(tokens) and _adjacent(text, first, tokens[j]) else None
+        if scale is not None and scale[0] == "scale" and scale[1] is not None:
+            return value * scale[1], j + 1, False, True  # "11 тисяч", "4 тис.", "3,5 тисячі"
+        return value, j, False, False
+    total, current, j, vague = 0.0, 0.0, i, False
+    while j < len(tokens) and tokens[j].word and (j == i or _adjacent(text, tokens[j - 1], tokens[j])):
+        word = tokens[j].word or ""
+        kind = _numeral(word)
+        if kind is None:
+            break
+        what, number = kind
+        if what == "value" and number is not None and not vague:
+            current += number  # "сто двадцять п'ять"
+        elif what == "scale" and number is not None and (current or total) and not vague:
+            total, current = total + (current or 1) * number, 0.0  # "дві тисячі п'ятсот"
+        elif what == "scale" and number is not None and vague:
+            total = (total or 2) * number  # "десятки тисяч", "кілька тисяч"
+        elif j == i and what == "scale" and word.lower() in _CYR_SINGULAR_SCALE:
+            current = number or 1.0  # "тисячу": one thousand
+        elif j == i and what in ("scale", "vague"):
+            vague = True  # "тисячі людей": thousands; "десятки", "кілька"
+            total = 2 * (number or 0) if what == "scale" else float(number or 0)
+        else:
+            break
+        j += 1
+    if j == i:
+        return None
+    return (total + current) or (None if vague else 0.0), j, vague, True
+
+
+def _cyr_counted(text: str, tokens: Sequence[_Token], j: int, end: int) -> tuple[dict[str, Any], str | None, int]:
+    """What a number counts: ``(counted fields, unit, index after)``; a unit ("км", "відсотків") counts nothing."""
+    if j < len(tokens) and tokens[j].word and _adjacent(text, tokens[j - 1], tokens[j]):
+        word = tokens[j].word or ""
+        key = word.lower()
+        lemmas = {key} | {lemma for lemma, _pos, _ in _parses(word)}
+        unit = next((CYR_UNITS[u] for u in lemmas if u in CYR_UNITS), None)
+        if unit is not None:
+            return {}, unit, j + 1
+    phrase: list[_Token] = []
+    k = j
+    while k < len(tokens) and len(phrase) < 4:
+        token = tokens[k]
+        if not token.word or token.word[:1].isupper() or text[max(end, tokens[k - 1].end) : token.start].strip():
+            break  # a name, or punctuation between them
+        readings = _parses(token.word)
+        pos = {p for _, p, _ in readings}
+        noun, adjective = "NOUN" in pos, bool(pos & {"ADJF", "PRTF"})
+        if readings and not (noun or adjective):
+            break  # a verb, a preposition, a conjunction: the phrase has ended
+        phrase.append(token)
+        k += 1
+        follow = tokens[k] if k < len(tokens) else None
+        follow_pos = {p for _, p, _ in _parses(follow.word)} if follow is not None and follow.word else set()
+        more = follow is not None and _adjacent(text, token, follow) and bool(follow_pos & {"NOUN", "ADJF", "PRTF"})
+        if (noun and not adjective) or not readings or not more:
+            break  # a noun heads the phrase; an adjective with no noun after it is one ("військових", "поранених")
+    if not phrase:
+        return {}, None, j
+    start, end = phrase[0].start, phrase[-1].end
+    fields = {
+        "counted": (phrase[-1].word or "").lower(),
+        "counted_phrase": text[start:end],
+        "counted_span": [start, end],
+    }
+    return fields, None, j
+
+
+def _cyr_hedges(text: str, start: int) -> tuple[list[str], str | None]:
+    m = _CYR_HEDGE_RE.search(text[max(0, start - 30) : start])
+    if m is None:
+        return [], None
+    hedge = m["hedge"].lower()
+    return [hedge], CYR_HEDGES.get(hedge)
+
+
+def cyrillic_quantity_mentions(text: str, taken: SpanSet) -> list[Mention]:
+    """QUANTITY mentions written in Ukrainian or Russian ("понад 4 тис. російських військових", "двох тисяч",
+    "около 12 тыс. военных", "десятки дронів"), with the norm the English rules give. Digits alone are left to
+    the English rules unless a Cyrillic word makes them a count ("300 осіб")."""
+    if not _HAS_CYRILLIC.search(text):
+        return []
+    for ordinal in _CYR_ORDINAL.finditer(text):
+        if not taken.overlaps(*ordinal.span()):
+            taken.add(*ordinal.span())  # "5-го", "2-й": an ordinal, kept from the English rules too
+    tokens = [_Token(m.start(), m.end(), m["d"], m["w"]) for m in _CYR_TOKEN.finditer(text)]
+    out: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        number = _cyr_number(text, tokens, i)
+        if number is None:
+            i += 1
+            continue
+        value, j, vague, cyrillic = number
+        start = tokens[i].start
+        end = tokens[j - 1].end
+        if text[end : end + 1] == "." and (tokens[j - 1].word or "").lower() in CYR_SCALES:
+            end += 1  # "тис.", "млн."
+        counted, unit, after = _cyr_counted(text, tokens, j, end)
+        if unit is not None:
+            end = tokens[after - 1].end
+        hedges, bound = _cyr_hedges(text, start)
+        written = cyrillic or bool(counted) or unit is not None or bool(hedges)
+        if not written or taken.overlaps(start, end) or (value == 1 and not counted) or (vague and not counted):
+            i = max(j, i + 1)
+            continue
+        norm: dict[str, Any] = {
+            "value": None if vague else _clean(value),
+            "unit": unit,
+            "approximate": vague or any(h not in _CYR_ADDITIONAL for h in hedges),
+            "modifiers": hedges,
+        }
+        if vague:
+            norm["vague"] = True
+            if value is not None:
+                norm["at_least"] = _clean(value)
+        if bound:
+            norm["bound"] = bound
+        norm.update(counted)
+        taken.add(start, end)
+        out.append(_mention(text, start, end, norm, score=0.9 if counted or unit else 0.7))
+        i = max(j, i + 1)
+    return out
