@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import base64
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -88,12 +88,13 @@ def test_sections_and_values(report: tuple[str, Findings]) -> None:
     assert "Volodymyr Zelenskyy" in html
     assert "11,000 (soldiers)" in html
     assert "GeoNames" in html
-    # The map is embedded as a data: image where the geo module can draw it, else its absence is explained.
+    # The map is embedded as a data: image (a PNG drawn by osintkit.geo.maps), never as markup.
     map_section = html.split("id='map'")[1].split("<h2")[0]
-    if importlib.util.find_spec("osintkit.geo.maps") is not None:
-        assert "<img alt='Static map of the resolved places' src='data:image/png;base64," in map_section
-    else:
-        assert "class='note'" in map_section
+    uri = re.search(
+        r"<img alt='Static map of the resolved places' src='data:image/png;base64,([A-Za-z0-9+/=]+)'>", map_section
+    )
+    assert uri is not None
+    assert base64.b64decode(uri.group(1)).startswith(b"\x89PNG\r\n")
 
 
 def test_full_texts_stay_out() -> None:

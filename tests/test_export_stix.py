@@ -69,3 +69,25 @@ def test_empty_findings() -> None:
 
     bundle = to_stix_bundle(Findings())
     assert stix2.parse(bundle.serialize(), allow_custom=True).objects[0].type == "report"
+
+
+def test_confidence_table_is_stix_appendix_a() -> None:
+    # stix2's own mapping takes STIX's label strings; the export's table must give the same numbers.
+    from stix2.confidence.scales import admiralty_credibility_to_value
+
+    from osintkit.admiralty_scale import CREDIBILITY
+    from osintkit.export.stix import CREDIBILITY_TO_CONFIDENCE
+
+    stix_labels = {
+        1: "1 - Confirmed by other sources",
+        2: "2 - Probably True",
+        3: "3 - Possibly True",
+        4: "4 - Doubtful",
+        5: "5 - Improbable",
+    }
+    assert set(CREDIBILITY_TO_CONFIDENCE) == {int(d) for d in CREDIBILITY}
+    for digit, label in stix_labels.items():
+        assert CREDIBILITY_TO_CONFIDENCE[digit] == admiralty_credibility_to_value(label)
+    with pytest.raises(ValueError):
+        admiralty_credibility_to_value("6 - Truth cannot be judged")
+    assert CREDIBILITY_TO_CONFIDENCE[6] is None

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..assess import claimant_stake
 from ..errors import ExportError
 from ..findings import Findings, credibility_digit
-from ..model import PLACE_COLUMNS, Claim, Document, Place
+from ..model import PLACE_COLUMNS, Claim, Document, Place, Quantity
 
 __all__ = ["TABLES", "PlaceGroup", "compact_json", "ensure_dir", "fmt_quantities", "group_places", "table"]
 
@@ -61,11 +62,10 @@ def group_places(places: Iterable[Place]) -> list[PlaceGroup]:
 
 
 def fmt_quantities(quantities: list[dict[str, Any]]) -> str:
+    """A claim's figures as written, each with what it counts where the words do not say it: "11,000 (soldiers)"."""
     parts = []
-    for q in quantities or []:
-        text = str(q.get("text") or q.get("value") or "")
-        counted = q.get("counted")
-        parts.append(f"{text} ({counted})" if counted and str(counted) not in text else text)
+    for q in map(Quantity.from_dict, quantities):
+        parts.append(f"{q.text} ({q.counted})" if q.counted and q.counted not in q.text else q.text)
     return "; ".join(p for p in parts if p)
 
 
@@ -106,33 +106,13 @@ def _entities(f: Findings) -> Iterator[dict[str, Any]]:
 
 def _mentions(f: Findings) -> Iterator[dict[str, Any]]:
     for m in f.mentions:
-        yield {
-            "doc_id": m.doc_id,
-            "start": m.start,
-            "end": m.end,
-            "text": m.text,
-            "label": m.label,
-            "score": round(float(m.score), 4),
-            "source": m.source,
-            "entity_id": m.entity_id,
-        }
+        yield {c: getattr(m, c) for c in TABLES["mentions"]} | {"score": round(float(m.score), 4)}
 
 
 def _places(f: Findings) -> Iterator[dict[str, Any]]:
     for p in f.places:
-        yield {
-            "doc_id": p.doc_id,
-            "start": p.start,
-            "end": p.end,
-            "text": p.text,
-            "name": p.name,
-            "lat": p.lat,
-            "lon": p.lon,
-            "geonameid": p.geonameid,
-            "country_code": p.country_code,
-            "feature": p.feature,
+        yield {c: getattr(p, c) for c in TABLES["places"]} | {
             "confidence": round(float(p.confidence), 4),
-            "overridden": p.overridden,
             "alternatives": _join(a.get("name") for a in p.alternatives if isinstance(a, dict)),
         }
 
@@ -166,8 +146,6 @@ def _claims(f: Findings) -> Iterator[dict[str, Any]]:
 
 def _caveat(claim: Claim) -> str:
     """What a reader must weigh beside the grade: the claimant is a party to the conflict (never a lower grade)."""
-    from ..assess import claimant_stake
-
     stake = claimant_stake(claim)
     return f"interested party: {stake}" if stake else ""
 
@@ -245,139 +223,3 @@ def ensure_parent(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     ensure_dir(p.parent)
     return p
-
-
-# -- corroboration ----------------------------------------------------------------------------------------------
-# The corroboration section as a small report model (headings, paragraphs, tables, lists) built once from the typed
-# osintkit.claims.Corroboration; the HTML and Markdown reports each render these blocks, escaping every cell.
-
-
-@dataclass
-class Strong:
-    """A table cell to emphasise (a contradiction's stance)."""
-
-    text: str
-
-
-@dataclass
-class Block:
-    kind: str  # "h3" | "h4" | "p" | "table" | "list"
-    text: str = ""
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
-
-
-def corroboration_view(findings: Findings) -> list[Block] | None:
-    """The corroboration section's blocks: contradictions with their reasons, propositions with each claim's origin
-    chain and caveats, copy links with the evidence for their direction, echo chains."""
-    from ..assess import claimant_stake
-
-    co = findings.corroboration
-    if co is None:
-        return None
-    claims = {c.id: c for c in findings.claims} | co.claims
-    shared = [g for g in co.groups if len({m.doc_id for m in g.members}) > 1]
-    real = [x for x in co.contradictions if x.kind == "contradiction"]
-    discrepancies = [x for x in co.contradictions if x.kind != "contradiction"]
-    blocks = [
-        Block(
-            "p",
-            f"{len(shared)} propositions are reported by more than one document; {len(real)} contradictions and "
-            f"{len(discrepancies)} discrepancies; {len(co.parents)} documents repeat another (copy, citation or "
-            f"wire); {len(co.unmatched)} claims stand alone. Independence counts origins (a speaker, or the outlet "
-            "at the root of a copy chain), not outlets.",
-        )
-    ]
-
-    def text(cid: str) -> str:
-        c = claims.get(cid)
-        return c.content if c else cid
-
-    def claimant(cid: str) -> str:
-        c = claims.get(cid)
-        return (c.claimant or "") if c else ""
-
-    group_label = {g.id: g.label for g in co.groups}
-    blocks.append(Block("h3", "Contradictions"))
-    if real:
-        blocks.append(
-            Block(
-                "table",
-                headers=["Proposition", "Claim", "Source", "Conflicting claim", "Source", "Slot", "Why"],
-                rows=[
-                    [
-                        group_label.get(x.group_id, x.group_id),
-                        text(x.claim_a),
-                        x.source_a,
-                        text(x.claim_b),
-                        x.source_b,
-                        x.slot,
-                        x.reason + ("" if x.independent else " (relays of one origin: a relay error)"),
-                    ]
-                    for x in real
-                ],
-            )
-        )
-    else:
-        blocks.append(Block("p", "No contradictions found."))
-    if discrepancies:
-        blocks.append(Block("h3", "Discrepancies"))
-        blocks.append(
-            Block(
-                "table",
-                headers=["Claim", "Source", "Other report", "Source", "Slot", "Why"],
-                rows=[
-                    [text(x.claim_b), x.source_b, text(x.claim_a), x.source_a, x.slot, x.reason] for x in discrepancies
-                ],
-            )
-        )
-    if shared:
-        blocks.append(Block("h3", "Propositions"))
-    for g in shared:
-        blocks.append(Block("h4", g.label))
-        blocks.append(
-            Block(
-                "p",
-                f"Independent origins in agreement ({len(g.independent_origins)}): "
-                f"{', '.join(g.independent_origins) or 'none'}. Reported by: {', '.join(g.sources)}.",
-            )
-        )
-        rows = []
-        for m in g.members:
-            claim = claims.get(m.claim_id)
-            stake = claimant_stake(claim) if claim else None
-            rows.append(
-                [
-                    claimant(m.claim_id),
-                    text(m.claim_id),
-                    m.source,
-                    Strong(m.stance) if m.stance == "contradicts" else m.stance,
-                    m.reason,
-                    " ← ".join(co.chain_of(m.claim_id)) if m.claim_id in co.origins else "",
-                    f"interested party: {stake}" if stake else "",
-                ]
-            )
-        blocks.append(
-            Block(
-                "table", headers=["Claimant", "Claim", "Source", "Stance", "Why", "Origin chain", "Caveat"], rows=rows
-            )
-        )
-    blocks.append(Block("h3", "Copy links"))
-    if co.links:
-        blocks.append(
-            Block(
-                "table",
-                headers=["Document", "Repeats", "How", "Direction from", "Evidence"],
-                rows=[
-                    [co.source_of(lk.copy), co.source_of(lk.original), lk.relation, lk.direction, lk.evidence]
-                    for lk in co.links
-                ],
-            )
-        )
-        chains = [" → ".join(co.source_of(n) for n in chain) for chain in co.echo_chains]
-        blocks.append(Block("p", "Echo chains, original first:"))
-        blocks.append(Block("list", items=chains))
-    else:
-        blocks.append(Block("p", "No document repeats another."))
-    return blocks

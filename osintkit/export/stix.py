@@ -16,7 +16,8 @@ What maps to what:
 
 Admiralty scale → STIX ``confidence``: STIX 2.1 Appendix A ("Admiralty Credibility") maps the *credibility* digit:
 1 confirmed → 90, 2 probably true → 70, 3 possibly true → 50, 4 doubtful → 30, 5 improbable → 10, and 6 truth
-cannot be judged → no confidence property at all. stix2's own ``admiralty_credibility_to_value`` does the mapping.
+cannot be judged → no confidence property at all (the tests check the table against stix2's own
+``admiralty_credibility_to_value``).
 STIX has no field for *source reliability* (A–F), so it travels in custom properties: ``x_admiralty_reliability`` on
 the source's Identity and each claim's Note, and ``x_admiralty_rating`` (e.g. ``"B2"``) on the Note.
 Credibility also becomes an Opinion: 1 strongly-agree, 2 agree, 3 neutral, 4 disagree, 5 strongly-disagree.
@@ -33,13 +34,15 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ..findings import Findings, credibility_digit
-from ..model import Place
-from ._common import ensure_parent, fmt_quantities, group_places
+from ..model import Claim, Document, Place
+from ._common import PlaceGroup, ensure_parent, fmt_quantities, group_places
 from ._sanitise import clean_text, json_text, web_url, write_atomically
 
 __all__ = [
@@ -54,14 +57,7 @@ __all__ = [
 # A fixed namespace so ids depend only on content; it is osintkit's own, not STIX's SCO namespace.
 STIX_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://osintkit.invalid/stix/2.1")
 
-_CREDIBILITY_LABELS = {
-    1: "1 - Confirmed by other sources",
-    2: "2 - Probably True",
-    3: "3 - Possibly True",
-    4: "4 - Doubtful",
-    5: "5 - Improbable",
-    6: "6 - Truth cannot be judged",
-}
+# STIX 2.1 Appendix A ("Admiralty Credibility"); the digits' meanings are osintkit.admiralty_scale.CREDIBILITY.
 CREDIBILITY_TO_CONFIDENCE: dict[int, int | None] = {1: 90, 2: 70, 3: 50, 4: 30, 5: 10, 6: None}
 CREDIBILITY_TO_OPINION: dict[int, str] = {
     1: "strongly-agree",
@@ -74,14 +70,7 @@ CREDIBILITY_TO_OPINION: dict[int, str] = {
 
 def credibility_to_confidence(digit: int | None) -> int | None:
     """STIX confidence for an Admiralty credibility digit (STIX 2.1 Appendix A); None for 6 or unrated."""
-    if digit is None or digit not in _CREDIBILITY_LABELS or digit == 6:
-        return None
-    try:
-        from stix2.confidence.scales import admiralty_credibility_to_value
-
-        return int(admiralty_credibility_to_value(_CREDIBILITY_LABELS[digit]))
-    except ImportError:  # pragma: no cover - stix2 is a pinned dependency
-        return CREDIBILITY_TO_CONFIDENCE[digit]
+    return CREDIBILITY_TO_CONFIDENCE.get(digit) if digit is not None else None
 
 
 def _id(kind: str, *parts: Any) -> str:
@@ -120,241 +109,280 @@ def _identity_class(claimant_type: str | None) -> str:
     return "unknown"
 
 
-def to_stix_bundle(findings: Findings) -> Any:
-    """The findings as a ``stix2.v21.Bundle`` (serialise with ``.serialize()``; ``pretty=True`` is very slow)."""
-    try:
-        import stix2
-        from stix2 import v21
-    except ImportError as exc:  # pragma: no cover - stix2 is a pinned dependency
-        from ..errors import MissingExtraError
+@dataclass
+class _Bundle:
+    """What every builder reads (the findings and their clock) and what the builders have made so far, by id."""
 
-        raise MissingExtraError("the STIX export needs stix2: pip install stix2==3.0.2") from exc
-    _ = stix2
+    v21: ModuleType
+    findings: Findings
+    docs: dict[str, Document]
+    epoch: datetime  # the earliest retrieval: created/modified of what has no time of its own
+    latest: datetime
+    producer_id: str
+    objects: dict[str, Any] = field(default_factory=dict)
+    source_ids: dict[str, str] = field(default_factory=dict)  # source name -> identity id
+    claimant_ids: dict[str, str] = field(default_factory=dict)  # claimant name -> identity id
+    claim_note_ids: dict[str, str] = field(default_factory=dict)  # claim id -> note id
+    places_by_doc: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # doc id -> (location id, mention)
 
-    docs = findings.document_index()
+    @property
+    def common(self) -> dict[str, Any]:
+        return {"created_by_ref": self.producer_id, "allow_custom": True}
+
+    def doc_time(self, doc_id: str | None) -> datetime:
+        d = self.docs.get(doc_id or "")
+        return (_ts(d.retrieved) if d else None) or self.epoch
+
+    def add(self, obj: Any) -> str:
+        self.objects[obj.id] = obj
+        return str(obj.id)
+
+
+def _start(v21: ModuleType, findings: Findings) -> _Bundle:
     times = sorted(t for t in (_ts(d.retrieved) for d in findings.documents) if t is not None)
     epoch = times[0] if times else (_ts(findings.generated_at) or datetime(1970, 1, 1, tzinfo=UTC))
-    latest = times[-1] if times else epoch
-
-    def doc_time(doc_id: str | None) -> datetime:
-        d = docs.get(doc_id or "")
-        return (_ts(d.retrieved) if d else None) or epoch
-
-    producer_id = _id("identity", "producer", "osintkit")
-    common = {"created_by_ref": producer_id, "allow_custom": True}
-    objects: dict[str, Any] = {}
-    producer = v21.Identity(
-        id=producer_id,
-        created=epoch,
-        modified=epoch,
-        name="osintkit",
-        identity_class="system",
-        description="Offline OSINT research kit that produced these findings.",
+    return _Bundle(
+        v21=v21,
+        findings=findings,
+        docs=findings.document_index(),
+        epoch=epoch,
+        latest=times[-1] if times else epoch,
+        producer_id=_id("identity", "producer", "osintkit"),
     )
-    objects[producer_id] = producer
 
-    # -- sources (publishers) -------------------------------------------------------------------------------
-    source_ids: dict[str, str] = {}
-    for d in findings.documents:
-        src = findings.source_of(d) or d.id
-        if src in source_ids:
-            continue
-        sid = _id("identity", "source", src)
-        source_ids[src] = sid
-        rating = findings.ratings.get("sources", {}).get(src) or {}
-        letter = str(rating.get("grade") or "")[:1].upper() or None
-        card = findings.source_cards.get(src)
-        custom: dict[str, Any] = {}
-        if letter:
-            custom["x_admiralty_reliability"] = letter
-            if rating.get("rationale"):
-                custom["x_admiralty_rationale"] = str(rating["rationale"])
-        if card:
-            custom["x_osintkit_source_card"] = card
-        objects[sid] = v21.Identity(
+
+def _producer(b: _Bundle) -> None:
+    """osintkit itself, the ``created_by_ref`` of every other object."""
+    b.add(
+        b.v21.Identity(
+            id=b.producer_id,
+            created=b.epoch,
+            modified=b.epoch,
+            name="osintkit",
+            identity_class="system",
+            description="Offline OSINT research kit that produced these findings.",
+        )
+    )
+
+
+def _source_identity(b: _Bundle, src: str, doc: Document) -> None:
+    """A source (publisher) as an organisation, with its reliability letter and source card as custom properties."""
+    sid = b.source_ids[src] = _id("identity", "source", src)
+    rating = b.findings.ratings.get("sources", {}).get(src) or {}
+    letter = str(rating.get("grade") or "")[:1].upper() or None
+    card = b.findings.source_cards.get(src)
+    custom: dict[str, Any] = {}
+    if letter:
+        custom["x_admiralty_reliability"] = letter
+        if rating.get("rationale"):
+            custom["x_admiralty_rationale"] = str(rating["rationale"])
+    if card:
+        custom["x_osintkit_source_card"] = card
+    when = b.doc_time(doc.id)
+    b.add(
+        b.v21.Identity(
             id=sid,
-            created=doc_time(d.id),
-            modified=doc_time(d.id),
+            created=when,
+            modified=when,
             name=src,
             identity_class="organization",
             roles=["source"],
-            **common,
+            **b.common,
             **custom,
         )
+    )
 
-    # -- places ---------------------------------------------------------------------------------------------
-    places_by_doc: dict[str, list[tuple[str, Place]]] = {}  # doc id -> (location id, mention), to link claims
-    for g in group_places(findings.places):
-        lid = _id("location", g.key)
-        ext = (
-            [
-                {
-                    "source_name": "geonames",
-                    "external_id": str(g.geonameid),
-                    "url": f"https://www.geonames.org/{g.geonameid}",
-                }
-            ]
-            if g.geonameid is not None
-            else []
-        )
-        written = sorted({p.text for p in g.places})
-        first = min((doc_time(p.doc_id) for p in g.places), default=epoch)
-        kwargs: dict[str, Any] = {
-            "name": g.name,
-            "latitude": max(-90.0, min(90.0, round(g.lat, 6))),
-            "longitude": max(-180.0, min(180.0, round(g.lon, 6))),
-            "description": f"Mentioned {len(g.places)} time(s) as: " + ", ".join(written),
-            "x_osintkit_feature": g.feature,
-            "x_osintkit_resolution_confidence": round(g.confidence, 4),
-            "x_osintkit_mentions": [
-                {"doc_id": p.doc_id, "start": p.start, "end": p.end, "text": p.text} for p in g.places
-            ],
-        }
-        if g.country_code:
-            kwargs["country"] = g.country_code
-        if ext:
-            kwargs["external_references"] = ext
-        objects[lid] = v21.Location(id=lid, created=first, modified=first, **kwargs, **common)
-        for p in g.places:
-            places_by_doc.setdefault(p.doc_id or "", []).append((lid, p))
 
-    # -- claims ---------------------------------------------------------------------------------------------
-    claimant_ids: dict[str, str] = {}
-    claim_note_ids: dict[str, str] = {}
-    for c in findings.claims:
-        doc = docs.get(c.doc_id)
-        when = doc_time(c.doc_id)
-        refs: list[str] = []
-        if c.claimant:
-            cid = claimant_ids.get(c.claimant)
-            if cid is None:
-                cid = claimant_ids[c.claimant] = _id("identity", "claimant", c.claimant)
-                objects[cid] = v21.Identity(
-                    id=cid,
-                    created=when,
-                    modified=when,
-                    name=c.claimant,
-                    identity_class=_identity_class(c.claimant_type),
-                    roles=["claimant"],
-                    x_osintkit_claimant_type=c.claimant_type,
-                    **common,
-                )
-            refs.append(cid)
-        claim_source = findings.source_of(doc)
-        if claim_source and claim_source in source_ids:
-            refs.append(source_ids[claim_source])
-        for lid in sorted(
+def _location(b: _Bundle, g: PlaceGroup) -> None:
+    """One place (every mention of one GeoNames record, or of one name at one point) as a Location."""
+    lid = _id("location", g.key)
+    first = min((b.doc_time(p.doc_id) for p in g.places), default=b.epoch)
+    kwargs: dict[str, Any] = {
+        "name": g.name,
+        "latitude": max(-90.0, min(90.0, round(g.lat, 6))),
+        "longitude": max(-180.0, min(180.0, round(g.lon, 6))),
+        "description": f"Mentioned {len(g.places)} time(s) as: " + ", ".join(sorted({p.text for p in g.places})),
+        "x_osintkit_feature": g.feature,
+        "x_osintkit_resolution_confidence": round(g.confidence, 4),
+        "x_osintkit_mentions": [{"doc_id": p.doc_id, "start": p.start, "end": p.end, "text": p.text} for p in g.places],
+    }
+    if g.country_code:
+        kwargs["country"] = g.country_code
+    if g.geonameid is not None:
+        kwargs["external_references"] = [
             {
-                lid
-                for lid, p in places_by_doc.get(c.doc_id, [])
-                if c.sentence_start <= p.start and p.end <= c.sentence_end
+                "source_name": "geonames",
+                "external_id": str(g.geonameid),
+                "url": f"https://www.geonames.org/{g.geonameid}",
             }
-        ):
-            refs.append(lid)
-        if not refs:
-            refs.append(producer_id)
-        grade = findings.claim_grade(c.id)
-        digit = credibility_digit(grade)
-        combined = findings.claim_admiralty(c, docs)
-        custom = {
-            "x_osintkit_claim_id": c.id,
-            "x_osintkit_doc_id": c.doc_id,
-            "x_osintkit_cue": c.cue,
-            "x_osintkit_hedged": c.hedged,
-            "x_osintkit_hedges": list(c.hedges),
-            "x_osintkit_negated": c.negated,
-            "x_osintkit_sentence": c.sentence,
-        }
-        if c.quantities:
-            custom["x_osintkit_quantities"] = c.quantities
-        if combined:
-            custom["x_admiralty_rating"] = combined
-            if combined[0] != "-":
-                custom["x_admiralty_reliability"] = combined[0]
-        if digit is not None:
-            custom["x_admiralty_credibility"] = digit
-        confidence = credibility_to_confidence(digit)
-        ext_refs = []
-        if doc is not None:
-            ext_refs.append(_document_ref(doc.title or doc.id, doc.id, doc.sha256, doc.url))
-        nid = _id("note", "claim", c.id)
-        note_kwargs: dict[str, Any] = {
-            "abstract": f"{c.claimant or 'Unattributed'} {c.cue or 'claims'}".strip()[:250],
-            "content": c.content or c.sentence,
-            "object_refs": refs,
-            "labels": ["claim"] + (["hedged"] if c.hedged else []),
-            **custom,
-        }
-        if c.quantities:
-            note_kwargs["content"] += "\n\nQuantities: " + fmt_quantities(c.quantities)
-        if confidence is not None:
-            note_kwargs["confidence"] = confidence
-        if ext_refs:
-            note_kwargs["external_references"] = ext_refs
-        objects[nid] = v21.Note(id=nid, created=when, modified=when, **note_kwargs, **common)
-        claim_note_ids[c.id] = nid
+        ]
+    b.add(b.v21.Location(id=lid, created=first, modified=first, **kwargs, **b.common))
+    for p in g.places:
+        b.places_by_doc.setdefault(p.doc_id or "", []).append((lid, p))
 
-        if digit in CREDIBILITY_TO_OPINION:
-            rating = findings.ratings.get("claims", {}).get(c.id) or {}
-            rated = _ts(rating.get("time")) or when
-            rated = max(rated, when)
-            oid = _id("opinion", "claim", c.id, grade)
-            opinion_kwargs: dict[str, Any] = {
-                "opinion": CREDIBILITY_TO_OPINION[digit],
-                "object_refs": [nid],
-                "x_admiralty_credibility": digit,
-                "x_osintkit_rating_origin": rating.get("origin"),
-            }
-            if rating.get("rationale"):
-                opinion_kwargs["explanation"] = str(rating["rationale"])
-            if rating.get("actor"):
-                opinion_kwargs["authors"] = [str(rating["actor"])]
-            if confidence is not None:
-                opinion_kwargs["confidence"] = confidence
-            objects[oid] = v21.Opinion(id=oid, created=rated, modified=rated, **opinion_kwargs, **common)
 
-    # -- analyst notes --------------------------------------------------------------------------------------
-    for n in findings.notes:
-        object_id = str(n.get("object_id") or "")
-        target = claim_note_ids.get(object_id) or source_ids.get(object_id) or producer_id
-        note_time = max(_ts(n.get("time")) or epoch, epoch)
-        nid = _id("note", "analyst", n.get("id"), object_id, n.get("text"))
-        objects[nid] = v21.Note(
-            id=nid,
-            created=note_time,
-            modified=note_time,
-            content=str(n.get("text") or ""),
+def _claimant_identity(b: _Bundle, claim: Claim) -> str:
+    """The claimant's identity (made at its first claim), by name."""
+    name = claim.claimant or ""
+    cid = b.claimant_ids.get(name)
+    if cid is None:
+        when = b.doc_time(claim.doc_id)
+        cid = b.claimant_ids[name] = b.add(
+            b.v21.Identity(
+                id=_id("identity", "claimant", name),
+                created=when,
+                modified=when,
+                name=name,
+                identity_class=_identity_class(claim.claimant_type),
+                roles=["claimant"],
+                x_osintkit_claimant_type=claim.claimant_type,
+                **b.common,
+            )
+        )
+    return cid
+
+
+def _claim_refs(b: _Bundle, claim: Claim) -> list[str]:
+    """What a claim's Note is about: its claimant, its source, the places in its sentence; else the producer."""
+    refs: list[str] = []
+    if claim.claimant:
+        refs.append(_claimant_identity(b, claim))
+    source = b.findings.source_of(b.docs.get(claim.doc_id))
+    if source and source in b.source_ids:
+        refs.append(b.source_ids[source])
+    refs += sorted(
+        {
+            lid
+            for lid, p in b.places_by_doc.get(claim.doc_id, [])
+            if claim.sentence_start <= p.start and p.end <= claim.sentence_end
+        }
+    )
+    return refs or [b.producer_id]
+
+
+def _claim_note(b: _Bundle, claim: Claim, digit: int | None) -> str:
+    """A claim as a Note: abstract = claimant and cue, content = what is claimed, Admiralty grades as properties."""
+    doc = b.docs.get(claim.doc_id)
+    when = b.doc_time(claim.doc_id)
+    combined = b.findings.claim_admiralty(claim, b.docs)
+    kwargs: dict[str, Any] = {
+        "abstract": f"{claim.claimant or 'Unattributed'} {claim.cue or 'claims'}".strip()[:250],
+        "content": claim.content or claim.sentence,
+        "object_refs": _claim_refs(b, claim),
+        "labels": ["claim"] + (["hedged"] if claim.hedged else []),
+        "x_osintkit_claim_id": claim.id,
+        "x_osintkit_doc_id": claim.doc_id,
+        "x_osintkit_cue": claim.cue,
+        "x_osintkit_hedged": claim.hedged,
+        "x_osintkit_hedges": list(claim.hedges),
+        "x_osintkit_negated": claim.negated,
+        "x_osintkit_sentence": claim.sentence,
+    }
+    if claim.quantities:
+        kwargs["x_osintkit_quantities"] = claim.quantities
+        kwargs["content"] += "\n\nQuantities: " + fmt_quantities(claim.quantities)
+    if combined:
+        kwargs["x_admiralty_rating"] = combined
+        if combined[0] != "-":
+            kwargs["x_admiralty_reliability"] = combined[0]
+    if digit is not None:
+        kwargs["x_admiralty_credibility"] = digit
+    confidence = credibility_to_confidence(digit)
+    if confidence is not None:
+        kwargs["confidence"] = confidence
+    if doc is not None:
+        kwargs["external_references"] = [_document_ref(doc.title or doc.id, doc.id, doc.sha256, doc.url)]
+    nid = b.claim_note_ids[claim.id] = _id("note", "claim", claim.id)
+    return b.add(b.v21.Note(id=nid, created=when, modified=when, **kwargs, **b.common))
+
+
+def _claim_opinion(b: _Bundle, claim: Claim, digit: int, note_id: str) -> None:
+    """A graded claim's credibility as agreement with its Note, by whom and why."""
+    when = b.doc_time(claim.doc_id)
+    rating = b.findings.ratings.get("claims", {}).get(claim.id) or {}
+    rated = max(_ts(rating.get("time")) or when, when)
+    kwargs: dict[str, Any] = {
+        "opinion": CREDIBILITY_TO_OPINION[digit],
+        "object_refs": [note_id],
+        "x_admiralty_credibility": digit,
+        "x_osintkit_rating_origin": rating.get("origin"),
+    }
+    if rating.get("rationale"):
+        kwargs["explanation"] = str(rating["rationale"])
+    if rating.get("actor"):
+        kwargs["authors"] = [str(rating["actor"])]
+    confidence = credibility_to_confidence(digit)
+    if confidence is not None:
+        kwargs["confidence"] = confidence
+    oid = _id("opinion", "claim", claim.id, b.findings.claim_grade(claim.id))
+    b.add(b.v21.Opinion(id=oid, created=rated, modified=rated, **kwargs, **b.common))
+
+
+def _analyst_note(b: _Bundle, note: dict[str, Any]) -> None:
+    """An analyst's note, attached to the claim or source it is about (else to the producer)."""
+    object_id = str(note.get("object_id") or "")
+    target = b.claim_note_ids.get(object_id) or b.source_ids.get(object_id) or b.producer_id
+    when = max(_ts(note.get("time")) or b.epoch, b.epoch)
+    b.add(
+        b.v21.Note(
+            id=_id("note", "analyst", note.get("id"), object_id, note.get("text")),
+            created=when,
+            modified=when,
+            content=str(note.get("text") or ""),
             abstract=f"Analyst note on {object_id}"[:250],
-            authors=[str(n.get("actor") or "analyst")],
+            authors=[str(note.get("actor") or "analyst")],
             object_refs=[target],
             labels=["analyst-note"],
             x_osintkit_object_id=object_id,
-            **common,
+            **b.common,
         )
+    )
 
-    # -- the report -----------------------------------------------------------------------------------------
-    refs_all = sorted(objects)
-    doc_refs = [_document_ref(d.title or d.id, d.id, d.sha256, d.url) for d in findings.documents]
-    rid = _id("report", *refs_all)
-    summary = findings.summary()
-    report_kwargs: dict[str, Any] = {
+
+def _report(b: _Bundle, refs: list[str]) -> Any:
+    """The whole export as a Report: every other object, every document with its URL and SHA-256."""
+    f = b.findings
+    kwargs: dict[str, Any] = {
         "name": "osintkit findings",
         "description": (
-            ", ".join(f"{v} {k}" for k, v in summary.items())
-            + f". Custody log head {findings.custody.get('head')}"
-            + (" (verified)." if findings.custody.get("verified") else " (NOT verified).")
+            ", ".join(f"{v} {k}" for k, v in f.summary().items())
+            + f". Custody log head {f.custody.get('head')}"
+            + (" (verified)." if f.custody.get("verified") else " (NOT verified).")
         ),
         "report_types": ["osint-findings"],
-        "published": latest,
-        "object_refs": refs_all,
-        "x_osintkit_custody": findings.custody,
-        "x_osintkit_attribution": [a.get("text") for a in findings.attribution],
+        "published": b.latest,
+        "object_refs": refs,
+        "x_osintkit_custody": f.custody,
+        "x_osintkit_attribution": [a.get("text") for a in f.attribution],
     }
-    if doc_refs:
-        report_kwargs["external_references"] = doc_refs
-    report = v21.Report(id=rid, created=epoch, modified=epoch, **report_kwargs, **common)
-    ordered = [report, *(objects[k] for k in refs_all)]
-    return v21.Bundle(objects=ordered, id=_id("bundle", rid), allow_custom=True)
+    if f.documents:
+        kwargs["external_references"] = [_document_ref(d.title or d.id, d.id, d.sha256, d.url) for d in f.documents]
+    return b.v21.Report(id=_id("report", *refs), created=b.epoch, modified=b.epoch, **kwargs, **b.common)
+
+
+def to_stix_bundle(findings: Findings) -> Any:
+    """The findings as a ``stix2.v21.Bundle`` (serialise with ``.serialize()``; ``pretty=True`` is very slow)."""
+    # Imported here: stix2 takes about 0.14 s to import, which only this export needs.
+    from stix2 import v21
+
+    b = _start(v21, findings)
+    _producer(b)
+    for d in findings.documents:
+        src = findings.source_of(d) or d.id
+        if src not in b.source_ids:
+            _source_identity(b, src, d)
+    for g in group_places(findings.places):
+        _location(b, g)
+    for c in findings.claims:
+        digit = credibility_digit(findings.claim_grade(c.id))
+        note_id = _claim_note(b, c, digit)
+        if digit in CREDIBILITY_TO_OPINION:
+            _claim_opinion(b, c, digit, note_id)
+    for n in findings.notes:
+        _analyst_note(b, n)
+    refs = sorted(b.objects)
+    report = _report(b, refs)
+    return v21.Bundle(objects=[report, *(b.objects[k] for k in refs)], id=_id("bundle", report.id), allow_custom=True)
 
 
 def write_stix(findings: Findings, path: str | os.PathLike[str]) -> Path:
