@@ -79,6 +79,14 @@ def _titles(source: Mapping[str, str] | Case | Iterable[Document] | None) -> dic
     return titles
 
 
+def _title_of(object_id: Any, titles: Mapping[str, str]) -> str:
+    """A document's title for its id, or for the id of something inside it ("doc-…:120-131", a mention's span)."""
+    if _blank(object_id):
+        return ""
+    key = str(object_id)
+    return titles.get(key) or titles.get(key.split(":", 1)[0], "")
+
+
 def _blank(value: Any) -> bool:
     if isinstance(value, str | list | tuple | dict):
         return len(value) == 0
@@ -129,7 +137,7 @@ def brief(
     if names:
         id_column = next((c for c in _DOC_ID_COLUMNS if c in out.columns), None)
         if id_column is not None:
-            out["document"] = out[id_column].map(lambda v: names.get(str(v), "") if not _blank(v) else "")
+            out["document"] = out[id_column].map(lambda v: _title_of(v, names))
     kind = _kind(frame)
     if columns is not None:
         unknown = [c for c in columns if c not in out.columns]

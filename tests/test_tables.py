@@ -83,7 +83,13 @@ def test_documents_and_custody_brief(case: Case) -> None:
     _clean(custody)
     assert {"seq", "action", "document"} <= set(custody.columns)
     assert "entry_hash" not in custody.columns
-    assert case.documents()[0].title in set(custody["document"])
+    title = case.documents()[0].title
+    assert title in set(custody["document"])
+    doc = case.documents()[0]
+    first = case.mentions(doc.id)[0]
+    case.set_mention_status(doc.id, first.start, first.end, "accepted")  # custody names the span: "doc-…:0-9"
+    last = brief(case.custody_frame(), titles=case).iloc[-1]
+    assert last["action"] == "mention-accepted" and last["document"] == title
 
 
 def test_brief_keeps_any_frame_and_refuses_unknown_columns() -> None:
