@@ -16,7 +16,7 @@ from osintkit.export import md_escape, to_html, to_markdown
 from osintkit.export.html import _environment as html_environment
 from osintkit.export.markdown import _environment as md_environment
 from osintkit.export.report import ClaimRow, Grade, build_report
-from osintkit.findings import Findings
+from osintkit.findings import Findings, languages_read
 from osintkit.model import Document, Entity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +115,29 @@ def test_admiralty_scale_is_written_once(findings: Findings) -> None:
         if path.name != "admiralty_scale.py":
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"""["']not usually reliable["']""", text, re.I), path
+
+
+def test_languages_read_in_both_reports(findings: Findings) -> None:
+    texts = {"uk": "Російські війська обстріляли Харків.", "pl": "Rosyjskie wojska ostrzelały Charków w sobotę."}
+    for code, text in texts.items():
+        findings.documents.append(
+            Document(
+                id=f"doc-{code}",
+                text=text,
+                sha256="0" * 64,
+                language=code,
+                loader="text",
+                retrieved="2025-01-13T09:00:00Z",
+            )
+        )
+    findings.languages = languages_read(findings.documents)
+    html, md = to_html(findings), to_markdown(findings)
+    assert "<a href='#languages'>Languages</a>" in html
+    section = html.split("<h2 id='languages'>Languages read</h2>")[1].split("<h2")[0]
+    assert "<tr><td>English (en)</td><td>2</td><td>yes</td><td>osintkit-minilm-ner" in section
+    assert "<tr><td>Polish (pl)</td><td>1</td><td>no</td><td>not read: stored and hashed only</td></tr>" in section
+    assert re.search(r"<tr><td>Ukrainian \(uk\)</td><td>1</td><td>yes</td><td>natasha [\d.]+ ", section)
+    md_section = md.split("## Languages read\n")[1].split("## Provenance")[0]
+    assert "| Polish (pl) | 1 | no | not read: stored and hashed only |" in md_section
+    assert "pymorphy3-dicts-uk" in md_section
+    assert "Languages read" not in to_html(Findings()) + to_markdown(Findings())  # no documents, no section

@@ -23,6 +23,7 @@ __all__ = [
     "DocumentRow",
     "EntityRow",
     "Grade",
+    "LanguageRow",
     "NoteRow",
     "PlaceRow",
     "Report",
@@ -125,6 +126,16 @@ class DocumentRow:
 
 
 @dataclass(frozen=True)
+class LanguageRow:
+    """One language of the documents: how many, whether the kit read them, and with which models (versions)."""
+
+    language: str  # "Ukrainian (uk)"
+    documents: int
+    read: bool
+    models: str  # "; "-joined, or why there are none
+
+
+@dataclass(frozen=True)
 class Custody:
     entries: Any
     head: str | None
@@ -171,6 +182,7 @@ class Report:
     sources: list[SourceRow]
     other_cards: list[CardField]  # cards of sources with no document in the findings
     notes: list[NoteRow]
+    languages: list[LanguageRow]
     custody: Custody
     documents: list[DocumentRow]
     credits: list[Credit]
@@ -196,6 +208,15 @@ def build_report(findings: Findings, title: str = "osintkit findings report") ->
         sources=_sources(f),
         other_cards=[CardField(_title(k), v) for k, v in f.source_cards.items() if k not in _source_docs(f)],
         notes=[NoteRow(n.get("object_id"), n.get("text"), n.get("actor"), n.get("time")) for n in f.notes],
+        languages=[
+            LanguageRow(
+                language=f"{lang.name} ({lang.code})",
+                documents=lang.documents,
+                read=lang.read,
+                models="; ".join(lang.models) if lang.read else "not read: stored and hashed only",
+            )
+            for lang in f.languages
+        ],
         custody=Custody(c.get("entries"), c.get("head"), bool(c.get("verified")), list(c.get("problems") or [])),
         documents=[
             DocumentRow(
