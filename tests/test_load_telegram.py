@@ -294,3 +294,79 @@ def test_any_message_shape_is_a_document_or_a_reported_skip(messages: list[Any])
     for doc in result:
         assert doc.text.strip() and doc.loader == "telegram"
         json.dumps(doc.meta, ensure_ascii=False).encode("utf-8")
+
+
+# --- exports over max_bytes stream from the file, message by message ---------------------------------------------
+
+
+def _same(a: Any, b: Any) -> None:
+    assert [(d.id, d.text, d.published, d.url, d.title) for d in a] == [
+        (d.id, d.text, d.published, d.url, d.title) for d in b
+    ]
+    assert [d.meta for d in a] == [d.meta for d in b]
+    assert [(s.where, s.reason) for s in a.skipped] == [(s.where, s.reason) for s in b.skipped]
+
+
+def test_an_export_over_max_bytes_streams_to_the_same_documents(channel: Path) -> None:
+    whole = load(channel, on_error="raise")
+    limit = channel.stat().st_size - 1  # the file is over the limit, each message well under it
+    streamed = load(channel, max_bytes=limit)
+    _same(whole, streamed)
+    assert all(d.meta["file_sha256"] == hashlib.sha256(channel.read_bytes()).hexdigest() for d in streamed)
+    # its media are attachments as before
+    (photo,) = next(iter(streamed.attachments.values()))
+    assert photo.read() == PHOTO and photo.sha256 == hashlib.sha256(PHOTO).hexdigest()
+
+
+def test_a_full_export_streams_every_chat(tmp_path: Path) -> None:
+    group = {"name": "Volunteers", "type": "private_supergroup", "id": 42, "messages": [
+        {"id": 10, "type": "message", "date": "2025-01-12T08:00:00", "date_unixtime": "1736661600",
+         "from": "Olena", "text": "Convoy left Kharkiv at dawn.",
+         "poll": {"question": "x", "total_voters": 1.5}}]}  # fmt: skip
+    export = {
+        "about": "Here is the data you requested.",
+        "personal_information": {"first_name": "Analyst", "user_id": 7},
+        "contacts": {"list": [{"first_name": "A", "messages": "not a chat"}]},
+        "chats": {"about": "...", "list": [_channel(), group, {"name": "Nothing", "type": "saved", "id": 43,
+                                                                "messages": []}]},
+        "left_chats": {"about": "...", "list": [{"name": "Gone", "type": "public_channel", "id": 44, "messages": [
+            {"id": 1, "type": "message", "date": "2024-01-01T00:00:00", "date_unixtime": "1704067200",
+             "text": "Last post before leaving."}]}]},
+    }  # fmt: skip
+    p = _write(tmp_path, export)
+    _same(load(p), load(p, max_bytes=2000))
+    streamed = load(p, max_bytes=2000)
+    assert {d.source for d in streamed} == {"Example Channel", "Volunteers", "Gone"}
+    assert any("chat 'Nothing' holds no messages" in s.reason for s in streamed.skipped)
+
+
+def test_a_streamed_export_cut_short_keeps_the_messages_before_the_cut(tmp_path: Path) -> None:
+    text = json.dumps(_channel(), ensure_ascii=False, indent=1)
+    p = tmp_path / "result.json"
+    p.write_text(text[: text.index('"id": 6')], "utf-8")  # inside message 6
+    result = load(p, max_bytes=1000)
+    assert sorted(d.meta["message_id"] for d in result) == [2, 3, 4]
+    last = result.skipped[-1]
+    assert isinstance(last.error, MalformedInputError) and last.path == str(p)
+    assert "cut short or broken" in last.reason and "the 3 complete message(s) before it were read" in last.reason
+
+
+def test_a_message_over_max_bytes_is_reported_and_the_rest_streamed(tmp_path: Path) -> None:
+    export = _channel()
+    export["messages"][2]["text"] = "Update: both are in Kyiv. " + "Long. " * 400
+    p = _write(tmp_path, export)
+    result = load(p, max_bytes=1500)
+    assert sorted(d.meta["message_id"] for d in result) == [2, 4, 6, 7]
+    assert any("over the 1,500-byte limit" in s.reason and s.where.endswith("/3]") for s in result.skipped)
+
+
+def test_large_json_that_is_no_export_is_still_refused(tmp_path: Path) -> None:
+    p = tmp_path / "records.json"
+    p.write_text(json.dumps([{"text": "a record"}] * 200), "utf-8")
+    (skip,) = load(p, max_bytes=1000).skipped
+    assert "over the 1,000-byte limit" in skip.reason
+    # a "messages" list whose chat has no type and id is not taken for an export either
+    q = tmp_path / "other.json"
+    q.write_text(json.dumps({"messages": [{"text": "plain record"}] * 100}), "utf-8")
+    (skip,) = load(q, max_bytes=1000).skipped
+    assert "not a Telegram Desktop export" in skip.reason

@@ -8,6 +8,7 @@ import json
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -294,3 +295,52 @@ def test_page_over_the_size_limit_is_reported_not_lost(tmp_path: Path) -> None:
     assert len(result) == 0
     (skip,) = result.skipped
     assert skip.where == f"{p}[0]" and f"record 0 ({URL}): payload over the {limit:,}-byte limit" in skip.reason
+
+
+# --- archives over max_bytes stream from the file, one record at a time --------------------------------------------
+
+
+def _same(a: Any, b: Any) -> None:
+    assert [(d.id, d.text, d.url, d.retrieved, d.title) for d in a] == [
+        (d.id, d.text, d.url, d.retrieved, d.title) for d in b
+    ]
+    assert [d.meta for d in a] == [d.meta for d in b]
+    assert {k: [(x.name, x.sha256) for x in v] for k, v in a.attachments.items()} == {
+        k: [(x.name, x.sha256) for x in v] for k, v in b.attachments.items()
+    }
+
+
+@pytest.mark.parametrize("kind", ["warc.gz", "warc", "wacz"])
+def test_an_archive_over_max_bytes_streams_to_the_same_documents(tmp_path: Path, kind: str) -> None:
+    if kind == "wacz":
+        p = _wacz(tmp_path, _archive(two_pages=True))
+    else:
+        p = _write(tmp_path, f"crawl.{kind}", _archive(gzip=kind == "warc.gz", two_pages=True))
+    whole = load(p, on_error="raise")
+    limit = 2000  # under the archive's size, over each record's
+    assert p.stat().st_size > limit
+    streamed = load(p, max_bytes=limit, on_error="raise")
+    assert len(streamed) == 2 and streamed.attachments
+    _same(whole, streamed)
+    with Case(tmp_path / "case.sqlite") as case:
+        report = case.add_documents(streamed, raw=streamed.raw, attachments=streamed.attachments)
+        assert not report.skipped
+        (shot,) = case.attachments()
+        assert shot.role == "warc-screenshot" and shot.read() == PNG
+        assert case.verify().ok
+
+
+def test_a_streamed_archive_changed_before_storing_keeps_its_document_and_names_the_attachment(
+    tmp_path: Path,
+) -> None:
+    data = _archive(gzip=False)
+    p = _write(tmp_path, "capture.warc", data)
+    docs = load(p, max_bytes=2000, on_error="raise")
+    p.write_bytes(data.replace(b"screenshot pixels", b"SCREENSHOT PIXELS"))  # same length, same offsets
+    with Case(tmp_path / "case.sqlite") as case:
+        report = case.add_documents(docs, raw=docs.raw, attachments=docs.attachments)
+        assert report.added and len(report.skipped) == 1
+        where, why = report.skipped[0]
+        assert where.endswith(":urn:screenshot:" + URL) and "taken when loaded" in why
+        assert [a.role for a in case.attachments()] == ["warc-media"]  # the photo, unchanged, is kept
+        assert case.verify().ok

@@ -44,6 +44,7 @@ from osintkit.sources._common import (
     read_limited,
     sha256_hex,
 )
+from osintkit.sources._stream import stream_file
 from osintkit.sources.feed import load_feed
 from osintkit.sources.folder import DEFAULT_INCLUDE, walk_folder
 from osintkit.sources.html import load_html
@@ -186,6 +187,10 @@ def _guarded(items: Callable[[], Iterator[Item]], where: str, strict: bool) -> I
 
 def _iter_file(path: Path, ctx: LoadContext, strict: bool) -> Iterator[Item]:
     def run() -> Iterator[Item]:
+        large = stream_file(path, ctx)  # a web archive or a Telegram export over max_bytes: read record by record
+        if large is not None:
+            yield from large
+            return
         data = read_limited(path, ctx.max_bytes)
         origin = file_origin(path, data)
         fmt = ctx.format or _format_for(path.name, data)
@@ -515,7 +520,8 @@ def load(
     - Web archives (``.warc``, ``.warc.gz``, ``.wacz``) give a document per archived page
       (:mod:`osintkit.sources.warc`); PDFs give one document with page offsets (:mod:`osintkit.sources.pdf`).
     - ``format``: force one of :data:`FORMATS` instead of going by file extension.
-    - ``max_bytes``: files or responses over this size are refused (InputTooLargeError).
+    - ``max_bytes``: files or responses over this size are refused (InputTooLargeError), except web archives and
+      Telegram exports, which are then read from the file record by record, ``max_bytes`` limiting each record.
     - ``allow_network``, ``user_agent``, ``cache_dir``, ``rate_limit``: opt-in polite fetching of URLs.
     - ``source_name``: the publisher to record on every document (the one found in the file goes to meta).
     - ``on_error``: ``"skip"`` reports a bad file in ``result.skipped``; ``"raise"`` raises its OsintkitError.

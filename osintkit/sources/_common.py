@@ -685,11 +685,23 @@ def read_sidecar(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[str]]
     return fields, extra, warnings
 
 
-def file_origin(path: Path, data: bytes, *, with_sidecar: bool = True) -> Origin:
+def hash_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of a file read in chunks, for files too large to hold in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_origin(path: Path, data: bytes | None, *, with_sidecar: bool = True, sha256: str | None = None) -> Origin:
+    """Where a file's documents come from; ``sha256`` instead of ``data`` for a file streamed, not read whole."""
     overrides: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     warnings: list[str] = []
-    file_sha = sha256_hex(data)
+    if sha256 is None and data is None:
+        raise ValueError("file_origin needs the file's bytes or their sha256")
+    file_sha = sha256 if sha256 is not None else sha256_hex(data or b"")
     if with_sidecar:
         overrides, meta, warnings = read_sidecar(path)
         recorded = meta.pop("sha256", None)

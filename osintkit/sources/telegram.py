@@ -31,11 +31,12 @@ import json
 import mimetypes
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
-from osintkit.errors import InputError, MalformedInputError, UnsupportedFormatError
+from osintkit.errors import InputError, InputTooLargeError, MalformedInputError, UnsupportedFormatError
 from osintkit.model import Attachment
 from osintkit.sources._common import (
     MAX_JSON_DEPTH,
@@ -54,7 +55,13 @@ from osintkit.sources._common import (
 )
 from osintkit.sources.tabular import load_json
 
-__all__ = ["is_telegram_export", "load_json_or_telegram", "load_telegram"]
+__all__ = [
+    "is_telegram_export",
+    "load_json_or_telegram",
+    "load_telegram",
+    "load_telegram_file",
+    "looks_like_telegram",
+]
 
 # Entity types that are only formatting; the others (links, mentions, hashtags, ...) are evidence and kept.
 _FORMATTING = frozenset(
@@ -200,14 +207,38 @@ def _chat_items(chat: Any, origin: Origin, ctx: LoadContext, media: _MediaHasher
     if not isinstance(chat, Mapping):
         yield Skipped(where=f"{path}", reason=f"a chat entry is a {type(chat).__name__}, not an object", path=path)
         return
+    messages = chat.get("messages")
+    if not isinstance(messages, list) or not messages:
+        yield _no_messages(chat, path)
+        return
+    head = _chat_head(chat, origin, ctx)
+    if isinstance(head, Skipped):
+        yield head
+        return
+    for i, message in enumerate(messages):
+        yield _one_message(message, i, head, origin, ctx, media)
+
+
+def _no_messages(chat: Mapping[str, Any], path: str | None) -> Skipped:
+    name = chat.get("name") if isinstance(chat.get("name"), str) else None
+    label = str(chat.get("id") if chat.get("id") is not None else name)
+    return Skipped(where=f"{path}[{label}]", reason=f"chat {name or label!r} holds no messages in this export",
+                   path=path)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Chat:
+    """What every message of a chat carries of it: its name, type, id and @username, and the label it is shown by."""
+
+    info: dict[str, Any]
+    label: str
+
+
+def _chat_head(chat: Mapping[str, Any], origin: Origin, ctx: LoadContext) -> _Chat | Skipped:
+    path = origin.path
     name = chat.get("name") if isinstance(chat.get("name"), str) else None
     chat_id = chat.get("id")
     label = str(chat_id if chat_id is not None else name)
-    messages = chat.get("messages")
-    if not isinstance(messages, list) or not messages:
-        yield Skipped(where=f"{path}[{label}]", reason=f"chat {name or label!r} holds no messages in this export",
-                      path=path)  # fmt: skip
-        return
     username = _username(chat, origin)
     info = {"name": name, "type": chat.get("type"), "id": chat_id}
     if username:
@@ -218,20 +249,119 @@ def _chat_items(chat: Any, origin: Origin, ctx: LoadContext, media: _MediaHasher
     except (UnicodeEncodeError, TypeError, ValueError):
         err = MalformedInputError("chat name, type or id holds a lone surrogate or an unstorable value", path=path,
                                   field=f"chat {label}")  # fmt: skip
-        yield skip_or_raise(err, ctx, where=f"{path}[{label}]")
-        return
-    for i, message in enumerate(messages):
-        msg_id = message.get("id") if isinstance(message, Mapping) else None
-        where = f"{path}[{label}/{msg_id if msg_id is not None else i}]"
-        if not isinstance(message, Mapping):
-            yield Skipped(where=where, reason=f"message {i} is a {type(message).__name__}, not an object", path=path)
-            continue
+        return skip_or_raise(err, ctx, where=f"{path}[{label}]")
+    return _Chat(info, label)
+
+
+def _one_message(message: Any, i: int, chat: _Chat, origin: Origin, ctx: LoadContext, media: _MediaHasher) -> Item:
+    path = origin.path
+    msg_id = message.get("id") if isinstance(message, Mapping) else None
+    where = f"{path}[{chat.label}/{msg_id if msg_id is not None else i}]"
+    if not isinstance(message, Mapping):
+        return Skipped(where=where, reason=f"message {i} is a {type(message).__name__}, not an object", path=path)
+    try:
+        return _message_item(message, i, chat=chat.info, origin=origin, ctx=ctx, media=media, where=where)
+    except InputError as err:
+        if err.path is None:
+            err = type(err)(err.reason, path=path, field=err.field)
+        return skip_or_raise(err, ctx, where=where)
+
+
+# --- exports too large to read whole ------------------------------------------------------------------------------
+
+# Where a chat object sits in an export: the whole file (one chat), or an item of a full export's chat lists.
+_CHAT_BASES = frozenset({"", "chats.list.item", "left_chats.list.item"})
+_MESSAGE_ITEMS = frozenset(f"{b}.messages.item".lstrip(".") for b in _CHAT_BASES)
+_HEADER_KEYS = frozenset({"name", "type", "id", "username"})
+_SCALARS = frozenset({"string", "number", "boolean", "null"})
+
+
+def looks_like_telegram(head: bytes) -> bool:
+    """Whether the first bytes of a JSON file may begin a Telegram Desktop export (one chat or a full export)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and any(
+        key in head for key in (b'"messages"', b'"chats"', b'"personal_information"', b'"left_chats"')
+    )
+
+
+def load_telegram_file(path: Path, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
+    """A Telegram Desktop export read from the file message by message (ijson), for exports of any size.
+
+    Gives the same documents as :func:`load_telegram` on the same bytes. A chat's name, type and id must come
+    before its messages, as Telegram Desktop writes them; ``max_bytes`` limits each message, not the file.
+    """
+    import ijson
+
+    media = _MediaHasher(origin)
+    chat: _Chat | Skipped | None = None
+    count = read = chats = 0
+    with path.open("rb") as fh:
+        events = _events(fh)
         try:
-            yield _message_item(message, i, chat=info, origin=origin, ctx=ctx, media=media, where=where)
-        except InputError as err:
-            if err.path is None:
-                err = type(err)(err.reason, path=path, field=err.field)
-            yield skip_or_raise(err, ctx, where=where)
+            for kind, value in events:
+                if kind == "chat":
+                    chats += 1
+                    chat, count = _stream_chat(value, origin, ctx), 0
+                    if isinstance(chat, Skipped):
+                        yield chat
+                elif kind == "message" and isinstance(chat, _Chat):
+                    item = _one_message(value, count, chat, origin, ctx, media)
+                    count += 1
+                    read += isinstance(item, Loaded)
+                    yield item
+                elif kind == "end" and count == 0 and isinstance(chat, _Chat):
+                    yield _no_messages(chat.info, origin.path)
+        except ijson.JSONError as exc:
+            raise MalformedInputError(
+                f"JSON is cut short or broken ({str(exc)[:120]}) near byte {fh.tell():,}; the {read} complete "
+                "message(s) before it were read",
+                path=origin.path,
+            ) from None
+    if not chats:
+        raise UnsupportedFormatError(
+            "not a Telegram Desktop export (no chat with a 'messages' list, nor a 'chats' list)", path=origin.path
+        )
+
+
+def _stream_chat(header: dict[str, Any], origin: Origin, ctx: LoadContext) -> _Chat | Skipped:
+    if not isinstance(header.get("type"), str) or "id" not in header:
+        raise UnsupportedFormatError(
+            "not a Telegram Desktop export: a 'messages' list whose chat has no type and id before it",
+            path=origin.path,
+        )
+    return _chat_head(header, origin, ctx)
+
+
+def _events(fh: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    """("chat", its name, type, id and username) as a chat's messages begin, ("message", one message) for each,
+    ("end", None) as they end; one message in memory at a time."""
+    import ijson
+
+    headers: dict[str, dict[str, Any]] = {}
+    builder: Any = None
+    depth = 0
+    for prefix, event, value in ijson.parse(fh, use_float=True):
+        if builder is not None:
+            builder.event(event, value)
+            depth += event in ("start_map", "start_array")
+            depth -= event in ("end_map", "end_array")
+            if depth == 0:
+                yield "message", builder.value
+                builder = None
+            continue
+        if prefix in _MESSAGE_ITEMS:
+            if event in _SCALARS:
+                yield "message", value
+                continue
+            builder, depth = ijson.ObjectBuilder(), 1
+            builder.event(event, value)
+            continue
+        base, _, key = prefix.rpartition(".")
+        if event == "start_map" and prefix in _CHAT_BASES:
+            headers[prefix] = {}
+        elif event in _SCALARS and key in _HEADER_KEYS and base in headers:
+            headers[base][key] = value
+        elif key == "messages" and base in _CHAT_BASES and event in ("start_array", "end_array"):
+            yield ("chat", headers.get(base, {})) if event == "start_array" else ("end", None)
 
 
 def _username(chat: Mapping[str, Any], origin: Origin) -> str | None:
@@ -264,6 +394,9 @@ def _message_item(
         ) from None
     except (ValueError, RecursionError) as exc:
         raise MalformedInputError(f"message cannot be serialised: {exc}", path=path) from exc
+    if len(raw) > ctx.max_bytes:  # only an export streamed from its file holds a message this large
+        raise InputTooLargeError(f"message is {len(raw):,} bytes, over the {ctx.max_bytes:,}-byte limit", path=path,
+                                 field=f"messages[{index}]")  # fmt: skip
     # Nesting needs an opening bracket per level: counting them in C spares the walk for almost every message.
     if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and exceeds_depth(message):
         raise MalformedInputError("message is nested too deeply", path=path, field=f"messages[{index}]")
