@@ -94,6 +94,8 @@ def test_letters_only_one_alphabet_has_tell_the_language() -> None:
         ("Zakharchenko", "Zaharchenko"),
         ("Yevgeny", "Evgenii", "Ievgenii"),
         ("Kravets", "Kravec", "Kravetz"),
+        ("Klychko", "Klitschko"),
+        ("Ivashchenko", "Ivaschenko"),
     ],
 )
 def test_latin_key_folds_romanisations_and_press_spellings(names: tuple[str, ...]) -> None:

@@ -227,3 +227,114 @@ def test_edit_errors(case: Case) -> None:
     with pytest.raises(InputError, match="label"):
         relabel_entity(case, "ent-LOC-kyiv", "not a label!")
     assert case.entity_edits() == []
+
+
+# -- one entity across scripts ----------------------------------------------------------------------------------
+
+
+def test_an_english_article_and_ukrainian_and_russian_posts_name_one_person_and_one_place(tmp_path: Path) -> None:
+    import osintkit as ok
+    from osintkit.pipeline import _store_analysis, analyse_documents
+
+    (tmp_path / "en.txt").write_text(
+        "Ukrainian President Volodymyr Zelensky said on Thursday that troops still held ground in the Kursk region. "
+        "Zelenskyy thanked allies. Kremlin spokesman Dmitry Peskov denied it.",
+        encoding="utf-8",
+    )
+    (tmp_path / "uk.txt").write_text(
+        "Президент України Володимир Зеленський заявив, що ЗСУ утримують позиції в Курській області. "
+        "Звернення Зеленського опублікував Офіс президента.",
+        encoding="utf-8",
+    )
+    (tmp_path / "ru.txt").write_text(
+        "Пресс-секретарь Кремля Дмитрий Песков заявил, что слова Владимира Зеленского о Курской области не "
+        "соответствуют действительности.",
+        encoding="utf-8",
+    )
+    docs = ok.load(tmp_path)
+    with Case(tmp_path / "case.sqlite") as case:
+        case.add_documents(docs, raw=docs.raw)
+        for result in analyse_documents(list(docs)):
+            _store_analysis(case, result)
+        entities = {e.id: e for e in normalise_case(case)}
+        stored = {e.id: e for e in case.entities()}
+        assert case.verify().ok
+
+    person = entities["ent-PERSON-volodymyr-zelensky"]
+    assert person.name == "Volodymyr Zelensky"
+    assert set(person.aliases) == {"Zelenskyy", "Володимир Зеленський", "Зеленського", "Владимира Зеленского"}
+    assert len(person.doc_ids) == 3
+    rows = {r["alias"]: r for r in person.merged}
+    assert rows["Володимир Зеленський"]["rule"] == "script"
+    assert "'Volodymyr Zelenskyi' (Ukraine's national system" in rows["Володимир Зеленський"]["reason"]
+    assert "'Vladimir Zelenskii' (ICAO Doc 9303" in rows["Владимира Зеленского"]["reason"]
+    assert stored[person.id].merged == person.merged  # the reasons are in the case, as every merge's are
+    assert "Дмитрий Песков" in entities["ent-PERSON-dmitry-peskov"].aliases
+
+    (kursk,) = [e for e in entities.values() if "Курской области" in e.aliases]
+    assert {"the Kursk region", "Курській області"} <= {kursk.name, *kursk.aliases}
+    assert {r["rule"] for r in kursk.merged if r["alias"].startswith("Курс")} == {"gazetteer"}
+    assert all("GeoNames 538555" in r["reason"] for r in kursk.merged if r["alias"].startswith("Курс"))
+
+
+def C(text: str, label: str, doc: str, language: str, start: int = 0) -> Mention:
+    m = M(text, label, doc, start)
+    m.norm = {"language": language}
+    return m
+
+
+def test_ukrainian_and_russian_spellings_meet_without_a_latin_one() -> None:
+    mentions = [C("Олександр Сирський", "PERSON", "uk-1", "uk"), C("Александра Сырского", "PERSON", "ru-1", "ru"),
+                C("Олександра Сирського", "PERSON", "uk-2", "uk")]  # fmt: skip
+    (entity,) = link_entities(mentions)
+    assert entity.name == "Олександр Сирський"  # the dictionary form, though written once in the nominative
+    assert entity.aliases == ["Александра Сырского", "Олександра Сирського"]
+
+
+def test_a_cyrillic_name_meeting_two_latin_people_joins_neither() -> None:
+    mentions = [M("Vitali Klitschko", "PERSON", "en-1"), M("Wladimir Klitschko", "PERSON", "en-1", 30),
+                C("Кличко", "PERSON", "uk-1", "uk"), C("Віталій Кличко", "PERSON", "uk-2", "uk")]  # fmt: skip
+    entities = by_name(link_entities(mentions))
+    # Віталій meets Vitali (same consonants, same first sound), not Wladimir; the lone surname meets two people.
+    assert "Віталій Кличко" in entities["Vitali Klitschko"].aliases
+    assert entities["Wladimir Klitschko"].aliases == []
+    assert "Кличко" in entities and entities["Кличко"].mention_count == 1
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic", "language"),
+    [("Olena Zelenska", "Володимир Зеленський", "uk"), ("Maria Ivanova", "Марина Иванова", "ru"),
+     ("Petro Kovalenko", "Петро Ковальчук", "uk")],
+)  # fmt: skip
+def test_different_people_stay_apart_across_scripts(latin: str, cyrillic: str, language: str) -> None:
+    entities = link_entities([M(latin, "PERSON", "en-1"), C(cyrillic, "PERSON", "xx-1", language)])
+    assert len(entities) == 2
+
+
+def test_organisations_meet_through_their_romanised_names() -> None:
+    mentions = [
+        M("Ukrzaliznytsia", "ORG", "en-1"),
+        C("Укрзалізниці", "ORG", "uk-1", "uk"),
+        M("Gazprom", "ORG", "en-1", 40),
+        C("Газпрома", "ORG", "ru-1", "ru"),
+        C("СБУ", "ORG", "uk-1", "uk", 30),
+        M("SBU", "ORG", "en-2"),
+    ]
+    entities = by_name(link_entities(mentions))
+    assert entities["Ukrzaliznytsia"].aliases == ["Укрзалізниці"]
+    assert entities["Gazprom"].aliases == ["Газпрома"]
+    assert entities["SBU"].aliases == ["СБУ"]
+
+
+def test_linking_across_scripts_ignores_input_order() -> None:
+    def mentions() -> list[Mention]:
+        return [M("Volodymyr Zelenskyy", "PERSON", "en-1"), M("Zelensky", "PERSON", "en-2"),
+                C("Зеленського", "PERSON", "uk-1", "uk"), C("Владимир Зеленский", "PERSON", "ru-1", "ru"),
+                C("Володимиру Зеленському", "PERSON", "uk-2", "uk")]  # fmt: skip
+
+    first = [(e.id, e.aliases, e.merged) for e in link_entities(mentions())]
+    for seed in range(5):
+        shuffled = mentions()
+        random.Random(seed).shuffle(shuffled)
+        assert [(e.id, e.aliases, e.merged) for e in link_entities(shuffled)] == first
+    assert [e[0] for e in first] == ["ent-PERSON-volodymyr-zelenskyy"]

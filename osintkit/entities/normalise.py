@@ -26,6 +26,15 @@ Linking is deterministic (the same mentions in any order give the same entities 
 - A surname is not a place: a LOC mention whose text is the name or surname of a PERSON in the case, read in a
   person's context (a title before it, a speech verb after it, "said X", "X's office"), is relabelled PERSON and
   joins that person; ``normalise_case`` stores the relabel and removes the place the geoparser mapped for it.
+- Across scripts: a name in Cyrillic is keyed by its dictionary form (``norm["lemma"]``, pymorphy3:
+  "Зеленського" is "Зеленський"), then romanised by the standard systems (:mod:`osintkit.entities.translit`:
+  Ukraine's national one and ICAO Doc 9303 for Russian) and compared with the Latin names through a tolerant key
+  (-y/-yi/-iy/-ii endings, doubled letters, kh/h, h/g, ts/c). A PERSON joins when the surname keys match and the
+  first given names meet (Volodymyr/Vladimir: same consonants, same first sound; never Maria/Marina); an ORG when
+  the whole romanised name matches (Укрзалізниця = Ukrzaliznytsia, СБУ = SBU). It joins only a name that is
+  unique: a Cyrillic name that meets two Latin-script entities joins neither, and no join makes two Latin-script
+  entities one. Places in Cyrillic join the places the geoparser resolved to the same GeoNames record
+  ("Курська область", "Курская область", "Kursk Oblast"). English-only cases link exactly as before.
 - NORP: by country when the demonym table knows it ("North Korean" = "North Koreans").
 - DATE and QUANTITY are values, not entities: never linked.
 
@@ -138,6 +147,78 @@ def _person_display(surface: str) -> str:
     while len(words) > 1 and name_key(words[0]) in TITLES:
         words = words[1:]
     return " ".join(words)
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NAMED_LABELS = frozenset({"PERSON", "ORG", "LOC", "GPE", "FAC"})
+
+
+def _cyrillic(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+def _lemma(m: Mention) -> str:
+    """The text a mention is keyed by: its dictionary form when written in Cyrillic ("Зеленського" →
+    "Зеленський", kept by the tagger in ``norm["lemma"]`` or found here), else the text itself."""
+    if m.label not in _NAMED_LABELS or not _cyrillic(m.text):
+        return m.text
+    norm = m.norm or {}
+    lemma = norm.get("lemma")
+    if isinstance(lemma, str) and lemma.strip():
+        return lemma
+    from .translit import cyrillic_language
+
+    language = str(norm.get("language") or cyrillic_language(m.text) or "uk")
+    return _dictionary_form(m.text, "LOC" if m.label in PLACE_LABELS else m.label, language)
+
+
+@lru_cache(maxsize=1 << 14)
+def _dictionary_form(text: str, label: str, language: str) -> str:
+    from .slavic import SLAVIC_LANGUAGES, name_lemma
+
+    return name_lemma(text, label, language) if language in SLAVIC_LANGUAGES else text
+
+
+@lru_cache(maxsize=1 << 14)
+def _romanised(text: str) -> tuple[tuple[str, ...], ...]:
+    """The name's words as :func:`~osintkit.entities.translit.latin_key` keys, once per romanisation that may
+    apply: a Cyrillic name by Ukraine's national system and by ICAO's Russian table (which alphabet a name is in
+    is not always told by its letters: "Зеленський" could be either), a Latin name as written."""
+    from .translit import latin_key, transliterate
+
+    if not _cyrillic(text):
+        return (tuple(latin_key(w) for w in text.split() if latin_key(w)),)
+    out = []
+    for language in ("uk", "ru"):
+        words = tuple(latin_key(w) for w in transliterate(text, language).split() if latin_key(w))
+        if words and words not in out:
+            out.append(words)
+    return tuple(out)
+
+
+_VOWELS = re.compile(r"[aeiouy]")
+
+
+def _given_names_meet(a: str, b: str) -> bool:
+    """Whether two romanised given names can be one person's in Ukrainian, Russian and English: the same key, an
+    initial, or the same consonants with the same first sound ("volodimir"/"vladimir", "oleksandr"/"aleksandr",
+    "sergi"/"sergei", "kirilo"/"kiril"), but never "maria"/"marina" or "anna"/"inna"."""
+    if a == b or ((len(a) == 1 or len(b) == 1) and a[0] == b[0]):
+        return True
+
+    def first(x: str) -> str:
+        return "a" if x[0] in "ao" else x[0]
+
+    skeleton_a, skeleton_b = _VOWELS.sub("", a), _VOWELS.sub("", b)
+    return first(a) == first(b) and len(skeleton_a) >= 2 and skeleton_a == skeleton_b
+
+
+def _names_meet(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One person's name in two romanisations: the same surname key, and first given names that meet when both
+    are given (a patronymic between them is not compared: "Vladimir Vladimirovich Putin" is Vladimir Putin)."""
+    if not a or not b or a[-1] != b[-1]:
+        return False
+    return len(a) == 1 or len(b) == 1 or _given_names_meet(a[0], b[0])
 
 
 @cache
@@ -555,7 +636,7 @@ Key = tuple[str, Any]
 
 def _mention_key(m: Mention) -> Key:
     """The grouping key of one mention, read without its document's text."""
-    surface = _surface(m.text)
+    surface = _surface(_lemma(m))
     label = m.label
     if label == "PERSON":
         return label, _person_tokens(surface)
@@ -599,6 +680,7 @@ class _Linker:
         self.edges: list[tuple[Key, Key, str, str]] = []
         self.uf = _UnionFind()
         self.defined_in: dict[tuple[str, str], set[Key]] = defaultdict(set)  # (doc, acronym) → defining names
+        self.ambiguous_surnames: set[Key] = set()  # lone surnames that name several people across scripts
 
     def adjacency(self) -> dict[Key, list[tuple[Key, str, str]]]:
         """The unions and joins as a graph, each key's neighbours sorted, built once."""
@@ -753,6 +835,109 @@ class _Linker:
             if core.isupper() and len(initials.get(core, ())) == 1:
                 self.union(min(initials[core], key=str), k, "initials", f"{core} spells the initials of")
 
+    def link_scripts(self) -> None:
+        """People and organisations named in Cyrillic join the same name in Latin letters, and Ukrainian and
+        Russian spellings of one name join each other, compared through standard romanisation
+        (:mod:`osintkit.entities.translit`) of their dictionary forms.
+
+        Only where the answer is unique: a Cyrillic name that meets two different Latin-script entities
+        (Кличко: Vitali and Wladimir Klitschko) joins neither, and no join ever makes two Latin-script entities
+        one. English-only cases never reach this step.
+        """
+        from .translit import ROMANISATION, cyrillic_language, transliterate
+
+        written: dict[Key, list[Mention]] = defaultdict(list)
+        for m, key in zip(self.mentions, self.keys, strict=True):
+            if key[0] in ("PERSON", "ORG"):
+                written[key].append(m)
+        cyrillic = sorted((k for k, ms in written.items() if _cyrillic(ms[0].text)), key=str)
+        if not cyrillic:
+            return
+        latin = {k for k in written if k not in set(cyrillic)}
+        forms: dict[Key, set[tuple[str, ...]]] = {}
+        for key, ms in written.items():
+            found: set[tuple[str, ...]] = set()
+            for m in ms:
+                surface = _surface(_lemma(m))
+                if key[0] == "PERSON":
+                    surface = _person_display(surface)
+                for words in _romanised(surface):
+                    found.add(words if key[0] == "PERSON" else (" ".join(words),))
+            forms[key] = found
+
+        def meet(a: Key, b: Key) -> bool:
+            if a[0] != b[0]:
+                return False
+            if a[0] == "ORG":
+                return bool(forms[a] & forms[b])
+            return any(_names_meet(x, y) for x in forms[a] for y in forms[b])
+
+        def full(k: Key) -> bool:
+            return k[0] == "ORG" or any(len(f) > 1 for f in forms[k])
+
+        def why(k: Key) -> str:
+            m = written[k][0]
+            lemma = _surface(_lemma(m))
+            language = str((m.norm or {}).get("language") or cyrillic_language(lemma) or "")
+            shown = [(lang, transliterate(lemma, lang)) for lang in ROMANISATION if language in ("", lang)]
+            romanised = " or ".join(f"{latin!r} ({ROMANISATION[lang]})" for lang, latin in shown)
+            return f"{lemma!r} romanised is {romanised}, the same name as"
+
+        by_surname: dict[str, list[Key]] = defaultdict(list)
+        for k in written:
+            for f in forms[k]:
+                by_surname[f[-1]].append(k)
+        for c in cyrillic:
+            candidates = {k for f in forms[c] for k in by_surname.get(f[-1], ()) if k != c and meet(c, k)}
+            # A lone surname in Latin letters joins its full name later (assign); the full names decide here.
+            latin_found = {k for k in candidates if k in latin}
+            if any(full(k) for k in latin_found):
+                latin_found = {k for k in latin_found if full(k)}
+            if not full(c):
+                # "Зеленського" alone: one full name of any script, or nothing (nor later by the surname rule).
+                fulls = {self.uf.find(k) for k in candidates if full(k)}
+                if len(fulls) != 1:
+                    self.ambiguous_surnames.add(c)
+                    continue
+            roots = {self.uf.find(k) for k in latin_found}
+            if len(roots) == 1:
+                target = min(latin_found, key=str)
+                self.union(target, c, "script", why(c))
+        latin_roots = {self.uf.find(k) for k in latin}
+        for i, a in enumerate(cyrillic):
+            for b in cyrillic[i + 1 :]:
+                if not meet(a, b) or not (full(a) and full(b)):
+                    continue  # a lone Cyrillic surname found its full name above, or stays for assign()
+                ra, rb = self.uf.find(a), self.uf.find(b)
+                if ra != rb and ra in latin_roots and rb in latin_roots:
+                    continue  # never two Latin-script entities made one
+                if self.uf.find(a) != self.uf.find(b):
+                    self.union(a, b, "script", why(b))
+                    latin_roots = {self.uf.find(k) for k in latin}
+
+    def link_geonames(self, place_ids: Mapping[tuple[str, int, int], int]) -> None:
+        """A place named in Cyrillic joins the places the gazetteer resolved to the same GeoNames record, whatever
+        their script ("Курська область", "Курская область", "Kursk Oblast"). Each name counts by the record most
+        of its mentions resolved to, so one odd resolution does not chain a city to its region. Places all in
+        Latin letters are left as the name tables link them."""
+        ids: dict[Key, Counter[int]] = defaultdict(Counter)
+        cyrillic: set[Key] = set()
+        for m, key in zip(self.mentions, self.keys, strict=True):
+            if key[0] not in PLACE_LABELS:
+                continue
+            gid = (m.norm or {}).get("geonameid") or place_ids.get((_doc(m), m.start, m.end))
+            if isinstance(gid, int | str) and str(gid).isdigit():
+                ids[key][int(gid)] += 1
+            if _cyrillic(m.text):
+                cyrillic.add(key)
+        groups: dict[int, list[Key]] = defaultdict(list)
+        for key, counts in sorted(ids.items(), key=lambda kv: str(kv[0])):
+            groups[min(counts, key=lambda g: (-counts[g], g))].append(key)
+        for gid, keys in sorted(groups.items()):
+            if len(keys) > 1 and any(k in cyrillic for k in keys):
+                for k in keys[1:]:
+                    self.union(keys[0], k, "gazetteer", f"the gazetteer resolves both to GeoNames {gid}")
+
     def link_places(self, resolver: Callable[[str], str | None]) -> None:
         resolved: dict[str, Key] = {}
         for m, key in sorted(zip(self.mentions, self.keys, strict=True), key=lambda mk: str(mk[1])):
@@ -785,7 +970,8 @@ class _Linker:
         roots: list[Key] = []
         for i, (m, key) in enumerate(zip(self.mentions, self.keys, strict=True)):
             root = uf.find(key)
-            if key[0] == "PERSON" and len(key[1]) == 1 and root not in has_full_name:
+            lone = key[0] == "PERSON" and len(key[1]) == 1 and key not in self.ambiguous_surnames
+            if lone and root not in has_full_name:
                 target = _local_or_only(surname_roots_by_doc.get((_doc(m), key[1][0]), set()),
                                         surname_roots.get(key[1][0], set()))  # fmt: skip
                 if target is not None:
@@ -850,6 +1036,7 @@ def link_entities(
     place_resolver: Callable[[str], str | None] | None = None,
     texts: Mapping[str, str] | None = None,
     reviewed: Collection[tuple[str, int, int]] = (),
+    place_ids: Mapping[tuple[str, int, int], int] | None = None,
 ) -> list[Entity]:
     """Group mentions into canonical entities; sets each mention's ``entity_id`` in place.
 
@@ -858,6 +1045,8 @@ def link_entities(
     lets the words around a mention count: acronyms the case defines, "Ukraine's" before an organisation, a
     surname tagged as a place. A LOC mention read as a person gets the label PERSON here (``normalise_case``
     stores that), unless its ``(doc_id, start, end)`` is in ``reviewed``: an analyst's label is never changed.
+    ``place_ids`` (``(doc_id, start, end)`` → GeoNames id, as the geoparser resolved each place) joins a place
+    named in Cyrillic to the same record's other names; a mention's own ``norm["geonameid"]`` counts too.
     """
     everything = list(mentions)
     for m in everything:
@@ -882,8 +1071,10 @@ def link_entities(
             linker.special[i] = ("surname-not-place", f"tagged {old}, but a person of the case, with {why}")
     linker.link_people()
     linker.link_organisations()
+    linker.link_scripts()
     if place_resolver is not None:
         linker.link_places(place_resolver)
+    linker.link_geonames(place_ids or {})
     roots = linker.assign()
 
     groups: dict[Key, list[int]] = defaultdict(list)
@@ -942,6 +1133,9 @@ def _explain(linker: _Linker, indexes: list[int], entity: Entity) -> list[dict[s
         elif k in via:
             other, rule, reason = via[k]
             reason = f"{reason}: {shown(other)}"
+        elif _cyrillic(alias) and _lemma(linker.mentions[i]) != linker.mentions[i].text:
+            rule = "lemma"
+            reason = f"the same name in another grammatical case (dictionary form {_lemma(linker.mentions[i])!r})"
         else:
             rule, reason = _same_key_reason(entity.label, alias, entity.name)
         rows.append({"alias": alias, "rule": rule, "reason": reason})
@@ -965,16 +1159,18 @@ def _same_key_reason(label: str, alias: str, name: str) -> tuple[str, str]:
 
 
 def _canonical_name(label: str, members: Sequence[Mention]) -> str:
+    # A name written in Cyrillic counts in its dictionary form: "Зеленського" is a case of "Зеленський".
+    lemmas = [_lemma(m) for m in members]
     if label in PLACE_LABELS:
-        canon = [c for c in (_place_key(_surface(m.text))[1] for m in members) if c]
+        canon = [c for c in (_place_key(_surface(t))[1] for t in lemmas) if c]
         if canon:
             return Counter(canon).most_common(1)[0][0]
     if label == "ORG":
-        written = {name_key(_surface(m.text)) for m in members}
+        written = {name_key(_surface(t)) for t in lemmas}
         for body in acronym_table():  # a tabled body's usual name, when the case writes it
             if name_key(body.names[0]) in written:
                 return body.names[0]
-    surfaces = [_person_display(_surface(m.text)) if label == "PERSON" else _surface(m.text) for m in members]
+    surfaces = [_person_display(_surface(t)) if label == "PERSON" else _surface(t) for t in lemmas]
     counts = Counter(surfaces)
 
     def rank(s: str) -> tuple[Any, ...]:
@@ -982,7 +1178,8 @@ def _canonical_name(label: str, members: Sequence[Mention]) -> str:
         capitals = sum(1 for w in words if w[:1].isupper())
         if label == "NORP":  # "North Korean" over "North Koreans": the adjective, then the most used
             return (-counts[s], len(s), s)
-        return (-len(words), -counts[s], -capitals, -len(s), s)
+        # The Latin spelling names an entity the case also has in Cyrillic: reports and ids are in English.
+        return (_cyrillic(s), -len(words), -counts[s], -capitals, -len(s), s)
 
     return min(counts, key=rank)
 
@@ -1092,7 +1289,10 @@ def normalise_case(case: Case, *, place_resolver: Callable[[str], str | None] | 
             (str(r[0]), int(r[1]), int(r[2]))
             for r in case.execute("SELECT doc_id, start, \"end\" FROM mentions WHERE status != 'auto'")
         }
-        linked = link_entities(mentions, place_resolver=place_resolver, texts=texts, reviewed=reviewed)
+        place_ids = {(p.doc_id or "", p.start, p.end): p.geonameid for p in case.places() if p.geonameid is not None}
+        linked = link_entities(
+            mentions, place_resolver=place_resolver, texts=texts, reviewed=reviewed, place_ids=place_ids
+        )
         state = _State(mentions, linked)
         relabels = [(m.doc_id or "", m.start, m.end, old, m.label)
                     for m, old in zip(mentions, labels, strict=True) if m.label != old]  # fmt: skip

@@ -141,7 +141,9 @@ def latin_key(name: str) -> str:
         if not w:
             continue
         # Digraphs first, so their h is not read as г below.
-        w = w.replace("shch", "\x01").replace("sch", "\x01").replace("zh", "\x02").replace("ch", "\x03")
+        # German spellings of the press agencies too: tsch is ч (Klitschko), sch щ as in Ivaschenko.
+        w = w.replace("shch", "\x01").replace("tsch", "\x03").replace("sch", "\x01").replace("zh", "\x02")
+        w = w.replace("ch", "\x03")
         w = w.replace("sh", "\x04").replace("kh", "h").replace("tz", "c").replace("ts", "c").replace("x", "ks")
         w = w.replace("h", "g").replace("j", "i").replace("w", "v")
         w = _DOUBLE.sub(r"\1", w)
