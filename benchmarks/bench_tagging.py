@@ -5,7 +5,7 @@ or GUM sentences; its sentences one to a line, re3d's as written, the token sets
 or a WikiANN sentence alone) is tagged by the shipped model (no rules), and a mention counts only when its
 character span and type match a gold entity exactly (entity-level, seqeval-style). Documents, not sentences, since
 2026-11-27: a model may use a sentence's neighbours (``context_words``), and researchers tag whole articles.
-Every set's gold is first mapped onto the kit's CoNLL-style scheme (``osintkit/entities/datasets.py``; re3d's
+Every set's gold is first mapped onto the kit's CoNLL-style scheme (``osintkit/training/datasets.py``; re3d's
 conventions differ most). Held-out parts: wikigold and re3d test (document-level splits, "news-like": no sentence of
 a test article or report was trained on), GMB and GUM test blocks, BTC test, and the official WikiANN-en and
 WNUT-17 test files. The news-like figure is given with a 95% interval from resampling whole test documents (names
@@ -28,79 +28,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+from osintkit.training.evaluate import NEWS_LIKE
+from osintkit.training.evaluate import as_texts as _as_texts
+from osintkit.training.evaluate import predict_sets as _predict_sets
+from osintkit.training.evaluate import tag_sets as _tag_sets
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SETS = ("wikigold", "re3d", "gmb", "gum", "btc", "wikiann", "wnut17")
-NEWS_LIKE = ("wikigold", "re3d")
 # A wider held-out pool for comparison: news-like plus GMB's news and GUM's blocks, about 270 documents and blocks
 # against news-like's 47, so its interval is a few times narrower.
 WIDE = ("wikigold", "re3d", "gmb", "gum")
-TYPE_OF = {"PERSON": "PER", "ORG": "ORG", "LOC": "LOC"}
 
 
 def _row(metric: str, value: Any, target: str = "") -> dict[str, Any]:
     return {"benchmark": "tagging", "metric": metric, "value": value, "target": target}
-
-
-def _as_texts(sents: list[Any]) -> tuple[list[str], list[set[tuple[int, int, int, str]]]]:
-    from osintkit.entities.datasets import bio_spans
-
-    texts, golds = [], []
-    for i, s in enumerate(sents):
-        if s.text is not None and s.offsets is not None:
-            text, offsets = s.text, s.offsets  # running text as written (re3d)
-        else:
-            offsets, pos = [], 0
-            for tok in s.tokens:
-                offsets.append((pos, pos + len(tok)))
-                pos += len(tok) + 1
-            text = " ".join(s.tokens)
-        texts.append(text)
-        golds.append({(i, offsets[a][0], offsets[b - 1][1], t) for a, b, t in bio_spans(s.tags)})
-    return texts, golds
-
-
-def _documents(sents: list[Any]) -> tuple[list[str], list[list[tuple[int, int]]]]:
-    """The texts to tag: for sets of running text, each article (or block) as one text, its sentences on lines of
-    their own; a tweet or a WikiANN sentence alone. With each text, its sentences' (index, offset in the text)."""
-    from osintkit.entities.datasets import RUNNING_TEXT, resampling_unit
-
-    texts, _ = _as_texts(sents)
-    docs: dict[str, list[int]] = {}
-    for i, s in enumerate(sents):
-        docs.setdefault(resampling_unit(s) if s.source in RUNNING_TEXT else f"sentence-{i}", []).append(i)
-    out_texts, out_offsets = [], []
-    for members in docs.values():
-        offsets, pos = [], 0
-        for i in members:
-            offsets.append((i, pos))
-            pos += len(texts[i]) + 1
-        out_texts.append("\n".join(texts[i] for i in members))
-        out_offsets.append(offsets)
-    return out_texts, out_offsets
-
-
-def _tag_sets(
-    predict: Any, sents: list[Any], key: int
-) -> tuple[set[tuple[int, int, int, str]], set[tuple[int, int, int, str]]]:
-    """(gold, predicted) spans as (sentence key, start, end, type), tagging whole documents with ``predict`` (texts to
-    mention lists) as a researcher would; ``key`` keeps sets from different corpora apart."""
-    _, golds = _as_texts(sents)
-    gold = {(key + i, s, e, t) for g in golds for (i, s, e, t) in g}
-    doc_texts, offsets = _documents(sents)
-    pred: set[tuple[int, int, int, str]] = set()
-    for sentence_offsets, mentions in zip(offsets, predict(doc_texts), strict=True):
-        for m in mentions:
-            if m.label in TYPE_OF:
-                i, base = max((o for o in sentence_offsets if o[1] <= m.start), key=lambda o: o[1])
-                pred.add((key + i, m.start - base, m.end - base, TYPE_OF[m.label]))
-    return gold, pred
-
-
-def _predict_sets(
-    model: Any, sents: list[Any], key: int
-) -> tuple[set[tuple[int, int, int, str]], set[tuple[int, int, int, str]]]:
-    """(gold, predicted) spans of the model alone (no rules, no gazetteer); see :func:`_tag_sets`."""
-    return _tag_sets(lambda texts: model.predict(texts, batch_size=128), sents, key)
 
 
 def _cold_load_seconds() -> float | None:
@@ -116,7 +57,7 @@ def _cold_load_seconds() -> float | None:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from osintkit.entities.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
+    from osintkit.training.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():

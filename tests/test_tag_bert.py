@@ -14,7 +14,9 @@ import torch
 from osintkit.entities import default_model, embed
 from osintkit.entities.bert import BertConfig, load_tokenizer, to_transformers
 from osintkit.entities.encoder import EMBED_MAX_LENGTH, base_model_dir
-from osintkit.entities.model import MANIFEST_FILE, WEIGHTS_DIR, calibration_sha256, int8_ranges
+from osintkit.entities.loading import MANIFEST_FILE, WEIGHTS_DIR
+from osintkit.entities.model import int8_ranges
+from osintkit.entities.quantise import calibration_sha256
 from osintkit.errors import ModelError
 
 SENTENCES = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from osintkit.entities.datasets import (
+from osintkit.errors import InputError
+from osintkit.training.datasets import (
     Sentence,
     _country_names,
     _re3d_spans,
@@ -16,7 +17,6 @@ from osintkit.entities.datasets import (
     score_sets,
     word_spans,
 )
-from osintkit.errors import InputError
 
 
 def _mapped(text: str, typ: str) -> list[tuple[str, str]]:
@@ -183,7 +183,7 @@ def test_resampling_units_follow_the_split() -> None:
 
 @pytest.mark.parametrize("name", ["wikigold", "gmb", "wnut17"])
 def test_misc_is_kept_only_when_asked_and_changes_nothing_else(shared_data, name: str) -> None:  # type: ignore[no-untyped-def]
-    from osintkit.entities.datasets import bio_spans, load_corpus
+    from osintkit.training.datasets import bio_spans, load_corpus
 
     plain = load_corpus(name, "dev", shared_data)
     with_misc = load_corpus(name, "dev", shared_data, misc=True)
@@ -203,7 +203,7 @@ def _sentence(words: str, source: str, doc: str) -> Sentence:
 
 
 def test_packing_joins_consecutive_sentences_of_one_document_only() -> None:
-    from osintkit.entities.datasets import pack_sentences
+    from osintkit.training.datasets import pack_sentences
 
     sents = [
         _sentence("Caloi is a Brazilian maker .", "wikigold", "a"),
@@ -224,3 +224,25 @@ def test_packing_joins_consecutive_sentences_of_one_document_only() -> None:
     assert packed[0].tokens == sents[0].tokens + sents[1].tokens
     assert packed[0].tags == sents[0].tags + sents[1].tags
     assert pack_sentences(sents, 0) == sents
+
+
+# --- helpers: IOB and scorer -------------------------------------------------------------------------------------
+
+
+def test_iob1_to_iob2_and_spans() -> None:
+    from osintkit.training.datasets import bio_spans, to_iob2
+
+    tags = to_iob2(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"])
+    assert tags == ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]
+    assert bio_spans(tags) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+
+
+def test_scorer_counts_exact_spans_only() -> None:
+    from osintkit.training.datasets import score_spans
+
+    gold = [["B-PER", "I-PER", "O", "B-LOC"]]
+    pred = [["B-PER", "O", "O", "B-LOC"]]
+    s = score_spans(gold, pred)
+    assert s["LOC"]["f1"] == 1.0
+    assert s["PER"]["precision"] == 0.0 and s["PER"]["recall"] == 0.0
+    assert s["micro"]["precision"] == 0.5 and s["micro"]["recall"] == 0.5

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osintkit.entities import EntityModel, default_model, embed, load_entity_model, merge_mentions, tag, tag_many
-from osintkit.entities.datasets import bio_spans, score_spans, to_iob2, word_spans
+from osintkit.entities.decoding import LabelDecoder
 from osintkit.entities.encoder import (
     BASE_FILES_SHA256,
     BASE_MODEL_SHA256,
@@ -27,17 +27,17 @@ from osintkit.entities.encoder import (
     verify_base_files,
     verify_file,
 )
-from osintkit.entities.model import (
+from osintkit.entities.loading import (
     DELTA_FILE,
     MANIFEST_FILE,
     SHIPPED_DELTA_SHA256,
     SHIPPED_MANIFEST_SHA256,
     WEIGHTS_DIR,
-    _assemble,
+    assemble,
     manifest_digest,
     seal_manifest,
-    tidy_spans,
 )
+from osintkit.entities.spans import tidy_spans, word_spans
 from osintkit.errors import LanguageWarning, ModelError, ModelIntegrityError, ModelNotAvailableError
 from osintkit.model import Document, Mention
 from osintkit.text import split_sentences
@@ -70,7 +70,7 @@ def _flip_byte(path: Path, offset: int) -> None:
 
 
 def test_shipped_delta_matches_pinned_hash() -> None:
-    assert SHIPPED_DELTA_SHA256, "the shipped model's SHA-256 must be pinned in osintkit.entities.model"
+    assert SHIPPED_DELTA_SHA256, "the shipped model's SHA-256 must be pinned in osintkit.entities.loading"
     assert file_sha256(WEIGHTS_DIR / DELTA_FILE) == SHIPPED_DELTA_SHA256
     manifest = json.loads((WEIGHTS_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["delta_sha256"] == SHIPPED_DELTA_SHA256
@@ -106,7 +106,7 @@ def test_swapped_delta_is_refused_even_with_a_matching_manifest(weights_copy: Pa
     _edit_manifest(weights_copy, reseal=True, delta_sha256=file_sha256(delta))
     load_entity_model(weights_copy)  # self-consistent folder: accepted when no hash is pinned
     with pytest.raises(ModelIntegrityError):
-        _assemble(weights_copy, SHIPPED_DELTA_SHA256)
+        assemble(weights_copy, SHIPPED_DELTA_SHA256)
 
 
 def test_manifest_for_another_base_is_refused(weights_copy: Path) -> None:
@@ -158,7 +158,7 @@ def test_swapped_labels_resealed_are_refused_by_the_pin(weights_copy: Path) -> N
     kirby = [m for m in swapped.predict(["John Kirby spoke in Washington."])[0] if m.text == "John Kirby"]
     assert [m.label for m in kirby] == ["ORG"]
     with pytest.raises(ModelIntegrityError, match=SHIPPED_MANIFEST_SHA256) as err:
-        _assemble(weights_copy, SHIPPED_DELTA_SHA256, SHIPPED_MANIFEST_SHA256)
+        assemble(weights_copy, SHIPPED_DELTA_SHA256, SHIPPED_MANIFEST_SHA256)
     assert str(path) in str(err.value) and "labels" in str(err.value)
     intact = [m.label for m in default_model().predict(["John Kirby spoke in Washington."])[0]]
     assert intact[0] == "PERSON"
@@ -472,24 +472,6 @@ def test_merge_keeps_nested_rule_mentions() -> None:
     assert [m.start for m in merged] == sorted(m.start for m in merged)
 
 
-# --- helpers: IOB and scorer -------------------------------------------------------------------------------------
-
-
-def test_iob1_to_iob2_and_spans() -> None:
-    tags = to_iob2(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"])
-    assert tags == ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]
-    assert bio_spans(tags) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
-
-
-def test_scorer_counts_exact_spans_only() -> None:
-    gold = [["B-PER", "I-PER", "O", "B-LOC"]]
-    pred = [["B-PER", "O", "O", "B-LOC"]]
-    s = score_spans(gold, pred)
-    assert s["LOC"]["f1"] == 1.0
-    assert s["PER"]["precision"] == 0.0 and s["PER"]["recall"] == 0.0
-    assert s["micro"]["precision"] == 0.5 and s["micro"]["recall"] == 0.5
-
-
 # --- base encoder embeddings ---------------------------------------------------------------------------------------
 
 
@@ -549,14 +531,14 @@ def test_viterbi_keeps_one_type_across_a_name() -> None:
         {"I-ORG": 0.4, "I-PER": 0.35, "I-LOC": 0.2},
     )
     argmax = [int(np.argmax(r)) for r in rows]
-    assert not em._valid(argmax)
-    assert [em.labels[i] for i in em._viterbi(rows)] == ["B-PER", "I-PER", "I-PER"]
+    assert not em.decoder.valid(argmax)
+    assert [em.labels[i] for i in em.decoder.viterbi(rows)] == ["B-PER", "I-PER", "I-PER"]
 
 
 def test_viterbi_never_starts_or_continues_wrongly() -> None:
     em = default_model()
     rows = _rows({"I-ORG": 0.9, "O": 0.05}, {"O": 0.9}, {"I-LOC": 0.5, "B-LOC": 0.4})
-    path = [em.labels[i] for i in em._viterbi(rows)]
+    path = [em.labels[i] for i in em.decoder.viterbi(rows)]
     assert path == ["O", "O", "B-LOC"]  # an I- after O or at the start would be invalid
 
 
@@ -564,16 +546,15 @@ def test_valid_argmax_paths_are_kept() -> None:
     em = default_model()
     labels = em.labels
     seq = [labels.index(t) for t in ("O", "B-PER", "I-PER", "B-LOC", "O")]
-    assert em._valid(seq)
+    assert em.decoder.valid(seq)
     rows = [[0.0 if j == i else -9.0 for j in range(len(labels))] for i in seq]
-    assert em._viterbi(rows) == seq
+    assert em.decoder.viterbi(rows) == seq
 
 
 def test_bare_label_schemes_are_not_constrained() -> None:
-    em = EntityModel.__new__(EntityModel)
-    em.labels = ["O", "PER", "LOC"]
-    em._parsed = [("O", ""), ("I", "PER"), ("I", "LOC")]
-    assert em._valid([1, 1, 2, 0, 2])
+    decoder = LabelDecoder(["O", "PER", "LOC"])
+    assert decoder.parsed == [("O", ""), ("I", "PER"), ("I", "LOC")]
+    assert decoder.valid([1, 1, 2, 0, 2])
 
 
 @pytest.mark.parametrize("dropped", ["\u200b", "\u0301", "\x07"])
@@ -638,7 +619,8 @@ def test_a_delta_with_more_token_types_resizes_the_base(tmp_path: Path) -> None:
     import torch
     from safetensors.torch import save_file
 
-    from osintkit.entities.model import apply_delta, resize_token_types
+    from osintkit.entities.bert import resize_token_types
+    from osintkit.entities.loading import apply_delta
 
     em = default_model(quantize=False)
     model = copy.deepcopy(em.model)

@@ -9,8 +9,10 @@ import pytest
 
 pytest.importorskip("transformers")
 
-from osintkit.entities.model import MANIFEST_FILE, WEIGHTS_DIR, add_lora, export_delta, load_entity_model, save_delta
-from osintkit.entities.train import is_trained, load_previous, stack_factors
+from osintkit.entities.loading import MANIFEST_FILE, WEIGHTS_DIR
+from osintkit.entities.model import load_entity_model
+from osintkit.training.lora import add_lora, export_delta, save_delta
+from osintkit.training.train import is_trained, load_previous, stack_factors
 
 TEXT = "Volodymyr Zelenskyy said on X that Ukraine captured two North Korean soldiers in Russia's Kursk region."
 
@@ -19,8 +21,8 @@ def _fresh_classifier():  # type: ignore[no-untyped-def]
     from transformers import AutoModelForTokenClassification
     from transformers.utils import logging as hf_logging
 
-    from osintkit.entities.datasets import LABELS
     from osintkit.entities.encoder import base_model_dir
+    from osintkit.training.datasets import LABELS
 
     hf_logging.set_verbosity_error()
     return AutoModelForTokenClassification.from_pretrained(
@@ -86,9 +88,9 @@ def test_stacked_factors_equal_the_trained_model(tmp_path: Path) -> None:
 def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
     from transformers import AutoTokenizer
 
-    from osintkit.entities.datasets import Sentence, bio_spans
     from osintkit.entities.encoder import base_model_dir
-    from osintkit.entities.train import predict_tags
+    from osintkit.training.datasets import Sentence, bio_spans
+    from osintkit.training.train import predict_tags
 
     texts = [
         TEXT,
@@ -96,7 +98,7 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
         # The shipped model's per-word argmax is not a valid sequence here, so Viterbi decides (checked below).
         "Officials at the Pentagon and Voice of America said Kim Jong Un approved the deployment .",
     ]
-    from osintkit.entities.datasets import word_spans
+    from osintkit.entities.spans import word_spans
 
     spans = [word_spans(t) for t in texts]
     sents = [
@@ -112,9 +114,9 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
 
     def counting_viterbi(rows: list[list[float]]) -> list[int]:
         viterbi_runs.append(1)
-        return type(tagger)._viterbi(tagger, rows)
+        return type(tagger.decoder).viterbi(tagger.decoder, rows)
 
-    tagger._viterbi = counting_viterbi  # type: ignore[method-assign]
+    tagger.decoder.viterbi = counting_viterbi  # type: ignore[method-assign]
     tagger.predict([texts[-1]])
     assert viterbi_runs, "the last sentence no longer exercises the constrained decoding; pick another"
     for ws, text, seq in zip(spans, texts, tags, strict=True):
@@ -126,7 +128,7 @@ def test_dev_evaluation_decodes_as_the_tagger_does() -> None:
 def test_manifest_records_no_machine_folders() -> None:
     import argparse
 
-    from osintkit.entities.train import _portable_args
+    from osintkit.training.train import _portable_args
 
     args = argparse.Namespace(data="/work/shared/data", out="/tmp/run", init_from="/tmp/r6/weights", epochs=4.0)
     assert _portable_args(args) == {"init_from": "weights", "epochs": 4.0}
@@ -139,9 +141,9 @@ def test_manifest_records_no_machine_folders() -> None:
 def test_o_means_o_or_misc_only_in_sets_that_do_not_mark_misc() -> None:
     from transformers import AutoTokenizer
 
-    from osintkit.entities.datasets import MISC_LABELS, Sentence
     from osintkit.entities.encoder import base_model_dir
-    from osintkit.entities.train import O_OR_MISC, encode
+    from osintkit.training.datasets import MISC_LABELS, Sentence
+    from osintkit.training.train import O_OR_MISC, encode
 
     tokenizer = AutoTokenizer.from_pretrained(str(base_model_dir()), local_files_only=True, use_fast=True)
     words = ["Ottawa", "won", "the", "Stanley", "Cup"]
@@ -164,8 +166,8 @@ def test_partial_label_loss() -> None:
     import torch
     import torch.nn.functional as F
 
-    from osintkit.entities.datasets import MISC_LABELS
-    from osintkit.entities.train import O_OR_MISC, partial_label_loss
+    from osintkit.training.datasets import MISC_LABELS
+    from osintkit.training.train import O_OR_MISC, partial_label_loss
 
     either = [MISC_LABELS.index(x) for x in ("O", "B-MISC", "I-MISC")]
     logits = torch.randn(2, 5, len(MISC_LABELS))
@@ -184,8 +186,8 @@ def test_partial_label_loss() -> None:
 def test_packed_windows_count_as_the_sentences_they_hold() -> None:
     import random
 
-    from osintkit.entities.datasets import Sentence, pack_sentences
-    from osintkit.entities.train import batches, draw_epoch, sentence_count
+    from osintkit.training.datasets import Sentence, pack_sentences
+    from osintkit.training.train import batches, draw_epoch, sentence_count
 
     article = [Sentence(["Word", "."], ["O", "O"], "gmb", f"gmb-{i}") for i in range(100)]  # 4 blocks of 25
     pool = pack_sentences(article, 10)
@@ -201,8 +203,8 @@ def test_packed_windows_count_as_the_sentences_they_hold() -> None:
 def test_upsample_option_is_checked_and_applied() -> None:
     import random
 
-    from osintkit.entities.datasets import Sentence
-    from osintkit.entities.train import draw_epoch, parse_upsample
+    from osintkit.training.datasets import Sentence
+    from osintkit.training.train import draw_epoch, parse_upsample
 
     assert parse_upsample("wikigold=6, re3d=2") == {"wikigold": 6, "re3d": 2}
     for bad in ("conll=2", "wikigold=0", "wikigold"):

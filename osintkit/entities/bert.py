@@ -5,14 +5,17 @@ and torch.distributed through its hub-kernel and sharding modules), twice the ti
 the model itself, and every ``osintkit tag`` call and pipeline worker pays it. The shipped model is a standard
 BERT, so this module rebuilds exactly that architecture (same parameter names, same maths, scaled dot-product
 attention as ``transformers`` uses by default) and loads the same safetensors weights; a test checks its logits
-against ``transformers``' ``BertForTokenClassification``. Training (``osintkit.entities.train``) and any other Hugging
+against ``transformers``' ``BertForTokenClassification``. Training (``osintkit.training.train``) and any other Hugging
 Face model (:meth:`osintkit.entities.EntityModel.from_pretrained`) still go through ``transformers``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +25,14 @@ from osintkit.errors import ModelError
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["BertConfig", "build_token_classifier", "load_tokenizer", "to_transformers"]
+__all__ = [
+    "BertConfig",
+    "build_token_classifier",
+    "load_tokenizer",
+    "quiet_transformers",
+    "resize_token_types",
+    "to_transformers",
+]
 
 
 @dataclass(frozen=True)
@@ -229,11 +239,56 @@ def load_tokenizer(model_dir: Path) -> Any:
     return tokenizer
 
 
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' notices and its "Loading weights" bar while osintkit loads a model.
+
+    Why: the CLI and notebooks show their own progress; a library must not print into them. The user's own
+    settings are restored afterwards.
+    """
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+
+
+def resize_token_types(model: Any, rows: int) -> None:
+    """Give ``model`` ``rows`` token-type embeddings; new rows start as copies of the last existing one.
+
+    Works on the plain-torch BERT and on transformers' (both keep the table at ``bert.embeddings``). New rows copy
+    the "capitalised" row so a model trained with fewer types starts out behaving as it did.
+    """
+    import torch
+    from torch import nn
+
+    emb = model.bert.embeddings
+    old = emb.token_type_embeddings.weight
+    if old.shape[0] == rows:
+        return
+    index = torch.arange(rows).clamp(max=old.shape[0] - 1)
+    table = nn.Embedding(rows, old.shape[1])
+    with torch.no_grad():
+        table.weight.copy_(old[index])
+    table.weight.requires_grad = old.requires_grad
+    emb.token_type_embeddings = table
+    config = model.config
+    if dataclasses.is_dataclass(config) and not isinstance(config, type):  # the plain-torch BERT's frozen config
+        model.config = dataclasses.replace(config, type_vocab_size=rows)
+    else:
+        model.config.type_vocab_size = rows
+
+
 def to_transformers(model: Any, model_dir: Path) -> Any:
     """The same network as a ``transformers`` ``BertForTokenClassification`` (for the pipeline baseline and tests)."""
     from transformers import AutoConfig, AutoModelForTokenClassification
-
-    from .encoder import quiet_transformers
 
     n = int(model.classifier.out_features)
     config = AutoConfig.from_pretrained(str(model_dir), local_files_only=True, num_labels=n)
@@ -241,8 +296,6 @@ def to_transformers(model: Any, model_dir: Path) -> Any:
     with quiet_transformers():
         hf = AutoModelForTokenClassification.from_pretrained(str(model_dir), config=config, local_files_only=True)
     if types != config.type_vocab_size:
-        from .model import resize_token_types
-
         resize_token_types(hf, types)
     missing, unexpected = hf.load_state_dict(model.state_dict(), strict=False)
     if unexpected or any(not k.endswith("position_ids") for k in missing):

@@ -144,27 +144,6 @@ def hf_offline(offline: bool = True) -> Iterator[None]:
                 os.environ[name] = value
 
 
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' notices and its "Loading weights" bar while osintkit loads a model.
-
-    Why: the CLI and notebooks show their own progress; a library must not print into them. The user's own
-    settings are restored afterwards.
-    """
-    from transformers.utils import logging as hf_logging
-
-    verbosity = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
-
-
 @functools.lru_cache(maxsize=1)
 def load_base_encoder() -> tuple[Any, Any]:
     """(``tokenizers`` tokenizer, encoder in eval mode), loaded offline from the verified package folder.

@@ -1,8 +1,8 @@
 """Train the shipped entity model: low-rank adapters on the base encoder, for IOB2 PER/ORG/LOC.
 
-    python -m osintkit.entities.train --data ../shared/data --out osintkit/entities/weights \
+    python -m osintkit.training.train --data ../shared/data --out osintkit/entities/weights \
         [--epochs N] [--time-budget MIN]
-    python -m osintkit.entities.train ... --init-from osintkit/entities/weights --out DIR   # continue a saved model
+    python -m osintkit.training.train ... --init-from osintkit/entities/weights --out DIR   # continue a saved model
 
 Why adapters: the shipped file must stay small (a few MB in git), and with the word embeddings frozen a CPU step is
 several times cheaper. Every linear layer of the encoder gets a rank-``r`` update ``B @ A`` (merged into the weight
@@ -26,7 +26,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from osintkit.entities.datasets import (
+from osintkit.entities.bert import resize_token_types
+from osintkit.entities.decoding import LabelDecoder
+from osintkit.entities.encoder import base_model_dir
+from osintkit.entities.loading import DELTA_FILE, MANIFEST_FILE, apply_delta
+from osintkit.entities.model import CASE_FEATURES, case_classes
+from osintkit.entities.spans import repair_iob2, tidy_spans
+from osintkit.training.datasets import (
     LABELS,
     MISC_COMPLETE,
     MISC_LABELS,
@@ -39,9 +45,9 @@ from osintkit.entities.datasets import (
     score_spans,
     spans_to_tags,
 )
-from osintkit.entities.model import CASE_FEATURES
+from osintkit.training.lora import LORA_TARGETS, add_lora, export_delta, save_delta, store_int8_ranges
 
-log = logging.getLogger("osintkit.entities.train")
+log = logging.getLogger("osintkit.training.train")
 
 # Sentences drawn per epoch from each train split (None: all of it). Ratios favour news (see module docstring).
 DEFAULT_MIX: dict[str, int | None] = {
@@ -132,8 +138,6 @@ def load_previous(model: Any, weights_dir: Path) -> tuple[dict[str, tuple[Any, A
     """
     import json
 
-    from osintkit.entities.model import DELTA_FILE, MANIFEST_FILE, apply_delta
-
     manifest = json.loads((weights_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     scale = float(manifest["alpha"]) / float(manifest["rank"])
     delta = apply_delta(model, weights_dir / DELTA_FILE, scale)
@@ -186,8 +190,6 @@ def encode(
     """Word-piece ids with the label on each word's first piece (-100 elsewhere, ignored by the loss), and each
     piece's case class as its token type (see ``osintkit.entities.model.case_classes``). With MISC among ``labels``, an
     O word of a set that does not mark MISC gets ``O_OR_MISC``."""
-    from osintkit.entities.model import case_classes
-
     label_id = {lab: i for i, lab in enumerate(labels)}
     partial = "B-MISC" in label_id
     enc = tokenizer([s.tokens for s in sents], is_split_into_words=True, truncation=True, max_length=max_length)
@@ -279,9 +281,7 @@ def predict_tags(
     pre-tokenised sentences. MISC, when the model has it, is dropped as the tagger drops it."""
     import torch
 
-    from osintkit.entities.model import EntityModel, case_classes, repair_iob2, tidy_spans
-
-    decoder = EntityModel(tokenizer, model, labels)  # the tagger's own decoding (constrained Viterbi)
+    decoder = LabelDecoder(labels)  # the tagger's own decoding (constrained Viterbi)
     out: list[list[str]] = [[] for _ in sents]
     order = sorted(range(len(sents)), key=lambda i: len(sents[i].tokens))
     model.eval()
@@ -357,7 +357,7 @@ def _sample_blocks(sents: list[Sentence], n: int, rng: random.Random) -> list[Se
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m osintkit.entities.train", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m osintkit.training.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=None, help="shared data folder (default: $OSINTKIT_DATA or ../shared/data)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "weights"))
     ap.add_argument("--epochs", type=float, default=2.0)
@@ -402,16 +402,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     import torch
-
-    from osintkit.entities.encoder import base_model_dir
-    from osintkit.entities.model import (
-        LORA_TARGETS,
-        add_lora,
-        export_delta,
-        resize_token_types,
-        save_delta,
-        store_int8_ranges,
-    )
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)

@@ -1,8 +1,8 @@
 """Compare two entity models on the same held-out documents, with a paired bootstrap interval for the difference.
 
-    python -m benchmarks.compare_models BASELINE CANDIDATE [--split dev] [--sets wikigold,re3d] [--fp32]
+    python -m osintkit.training.compare BASELINE CANDIDATE [--split dev] [--sets wikigold,re3d] [--fp32]
 
-BASELINE and CANDIDATE are model folders written by ``osintkit.entities.train`` (or ``shipped`` for the model in the
+BASELINE and CANDIDATE are model folders written by ``osintkit.training.train`` (or ``shipped`` for the model in the
 package). Choose between training runs on ``--split dev``; the test parts are for reporting the one chosen, since
 picking on them would make the test figure optimistic. The news-like parts are a few dozen documents, so the
 interval of the difference is the figure to read: when it spans zero, the runs cannot be told apart here. It covers
@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from benchmarks.bench_tagging import NEWS_LIKE, _predict_sets
+from osintkit.entities.model import EntityModel, load_entity_model
+from osintkit.training.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
+from osintkit.training.evaluate import NEWS_LIKE, predict_sets
 
 
-def _load(which: str, fp32: bool) -> Any:
-    from osintkit.entities import model as tag_model
-
-    return tag_model.load_entity_model(None if which == "shipped" else Path(which), quantize=not fp32)
+def _load(which: str, fp32: bool) -> EntityModel:
+    return load_entity_model(None if which == "shipped" else Path(which), quantize=not fp32)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_models", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m osintkit.training.compare", description=__doc__.split("\n")[0])
     parser.add_argument("baseline", help="a model folder, or 'shipped'")
     parser.add_argument("candidate", help="a model folder, or 'shipped'")
     parser.add_argument("--split", choices=("dev", "test"), default="dev")
@@ -36,8 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fp32", action="store_true", help="compare without int8 (default: as shipped, int8)")
     parser.add_argument("--rounds", type=int, default=1000)
     args = parser.parse_args(argv)
-
-    from osintkit.entities.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
 
     root = data_root()
     if not (root / "ner").is_dir():
@@ -52,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         model = _load(which, args.fp32)
         pred: set[tuple[int, int, int, str]] = set()
         for k, name in enumerate(names):
-            g, p = _predict_sets(model, corpora[name], k * 10**6)
+            g, p = predict_sets(model, corpora[name], k * 10**6)
             gold |= g
             pred |= p
         preds.append(pred)

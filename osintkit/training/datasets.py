@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from osintkit.entities.spans import bio_spans, word_spans
 from osintkit.errors import InputError, MalformedInputError
 
 __all__ = [
@@ -140,35 +141,6 @@ def _ner_dir(root: Path) -> Path:
     return root / "ner" if (root / "ner").is_dir() else root
 
 
-# --- tokenisation used for character-offset data (re3d) and by the tagger at inference -------------------------
-
-# Close to CoNLL/PTB conventions: "U.S." and "11,000" stay whole, possessive "'s" and punctuation split off.
-_WORD = re.compile(
-    r"(?:[^\W\d_]\.){2,}"  # abbreviations with dots: U.S., e.g.
-    r"|\d+(?:[.,:/]\d+)*"  # numbers with separators
-    r"|['’][sS](?!\w)"  # possessive 's
-    r"|[^\W_]+(?:[-'’&][^\W_]+)*(?<!['’][sS])"  # words, with internal hyphen/apostrophe/ampersand
-    r"|[^\W_]+"  # fallback when the lookbehind rejected a word ending in 's
-    r"|\S"  # any other visible character on its own
-)
-
-
-def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text[start:end]``; every span indexes ``text`` itself."""
-    stop = len(text) if end is None else end
-    out: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text, start, stop):
-        s, e = m.span()
-        w = text[s:e]
-        # The greedy word rule can swallow a trailing possessive ("Russia's"): split it back off.
-        if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS" and w[-3].isalnum():
-            out.append((s, e - 2))
-            out.append((e - 2, e))
-        else:
-            out.append((s, e))
-    return out
-
-
 # --- IOB helpers and scorer ------------------------------------------------------------------------------------
 
 
@@ -184,23 +156,6 @@ def to_iob2(tags: Sequence[str]) -> list[str]:
         out.append(tag)
         prev = tag
     return out
-
-
-def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Entity spans (start, end exclusive, type) from IOB2 tags, read as seqeval's default mode does.
-
-    An ``I-X`` that follows ``O`` or another type starts a new entity (lenient), matching seqeval's default.
-    """
-    spans: list[tuple[int, int, str]] = []
-    start, typ = -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        boundary = tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != typ)
-        if boundary and start >= 0:
-            spans.append((start, i, typ))
-            start, typ = -1, ""
-        if tag != "O" and (tag.startswith("B-") or start < 0):
-            start, typ = i, tag[2:]
-    return spans
 
 
 def spans_to_tags(n: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
