@@ -431,3 +431,37 @@ def test_osintkit_run_survives_every_poison(tmp_path: Path) -> None:
     assert sum(t.startswith("Report ") for t in texts) == 5
     assert (out / "report.md").is_file()
     assert elapsed < 120, f"run took {elapsed:.1f} s"
+
+
+def test_a_streamed_archive_that_expands_like_a_bomb_is_refused(tmp_path: Path) -> None:
+    """Over max_bytes a web archive streams from the file; its expansion is still limited by the file's size."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    page = b"<html><body><p>An honest page captured first, then a bomb.</p></body></html>"
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://x.example/", "response", payload=io.BytesIO(page),
+                                                  http_headers=http))  # fmt: skip
+    writer.write_record(writer.create_warc_record("urn:bomb", "resource", payload=io.BytesIO(bytes(40 << 20)),
+                                                  warc_content_type="application/octet-stream"))  # fmt: skip
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(buf.getvalue())
+    assert path.stat().st_size < 200_000  # 40 MB of zeros in a file a few hundred times smaller
+    result, took = _timed_load(path, max_bytes=50_000)
+    assert took < 30
+    assert [d.url for d in result] == ["https://x.example/"]  # what came before the bomb is kept
+    (skip,) = result.skipped
+    assert isinstance(skip.error, MalformedInputError) and "decompression bomb" in skip.reason
+
+
+def test_a_streamed_export_over_max_bytes_that_is_a_fifo_is_never_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "result.json"
+    os.mkfifo(fifo)
+    result, took = _timed_load(fifo, max_bytes=10)
+    assert took < 5 and len(result) == 0
+    (skip,) = result.skipped
+    assert isinstance(skip.error, UnsupportedFormatError) and "FIFO" in skip.reason

@@ -370,3 +370,16 @@ def test_large_json_that_is_no_export_is_still_refused(tmp_path: Path) -> None:
     q.write_text(json.dumps({"messages": [{"text": "plain record"}] * 100}), "utf-8")
     (skip,) = load(q, max_bytes=1000).skipped
     assert "not a Telegram Desktop export" in skip.reason
+
+
+def test_a_streamed_export_refuses_what_the_whole_read_refuses(tmp_path: Path) -> None:
+    export = _channel()
+    export["messages"].insert(2, "not an object")
+    export["messages"].insert(3, {"id": 99, "type": "message", "date": "2025-01-11T12:00:00", "text": "\ud800 broken"})
+    export["messages"].insert(4, {"id": 98, "type": "message", "text": "deep", "x": json.loads("[" * 150 + "]" * 150)})
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(export), "utf-8")  # ensure_ascii: the lone surrogate is written as an escape
+    streamed = load(p, max_bytes=2000)
+    _same(load(p), streamed)
+    reasons = " | ".join(s.reason for s in streamed.skipped)
+    assert "not an object" in reasons and "lone surrogate" in reasons and "nested too deeply" in reasons

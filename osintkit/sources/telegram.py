@@ -336,10 +336,15 @@ def _events(fh: IO[bytes]) -> Iterator[tuple[str, Any]]:
     ("end", None) as they end; one message in memory at a time."""
     import ijson
 
+    # ijson's pure-Python parser, not its C one: the C parser turns a lone surrogate escape ("\ud800") into "?", a
+    # silent change to the evidence (and to the message's id), where the Python one keeps it for the message to be
+    # refused as it is when read whole. Measured on 7.7 MB: 2.9 s against 0.2 s, while the rest of loading takes
+    # about 20 s (language identification, mostly), so the cost is about a tenth.
+    backend = ijson.get_backend("python")
     headers: dict[str, dict[str, Any]] = {}
     builder: Any = None
     depth = 0
-    for prefix, event, value in ijson.parse(fh, use_float=True):
+    for prefix, event, value in backend.parse(fh, use_float=True):
         if builder is not None:
             builder.event(event, value)
             depth += event in ("start_map", "start_array")
