@@ -10,6 +10,7 @@ Heavy dependencies (torch, transformers, pandas) load on first use, so ``import 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -38,7 +39,8 @@ from .errors import (
 from .model import Claim, Document, Entity, Mention, Place, Quantity
 from .store import Case
 
-__version__ = "0.1.0"
+# Written once, in pyproject.toml; read back from the installed package's metadata.
+__version__ = importlib.metadata.version("osintkit")
 
 if TYPE_CHECKING:
     from .claims import corroborate, extract_claims

@@ -7,13 +7,15 @@ same state, and the findings can be built or edited in a notebook without a case
 
 from __future__ import annotations
 
-import importlib
+import importlib.metadata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .admiralty_scale import CREDIBILITY, RELIABILITY
+from .entities import ATTRIBUTION as ENTITY_ATTRIBUTION
+from .geo import ATTRIBUTION as GEO_ATTRIBUTION
 from .model import Claim, Document, Entity, Mention, Place
 
 if TYPE_CHECKING:
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
     from .store import Case
 
 __all__ = [
-    "DEFAULT_ATTRIBUTION",
     "FINDINGS_SCHEMA_VERSION",
     "Findings",
     "LanguageRead",
@@ -35,32 +36,6 @@ __all__ = [
 
 # Bump when a key of findings.json changes meaning or disappears; adding keys keeps the version.
 FINDINGS_SCHEMA_VERSION = "1.0"
-
-# Shown until the geo and tagging modules publish their own credits (osintkit.geo.ATTRIBUTION, osintkit.entities...).
-DEFAULT_ATTRIBUTION: list[dict[str, str]] = [
-    {
-        "name": "GeoNames",
-        "license": "CC BY 4.0",
-        "url": "https://www.geonames.org/",
-        "text": "Place names and coordinates from the GeoNames geographical database (geonames.org), CC BY 4.0.",
-    },
-    {
-        "name": "Natural Earth",
-        "license": "Public domain",
-        "url": "https://www.naturalearthdata.com/",
-        "text": "Map outlines made with Natural Earth, free vector and raster map data (public domain).",
-    },
-    {
-        "name": "Entity model training data",
-        "license": "see the model card",
-        "url": "",
-        "text": (
-            "The entity tagger was trained on public NER corpora, among them the Groningen Meaning Bank (Bos et al., "
-            "2017), GUM (Zeldes, 2017) and the Broad Twitter Corpus (Derczynski et al., 2016); the model card and "
-            "NOTICE list every set and its licence."
-        ),
-    },
-]
 
 _RELIABILITY = set(RELIABILITY)
 _CREDIBILITY = set(CREDIBILITY)
@@ -84,65 +59,18 @@ SNIPPET_CHARS = 280
 
 
 def osintkit_version() -> str:
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("osintkit")
-        except PackageNotFoundError:
-            pass
-    except ImportError:  # pragma: no cover - stdlib since 3.8
-        pass
-    return "0.1.0"
-
-
-def _optional_attr(module: str, name: str) -> Any:
-    """An attribute of a module another engineer may not have shipped yet; None when absent or broken."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except Exception:  # an optional module failing to import must never stop an export
-        return None
+    """The installed osintkit's version, from its package metadata (pyproject.toml is the one place it is written)."""
+    return importlib.metadata.version("osintkit")
 
 
 def attribution() -> list[dict[str, str]]:
-    """Credits for third-party data, from the geo and tag modules where they publish them."""
+    """Credits for third-party data, as the geo and entity modules publish them (each name once)."""
     out: list[dict[str, str]] = []
     seen: set[str] = set()
-    for module in ("osintkit.geo", "osintkit.entities"):
-        credits = _optional_attr(module, "ATTRIBUTION")
-        for item in _as_credit_list(credits):
-            if item["name"] not in seen:
-                seen.add(item["name"])
-                out.append(item)
-    for item in DEFAULT_ATTRIBUTION:
-        # The defaults fill the gaps only: a module's own credit for the same data wins.
-        key = item["name"].split()[0].lower()
-        if not any(key in s.lower() for s in seen):
+    for item in (*GEO_ATTRIBUTION, *ENTITY_ATTRIBUTION):
+        if item["name"] not in seen:
+            seen.add(item["name"])
             out.append(dict(item))
-    return out
-
-
-def _as_credit_list(credits: Any) -> list[dict[str, str]]:
-    if not credits:
-        return []
-    if isinstance(credits, str):
-        credits = [credits]
-    elif isinstance(credits, dict):
-        credits = [credits] if "text" in credits or "name" in credits else list(credits.values())
-    out = []
-    for c in credits:
-        if isinstance(c, str):
-            out.append({"name": c.split(",")[0].split("(")[0].strip()[:60], "license": "", "url": "", "text": c})
-        elif isinstance(c, dict):
-            text = str(c.get("text") or c.get("attribution") or c.get("name") or "")
-            out.append(
-                {
-                    "name": str(c.get("name") or text[:60]),
-                    "license": str(c.get("license") or c.get("licence") or ""),
-                    "url": str(c.get("url") or ""),
-                    "text": text,
-                }
-            )
     return out
 
 

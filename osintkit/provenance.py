@@ -44,7 +44,6 @@ def _tree_sha256(patterns: tuple[str, ...]) -> str:
 @lru_cache(maxsize=1)
 def analysis_fingerprint() -> dict[str, Any]:
     """``{"osintkit", "model", "rules", "data_packages"}``: versions and SHA-256 hashes, computed once a process."""
-    from . import __version__
     from .entities.encoder import BASE_MODEL_SHA256
 
     weights = _PACKAGE / "entities" / "weights"
@@ -57,7 +56,7 @@ def analysis_fingerprint() -> dict[str, Any]:
         except importlib.metadata.PackageNotFoundError:
             packages[name] = None
     return {
-        "osintkit": __version__,
+        "osintkit": importlib.metadata.version("osintkit"),
         "model": model,
         "rules": {stage: _tree_sha256(patterns) for stage, patterns in _RULES.items()},
         "data_packages": packages,

@@ -138,3 +138,28 @@ def test_corroboration_computed_when_not_given(tmp_path: Path) -> None:
         f = Findings.from_case(case)
     assert f.corroboration is not None
     assert set(f.corroboration.origins) == {"claim-a1", "claim-a2", "claim-b1"}
+
+
+def test_attribution_is_what_geo_and_entities_publish_each_once() -> None:
+    import osintkit.entities
+    import osintkit.geo
+    from osintkit.findings import attribution
+
+    credits = attribution()
+    assert [c["name"] for c in credits] == ["GeoNames", "Natural Earth", "Entity model training data"]
+    assert credits == [*osintkit.geo.ATTRIBUTION, *osintkit.entities.ATTRIBUTION]
+    credits[0]["name"] = "edited"  # a copy: editing a report's credits never edits the module's
+    assert osintkit.geo.ATTRIBUTION[0]["name"] == "GeoNames"
+
+
+def test_the_version_is_written_once_in_pyproject() -> None:
+    import importlib.metadata
+    import tomllib
+    from pathlib import Path
+
+    import osintkit
+    from osintkit.findings import osintkit_version
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert osintkit.__version__ == osintkit_version() == importlib.metadata.version("osintkit")
+    assert osintkit.__version__ == pyproject["project"]["version"]
