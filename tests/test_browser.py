@@ -236,8 +236,12 @@ def timings(request: pytest.FixtureRequest) -> Iterator[dict[str, Timing]]:
 
 
 _CODE_CELLS_IN_DOM = "(n) => document.querySelectorAll('.jp-Notebook .jp-CodeCell').length === n"
-_KERNEL_IDLE = """() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');
-    return !!s && s.getAttribute('data-status') === 'idle'; }"""
+# The toolbar's indicator says idle before any kernel exists; a Run All then asks the user to pick one. The session
+# itself tells when the notebook's kernel is up and connected.
+_KERNEL_IDLE = """() => { const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const kernel = panel && panel.sessionContext && panel.sessionContext.session
+        && panel.sessionContext.session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'; }"""
 _ANY_PROMPT_STARTED = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
     .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
 # Run All is over when no cell is queued or running ([*]) and the kernel is idle. JupyterLab marks every queued
@@ -316,6 +320,9 @@ def _run_all(page: Any) -> float:
     try:
         page.wait_for_function(_ANY_PROMPT_STARTED, timeout=30_000)
     except Exception:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():  # a question to the user (no kernel, say): fail with it, not behind it
+            raise AssertionError(f"Run All opened a dialog: {_norm(dialog.first.inner_text())}") from None
         # The menu misbehaved: the app object exposed by --LabApp.expose_app_in_browser runs the same command.
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function(_ANY_PROMPT_STARTED, timeout=30_000)
@@ -549,10 +556,12 @@ def _check_exercise(page: Any, lab: Lab, name: str) -> None:
     cell = page.locator(".jp-Notebook .jp-Cell").nth(where[1])
     table = cell.locator(".jp-OutputArea-output table").first
     table.wait_for(state="visible", timeout=WIDGET_TIMEOUT_MS)
+    page.wait_for_function(_RUN_ALL_OVER, timeout=WIDGET_TIMEOUT_MS, polling=500)  # the chart comes after the table
     assert not page.evaluate(_ERRORS), _error_report(page.evaluate(_ERRORS))
     body_rows = table.locator("tbody tr").count()
     assert body_rows == len(items), f"the summary table has {body_rows} rows for {len(items)} items"
-    assert cell.locator(".jp-OutputArea-output img").count() >= 1, "the class summary draws no chart"
+    chart = cell.locator(".jp-OutputArea-output img").count()
+    summary_outputs = cell.locator(".jp-OutputArea-output").all_inner_texts()
     cell.scroll_into_view_if_needed()
     cell.screenshot(path=str(SHOTS / f"{name.removesuffix('.ipynb')}-summary.png"), animations="disabled")
 
@@ -565,6 +574,8 @@ def _check_exercise(page: Any, lab: Lab, name: str) -> None:
         "the reset to clear the learner's answers file",
     )
     assert why not in _norm(row.inner_text()), "the reveal stays on screen after a reset"
+    # Last, so that the steps above are checked whatever the chart does.
+    assert chart >= 1, f"the class summary draws no chart, only: {summary_outputs[-1][:200]!r}"
 
 
 CHECKS: dict[str, Callable[[Any, Lab, str], None]] = {"00": _check_quickstart, "05": _check_exercise}
