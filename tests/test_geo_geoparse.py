@@ -221,7 +221,6 @@ def test_find_toponyms_keeps_countries_with_and_whole() -> None:
 
 
 def test_tagger_reads_bosnia_and_herzegovina_as_one_place() -> None:
-    pytest.importorskip("torch")
     from osintkit.entities import tag
 
     text = "The hospital was damaged during the war in Bosnia and Herzegovina and repaired in 1996."

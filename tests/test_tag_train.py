@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("transformers")
-
 from osintkit.entities.loading import MANIFEST_FILE, WEIGHTS_DIR
 from osintkit.entities.model import load_entity_model
 from osintkit.training.lora import add_lora, export_delta, save_delta
