@@ -12,7 +12,8 @@ how many rows it wrote and a multiset hash over them (MuHash3072, so rows may be
 what it removed or superseded of earlier entries' rows. ``verify`` re-hashes every row,
 re-adds each entry's rows, and names the first row or entry that differs; the head of the log is recorded apart
 from the log so removing its last entries shows too, and ``verify(expect_head=...)`` checks it against a head kept
-outside the file.
+outside the file. Attachments (a Telegram post's photo, a web archive's screenshot) are rows like any other, whose
+bytes ``verify`` re-hashes in chunks against the SHA-256 their row hash covers.
 """
 
 from __future__ import annotations
