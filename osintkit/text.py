@@ -13,6 +13,8 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen", "rep", "pres",
     "st", "mt", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "fig", "dept",
+    # Ukrainian and Russian thousands and millions: "понад 4 тис. російських військових" is one sentence.
+    "тис", "тыс", "млн", "млрд",
 }  # fmt: skip
 
 # A candidate boundary: terminal punctuation and optional closing quotes/brackets. Whitespace usually follows; when

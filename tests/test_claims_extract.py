@@ -11,6 +11,9 @@ import pytest
 
 from osintkit.claims import extract_claims
 from osintkit.claims.extract import claim_id
+from osintkit.entities import tag
+from osintkit.entities.normalise import link_entities
+from osintkit.entities.rules import rule_mentions
 from osintkit.model import Claim, Document
 
 # Each gold claim: a phrase that starts its content, the claimant (a substring of the extracted claimant), the
@@ -77,7 +80,7 @@ def seed_doc(seed_path: Path) -> Document:
 
 @pytest.fixture(scope="module")
 def seed_claims(seed_doc: Document) -> list[Claim]:
-    # The default path: the project's tagger if installed, else its rule tagger, for quantities and dates.
+    # The default path: the shipped tagger's mentions, linked to entities, give quantities, places and dates.
     return extract_claims(seed_doc)
 
 
@@ -86,8 +89,9 @@ def _check(gold: dict[str, Any], claim: Claim | None) -> None:
     where = f"claim {claim.content[:50]!r}"
     assert claim.claimant and gold["claimant"].lower() in claim.claimant.lower(), (where, claim.claimant)
     assert claim.cue in gold["cue"], (where, claim.cue)
-    got = {(round(q["value"]), q["counted"]) for q in claim.quantities if q.get("counted")}
-    assert got == gold["quantities"], (where, claim.quantities)
+    if "quantities" in gold:
+        got = {(round(q["value"]), q["counted"]) for q in claim.quantities if q.get("counted")}
+        assert got == gold["quantities"], (where, claim.quantities)
     assert claim.hedged is gold["hedged"], (where, claim.hedges)
     assert set(gold.get("hedges", ())) <= set(claim.hedges), (where, claim.hedges)
     assert claim.direct is gold["direct"], (where, claim.quotes)
@@ -147,7 +151,6 @@ def test_claimant_types(seed_claims: list[Claim]) -> None:
 
 
 def test_dates_resolved_from_publication_date(seed_claims: list[Claim]) -> None:
-    pytest.importorskip("osintkit.entities.rules", reason="the rule tagger resolves dates")
     for gold, claim in match_gold(seed_claims)[0]:
         if "date" in gold:
             assert claim is not None
@@ -156,12 +159,29 @@ def test_dates_resolved_from_publication_date(seed_claims: list[Claim]) -> None:
 
 
 def test_syntax_alone_finds_every_attribution(seed_text: str) -> None:
-    # No mentions at all: attribution is syntactic; quantities come from the built-in fallback.
+    # No mentions at all: attribution is syntactic. Figures and places come from the tagger's mentions only (there
+    # is no second parser to fall back on), so none are reported.
     claims = extract_claims(seed_text, mentions=[])
     pairs, extra = match_gold(claims)
     for gold, claim in pairs:
-        _check({k: v for k, v in gold.items() if k != "date"}, claim)
+        _check({k: v for k, v in gold.items() if k not in ("date", "quantities")}, claim)
     assert extra == []
+    assert all(c.quantities == [] and c.places == [] and c.dates == [] for c in claims)
+
+
+def test_figures_places_and_dates_come_from_the_mentions(seed_text: str) -> None:
+    rules = rule_mentions(seed_text, published="2025-01-12")
+    claims = extract_claims(seed_text, mentions=rules)
+    for gold, claim in match_gold(claims)[0]:
+        _check({k: v for k, v in gold.items() if k != "date"}, claim)  # the gold figures, from the rule tagger
+    assert not any(c.places for c in claims)  # the rules tag no places; nothing guesses them from capitals
+
+
+def test_without_mentions_the_shipped_tagger_runs(seed_doc: Document, seed_claims: list[Claim]) -> None:
+    mentions = tag(seed_doc)
+    link_entities(mentions)
+    assert extract_claims(seed_doc, mentions=mentions) == seed_claims
+    assert any(c.places for c in seed_claims) and any(c.claimant_entity_id for c in seed_claims)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 Attribution is found syntactically (cue verb, its subject, its complement) rather than by a quote detector, because
 news prose mostly reports speech indirectly: "X said that ...", "X claimed to have ...", "According to X, ...",
 "X, a spokesman for Y, said that ...", "X stated on X (Twitter) that ...", "In a post on Telegram, X said ...".
-Tagger mentions, when available, only link and type what the syntax found, and supply quantities, places and dates.
+The tagger's mentions (``osintkit.tag`` is run when none are given) link and type what the syntax found, and are the
+only source of quantities, places and dates.
 Every sentence yields a claim: sentences with no attribution are claims made by the publication itself.
 
 The claimant is the speaker, not the outlet that carried the words: "“...,” Peskov said, per the AP", "Yonhap
@@ -11,6 +12,9 @@ reported, citing the NIS, ...", "a source told Reuters" and "..., according to T
 the speaker and list the carriers in ``Claim.via``. Sentences inside a quotation that spans several get the speaker
 named before or after it; "he", "it", "the minister", "the ministry" and "the company" resolve to an earlier named
 claimant. ``Claim.channel`` says where it was said ("post on Telegram", "briefing", "statement", "interview", ...).
+
+Sentences on lines py3langid reads as Ukrainian or Russian are read with those languages' cues, attribution phrases,
+quotation marks, hedges and denials (:mod:`osintkit.claims.ukru`); the rest of the pipeline is the same.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from osintkit.entities import tag
+from osintkit.entities.normalise import link_entities
+from osintkit.entities.slavic import SLAVIC_LANGUAGES
 from osintkit.model import Claim, Document, Mention, Quantity
+from osintkit.text import language_spans, split_sentences
+
+from . import ukru
 
 __all__ = [
     "CLAIMANT_TYPES",
@@ -31,7 +41,6 @@ __all__ = [
     "PLATFORMS",
     "claim_id",
     "extract_claims",
-    "fallback_quantities",
 ]
 
 CLAIMANT_TYPES = (
@@ -171,6 +180,7 @@ _TYPE_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 # States and capitals used for their governments ("Pyongyang deployed", "Russia said").
 _STATES = {
     "ukraine", "russia", "north korea", "south korea", "china", "united states", "the united states", "u.s.",
@@ -208,186 +218,303 @@ def extract_claims(
 ) -> list[Claim]:
     """Claims in one document, in reading order.
 
-    ``mentions`` are the document's tagged spans; when ``None`` the project's tagger is run if it is available (the
-    rule tagger alone otherwise), and small built-in fallbacks cover quantities and places without it.
+    ``mentions`` are the document's tagged spans; when ``None`` the project's tagger is run (:func:`osintkit.tag`)
+    and its mentions linked to entities. Quantities, places and dates come from the mentions only, so an empty list
+    gives the attributions the syntax finds and no figures. Ukrainian and Russian sentences (``osintkit.text``'s
+    language of each line) are read with their own cues, hedges, denials and quotation marks.
     A claim is ``direct`` when its content carries the speaker's quoted words (a quotation of three words or more).
     """
     if isinstance(text_or_document, Document):
-        doc: Document | None = text_or_document
         text = text_or_document.text
         doc_id = doc_id or text_or_document.id
         publisher = text_or_document.source
         published = published or text_or_document.published
     else:
-        doc = None
         text = text_or_document
         publisher = None
         if doc_id is None:
             doc_id = Document.make_id(hashlib.sha256(text.encode("utf-8")).hexdigest())
-    from osintkit.text import split_sentences
-
     if mentions is None:
-        mentions = _auto_mentions(doc if doc is not None else text, published)
-    mentions = sorted(mentions, key=lambda m: (m.start, m.end))
-    has_rules = any(m.label in ("QUANTITY", "DATE") for m in mentions)
-    has_model = any(m.label in ("PERSON", "ORG", "LOC", "GPE") for m in mentions)
+        mentions = tag(text_or_document, published=published)
+        if mentions and not any(m.entity_id for m in mentions):
+            link_entities(mentions)
+    reading = _Reading.of(text, doc_id, publisher, mentions)
+    claims = [c for i in range(len(reading.spans)) if (c := _sentence_claim(reading, i, include_unattributed))]
+    _inherit_quotations(reading, publisher)
+    if not include_unattributed:
+        claims = [c for c in claims if c.attributed]
+    return claims
 
-    spans = [(a, b) for a, b in split_sentences(text) if len(text[a:b].split()) >= 3]
-    attrs = [_attribute(text[a:b]) for a, b in spans]
-    runs = _quoted_runs(text, spans, attrs)
 
-    claims: list[Claim] = []
-    by_sentence: dict[int, Claim] = {}
-    inherits: list[tuple[Claim, int]] = []  # claims inside a quotation, and the sentence that attributes it
-    speakers: list[Claim] = []  # earlier claims by a named claimant, for "the minister" and "it"
+@dataclass
+class _Reading:
+    """One document as extract_claims reads it, with the earlier speakers that pronouns and titles refer to."""
+
+    text: str
+    work: str  # the text with Ukrainian and Russian quotation marks as “ ”, offsets unchanged
+    doc_id: str
+    publisher: str | None
+    mentions: list[Mention]
+    has_model: bool
+    spans: list[tuple[int, int]]
+    languages: list[str | None]  # "uk" or "ru" for a sentence read as Ukrainian or Russian, else None
+    attrs: list[_Attribution | None]
+    runs: dict[int, tuple[int, int, int]]
+    by_sentence: dict[int, Claim] = field(default_factory=dict)
+    inherits: list[tuple[Claim, int]] = field(default_factory=list)  # claims inside a quotation, and its source
+    speakers: list[Claim] = field(default_factory=list)  # earlier claims by a named claimant
     last_person: tuple[str, str | None] | None = None  # (name, entity id) of the last named individual claimant
-    last_person_claim_end = 0
-    for index, (s_start, s_end) in enumerate(spans):
-        sentence = text[s_start:s_end]
-        attr = attrs[index]
-        run = runs.get(index)
-        sent_mentions = [m for m in mentions if m.start >= s_start and m.end <= s_end]
-        entity_id: str | None = None
-        claimant_type = "publication"
-        claimant: str | None = publisher
-        role: str | None = None
-        cue: str | None = None
-        via: list[str] = []
-        quotes: list[str] | None = None
-        it_speaker: Claim | None = None
-        if attr is not None and (attr.claimant or "").lower() == "it":
-            # "In December it said": the organisation that spoke last, if there is one; otherwise the sentence
-            # is the publication's. "It" reaches back a paragraph or so: further back it is more likely the report.
-            it_speaker = next(
-                (
-                    c
-                    for c in reversed(speakers)
-                    if c.sentence_end >= s_start - _IT_REACH and _is_organisation(c, mentions, has_model)
-                ),
-                None,
-            )
-            if it_speaker is None:
-                attr = None
-        if attr is None and run is None and index > 0 and _follows_a_quote(text, spans, index, by_sentence):
-            # '“It is a lie,” Peskov said. “Nothing of the sort happened.”': the same speaker goes on.
-            run = (index - 1, 0, len(sentence))
-        if attr is None and run is not None and run[0] != index:
-            # A sentence inside a quotation attributed before or after it: the speaker's words too.
-            c_start, c_end = _trim_span(sentence, run[1], run[2])
-            attributed = True
-            quotes = [sentence[c_start:c_end]]
-        elif attr is None:
-            if not include_unattributed:
-                continue
-            c_start, c_end = _trim_span(sentence, 0, len(sentence))
-            attributed = False
+    last_person_claim_end: int = 0
+
+    @classmethod
+    def of(cls, text: str, doc_id: str, publisher: str | None, mentions: Sequence[Mention]) -> _Reading:
+        ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        has_model = any(m.label in ("PERSON", "ORG", "LOC", "GPE") for m in ordered)
+        spans = [(a, b) for a, b in split_sentences(text) if len(text[a:b].split()) >= 3]
+        languages = _sentence_languages(text, spans)
+        work = ukru.quote_marks(text, spans, languages)
+        attrs = [
+            _slavic_attribution(work[a:b]) if lang else _attribute(work[a:b])
+            for (a, b), lang in zip(spans, languages, strict=True)
+        ]
+        runs = _quoted_runs(work, spans, attrs)
+        return cls(text, work, doc_id, publisher, ordered, has_model, spans, languages, attrs, runs)
+
+
+def _sentence_languages(text: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
+    """Ukrainian or Russian for each sentence on a line py3langid reads as one of them; None for the rest.
+
+    Text without a Cyrillic letter is not passed to the language identifier at all (it takes a second to load).
+    """
+    if not _CYRILLIC_RE.search(text):
+        return [None] * len(spans)
+    parts = language_spans(text)
+    out: list[str | None] = []
+    for a, _b in spans:
+        lang = next((lang for s, e, lang in parts if s <= a < e), None)
+        out.append(lang if lang in SLAVIC_LANGUAGES else None)
+    return out
+
+
+@dataclass
+class _Speaker:
+    claimant: str | None
+    claimant_type: str
+    entity_id: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    via: list[str] = field(default_factory=list)
+
+
+def _sentence_claim(r: _Reading, index: int, include_unattributed: bool) -> Claim | None:
+    """The claim one sentence makes, or None when unattributed sentences are not wanted."""
+    s_start, s_end = r.spans[index]
+    sentence, work, lang = r.text[s_start:s_end], r.work[s_start:s_end], r.languages[index]
+    attr, run = r.attrs[index], r.runs.get(index)
+    sent_mentions = [m for m in r.mentions if m.start >= s_start and m.end <= s_end]
+    it_speaker: Claim | None = None
+    if attr is not None and (attr.claimant or "").lower() == "it":
+        it_speaker = _it_speaker(r, s_start)
+        if it_speaker is None:
+            attr = None
+    if attr is None and run is None and index > 0 and _follows_a_quote(r.work, r.spans, index, r.by_sentence):
+        # '“It is a lie,” Peskov said. “Nothing of the sort happened.”': the same speaker goes on.
+        run = (index - 1, 0, len(sentence))
+    speaker = _Speaker(r.publisher, "publication")
+    quotes: list[str] | None = None
+    if attr is None and run is not None and run[0] != index:
+        # A sentence inside a quotation attributed before or after it: the speaker's words too.
+        c_start, c_end = _trim_span(work, run[1], run[2])
+        attributed = True
+        quotes = [sentence[c_start:c_end]]
+    elif attr is None:
+        if not include_unattributed:
+            return None
+        c_start, c_end = _trim_span(work, 0, len(sentence))
+        attributed = False
+    else:
+        attributed = True
+        c_start, c_end = _trim_span(work, attr.content_start, attr.content_end)
+        speaker = _speaker(r, attr, it_speaker, (s_start, s_end), sent_mentions, lang)
+    if quotes is None:
+        quotes = [q for q in _quotes_in(work, c_start, c_end) if len(q.split()) >= 3]
+        if run is not None and attr is not None and not quotes:
+            # The attributing sentence of a quotation that spans several: its part of the quotation.
+            quoted = sentence[slice(*_trim_span(work, run[1], run[2]))]
+            quotes = [quoted] if quoted else []
+    claim = _claim(r, index, (c_start, c_end), speaker, attr, quotes, attributed, sent_mentions)
+    _remember(r, index, claim, speaker.claimant, attr, run)
+    return claim
+
+
+def _it_speaker(r: _Reading, s_start: int) -> Claim | None:
+    """ "In December it said": the organisation that spoke last, if there is one; otherwise the sentence is the
+    publication's. "It" reaches back a paragraph or so: further back it is more likely the report."""
+    return next(
+        (
+            c
+            for c in reversed(r.speakers)
+            if c.sentence_end >= s_start - _IT_REACH and _is_organisation(c, r.mentions, r.has_model)
+        ),
+        None,
+    )
+
+
+def _speaker(
+    r: _Reading,
+    attr: _Attribution,
+    it_speaker: Claim | None,
+    sentence_span: tuple[int, int],
+    sent_mentions: Sequence[Mention],
+    lang: str | None,
+) -> _Speaker:
+    """Who makes an attributed claim: pronouns, "it" and titles resolved, linked to the tagger's entity."""
+    s_start, s_end = sentence_span
+    claimant, role, entity_id = attr.claimant, attr.role, None
+    lowered = (claimant or "").lower()
+    if lowered in _PRONOUNS or lowered in ukru.SLAVIC_PRONOUNS:
+        resolved = _resolve_pronoun(r.mentions, s_start, r.last_person, r.last_person_claim_end)
+        if resolved is not None:
+            claimant, entity_id = resolved
+    elif lowered == "it" and it_speaker is not None:
+        claimant, entity_id = it_speaker.claimant, it_speaker.claimant_entity_id
+    elif _TITLE_RE.match(lowered):
+        resolved = _resolve_title(lowered, r.text, s_start, r.speakers, r.mentions, r.has_model)
+        if resolved is not None:
+            claimant, entity_id = resolved
+    elif claimant is not None and attr.claimant_start is not None and attr.claimant_end is not None:
+        span = (s_start + attr.claimant_start, s_start + attr.claimant_end)
+        if lang:
+            entity_id, claimant, role = ukru.link_claimant(sent_mentions, span, r.text, role)
         else:
-            attributed = True
-            cue = attr.cue
-            role = attr.role
-            via = list(attr.via)
-            c_start, c_end = _trim_span(sentence, attr.content_start, attr.content_end)
-            claimant = attr.claimant
-            lowered = (claimant or "").lower()
-            if lowered in _PRONOUNS:
-                resolved = _resolve_pronoun(mentions, s_start, last_person, last_person_claim_end)
-                if resolved is not None:
-                    claimant, entity_id = resolved
-            elif lowered == "it" and it_speaker is not None:
-                claimant, entity_id = it_speaker.claimant, it_speaker.claimant_entity_id
-            elif _TITLE_RE.match(lowered):
-                resolved = _resolve_title(lowered, text, s_start, speakers, mentions, has_model)
-                if resolved is not None:
-                    claimant, entity_id = resolved
-            elif claimant is not None and attr.claimant_start is not None and attr.claimant_end is not None:
-                entity_id, claimant = _link_claimant(
-                    sent_mentions, s_start + attr.claimant_start, s_start + attr.claimant_end, claimant
-                )
-            claimant_type = _claimant_type(claimant or "", role, text, sent_mentions, mentions)
-            if claimant and claimant_type in ("government", "military", "intelligence", "person"):
-                if _looks_like_person(claimant, mentions, s_start, s_end):
-                    last_person = (_person_name(claimant, mentions), entity_id)
-                    last_person_claim_end = s_end
-        abs_c_start, abs_c_end = s_start + c_start, s_start + c_end
-        content = text[abs_c_start:abs_c_end]
-        if quotes is None:
-            quotes = [q for q in _quotes_in(sentence, c_start, c_end) if len(q.split()) >= 3]
-            if run is not None and attr is not None and not quotes:
-                # The attributing sentence of a quotation that spans several: its part of the quotation.
-                quoted = sentence[slice(*_trim_span(sentence, run[1], run[2]))]
-                quotes = [quoted] if quoted else []
+            entity_id, claimant = _link_claimant(sent_mentions, span[0], span[1], claimant)
+    if lang:
+        claimant_type = ukru.claimant_type(claimant or "", role, r.text, sent_mentions, r.mentions)
+        person = claimant is not None and ukru.is_person(claimant, r.mentions, s_start, s_end)
+    else:
+        claimant_type = _claimant_type(claimant or "", role, r.text, sent_mentions, r.mentions)
+        person = claimant is not None and _looks_like_person(claimant, r.mentions, s_start, s_end)
+    if claimant and claimant_type in ("government", "military", "intelligence", "person") and person:
+        r.last_person = (_person_name(claimant, r.mentions), entity_id)
+        r.last_person_claim_end = s_end
+    return _Speaker(claimant, claimant_type, entity_id, role, attr.cue, list(attr.via))
+
+
+def _claim(
+    r: _Reading,
+    index: int,
+    content: tuple[int, int],
+    speaker: _Speaker,
+    attr: _Attribution | None,
+    quotes: list[str],
+    attributed: bool,
+    sent_mentions: Sequence[Mention],
+) -> Claim:
+    s_start, s_end = r.spans[index]
+    sentence, work, lang = r.text[s_start:s_end], r.work[s_start:s_end], r.languages[index]
+    c_start, c_end = content
+    abs_c_start, abs_c_end = s_start + c_start, s_start + c_end
+    cue, via = speaker.cue, speaker.via
+    if lang:
+        hedges = ukru.hedges(sentence, (attr.claimant_start, attr.claimant_end) if attr else (None, None), cue)
+        negated = ukru.negated(sentence, cue)
+        platform = ukru.platform(sentence)
+        channel = ukru.channel(sentence, c_start, c_end, platform) if attr is not None else None
+    else:
         hedges = _hedges(sentence, attr, cue)
         negated = bool(_NEGATION_RE.search(sentence)) or (cue is not None and cue.lower() in _DENIAL_CUES)
         platform = _platform(sentence)
-        channel = _channel(sentence, c_start, c_end, platform) if attr is not None else None
+        channel = _channel(work, c_start, c_end, platform) if attr is not None else None
         if channel == "interview":
-            # "In an interview with the BBC, the general said": the BBC carried it.
-            outlet = _INTERVIEW_WITH_RE.search(sentence[:c_start] + " " * (c_end - c_start) + sentence[c_end:])
-            name = _carrier_name(re.sub(r"(?:\s+(?:of|de|the))+$", "", outlet.group(1))) if outlet else ""
-            if name and _is_outlet(name) and name not in via:
-                via.append(name)
-        in_content = [m for m in sent_mentions if m.start >= abs_c_start and m.end <= abs_c_end]
-        quantities = _quantities(in_content, content, abs_c_start, has_rules)
-        places = _places(sent_mentions, sentence, has_model)
-        dates = [
+            _interview_outlet(sentence, c_start, c_end, via)
+    in_content = [m for m in sent_mentions if m.start >= abs_c_start and m.end <= abs_c_end]
+    claim = Claim(
+        id=claim_id(r.doc_id, s_start, s_end, abs_c_start, abs_c_end),
+        doc_id=r.doc_id,
+        sentence=sentence,
+        sentence_start=s_start,
+        sentence_end=s_end,
+        content=r.text[abs_c_start:abs_c_end],
+        content_start=abs_c_start,
+        content_end=abs_c_end,
+        claimant=speaker.claimant,
+        claimant_type=speaker.claimant_type,
+        cue=cue,
+        direct=bool(quotes),
+        hedged=bool(hedges),
+        hedges=hedges,
+        negated=negated,
+        claimant_entity_id=speaker.entity_id,
+        platform=platform,
+        quantities=_quantities(in_content),
+        places=_places(sent_mentions),
+        dates=[
             # The norm's "start"/"end" are dates; the mention's character offsets get their own keys.
             {**m.norm, "text": m.text, "char_start": m.start, "char_end": m.end, "in_content": m.start >= abs_c_start}
             for m in sent_mentions
             if m.label == "DATE"
-        ]
-        claim = Claim(
-            id=claim_id(doc_id, s_start, s_end, abs_c_start, abs_c_end),
-            doc_id=doc_id,
-            sentence=sentence,
-            sentence_start=s_start,
-            sentence_end=s_end,
-            content=content,
-            content_start=abs_c_start,
-            content_end=abs_c_end,
-            claimant=claimant,
-            claimant_type=claimant_type,
-            cue=cue,
-            direct=bool(quotes),
-            hedged=bool(hedges),
-            hedges=hedges,
-            negated=negated,
-            claimant_entity_id=entity_id,
-            platform=platform,
-            quantities=quantities,
-            places=places,
-            dates=dates,
-            attributed=attributed,
-            claimant_role=role,
-            quotes=quotes,
-            channel=channel,
-            via=via,
-        )
-        previous = by_sentence.get(index - 1)
-        if (
-            claim.cue == "per"
-            and claim.direct
-            and previous is not None
-            and previous.attributed
-            and previous.claimant
-            and previous.claimant_type != "media"
-            and _named(previous.claimant)
-            and "\n" not in text[previous.sentence_end : s_start]
-        ):
-            # 'Zelenskyy spoke on Sunday. “We will rebuild,” per the AP.': the AP quotes the speaker just named.
-            claim.claimant, claim.claimant_type = previous.claimant, previous.claimant_type
-            claim.claimant_entity_id, claim.claimant_role = previous.claimant_entity_id, previous.claimant_role
-        if publisher and claim.via:
-            # The document itself is not a carrier between the speaker and the document ("told the Courier").
-            own = _carrier_name(publisher).lower()
-            claim.via = [v for v in claim.via if v.lower() != own]
-        claims.append(claim)
-        by_sentence[index] = claim
-        if attributed and attr is None and run is not None:
-            inherits.append((claim, run[0]))
-        elif attr is not None and claimant and (_named(claimant) or _TITLE_RE.match(claimant.lower())):
-            speakers.append(claim)
-    for claim, source_index in inherits:
-        source = by_sentence.get(source_index)
+        ],
+        attributed=attributed,
+        claimant_role=speaker.role,
+        quotes=quotes,
+        channel=channel,
+        via=via,
+    )
+    _credit_quoted_speaker(r, index, claim)
+    if r.publisher and claim.via:
+        # The document itself is not a carrier between the speaker and the document ("told the Courier").
+        own = _carrier_name(r.publisher).lower()
+        claim.via = [v for v in claim.via if v.lower() != own]
+    return claim
+
+
+def _interview_outlet(sentence: str, c_start: int, c_end: int, via: list[str]) -> None:
+    """ "In an interview with the BBC, the general said": the BBC carried it."""
+    outlet = _INTERVIEW_WITH_RE.search(sentence[:c_start] + " " * (c_end - c_start) + sentence[c_end:])
+    name = _carrier_name(re.sub(r"(?:\s+(?:of|de|the))+$", "", outlet.group(1))) if outlet else ""
+    if name and _is_outlet(name) and name not in via:
+        via.append(name)
+
+
+def _credit_quoted_speaker(r: _Reading, index: int, claim: Claim) -> None:
+    """'Zelenskyy spoke on Sunday. “We will rebuild,” per the AP.': the AP quotes the speaker just named."""
+    previous = r.by_sentence.get(index - 1)
+    if (
+        claim.cue == "per"
+        and claim.direct
+        and previous is not None
+        and previous.attributed
+        and previous.claimant
+        and previous.claimant_type != "media"
+        and _named(previous.claimant)
+        and "\n" not in r.text[previous.sentence_end : claim.sentence_start]
+    ):
+        claim.claimant, claim.claimant_type = previous.claimant, previous.claimant_type
+        claim.claimant_entity_id, claim.claimant_role = previous.claimant_entity_id, previous.claimant_role
+
+
+def _remember(
+    r: _Reading,
+    index: int,
+    claim: Claim,
+    claimant: str | None,
+    attr: _Attribution | None,
+    run: tuple[int, int, int] | None,
+) -> None:
+    """Keep the claim for the sentences after it. ``claimant`` is the attribution's own, before a relay ("per the
+    AP") credited the speaker named in the sentence before."""
+    r.by_sentence[index] = claim
+    if claim.attributed and attr is None and run is not None:
+        r.inherits.append((claim, run[0]))
+    elif attr is not None and claimant and (_named(claimant) or _TITLE_RE.match(claimant.lower())):
+        r.speakers.append(claim)
+
+
+def _inherit_quotations(r: _Reading, publisher: str | None) -> None:
+    """Sentences inside a quotation take its speaker; a quotation whose speaker the text never names stays the
+    publication's."""
+    for claim, source_index in r.inherits:
+        source = r.by_sentence.get(source_index)
         if source is None or not source.attributed:
             continue
         claim.claimant, claim.claimant_type, claim.claimant_entity_id = (
@@ -397,13 +524,14 @@ def extract_claims(
             source.cue, source.channel, list(source.via), source.claimant_role
         )  # fmt: skip
         claim.platform = claim.platform or source.platform
-    # A quotation whose speaker the text never names stays the publication's.
-    for claim, _ in inherits:
+    for claim, _ in r.inherits:
         if claim.cue is None:
             claim.attributed, claim.claimant, claim.claimant_type = False, publisher, "publication"
-    if not include_unattributed:
-        claims = [c for c in claims if c.attributed]
-    return claims
+
+
+def _slavic_attribution(sentence: str) -> _Attribution | None:
+    found = ukru.attribute(sentence)
+    return None if found is None else _Attribution(*found)
 
 
 # -- finding the attribution ------------------------------------------------------------------------------------
@@ -1300,88 +1428,9 @@ def _claimant_type(
 
 # -- quantities and places --------------------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
-}  # fmt: skip
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "k": 1e3, "m": 1e6, "bn": 1e9}
-_UNITS = {
-    "km": "km", "kilometres": "km", "kilometers": "km", "miles": "mi", "mi": "mi", "metres": "m", "meters": "m",
-    "%": "%", "percent": "%", "per cent": "%", "tonnes": "t", "tons": "t", "dollars": "USD", "$": "USD",
-    "euros": "EUR", "€": "EUR", "hours": "h", "days": "d",
-}  # fmt: skip
-_APPROX_RE = re.compile(
-    r"(?:an estimated|estimated|about|around|approximately|roughly|some|nearly|almost|up to|more than|over|"
-    r"at least|as many as)\s*$",
-    re.IGNORECASE,
-)
-_QTY_RE = re.compile(
-    r"(?<![\w.,])(\$|€)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")(?:\s*(thousand|million|billion|bn|k)\b)?(\s*%| per ?cent)?"
-    r"((?:\s+(?!(?:had|have|has|were|was|are|is|to|of|in|on|at|from|and|or|who|which|that|as|by|with|for|had)\b)"
-    r"[A-Za-z][\w’'-]*){0,4})",
-    re.IGNORECASE,
-)
-_COUNTED_STOP = re.compile(r"^(?:more|less|fewer|other|additional|of)$", re.IGNORECASE)
 
-
-def fallback_quantities(content: str, offset: int = 0) -> list[dict[str, Any]]:
-    """Numbers and what they count, for when the rule tagger is not installed.
-
-    The counted noun is the last word of the short noun phrase after the number ("4,000 North Korean soldiers").
-    """
-    out: list[dict[str, Any]] = []
-    for m in _QTY_RE.finditer(content):
-        raw = m.group(2)
-        if re.fullmatch(r"(?:19|20)\d\d", raw) and not m.group(5).strip():
-            continue  # a year
-        number = _NUMBER_WORDS.get(raw.lower())
-        value = float(number) if number is not None else float(raw.replace(",", ""))
-        if m.group(3):
-            value *= _SCALE[m.group(3).lower()]
-        words = m.group(5).split()
-        # Keep the noun phrase to its nouns and adjectives: cut at the first lowercase verb-like word.
-        phrase: list[str] = []
-        for w in words:
-            bare = w.strip("’'").lower()
-            if phrase and (bare.endswith("ed") or bare.endswith("ing")) and not phrase[-1][0].isupper():
-                break
-            if _COUNTED_STOP.match(bare):
-                continue
-            phrase.append(w)
-            if bare.endswith("s") and not w[0].isupper() and len(bare) > 3:
-                break  # a plural noun heads the phrase: "soldiers", "troops"
-        unit = None
-        if m.group(1):
-            unit = _UNITS[m.group(1)]
-        elif m.group(4):
-            unit = "%"
-        elif phrase and phrase[0].lower() in _UNITS:
-            unit = _UNITS[phrase[0].lower()]
-        counted = phrase[-1].lower().strip("’'") if phrase and unit is None else None
-        if number is not None and counted is None:
-            continue  # "one of the", "two" alone: not a quantity worth reporting
-        end = m.start(5) + len(" ".join(phrase)) + (len(m.group(5)) - len(m.group(5).lstrip())) if phrase else m.end(4)
-        end = max(end or m.end(2), m.end(2))
-        out.append(
-            Quantity(
-                value=value,
-                text=content[m.start() : end],
-                unit=unit,
-                counted=counted,
-                start=offset + m.start(),
-                end=offset + end,
-                approximate=bool(_APPROX_RE.search(content[: m.start()])),
-            ).to_dict()
-        )
-    return out
-
-
-def _quantities(in_content: Sequence[Mention], content: str, offset: int, has_rules: bool) -> list[dict[str, Any]]:
-    if not has_rules:
-        return fallback_quantities(content, offset)
+def _quantities(in_content: Sequence[Mention]) -> list[dict[str, Any]]:
+    """The content's QUANTITY mentions with a value, as the claim's figures."""
     out = []
     for m in in_content:
         if m.label != "QUANTITY":
@@ -1407,58 +1456,9 @@ def _quantities(in_content: Sequence[Mention], content: str, offset: int, has_ru
     return out
 
 
-_PLACE_FALLBACK_RE = re.compile(
-    r"\b(?:in|from|to|near|at|into|across)\s+(?:the\s+)?((?:[A-Z][a-z’'-]+)(?:\s+[A-Z][a-z’'-]+){0,2})"
-    r"(?:\s+(?:region|oblast|province|city|district))?"
-)
-_NOT_PLACES = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "x", "twitter",
-    "telegram", "facebook", "instagram", "youtube", "tiktok",
-}  # fmt: skip
-
-
-def _places(sent_mentions: Sequence[Mention], sentence: str, has_model: bool) -> list[str]:
+def _places(sent_mentions: Sequence[Mention]) -> list[str]:
     out: list[str] = []
-    if has_model:
-        for m in sent_mentions:
-            if m.label in ("LOC", "GPE") and m.text not in out:
-                out.append(m.text)
-        return out
-    for pm in _PLACE_FALLBACK_RE.finditer(sentence):
-        name = pm.group(1)
-        words = name.split()
-        if name.lower() in _NOT_PLACES or words[0].lower() in _NOT_PLACES:
-            continue
-        if any(w.endswith(("ian", "ians", "ese", "ish", "eans")) for w in words) or _TYPE_KEYWORDS[1][1].search(name):
-            continue  # "Ukrainian forces", "Russian soldiers": demonyms, not places
-        if name not in out:
-            out.append(name)
+    for m in sent_mentions:
+        if m.label in ("LOC", "GPE") and m.text not in out:
+            out.append(m.text)
     return out
-
-
-def _auto_mentions(doc_or_text: str | Document, published: str | None) -> list[Mention]:
-    """The project's tagger when installed; the rule tagger alone otherwise; nothing when neither is."""
-    from osintkit.errors import OsintkitError
-
-    text = doc_or_text.text if isinstance(doc_or_text, Document) else doc_or_text
-    mentions: list[Mention] = []
-    try:
-        from osintkit.entities import tag
-
-        mentions = list(tag(doc_or_text, published=published))
-    except (ImportError, OsintkitError, OSError):
-        try:
-            from osintkit.entities.rules import rule_mentions
-
-            mentions = list(rule_mentions(text, published=published))
-        except (ImportError, OsintkitError):
-            return []
-    if mentions and not any(m.entity_id for m in mentions):
-        try:
-            from osintkit.entities.normalise import link_entities
-
-            link_entities(mentions)
-        except (ImportError, OsintkitError):
-            pass
-    return mentions
