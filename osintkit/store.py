@@ -797,8 +797,10 @@ class Case:
         """
         if not 0 <= att.size <= MAX_ATTACHMENT_BYTES:
             return f"{att.size:,} bytes, over the {MAX_ATTACHMENT_BYTES:,} an attachment in the case may hold"
-        if conn.execute("SELECT 1 FROM attachments WHERE doc_id = ? AND name = ?", (doc_id, att.name)).fetchone():
-            return "listed twice for this document; stored once"
+        held = conn.execute("SELECT sha256 FROM attachments WHERE doc_id = ? AND name = ?", (doc_id, att.name))
+        same = held.fetchone()
+        if same is not None:  # a file a post names twice (as its photo and its thumbnail) is kept once
+            return None if same[0] == att.sha256 else "a second file of the same name for this document; not stored"
         seq = self._next_seq(conn)
         conn.execute("SAVEPOINT attachment")
         try:

@@ -243,3 +243,18 @@ def test_a_case_of_schema_6_migrates_and_gains_the_table(tmp_path: Path) -> None
         assert case.schema_version == SCHEMA_VERSION and case.attachments() == []
         assert case.custody()[-1].object_id == f"schema-v{SCHEMA_VERSION}"
         assert case.verify().ok
+
+
+def test_a_file_named_twice_by_one_post_is_kept_once(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    path = telegram_export(folder)
+    export = json.loads(path.read_text("utf-8"))
+    export["messages"][0]["thumbnail"] = export["messages"][0]["photo"]
+    path.write_text(json.dumps(export), "utf-8")
+    docs = load(path, on_error="raise")
+    (listed,) = docs.attachments.values()
+    assert [a.meta["kind"] for a in listed] == ["photo", "thumbnail"]
+    with Case(tmp_path / "case.sqlite") as case:
+        report = case.add_documents(docs, raw=docs.raw, attachments=docs.attachments)
+        assert not report.skipped and [a.name for a in case.attachments()] == ["photos/photo_1.jpg"]
+        assert case.verify().ok
