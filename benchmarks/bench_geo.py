@@ -165,7 +165,7 @@ _COLD = (
 
 def speed_rows(queries: list[str], *, fresh_build: bool) -> list[dict[str, Any]]:
     from osintkit.geo import OfflineGeocoder
-    from osintkit.geo.gazetteer import cache_dir
+    from osintkit.paths import cache_dir
 
     rows: list[dict[str, Any]] = []
     if fresh_build:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .store import Case
 
 __all__ = [
+    "DOCUMENT_FIELDS",
     "FINDINGS_SCHEMA_VERSION",
     "Findings",
     "LanguageRead",
@@ -40,20 +41,12 @@ FINDINGS_SCHEMA_VERSION = "1.0"
 _RELIABILITY = set(RELIABILITY)
 _CREDIBILITY = set(CREDIBILITY)
 
-# Document fields that findings.json carries; the full text stays in the case (10,000 texts would swamp every
-# export), and a short snippet plus the hashes are enough to find and check it there.
-_DOC_FIELDS = (
+# Document fields that findings.json carries, from the data model's one list: the full text stays in the case
+# (10,000 texts would swamp every export), and a short snippet plus the hashes are enough to find and check it there.
+DOCUMENT_FIELDS: tuple[str, ...] = (
     "id",
     "sha256",
-    "title",
-    "source",
-    "author",
-    "url",
-    "published",
-    "retrieved",
-    "language",
-    "loader",
-    "path",
+    *(name for name in Document.FRAME_COLUMNS if name not in {"id", "sha256", "text"}),
 )
 SNIPPET_CHARS = 280
 
@@ -305,7 +298,7 @@ class Findings:
     # -- serialising ------------------------------------------------------------------------------------------
 
     def document_record(self, doc: Document) -> dict[str, Any]:
-        rec: dict[str, Any] = {k: getattr(doc, k) for k in _DOC_FIELDS}
+        rec: dict[str, Any] = {k: getattr(doc, k) for k in DOCUMENT_FIELDS}
         rec["text_sha256"] = doc.text_hash()
         rec["chars"] = len(doc.text)
         rec["snippet"] = _snippet(doc.text)
@@ -355,7 +348,7 @@ class Findings:
             for oid, entry in table.items()
         ]
         tables: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
-            "documents": ([self.document_record(d) for d in self.documents], [*_DOC_FIELDS, "snippet"]),
+            "documents": ([self.document_record(d) for d in self.documents], [*DOCUMENT_FIELDS, "snippet"]),
             "entities": ([e.to_dict() for e in self.entities], ["id", "label", "name", "aliases", "mention_count"]),
             "mentions": ([m.to_dict() for m in self.mentions], ["doc_id", "start", "end", "text", "label", "score"]),
             "places": ([p.to_dict() for p in self.places], ["doc_id", "start", "end", "text", "name", "lat", "lon"]),

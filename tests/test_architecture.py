@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "osintkit"
 # submodules). The gazetteer is its own layer beneath the entity tagger, which merges gazetteer regions into its
 # mentions; the rest of osintkit.geo (geoparsing, distances, maps, online geocoders) sits above entities.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("osintkit.errors", "osintkit.model", "osintkit.text", "osintkit.admiralty_scale")),
+    ("base", ("osintkit.errors", "osintkit.model", "osintkit.text", "osintkit.admiralty_scale", "osintkit.paths")),
     (
         "gazetteer",
         (

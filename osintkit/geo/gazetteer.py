@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GeocodingError, InputError
+from ..paths import cache_dir
 from .normalise import name_key, split_admin
 
 __all__ = [
     "DATA_DIR",
     "Gazetteer",
     "Record",
-    "cache_dir",
+    "cache_dir",  # re-exported from osintkit.paths for osintkit.claims.cluster
     "default_gazetteer",
     "feature_type",
 ]
@@ -55,19 +56,6 @@ _TYPE_RANK = {
     "admin2": 5,
     "admin": 5,
 }
-
-
-def cache_dir() -> Path:
-    """Where the index lives: ``$OSINTKIT_CACHE_DIR`` or the platform's user cache directory for osintkit."""
-    env = os.environ.get("OSINTKIT_CACHE_DIR")
-    if env:
-        path = Path(env)
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_cache_dir("osintkit", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def feature_type(fcl: str, fcode: str) -> str:

@@ -20,7 +20,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from ..errors import FetchError, GeocodingError, InputError
-from .gazetteer import cache_dir
+from ..paths import cache_dir
 
 __all__ = ["CachedOnlineGeocoder", "online_geocoder"]
 

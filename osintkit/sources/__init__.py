@@ -14,6 +14,7 @@ as geopy's ``geocoders`` holds one module per geocoder.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -63,6 +64,7 @@ __all__ = [
     "FORMATS",
     "PRESETS",
     "LoadIterator",
+    "LoadOptions",
     "LoadResult",
     "Skipped",
     "iter_documents",
@@ -289,45 +291,82 @@ def _where(doc: Document) -> str:
     return base
 
 
-def _context(
-    include: str | Iterable[str] | None,
-    exclude: str | Iterable[str] | None,
-    mapping: str | Mapping[str, Any] | None,
-    format: str | None,
-    max_bytes: int,
-    allow_network: bool,
-    user_agent: str | None,
-    cache_dir: str | os.PathLike[str] | None,
-    rate_limit: float,
-    source_name: str | None,
-    on_error: str,
-    time_budget: float | None = DEFAULT_TIME_BUDGET,
-) -> LoadContext:
-    checked, preset = validate_mapping(mapping)
-    if format is not None and format not in FORMATS:
-        raise UnsupportedFormatError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}", field="format")
-    if on_error not in ("skip", "raise"):
-        raise InputError("on_error must be 'skip' or 'raise'", field="on_error")
-    if not isinstance(max_bytes, int) or max_bytes <= 0:
-        raise InputError("max_bytes must be a positive number of bytes", field="max_bytes")
-    if time_budget is not None and (
-        isinstance(time_budget, bool) or not isinstance(time_budget, int | float) or not 0 < time_budget < 1e6
-    ):
-        raise InputError("time_budget must be a positive number of seconds, or None for no limit", field="time_budget")
-    policy: OnError = "raise" if on_error == "raise" else "skip"
-    return LoadContext(
-        mapping=checked,
-        preset=preset,
-        format=format,
-        max_bytes=max_bytes,
-        allow_network=allow_network,
-        user_agent=user_agent,
-        cache_dir=None if cache_dir is None else str(cache_dir),
-        rate_limit=float(rate_limit),
-        source_name=source_name,
-        on_error=policy,
-        time_budget=None if time_budget is None else float(time_budget),
-    )
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadOptions:
+    """How :func:`load`, :func:`iter_load` and :func:`iter_documents` read their sources: the one list of their
+    keyword options, with the defaults (each option is described on :func:`load`)."""
+
+    include: str | Iterable[str] | None = None
+    exclude: str | Iterable[str] | None = None
+    mapping: str | Mapping[str, Any] | None = None
+    format: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    allow_network: bool = False
+    user_agent: str | None = None
+    cache_dir: str | os.PathLike[str] | None = None
+    rate_limit: float = 1.0
+    source_name: str | None = None
+    on_error: str = "skip"
+    time_budget: float | None = DEFAULT_TIME_BUDGET
+
+    def context(self) -> LoadContext:
+        """The checked context the loaders read; raises :class:`InputError` naming the first bad option."""
+        checked, preset = validate_mapping(self.mapping)
+        if self.format is not None and self.format not in FORMATS:
+            raise UnsupportedFormatError(
+                f"unknown format {self.format!r}; use one of: {', '.join(FORMATS)}", field="format"
+            )
+        if self.on_error not in ("skip", "raise"):
+            raise InputError("on_error must be 'skip' or 'raise'", field="on_error")
+        if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
+            raise InputError("max_bytes must be a positive number of bytes", field="max_bytes")
+        budget = self.time_budget
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 < budget < 1e6
+        ):
+            raise InputError(
+                "time_budget must be a positive number of seconds, or None for no limit", field="time_budget"
+            )
+        policy: OnError = "raise" if self.on_error == "raise" else "skip"
+        return LoadContext(
+            mapping=checked,
+            preset=preset,
+            format=self.format,
+            max_bytes=self.max_bytes,
+            allow_network=self.allow_network,
+            user_agent=self.user_agent,
+            cache_dir=None if self.cache_dir is None else str(self.cache_dir),
+            rate_limit=float(self.rate_limit),
+            source_name=self.source_name,
+            on_error=policy,
+            time_budget=None if budget is None else float(budget),
+        )
+
+
+def _options(options: dict[str, Any]) -> LoadOptions:
+    try:
+        return LoadOptions(**options)
+    except TypeError:
+        known = [f.name for f in dataclasses.fields(LoadOptions)]
+        unknown = sorted(set(options) - set(known))
+        raise InputError(
+            f"unknown load option(s) {', '.join(unknown)}; known: {', '.join(known)}", field=unknown[0]
+        ) from None
+
+
+def _with_options(func: _F) -> _F:
+    """Show :class:`LoadOptions`' fields as ``func``'s keyword parameters (``help()``, Jupyter's signature tips)."""
+    own = inspect.signature(func)
+    params = [p for p in own.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    params += [
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=f.type)
+        for f in dataclasses.fields(LoadOptions)
+    ]
+    func.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
+    return func
 
 
 class LoadIterator(Generic[T]):
@@ -362,73 +401,44 @@ class LoadIterator(Generic[T]):
             return self._pick(item)
 
 
-_Opts = dict[str, Any]
-
-
 def _make_iter(
     sources: tuple[Any, ...],
-    opts: _Opts,
+    options: LoadOptions,
     skipped: list[Skipped] | None,
     on_skip: Callable[[Skipped], None] | None,
     pick: Callable[[Loaded], T],
 ) -> LoadIterator[T]:
-    ctx = _context(**opts)
-    it = LoadIterator(_items(sources, ctx, opts["include"], opts["exclude"]), pick, on_skip)
+    ctx = options.context()
+    it = LoadIterator(_items(sources, ctx, options.include, options.exclude), pick, on_skip)
     if skipped is not None:
         it.skipped = skipped  # the caller's list fills in as iteration goes
     return it
 
 
+@_with_options
 def iter_load(
     *sources: Source | Iterable[Source],
-    include: str | Iterable[str] | None = None,
-    exclude: str | Iterable[str] | None = None,
-    mapping: str | Mapping[str, Any] | None = None,
-    format: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    allow_network: bool = False,
-    user_agent: str | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    rate_limit: float = 1.0,
-    source_name: str | None = None,
-    on_error: str = "skip",
     skipped: list[Skipped] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
-    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    **options: Any,
 ) -> LoadIterator[tuple[Document, bytes]]:
     """Stream ``(document, raw bytes)`` pairs lazily, so memory stays flat for large exports and folders.
 
     Skipped files and records are appended to ``skipped`` (when given) and to the iterator's own ``skipped``
     list as iteration reaches them; ``on_skip`` is called for each. Other options are those of :func:`load`.
     """
-    opts = dict(include=include, exclude=exclude, mapping=mapping, format=format, max_bytes=max_bytes,
-                allow_network=allow_network, user_agent=user_agent, cache_dir=cache_dir, rate_limit=rate_limit,
-                source_name=source_name, on_error=on_error, time_budget=time_budget)  # fmt: skip
-    return _make_iter(sources, opts, skipped, on_skip, lambda it: (it.document, it.raw))
+    return _make_iter(sources, _options(options), skipped, on_skip, lambda it: (it.document, it.raw))
 
 
+@_with_options
 def iter_documents(
     *sources: Source | Iterable[Source],
-    include: str | Iterable[str] | None = None,
-    exclude: str | Iterable[str] | None = None,
-    mapping: str | Mapping[str, Any] | None = None,
-    format: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    allow_network: bool = False,
-    user_agent: str | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    rate_limit: float = 1.0,
-    source_name: str | None = None,
-    on_error: str = "skip",
     skipped: list[Skipped] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
-    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    **options: Any,
 ) -> LoadIterator[Document]:
     """Like :func:`iter_load`, yielding documents only."""
-    opts = dict(include=include, exclude=exclude, mapping=mapping, format=format, max_bytes=max_bytes,
-                allow_network=allow_network, user_agent=user_agent, cache_dir=cache_dir, rate_limit=rate_limit,
-                source_name=source_name, on_error=on_error, time_budget=time_budget)  # fmt: skip
-    return _make_iter(sources, opts, skipped, on_skip, lambda it: it.document)
+    return _make_iter(sources, _options(options), skipped, on_skip, lambda it: it.document)
 
 
 class LoadResult(list[Document]):
@@ -494,21 +504,8 @@ class LoadResult(list[Document]):
         )
 
 
-def load(
-    *sources: Source | Iterable[Source],
-    include: str | Iterable[str] | None = None,
-    exclude: str | Iterable[str] | None = None,
-    mapping: str | Mapping[str, Any] | None = None,
-    format: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    allow_network: bool = False,
-    user_agent: str | None = None,
-    cache_dir: str | os.PathLike[str] | None = None,
-    rate_limit: float = 1.0,
-    source_name: str | None = None,
-    on_error: str = "skip",
-    time_budget: float | None = DEFAULT_TIME_BUDGET,
-) -> LoadResult:
+@_with_options
+def load(*sources: Source | Iterable[Source], **options: Any) -> LoadResult:
     """Load files, folders (recursively) and, with ``allow_network=True``, URLs into Documents.
 
     - ``include``/``exclude``: globs for folders (a pattern with '/' matches the path inside the folder).
@@ -530,21 +527,7 @@ def load(
     - ``time_budget``: seconds each parse step of a file may take (HTML extraction, feed parsing) before the file
       is skipped as built to stall a parser (InputTimeoutError); None for no limit.
     """
-    stream = iter_load(
-        *sources,
-        include=include,
-        exclude=exclude,
-        mapping=mapping,
-        format=format,
-        max_bytes=max_bytes,
-        allow_network=allow_network,
-        user_agent=user_agent,
-        cache_dir=cache_dir,
-        rate_limit=rate_limit,
-        source_name=source_name,
-        on_error=on_error,
-        time_budget=time_budget,
-    )
+    stream = iter_load(*sources, **options)
     result = LoadResult()
     for doc, raw in stream:
         result.append(doc)

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from osintkit.errors import FetchError, InputError, InputTooLargeError, NetworkDisabledError
+from osintkit.paths import cache_dir as kit_cache_dir
 from osintkit.sources._common import sha256_hex, utc_now
 
 __all__ = ["FetchResult", "cache_root", "check_user_agent", "fetch", "is_url"]
 
 USER_AGENT_ENV = "OSINTKIT_USER_AGENT"
-CACHE_ENV = "OSINTKIT_CACHE_DIR"
 TIMEOUT_S = 30.0
 # Total time for one fetch, redirects included; the per-read socket timeout is never longer than what is left.
 DEADLINE_S = 60.0
@@ -82,14 +82,10 @@ def check_user_agent(user_agent: str | None) -> str:
 
 
 def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """``cache_dir`` when given, else the ``http`` folder of the kit's cache (:func:`osintkit.paths.cache_dir`)."""
     if cache_dir is not None:
         return Path(cache_dir)
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("osintkit")) / "http"
+    return kit_cache_dir("http")
 
 
 def _cache_paths(root: Path, url: str) -> tuple[Path, Path]:
