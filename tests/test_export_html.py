@@ -12,7 +12,7 @@ from export_case import FORMULA, PIPE_CLAIM, SCRIPT, build_case, hostile_corrobo
 
 from osintkit.export import to_html, write_html
 from osintkit.findings import Findings
-from osintkit.model import Document
+from osintkit.model import Document, Place
 
 
 class _Collector(HTMLParser):
@@ -124,3 +124,14 @@ def test_corroboration_section(tmp_path: Path) -> None:
     assert "Kyiv Independent → &lt;script&gt;" in section  # the echo chain
     assert "shared passage" in section and "publication time" in section  # a copy link and what decided it
     assert SCRIPT not in html
+
+
+def test_a_place_no_map_can_hold_costs_the_map_not_the_report(tmp_path: Path) -> None:
+    place = Place(
+        text="Nowhere", start=0, end=7, name="Nowhere", lat=1e308, lon=1e308, geonameid=None, country_code=None,
+        feature="P", confidence=0.5, doc_id="doc-1",
+    )  # fmt: skip
+    html = write_html(Findings(places=[place]), tmp_path / "report.html").read_text(encoding="utf-8")
+    map_section = html.split("id='map'")[1].split("<h2")[0]
+    assert "<p class='note'>The static map could not be drawn (ValueError: math domain error).</p>" in map_section
+    assert "<td>Nowhere</td>" in html

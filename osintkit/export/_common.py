@@ -113,7 +113,7 @@ def _places(f: Findings) -> Iterator[dict[str, Any]]:
     for p in f.places:
         yield {c: getattr(p, c) for c in TABLES["places"]} | {
             "confidence": round(float(p.confidence), 4),
-            "alternatives": _join(a.get("name") for a in p.alternatives if isinstance(a, dict)),
+            "alternatives": _join(a.get("name") for a in p.alternatives),
         }
 
 

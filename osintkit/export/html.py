@@ -68,7 +68,9 @@ def static_map_data_uri(places: Sequence[Place]) -> tuple[str | None, str]:
     # PNG: with the country outlines an SVG is about 2.5 times larger and slower to draw.
     try:
         data = static_map(places, fmt="png")
-    except Exception as exc:  # the map is decoration: a place the drawing chokes on must not lose the report
+    except (ValueError, ArithmeticError) as exc:
+        # Coordinates no map can hold (a latitude of 1e308 from a broken or hostile import raises "math domain
+        # error") cost the map, not the report; any other failure is a bug and propagates.
         return None, f"The static map could not be drawn ({type(exc).__name__}: {exc})."
     if not isinstance(data, bytes):
         raise ExportError(f"static_map returned {type(data).__name__}, not the PNG bytes the report embeds")
