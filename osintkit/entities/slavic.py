@@ -356,7 +356,11 @@ def slavic_mentions(text: str, language: str, *, repair: bool = True) -> list[Me
     """
     tokens, spans, starts = _natasha_spans(text)
     if repair and language == "uk":
+        from osintkit.entities import ukrainian  # imports this module: loaded on first use
+
+        starts = starts | ukrainian.line_starts(text, tokens)
         spans = _repair_ukrainian(text, tokens, spans, starts)
+        spans = ukrainian.organisation_and_place_phrases(text, tokens, spans, starts)
     if repair:
         spans = _with_seat(text, spans)
     out = [

@@ -1,0 +1,410 @@
+"""Ukrainian names of bodies, companies and places built from common words: rules over natasha's tokens.
+
+natasha's Russian model, run on Ukrainian (:mod:`osintkit.entities.slavic`), finds the capitalised core of such a
+name and stops there: "Головного слідчого управління" without its "МВС", "Господарського суду" without
+"Кіровоградської області", "ТОВ" and "Київ" for 'ТОВ фірма «Київ»', "Російській" for "Російській імперії". The
+rules here rebuild the whole name from what Ukrainian grammar says of its words (pymorphy3's VESUM dictionary: parts
+of speech, cases, lemmas) and from the language's conventions for official names:
+
+- an institution is a head noun of a known kind (суд, управління, міністерство, рада, служба ...) with the
+  capitalised adjectives before it and its complements after it: nouns in the genitive ("доходів і зборів"),
+  the body or territory it belongs to ("Черкаської облдержадміністрації", "України", "МВС"), its seat ("у
+  Херсонській області", "м. Києва"), a dedication ("ім. Т. Шевченка") and a number ("№ 15");
+- an acronym with the capitalised adjective before it is one name ("Сокирянська РДА", "Іршанським ГЗК");
+- a quoted name is an organisation after a legal form in capitals, kept whole ('ТОВ «Бюро»', 'ПрАТ фірма «Київ»'),
+  after a capitalised kind of organisation, kept whole ('Комунальне підприємство «Шляхбуд»'), or after a
+  lower-case kind of organisation, the name alone (газети «Житомирщина» gives "Житомирщина");
+- a place is capitalised adjectives before a geographic head noun ("Російській імперії", "Полтавської губернії",
+  "Чорному морі") and a street with its abbreviation and house number ("вул. Рокитна, 18").
+
+Nothing here was learnt from ner-uk (CC BY-NC-SA): its DEV split only measured which of these rules help
+(benchmarks/bench_ukru.py, error analysis on its even-numbered 30-sentence blocks, checked on the odd ones).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["line_starts", "organisation_and_place_phrases"]
+
+# Kinds of body whose names are built on them (lemmas). A name is only taken when it is capitalised, so the common
+# word alone ("суд вирішив") is never a name.
+ORG_HEADS = frozenset(
+    """рада райрада міськрада облрада сільрада селищрада суд райсуд міськсуд госпсуд адмінсуд апеляційний комітет
+    міністерство мінюст партія блок служба управління відділ відділення тервідділення облтервідділення
+    департамент агентство нацагентство агенція інспекція фонд університет академія інститут коледж гімназія ліцей
+    школа училище залізниця прокуратура поліція адміністрація облдержадміністрація райдержадміністрація
+    держадміністрація уряд кабмін комісія палата виконком міськвиконком комбінат банк центр спілка союз
+    товариство асоціація федерація організація об'єднання об’єднання корпорація концерн холдинг компанія фірма
+    підприємство завод фабрика аеропорт клуб театр музей бібліотека конгрес рух інспекція трибунал конгрес сейм
+    дума парламент церква собор монастир лавра патріархат єпархія штаб командування загін бригада полк дивізія
+    корпус армія флот гвардія частина угруповання""".split()
+)
+# Kinds of organisation that, in lower case before a quoted name, say the quote is an organisation's name.
+_ORG_KINDS = ORG_HEADS | frozenset(
+    """газета журнал видавництво телеканал радіостанція агентство група концерн магазин ресторан кафе кав'ярня
+    кав’ярня готель кінотеатр гурт ансамбль команда секта стартап мережа супермаркет тц трц шахта""".split()
+)
+# Geographic kinds that end a place's name of adjectives: "Полтавської губернії", "Чорному морі".
+_GEO_HEADS = frozenset(
+    """область район регіон край округ губернія повіт волость імперія королівство князівство республіка
+    федерація море океан затока озеро річка острів півострів гора гори хребет долина низовина височина пуща
+    передмістя вулиця алея проспект площа провулок бульвар узвіз набережна шлях шосе майдан""".split()
+)
+# Abbreviations written before a street's name and kept in its span ("вул. Рокитна, 18").
+_STREET_ABBREVIATIONS = frozenset({"вул", "просп", "пров", "бульв", "пл", "пр-т", "вулиця", "проспект"})
+# Words that introduce a place before a capitalised name: "с. Ясень", "м. Києва", "смт Гостомель".
+_SETTLEMENT_ABBREVIATIONS = frozenset({"м", "с", "смт", "сел"})
+# A legal form in capitals, with the lower-case letters some carry ("ПрАТ", "ТзОВ").
+_LEGAL_FORM = re.compile(r"[А-ЯІЇЄҐ][А-ЯІЇЄҐа-яіїєґ]{0,5}[А-ЯІЇЄҐ]")
+_ACRONYM = re.compile(r"[А-ЯІЇЄҐ]{2,7}")
+_OPEN = frozenset({"«", "„", "“", '"'})
+_CLOSE = frozenset({"»", "“", "”", '"'})
+
+
+@functools.lru_cache(maxsize=65536)
+def _analysis(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    """(lemmas, parts of speech, cases, personal): what the Ukrainian dictionary says of ``word``."""
+    from osintkit.entities.slavic import _morph
+
+    parses = [p for p in _morph("uk").parse(word) if p.is_known]
+    return (
+        frozenset(p.normal_form for p in parses),
+        frozenset(str(p.tag.POS) for p in parses),
+        frozenset(str(p.tag.case) for p in parses if p.tag.case),
+        any({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses),
+    )
+
+
+def _lemmas(word: str) -> frozenset[str]:
+    return _analysis(word.lower())[0]
+
+
+def _is_adjective(word: str) -> bool:
+    pos = _analysis(word.lower())[1]
+    return bool(pos & {"ADJF", "PRTF", "NUMR"}) and not pos & {"PREP", "CONJ", "NPRO"}
+
+
+def _is_genitive_noun(word: str) -> bool:
+    _, pos, cases, _ = _analysis(word.lower())
+    return "NOUN" in pos and "gent" in cases
+
+
+def _is_genitive_adjective(word: str) -> bool:
+    _, pos, cases, _ = _analysis(word.lower())
+    return bool(pos & {"ADJF", "PRTF"}) and "gent" in cases
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and any(c.isalpha() for c in word)
+
+
+def _acronym(word: str) -> bool:
+    return bool(_ACRONYM.fullmatch(word))
+
+
+def line_starts(text: str, tokens: Sequence[Any]) -> set[int]:
+    """Starts of tokens that open a line: a heading or a list item has no full stop for razdel to split on, and its
+    first word is capitalised for that reason alone."""
+    out = {tokens[0].start} if tokens else set()
+    for a, b in itertools.pairwise(tokens):
+        if "\n" in text[a.stop : b.start]:
+            out.add(b.start)
+    return out
+
+
+class _Scanner:
+    """Token-level phrase finding over one text; ``i`` indexes ``tokens``."""
+
+    def __init__(self, text: str, tokens: Sequence[Any], starts: set[int]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.words = [t.text for t in tokens]
+        self.starts = starts
+
+    def word(self, i: int) -> str:
+        return self.words[i] if 0 <= i < len(self.words) else ""
+
+    def adjacent(self, i: int) -> bool:
+        """Tokens ``i`` and ``i + 1`` are on one line."""
+        return i + 1 < len(self.tokens) and "\n" not in self.text[self.tokens[i].stop : self.tokens[i + 1].start]
+
+    def abbreviation(self, i: int, names: frozenset[str]) -> int:
+        """Tokens taken by an abbreviation at ``i`` ("вул" "." or "смт"), 0 when there is none."""
+        w = self.word(i).lower()
+        if w not in names:
+            return 0
+        return 2 if self.word(i + 1) == "." and self.adjacent(i) else 1
+
+    def quote_end(self, i: int) -> int:
+        """Index just past the quotation opening at ``i`` (one nested quotation allowed), or 0 when it does not
+        close on the same line within 15 tokens."""
+        if self.word(i) not in _OPEN:
+            return 0
+        depth = 0
+        for j in range(i, min(i + 16, len(self.words))):
+            if j > i and not self.adjacent(j - 1):
+                return 0
+            w = self.word(j)
+            if w in _OPEN and (j == i or w not in _CLOSE or depth == 0 or self.word(j - 1) in _OPEN):
+                depth += 1
+            elif w in _CLOSE:
+                depth -= 1
+                if depth == 0:
+                    return j + 1 if j > i + 1 else 0
+        return 0
+
+    def left_adjectives(self, head: int) -> int:
+        """The first of the adjectives right before ``head`` ("Головного слідчого управління")."""
+        start = head
+        while start > 0 and self.adjacent(start - 1) and _is_adjective(self.word(start - 1)):
+            if self.word(start - 1).isupper() and len(self.word(start - 1)) > 1:
+                break
+            start -= 1
+        # The name starts at its first capital: "управлінням економіки" has none, "обласного Київського" one.
+        while start < head and not _capitalised(self.word(start)):
+            start += 1
+        return start
+
+    def genitive_phrase(self, i: int, *, capitalised: bool) -> int:
+        """Index past adjectives and one noun in the genitive from ``i`` ("Черкаської облдержадміністрації"),
+        or ``i`` when there is none. ``capitalised``: its first word must be."""
+        j = i
+        if capitalised and not _capitalised(self.word(j)):
+            return i
+        if not capitalised and not self.word(j).islower():
+            return i
+        while j < len(self.words) and self.adjacent(j - 1) and _is_genitive_adjective(self.word(j)):
+            if (
+                not _is_genitive_noun(self.word(j))
+                or _is_genitive_adjective(self.word(j + 1))
+                or _is_genitive_noun(self.word(j + 1))
+            ):
+                j += 1
+            else:
+                break
+        if not (self.adjacent(j - 1) and _is_genitive_noun(self.word(j))):
+            return i
+        if (
+            capitalised
+            and _analysis(self.word(j).lower())[3]
+            and not j > i
+            and not _lemmas(self.word(j)) & (ORG_HEADS | _GEO_HEADS)
+        ):
+            return i  # "Олексія" is a person after the body, not its complement
+        return j + 1
+
+    def complements(self, end: int, *, lower: bool) -> int:
+        """Index past what follows a body's head at ``end``: its genitive complements, acronyms, seat, dedication,
+        number and quoted name. ``lower``: lower-case genitive words may follow (after a head noun, not after a
+        proper name)."""
+        while end < len(self.words) and self.adjacent(end - 1):
+            w = self.word(end)
+            if w in _OPEN:
+                close = self.quote_end(end)
+                if not close:
+                    break
+                end = close
+                lower = False
+                continue
+            if w == "№" and self.word(end + 1)[:1].isdigit():
+                end += 2
+                continue
+            if w.lower() in ("ім", "імені"):
+                j = end + 1 + (self.word(end + 1) == ".")
+                taken = 0
+                while taken < 3 and _capitalised(self.word(j)):
+                    if len(self.word(j)) == 1 and self.word(j + 1) == ".":
+                        j += 2  # an initial
+                        continue
+                    j += 1
+                    taken += 1
+                    if not _analysis(self.word(j - 1).lower())[3] or not _analysis(self.word(j).lower())[3]:
+                        break
+                if taken:
+                    end = j
+                    continue
+                break
+            if _acronym(w) and not _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"}:
+                end += 1
+                lower = False
+                continue
+            if w.lower() in _SETTLEMENT_ABBREVIATIONS and w.lower() == "м":
+                taken = self.abbreviation(end, _SETTLEMENT_ABBREVIATIONS)
+                if taken and _capitalised(self.word(end + taken)):
+                    end += taken + 1
+                    lower = False
+                    continue
+                break
+            if w.lower() in ("у", "в") and lower is not None:
+                # The seat: "у Херсонській області", "в м. Києві", "у Закарпатській області".
+                j = end + 1
+                taken = self.abbreviation(j, _SETTLEMENT_ABBREVIATIONS)
+                if taken and _capitalised(self.word(j + taken)):
+                    end = j + taken + 1
+                    continue
+                k = j
+                while _capitalised(self.word(k)) and _is_adjective(self.word(k)):
+                    k += 1
+                if k > j and _lemmas(self.word(k)) & {"область", "район"}:
+                    end = k + 1
+                    continue
+                break
+            nxt = self.genitive_phrase(end, capitalised=True)
+            if nxt > end:
+                if _lemmas(self.word(nxt - 1)) & ORG_HEADS:
+                    lower = True  # "Державної служби з надзвичайних ситуацій": a body inside a body
+                elif _lemmas(self.word(nxt - 1)) & {"республіка", "місто"} and _capitalised(self.word(nxt)):
+                    nxt += 1  # "Автономної Республіки Крим"
+                    lower = False
+                else:
+                    lower = False
+                end = nxt
+                continue
+            if lower:
+                nxt = self.genitive_phrase(end, capitalised=False)
+                if nxt > end:
+                    end = nxt
+                    # "доходів і зборів", "економіки та інвестицій"
+                    if (
+                        self.word(end) in ("і", "та", "й")
+                        and self.genitive_phrase(end + 1, capitalised=False) > end + 1
+                    ):
+                        end = self.genitive_phrase(end + 1, capitalised=False)
+                    continue
+                if w == "з" and self.word(end + 1) == "питань":
+                    after = self.genitive_phrase(end + 2, capitalised=False)
+                    if after > end + 2:
+                        end = after
+                        continue
+            break
+        return end
+
+
+def _institutions(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Token ranges (first, past last) of bodies named by a head noun or an acronym with their complements."""
+    labelled = {
+        sc.tokens[i].start: lab for i in range(len(sc.tokens)) for s, e, lab in spans if s == sc.tokens[i].start
+    }
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(sc.words):
+        w = sc.word(i)
+        head = bool(_lemmas(w) & ORG_HEADS) and w.isalpha()
+        acronym = _acronym(w) and labelled.get(sc.tokens[i].start) not in ("LOC", "PER")
+        if not (head or acronym):
+            i += 1
+            continue
+        start = sc.left_adjectives(i)
+        if not _capitalised(sc.word(start)) or (start == i and not _capitalised(w)):
+            i += 1
+            continue
+        if acronym and not head:
+            if _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"}:
+                i += 1
+                continue
+            end = sc.complements(i + 1, lower=False)
+        else:
+            end = sc.complements(i + 1, lower=True)
+        if end - start < 2 or (start == i and sc.tokens[start].start in sc.starts and end - start < 2):
+            i += 1
+            continue
+        out.append((start, end))
+        i = end
+    return out
+
+
+def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
+    """(first, past last, whole) for quoted organisation names; ``whole``: the legal form or capitalised kind
+    before the quote is part of the name."""
+    out: list[tuple[int, int, bool]] = []
+    previous_end = -10
+    for i, w in enumerate(sc.words):
+        if w not in _OPEN or sc.word(i - 1) in _OPEN:
+            continue
+        close = sc.quote_end(i)
+        if not close:
+            continue
+        before = i - 1
+        kind_lower = sc.word(before).islower() and bool(_lemmas(sc.word(before)) & _ORG_KINDS)
+        if _LEGAL_FORM.fullmatch(sc.word(before)) or (
+            kind_lower and _LEGAL_FORM.fullmatch(sc.word(before - 1)) and sc.adjacent(before - 1)
+        ):
+            start = before - 1 if kind_lower else before
+            out.append((start, close, True))
+        elif _capitalised(sc.word(before)) and _lemmas(sc.word(before)) & _ORG_KINDS:
+            out.append((sc.left_adjectives(before), close, True))
+        elif kind_lower or (sc.word(before) in ("і", "та", "й", ",") and previous_end == before):
+            out.append((i + 1, close - 1, False))
+        else:
+            continue
+        previous_end = close
+    return out
+
+
+def _places(sc: _Scanner) -> list[tuple[int, int]]:
+    """Token ranges of places named by adjectives and a geographic noun, and of streets with their number."""
+    out: list[tuple[int, int]] = []
+    for i, w in enumerate(sc.words):
+        taken = sc.abbreviation(i, _STREET_ABBREVIATIONS)
+        if taken and w.lower() not in ("вулиця", "проспект"):
+            j = i + taken
+            k = j
+            while _capitalised(sc.word(k)) and sc.adjacent(k - 1) and sc.word(k).replace("-", "").isalpha():
+                k += 1
+            if k > j:
+                if sc.word(k) == "," and sc.word(k + 1)[:1].isdigit() and sc.adjacent(k):
+                    k += 2
+                out.append((i, k))
+            continue
+        if w.isalpha() and w.islower() and _lemmas(w) & _GEO_HEADS:
+            start = i
+            while start > 0 and sc.adjacent(start - 1) and _is_adjective(sc.word(start - 1)):
+                start -= 1
+            while start < i and not _capitalised(sc.word(start)):
+                start += 1
+            if start < i and not (sc.tokens[start].start in sc.starts and start == i - 1 and False):
+                end = i + 1
+                # "Печерському районі Києва": the city it lies in
+                if (
+                    _capitalised(sc.word(end))
+                    and _is_genitive_noun(sc.word(end))
+                    and not _analysis(sc.word(end).lower())[3]
+                ):
+                    end += 1
+                out.append((start, end))
+    return out
+
+
+def organisation_and_place_phrases(
+    text: str, tokens: Sequence[Any], spans: list[tuple[int, int, str]], starts: set[int]
+) -> list[tuple[int, int, str]]:
+    """``spans`` (start, stop, PER/ORG/LOC) with the organisations and places above put in: each new span replaces
+    what it overlaps, except a person's span that crosses its edge (the name after a body: "Партії регіонів
+    Олексія Журавка")."""
+    sc = _Scanner(text, tokens, starts)
+    found: list[tuple[int, int, str]] = []
+    for a, b in _places(sc):
+        found.append((tokens[a].start, tokens[b - 1].stop, "LOC"))
+    for a, b in _institutions(sc, spans):
+        found.append((tokens[a].start, tokens[b - 1].stop, "ORG"))
+    for a, b, _whole in _quoted_names(sc):
+        if b > a:
+            found.append((tokens[a].start, tokens[b - 1].stop, "ORG"))
+    # Longer first; a later one that overlaps a kept one is dropped.
+    kept: list[tuple[int, int, str]] = []
+    for s, e, lab in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if not any(s < ke and ks < e for ks, ke, _ in kept):
+            kept.append((s, e, lab))
+    people = [x for x in spans if x[2] == "PER"]
+    kept = [
+        (s, e, lab)
+        for s, e, lab in kept
+        if not any(s < pe and ps < e and not s <= ps < pe <= e for ps, pe, _ in people)
+    ]
+    rest = [x for x in spans if not any(x[0] < e and s < x[1] for s, e, _ in kept)]
+    return sorted(rest + kept)
