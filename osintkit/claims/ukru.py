@@ -175,8 +175,8 @@ def _subject(before: str) -> tuple[str, int, int] | None:
         word = words[k].group().lower().strip(".,")
         if word in _LEADING:
             k += 1
-        elif word in _PREPOSITIONS and k + 2 < len(words):
-            k += 2
+        elif word in _PREPOSITIONS and k + 2 < len(words) and not words[k + 1].group()[:1].isupper():
+            k += 2  # "У понеділок", "в 2024 році"; not "В Минобороны России", the speaker itself
         else:
             break
     rest = words[k:]
