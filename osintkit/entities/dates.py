@@ -24,6 +24,7 @@ Conventions, with the published date as the anchor:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
@@ -467,77 +468,83 @@ _CYR_PART = r"(?P<part>" + _alternation(_CYR_PARTS) + r")"
 _CYR_WHICH = r"(?P<which>" + _alternation(CYR_WHICH) + r")"
 _CYR_NOT_AFTER = r"(?![\w'’ʼ-])"
 _CYR_CALENDAR_UNITS = [u for u, v in CYR_UNITS.items() if v != "day"]
-CYR_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
-    (
-        "day_month",
-        re.compile(
-            rf"(?<![\w.,])(?P<span>(?P<day>\d{{1,2}})(?:-?(?:го|е|ого))?\s+(?P<month>{_CYR_MONTH}){_CYR_NOT_AFTER}"
-            rf"(?:\s+(?P<year>\d{{4}}){_CYR_YEAR_WORD}?(?!\d))?)",
-            re.IGNORECASE,
+
+
+@functools.cache
+def cyrillic_patterns() -> list[tuple[str, re.Pattern[str], str]]:
+    """The Ukrainian and Russian patterns, compiled on first use (40 ms) so that English-only runs never pay."""
+    return [
+        (
+            "day_month",
+            re.compile(
+                rf"(?<![\w.,])(?P<span>(?P<day>\d{{1,2}})(?:-?(?:го|е|ого))?\s+(?P<month>{_CYR_MONTH}){_CYR_NOT_AFTER}"
+                rf"(?:\s+(?P<year>\d{{4}}){_CYR_YEAR_WORD}?(?!\d))?)",
+                re.IGNORECASE,
+            ),
+            "day_month",
         ),
-        "day_month",
-    ),
-    (
-        "month_year",
-        re.compile(
-            rf"(?<!\w){_CYR_PREP}?(?P<span>(?:{_CYR_PART}\s+)?(?P<month>{_CYR_MONTH})\s+(?P<year>\d{{4}})"
-            rf"{_CYR_YEAR_WORD}?(?!\d))",
-            re.IGNORECASE,
+        (
+            "month_year",
+            re.compile(
+                rf"(?<!\w){_CYR_PREP}?(?P<span>(?:{_CYR_PART}\s+)?(?P<month>{_CYR_MONTH})\s+(?P<year>\d{{4}})"
+                rf"{_CYR_YEAR_WORD}?(?!\d))",
+                re.IGNORECASE,
+            ),
+            "month_year",
         ),
-        "month_year",
-    ),
-    (
-        # A month alone only after a preposition, a part or "last"/"this": "лютого" is also "fierce", "маю" "I have".
-        "month",
-        re.compile(
-            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:(?:{_CYR_PART}|{_CYR_WHICH})\s+)?(?P<month>{_CYR_MONTH})){_CYR_NOT_AFTER}",
-            re.IGNORECASE,
+        (
+            # A month alone only after a preposition, a part or "last"/"this": "лютого" is also "fierce", "маю" is
+            # "I have".
+            "month",
+            re.compile(
+                rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:(?:{_CYR_PART}|{_CYR_WHICH})\s+)?(?P<month>{_CYR_MONTH})){_CYR_NOT_AFTER}",
+                re.IGNORECASE,
+            ),
+            "cyr_month",
         ),
-        "cyr_month",
-    ),
-    (
-        "year",
-        re.compile(
-            rf"(?:{_CYR_PREP}|(?<![\w.,]))(?P<span>(?:{_CYR_PART}\s+)?(?P<year>1[89]\d\d|20\d\d)(?P<decade>(?!))?"
-            rf"{_CYR_YEAR_WORD})",
-            re.IGNORECASE,
+        (
+            "year",
+            re.compile(
+                rf"(?:{_CYR_PREP}|(?<![\w.,]))(?P<span>(?:{_CYR_PART}\s+)?(?P<year>1[89]\d\d|20\d\d)(?P<decade>(?!))?"
+                rf"{_CYR_YEAR_WORD})",
+                re.IGNORECASE,
+            ),
+            "year",
         ),
-        "year",
-    ),
-    (
-        # A weekday only after a preposition or "last"/"next": "среда" is also "surroundings".
-        "weekday",
-        re.compile(
-            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:{_CYR_WHICH}\s+)?(?P<weekday>{_alternation(CYR_WEEKDAYS)}))"
-            rf"{_CYR_NOT_AFTER}",
-            re.IGNORECASE,
+        (
+            # A weekday only after a preposition or "last"/"next": "среда" is also "surroundings".
+            "weekday",
+            re.compile(
+                rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>(?:{_CYR_WHICH}\s+)?(?P<weekday>{_alternation(CYR_WEEKDAYS)}))"
+                rf"{_CYR_NOT_AFTER}",
+                re.IGNORECASE,
+            ),
+            "cyr_weekday",
         ),
-        "cyr_weekday",
-    ),
-    (
-        "relative",
-        re.compile(
-            rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>{_CYR_WHICH}\s+(?P<unit>{_alternation(_CYR_CALENDAR_UNITS)})"
-            rf"(?P<part>(?!))?){_CYR_NOT_AFTER}",
-            re.IGNORECASE,
+        (
+            "relative",
+            re.compile(
+                rf"(?:{_CYR_PREP}|(?<!\w))(?P<span>{_CYR_WHICH}\s+(?P<unit>{_alternation(_CYR_CALENDAR_UNITS)})"
+                rf"(?P<part>(?!))?){_CYR_NOT_AFTER}",
+                re.IGNORECASE,
+            ),
+            "relative",
         ),
-        "relative",
-    ),
-    (
-        "deictic",
-        re.compile(rf"(?<!\w)(?:{_alternation(CYR_DEICTIC)}){_CYR_NOT_AFTER}", re.IGNORECASE),
-        "deictic",
-    ),
-    (
-        "ago",
-        re.compile(
-            rf"(?<!\w)(?P<n>\d{{1,3}}|{_alternation([*CYR_NUMBERS, *CYR_SEVERAL])})\s+"
-            rf"(?P<unit>{_alternation(CYR_UNITS)})\s+(?:тому|назад){_CYR_NOT_AFTER}",
-            re.IGNORECASE,
+        (
+            "deictic",
+            re.compile(rf"(?<!\w)(?:{_alternation(CYR_DEICTIC)}){_CYR_NOT_AFTER}", re.IGNORECASE),
+            "deictic",
         ),
-        "ago",
-    ),
-]  # fmt: skip
+        (
+            "ago",
+            re.compile(
+                rf"(?<!\w)(?P<n>\d{{1,3}}|{_alternation([*CYR_NUMBERS, *CYR_SEVERAL])})\s+"
+                rf"(?P<unit>{_alternation(CYR_UNITS)})\s+(?:тому|назад){_CYR_NOT_AFTER}",
+                re.IGNORECASE,
+            ),
+            "ago",
+        ),
+    ]  # fmt: skip
 
 
 # -- patterns -----------------------------------------------------------------------------------------------------
@@ -704,7 +711,7 @@ def _candidate(kind: str, m: re.Match[str], text: str, anchor: date | None) -> N
 
 def _candidates(text: str, anchor: date | None) -> list[tuple[int, int, Norm]]:
     """Every pattern's readings: (start, end, norm), overlapping."""
-    patterns = PATTERNS + CYR_PATTERNS if _HAS_CYRILLIC.search(text) else PATTERNS
+    patterns = PATTERNS + cyrillic_patterns() if _HAS_CYRILLIC.search(text) else PATTERNS
     found: list[tuple[int, int, Norm]] = []
     for _name, pattern, kind in patterns:
         spans = "span" in pattern.groupindex
