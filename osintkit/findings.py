@@ -386,9 +386,9 @@ class Findings:
         listed = ", ".join(f"{lang}: {n}" for lang, n in others.most_common())
         slavic = sum(n for lang, n in others.items() if lang.split("-")[0].lower() in ("uk", "ru"))
         read = (
-            " People, organisations and places in Ukrainian and Russian are read (natasha with pymorphy3 rules), but "
-            "the claim cues and the date and quantity rules read English only, so claims listed for those documents "
-            "are incomplete."
+            " People, organisations and places in Ukrainian and Russian are read (natasha with pymorphy3 rules), and "
+            "so are their claims, figures and dates (the kit's Ukrainian and Russian cue, quantity and date rules); "
+            "entities there are found less reliably than in English."
             if slavic
             else ""
         )
