@@ -59,6 +59,30 @@ class RunResult:
         return "\n".join(lines)
 
 
+def _quiet(quiet: bool | None) -> bool:
+    """``None`` means: progress bars in a Jupyter kernel, where a silent first cell looks hung; none elsewhere.
+
+    Scripts and tests stay silent unless they ask, and the command line passes its ``--quiet`` flag explicitly.
+    """
+    if quiet is not None:
+        return quiet
+    shell = sys.modules.get("IPython")
+    ipython = getattr(shell, "get_ipython", lambda: None)() if shell is not None else None
+    return type(ipython).__name__ != "ZMQInteractiveShell"
+
+
+def _load_entity_model(quiet: bool) -> None:
+    """Load the shipped model with a line saying so: the first load takes seconds and nothing else shows then."""
+    from tqdm.auto import tqdm
+
+    from .entities import default_model
+
+    with tqdm(total=1, desc="loading the entity model", bar_format="{desc} ({elapsed})", disable=quiet,
+              leave=False) as bar:  # fmt: skip
+        default_model()  # cached per process, so the tagger's own call below finds it loaded
+        bar.update(1)
+
+
 def _progress(iterable: Iterable[Any], *, total: int | None, desc: str, quiet: bool) -> Iterator[Any]:
     from tqdm.auto import tqdm
 
@@ -114,7 +138,7 @@ def ingest(
     case: Case,
     sources: Sequence[str | os.PathLike[str]],
     *,
-    quiet: bool = True,
+    quiet: bool | None = None,
     batch_size: int = 256,
     **load_options: Any,
 ) -> IngestReport:
@@ -128,7 +152,7 @@ def ingest(
     report = IngestReport()
     skipped: list[Any] = []
     stream = iter_load(*sources, skipped=skipped, **load_options)
-    for batch in _batched(_progress(stream, total=None, desc="ingest", quiet=quiet), batch_size):
+    for batch in _batched(_progress(stream, total=None, desc="ingest", quiet=_quiet(quiet)), batch_size):
         docs = [doc for doc, _raw in batch]
         raw = {doc.id: blob for doc, blob in batch}
         part = _add_batch(case, docs, raw, skipped)
@@ -178,7 +202,7 @@ def analyse_case(
     case: Case,
     *,
     batch_size: int = DEFAULT_BATCH,
-    quiet: bool = True,
+    quiet: bool | None = None,
     client: Any = None,
     scheduler: str | None = None,
     workers: int | str = 1,
@@ -201,7 +225,7 @@ def analyse_case(
     finished = False
     try:
         count = _analyse_case(
-            case, batch_size=batch_size, quiet=quiet, client=client, scheduler=scheduler, workers=workers,
+            case, batch_size=batch_size, quiet=_quiet(quiet), client=client, scheduler=scheduler, workers=workers,
             taken=taken,
         )  # fmt: skip
         finished = True
@@ -263,6 +287,7 @@ def _analyse_case(
     count = 0
     from tqdm.auto import tqdm
 
+    _load_entity_model(quiet)
     with tqdm(total=len(pending), desc="analyse", disable=quiet, unit="doc", leave=False) as bar:
         for ids in _claimed_batches(case, pending, batch_size, taken):
             docs = [case.get_document(i) for i in ids]
@@ -356,6 +381,7 @@ def _analyse_in_processes(
     threads = max(1, (os.cpu_count() or workers) // workers)
     fork = sys.platform == "linux" and threads == 1
     if fork:
+        _load_entity_model(quiet)
         _warm_up()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     count = 0
@@ -403,7 +429,7 @@ def run(
     out: str | os.PathLike[str] | None = None,
     *,
     case: str | os.PathLike[str] | Case | None = None,
-    quiet: bool = True,
+    quiet: bool | None = None,
     batch_size: int = DEFAULT_BATCH,
     client: Any = None,
     scheduler: str | None = None,
@@ -411,7 +437,10 @@ def run(
     formats: Sequence[str] | None = None,
     **load_options: Any,
 ) -> RunResult:
-    """Run every stage on ``sources`` and write the findings to ``out``. Re-running on the same case resumes."""
+    """Run every stage on ``sources`` and write the findings to ``out``. Re-running on the same case resumes.
+
+    ``quiet=None`` (the default) shows progress bars in a notebook and none elsewhere.
+    """
     if out is None and case is None:
         raise OsintkitError("run() needs an output folder or a case")
     out_dir = Path(out) if out is not None else None
