@@ -340,10 +340,29 @@ def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
             out.append((sc.left_adjectives(before), close, True))
         elif kind_lower or (sc.word(before) in ("і", "та", "й", ",") and previous_end == before):
             out.append((i + 1, close - 1, False))
+        elif _looks_like_a_name(sc.words[i + 1 : close - 1]):
+            out.append((i + 1, close - 1, False))
         else:
             continue
         previous_end = close
     return out
+
+
+def _looks_like_a_name(words: Sequence[str]) -> bool:
+    """A short quotation that names something rather than quotes speech: capitalised, no nested quotation, no verb,
+    at most three words, or at most six when the first is no dictionary word ('«Кримзалізобетон»', '«Наші
+    гроші»'). Quoted speech is longer or has a verb; a quoted word in lower case is a term. Titles of books and films
+    also pass, and are the price of the rule."""
+    if not words or not _capitalised(words[0]) or any(w in _OPEN or w in _CLOSE for w in words):
+        return False
+    known = bool(_analysis(words[0].lower())[1])
+    if len(words) > (3 if known else 6):
+        return False
+    for w in words:
+        pos = _analysis(w.lower())[1]
+        if pos & {"VERB", "INFN"} and not pos & {"NOUN", "ADJF"}:
+            return False
+    return True
 
 
 def _places(sc: _Scanner) -> list[tuple[int, int]]:
@@ -380,6 +399,62 @@ def _places(sc: _Scanner) -> list[tuple[int, int]]:
     return out
 
 
+# Abbreviations of common nouns, written in capitals like a body's acronym but naming no body: mass media, VAT, a
+# sole trader, a full name, technical conditions, a national standard, housing services,
+# codes of law, DNA, a text message, fuel, a shopping centre, registers, GDP, a road accident, an exam, a college.
+_COMMON_ABBREVIATIONS = frozenset(
+    """ЗМІ ПДВ ФОП ПІБ ТУ БФП ДСТУ ЖКГ ЖКП КК КПК ЦК ЦПК ГПК ДНК РНК СМС ПММ ТРЦ ТЦ ЖК ЄДРПОУ ЄДР ЄРПН ВВП
+    ДТП ЗНО ВНЗ ЗВО ПК ІТ ОС ЕОМ ПЗ ДБН СНІД ВІЛ ККД ЕКГ УЗД МРТ ПЛР ОТГ""".split()
+) - {"ЦК"}
+# States and regions known by their acronyms: the USSR, the Ukrainian and Russian Soviet republics, the UAE, the
+# US, Russia, China, North Korea, West and East Germany, South Africa, Czechoslovakia, the occupied districts.
+_PLACE_ACRONYMS = frozenset(
+    "СРСР УРСР УСРР РСФРР РСФСР БРСР ОАЕ США РФ КНР КНДР ФРН НДР ПАР ЧССР ОРДЛО ОРДО ОРЛО".split()
+)
+# Continents and parts of the world, which the gazetteer (countries and places within them) leaves out.
+_CONTINENTS = frozenset("європа азія африка америка австралія антарктида антарктика євразія океанія".split())
+# God named as a person, as the CoNLL and OntoNotes guidelines (and ner-uk's) mark it.
+_DEITIES = frozenset({"бог", "господь", "всевишній", "творець", "аллах", "ісус", "христос"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbreviation(word: str) -> bool:
+    """The dictionary reads ``word`` (in capitals) as an abbreviation or an indeclinable noun ("США", "ДТЕК"), or
+    does not know it: not a word of the language in capitals ("МІСТАХ", "БУЛО", "СОН")."""
+    from osintkit.entities.slavic import _morph
+
+    parses = [p for p in _morph("uk").parse(word.lower()) if p.is_known]
+    return not parses or any({"Abbr", "Fixd"} & p.tag.grammemes for p in parses)
+
+
+def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One-word spans put right: abbreviations of common nouns and words in capitals dropped, states' acronyms
+    made places, a body's kind alone opening a sentence ("Суд встановив") dropped; continents and God added.
+    Mid-sentence, a body's kind with a capital ("Міністерство", "Кабміну") names one body and stays."""
+    out = []
+    for s, e, lab in spans:
+        word = sc.text[s:e]
+        if word.isupper() and len(word) > 1 and word.isalpha():
+            if word in _PLACE_ACRONYMS:
+                lab = "LOC"
+            elif word in _COMMON_ABBREVIATIONS or not _abbreviation(word):
+                continue
+        elif lab == "ORG" and word.isalpha() and _lemmas(word) & ORG_HEADS:
+            if s in sc.starts:
+                continue  # "Суд встановив": a common noun capitalised because a sentence starts there
+        out.append((s, e, lab))
+    taken = {i for s, e, _ in out for i in range(s, e)}
+    for tok in sc.tokens:
+        if tok.start in taken or not (_capitalised(tok.text) and tok.text.isalpha()) or tok.text.isupper():
+            continue
+        lemmas = _lemmas(tok.text)
+        if lemmas & _CONTINENTS:
+            out.append((tok.start, tok.stop, "LOC"))
+        elif lemmas & _DEITIES and tok.start not in sc.starts:
+            out.append((tok.start, tok.stop, "PER"))
+    return sorted(out)
+
+
 def organisation_and_place_phrases(
     text: str, tokens: Sequence[Any], spans: list[tuple[int, int, str]], starts: set[int]
 ) -> list[tuple[int, int, str]]:
@@ -407,4 +482,4 @@ def organisation_and_place_phrases(
         if not any(s < pe and ps < e and not s <= ps < pe <= e for ps, pe, _ in people)
     ]
     rest = [x for x in spans if not any(x[0] < e and s < x[1] for s, e, _ in kept)]
-    return sorted(rest + kept)
+    return _tidy(sc, sorted(rest + kept))
