@@ -30,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    # Any host but loopback fails to resolve: a notebook that fetches tiles or fonts is caught below, not served.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 MAX_SHOT_HEIGHT = 16_000  # Chromium's largest capture; a longer notebook is cut there
@@ -395,6 +398,11 @@ def _wait_for(predicate: Callable[[], Any], what: str, timeout: float = 60.0) ->
         time.sleep(0.5)
 
 
+def _is_remote(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("127.0.0.1", "localhost", "::1")
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -603,6 +611,13 @@ def test_notebook_runs_all_in_jupyterlab(name: str, lab: Lab, browser: Any, timi
         stale.unlink()
     page = browser.new_page(viewport=VIEWPORT)
     page.set_default_timeout(120_000)
+    remote: list[str] = []
+
+    def note_remote(request: Any) -> None:
+        if _is_remote(request.url):
+            remote.append(request.url)
+
+    page.on("request", note_remote)
     try:
         _open(page, lab, name)
         try:
@@ -625,6 +640,7 @@ def test_notebook_runs_all_in_jupyterlab(name: str, lab: Lab, browser: Any, timi
         check = CHECKS.get(name[:2])
         if check is not None:
             check(page, lab, name)
+        assert not remote, f"{name}: the page asked the network for {sorted(set(remote))[:10]}"
     except Exception:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{stem}-failure.png"))
