@@ -287,3 +287,134 @@ def test_embedding_on_a_dask_client(tmp_path: Path) -> None:
         got = embed_cached(SENTENCES, cache, client=client, partition_size=2)
         assert len(cache) == 3
     np.testing.assert_allclose(got, embed(SENTENCES), atol=1e-5)
+
+
+# -- across languages ---------------------------------------------------------------------------------------------
+
+KURSK = 538555
+SUDZHA = 486816
+
+
+def test_a_ukrainian_row_joins_the_english_report_of_the_same_figure() -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    neutral = [
+        Neutral(figures=frozenset({"11000|"}), places=frozenset({KURSK})),  # en: 11,000 troops in the Kursk region
+        Neutral(figures=frozenset({"11000|"}), places=frozenset({KURSK})),  # uk: 11 тисяч ... у Курській області
+        Neutral(figures=frozenset({"3000|"}), places=frozenset({KURSK})),  # ru: 3 тыс. ... в Курской области
+        Neutral(figures=frozenset({"11000|"})),  # uk: the same figure, nothing else shared: not one report
+    ]
+    groups = group_across_languages([], neutral, ["en", "uk", "ru", "uk"], ["a", "b", "c", "d"], ["1", "2", "3", "4"])
+    assert groups == [[0, 1]]
+
+
+def test_without_a_figure_two_of_speaker_place_and_date_must_agree() -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    zelensky = frozenset({"speaker:entity:ent-PERSON-volodymyr-zelensky"})
+    neutral = [
+        Neutral(entities=zelensky, places=frozenset({SUDZHA}), dates=frozenset({"2024-12-05"})),
+        Neutral(entities=zelensky, places=frozenset({SUDZHA})),
+        Neutral(entities=zelensky, dates=frozenset({"2024-12-06"})),
+    ]
+    groups = group_across_languages([], neutral, ["en", "uk", "ru"], ["a", "b", "c"], ["1", "2", "3"])
+    assert groups == [[0, 1]]
+
+
+def test_english_groups_are_never_joined_through_another_language() -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    same = Neutral(figures=frozenset({"11000|"}), places=frozenset({KURSK}))
+    neutral = [same] * 5
+    languages = ["en", "en", "en", "en", "uk"]
+    # The encoder put rows 0-1 and 2-3 apart; the Ukrainian row joins one of them (the first by order key), and
+    # that group never takes the other English group in.
+    groups = group_across_languages([[0, 1], [2, 3]], neutral, languages, list("abcde"), ["5", "4", "3", "2", "1"])
+    assert groups == [[0, 1], [2, 3, 4]]
+    # English alone: exactly the encoder's groups, whatever the neutral parts say.
+    assert group_across_languages([[0, 1]], neutral[:4], ["en"] * 4, list("abcd"), list("1234")) == [[0, 1]]
+
+
+def test_one_row_per_document_across_languages() -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    same = Neutral(figures=frozenset({"40|km"}), dates=frozenset({"2024-12-05"}))
+    groups = group_across_languages([], [same] * 3, ["en", "uk", "uk"], ["a", "b", "b"], ["1", "2", "3"])
+    assert groups == [[0, 1]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_grouping_across_languages_ignores_row_order(seed: int) -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    rng = random.Random(seed)
+    figures = ["11000|", "3000|", "40|km", "15|%"]
+    rows = [
+        (Neutral(figures=frozenset({rng.choice(figures)}), places=frozenset({rng.choice([KURSK, SUDZHA])})),
+         rng.choice(["en", "uk", "ru"]), f"doc{rng.randrange(8)}", f"claim-{i:03d}")
+        for i in range(40)
+    ]  # fmt: skip
+    encoder = [[i for i, r in enumerate(rows) if r[1] == "en" and r[0].figures == {f}][:2] for f in figures]
+    encoder = [g for g in encoder if len(g) == 2 and rows[g[0]][2] != rows[g[1]][2]]
+
+    def run(order: list[int]) -> set[frozenset[str]]:
+        back = {old: new for new, old in enumerate(order)}
+        groups = group_across_languages(
+            [[back[i] for i in g] for g in encoder],
+            [rows[i][0] for i in order],
+            [rows[i][1] for i in order],
+            [rows[i][2] for i in order],
+            [rows[i][3] for i in order],
+        )
+        return {frozenset(rows[order[i]][3] for i in g) for g in groups}
+
+    first = run(list(range(40)))
+    assert first  # something joined, so the comparison below means something
+    shuffled = list(range(40))
+    rng.shuffle(shuffled)
+    assert run(shuffled) == first
+
+
+def test_corroborate_groups_a_ukrainian_post_with_an_english_article(tmp_path: Path) -> None:
+    import osintkit as ok
+    from osintkit.claims import corroborate, extract_claims
+    from osintkit.model import Claim
+
+    (tmp_path / "en.txt").write_text(
+        "Published: 2024-12-05\n\nUkraine's military intelligence said 11,000 North Korean soldiers had arrived in "
+        "the Kursk region. Officials in Seoul said a further 3,000 soldiers were training near Vladivostok.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "uk.txt").write_text(
+        "Published: 2024-12-05\n\nЗа даними розвідки, до Курської області прибули 11 тисяч військових КНДР.\n",
+        encoding="utf-8",
+    )
+    docs = {d.language: d for d in ok.load(tmp_path)}
+    assert set(docs) == {"en", "uk"}
+    english = extract_claims(docs["en"])
+    troops = next(c for c in english if any(q.get("value") == 11000 for q in c.quantities))
+    assert any(q.get("value") == 3000 for c in english for q in c.quantities)
+    sentence = docs["uk"].text.strip().splitlines()[-1]
+    start = docs["uk"].text.index(sentence)
+    # The Ukrainian claim as the claim extractor gives it (figures are read to values and places kept as written).
+    ukrainian = Claim(
+        id="clm-uk-1", doc_id=docs["uk"].id, sentence=sentence, sentence_start=start,
+        sentence_end=start + len(sentence), content=sentence, content_start=start, content_end=start + len(sentence),
+        claimant="розвідка", claimant_type="organisation", cue="за даними", direct=False, hedged=False,
+        quantities=[{"value": 11000.0, "text": "11 тисяч", "unit": None, "counted": "військових"}],
+        places=["Курської області"],
+    )  # fmt: skip
+    from osintkit.claims.cluster import neutral_parts
+
+    parts = neutral_parts(ukrainian)
+    assert parts.places == {KURSK} and parts.figures == {"11000|"}  # the oblast found in the genitive
+    assert KURSK in neutral_parts(troops).places
+    result = corroborate([*english, ukrainian], list(docs.values()))
+    (group,) = [g for g in result.groups if "clm-uk-1" in {m.claim_id for m in g.members}]
+    assert {m.claim_id for m in group.members} == {troops.id, "clm-uk-1"}
+    # English alone groups as before: the Ukrainian claim only adds itself.
+    alone = corroborate(english, [docs["en"]])
+    others = [g for g in result.groups if "clm-uk-1" not in {m.claim_id for m in g.members}]
+    assert [sorted(m.claim_id for m in g.members) for g in alone.groups] == [
+        sorted(m.claim_id for m in g.members) for g in others
+    ]

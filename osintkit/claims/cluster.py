@@ -25,10 +25,12 @@ so a case that grows by a batch embeds only the new claims; a Dask client can em
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import warnings
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,13 +39,21 @@ from osintkit.errors import InputError
 if TYPE_CHECKING:
     import numpy as np
 
+    from osintkit.model import Claim
+
 __all__ = [
+    "ENCODER_LANGUAGES",
     "EXACT_BELOW",
     "FLAT_UP_TO",
     "MAX_BLOCK",
     "EmbeddingCache",
+    "Neutral",
+    "claim_language",
     "embed_cached",
+    "group_across_languages",
     "group_claims",
+    "neutral_parts",
+    "regroup_across_languages",
 ]
 
 EXACT_BELOW = 5000  # below this many rows all pairs cost less than building an index
@@ -377,6 +387,205 @@ def _faiss() -> Any:
             raise MissingExtraError("Grouping more claims needs faiss-cpu: pip install faiss-cpu==1.15.1") from exc
         _FAISS = faiss
     return _FAISS
+
+
+# -- across languages ---------------------------------------------------------------------------------------------
+
+# The languages the sentence encoder reads (all-MiniLM-L6-v2 learned English only): its cosines say whether two
+# claims agree only when both are in one of these. Elsewhere the claims are compared on their language-neutral
+# parts.
+ENCODER_LANGUAGES = frozenset({"en"})
+# A figure as small as this is a count of anything ("two regions", "3 people"): it says nothing on its own.
+_SMALL_FIGURE = 10
+
+
+@dataclass(frozen=True)
+class Neutral:
+    """What a claim says that reads the same in every language: figures (value and unit), who speaks (the entity
+    id after cross-script linking), where (GeoNames ids) and when (ISO dates)."""
+
+    figures: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()
+    places: frozenset[int] = frozenset()
+    dates: frozenset[str] = frozenset()
+
+    def keys(self) -> set[str]:
+        return (
+            {"n:" + f for f in self.figures}
+            | {"e:" + e for e in self.entities}
+            | {f"p:{p}" for p in self.places}
+            | {"d:" + d for d in self.dates}
+        )
+
+
+def neutral_parts(
+    claim: Claim, speaker: str | None = None, place_id: Callable[[str], int | None] | None = None
+) -> Neutral:
+    """The language-neutral parts of a claim. ``speaker`` is its origin's entity key when the case linked the
+    claimant to an entity ("speaker:entity:ent-PERSON-volodymyr-zelensky", the same for Зеленський once
+    normalisation has merged the scripts); ``place_id`` maps a place name as written to a GeoNames id (by default
+    the offline gazetteer, reading Cyrillic names in any grammatical case)."""
+    figures = set()
+    for q in claim.quantities:
+        value = q.get("value")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        unit = str(q.get("unit") or "")
+        if unit or abs(value) >= _SMALL_FIGURE:
+            figures.add(f"{float(value):g}|{unit}")
+    resolve = place_id or gazetteer_place_id
+    places = {gid for gid in (resolve(p) for p in claim.places) if gid is not None}
+    dates = set()
+    for d in claim.dates:
+        value = str(d.get("value") or "")
+        if d.get("resolved", True) and len(value) >= 10 and d.get("granularity", "day") == "day":
+            dates.add(value[:10])
+    return Neutral(frozenset(figures), frozenset({speaker} if speaker else ()), frozenset(places), frozenset(dates))
+
+
+def gazetteer_place_id(name: str) -> int | None:
+    """The GeoNames id the offline gazetteer gives a place name; a name in Cyrillic is read in any grammatical case
+    ("Курській області" is Kursk Oblast, which the gazetteer alone would not find)."""
+    return _gazetteer_place_id(name)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _gazetteer_place_id(name: str) -> int | None:
+    import re
+
+    if re.search(r"[\u0400-\u04ff]", name):
+        from osintkit.claims.slots import _geocoder
+        from osintkit.geo import OfflineGeocoder
+        from osintkit.geo.cyrillic import find_cyrillic_toponyms
+
+        found = find_cyrillic_toponyms(name, _geocoder(OfflineGeocoder))
+        gid = (found[0].norm or {}).get("geonameid") if len(found) == 1 else None
+        return int(gid) if isinstance(gid, int) else None
+    from osintkit.claims.slots import gazetteer_place
+
+    info = gazetteer_place(name)
+    return info.geonameid if info is not None else None
+
+
+def claim_language(claim: Claim, declared: str | None = None) -> str | None:
+    """The language a claim is written in: its sentence's when that is in Cyrillic (a Ukrainian paragraph of an
+    English page), else its document's ``declared`` language."""
+    import re
+
+    if re.search(r"[\u0400-\u04ff]", claim.sentence):
+        from osintkit.text import detect_language
+
+        return detect_language(claim.sentence) or "uk"
+    return declared
+
+
+def regroup_across_languages(
+    groups: Sequence[Sequence[int]],
+    claims: Sequence[Claim],
+    languages: Sequence[str | None],
+    speakers: Sequence[str | None],
+    *,
+    encoder_languages: Collection[str] = ENCODER_LANGUAGES,
+) -> list[list[int]]:
+    """:func:`group_across_languages` for claims: their neutral parts read here, and only when some claim is in a
+    language outside ``encoder_languages`` (an English case is returned as grouped, at no cost)."""
+    if all((lang or "en").split("-")[0].lower() in encoder_languages for lang in languages):
+        return [sorted(g) for g in groups]
+    neutral = [neutral_parts(c, speaker) for c, speaker in zip(claims, speakers, strict=True)]
+    return group_across_languages(
+        groups,
+        neutral,
+        languages,
+        [c.doc_id for c in claims],
+        [c.id for c in claims],
+        encoder_languages=encoder_languages,
+    )
+
+
+def _neutral_score(a: Neutral, b: Neutral) -> int:
+    """How strongly two claims' neutral parts say one report: 0 when they do not.
+
+    A figure both give, with a speaker, a place or a date both give, is one report; two claims that each give
+    figures but none in common are not (11,000 troops and 3,000 troops are two reports, whatever else they share).
+    Without a shared figure, two of speaker, place and date must be shared.
+    """
+    if a.figures and b.figures and not a.figures & b.figures:
+        return 0
+    anchors = bool(a.entities & b.entities) + bool(a.places & b.places) + bool(a.dates & b.dates)
+    if a.figures & b.figures:
+        return 2 + anchors if anchors else 0
+    return anchors if anchors >= 2 else 0
+
+
+def group_across_languages(
+    groups: Sequence[Sequence[int]],
+    neutral: Sequence[Neutral],
+    languages: Sequence[str | None],
+    doc_keys: Sequence[str],
+    order_keys: Sequence[str],
+    *,
+    encoder_languages: Collection[str] = ENCODER_LANGUAGES,
+    max_block: int = MAX_BLOCK,
+) -> list[list[int]]:
+    """:func:`group_claims`'s groups, joined where claims the encoder cannot compare share language-neutral parts.
+
+    A pair of rows is a candidate when at least one of them is in a language outside ``encoder_languages`` (a
+    language of None counts as the encoder's, as its text was read as such) and they share a key of
+    :class:`Neutral` held by at most ``max_block`` rows; it joins when :func:`_neutral_score` says one report.
+    Joins run best score first (ties by ``order_keys``), keep one row per document, and never join two groups
+    that both hold a row in an encoder language: the encoder already decided those apart, so groups of English
+    claims are exactly :func:`group_claims`'s. Returns groups of two or more rows, each sorted, the list sorted.
+    """
+    n = len(neutral)
+    for name, seq in (("languages", languages), ("doc_keys", doc_keys), ("order_keys", order_keys)):
+        if len(seq) != n:
+            raise InputError(f"has {len(seq)} entries for {n} rows", field=name)
+    rank = {i: r for r, i in enumerate(sorted(range(n), key=order_keys.__getitem__))}
+    read = [(lang or "en").split("-")[0].lower() in encoder_languages for lang in languages]
+    owner = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for g in groups:
+        head = min(g, key=rank.__getitem__)
+        for i in g:
+            if i != head:
+                owner[i] = head
+                members[head].append(i)
+                members.pop(i, None)
+    docs = {c: {doc_keys[i] for i in rows} for c, rows in members.items()}
+    encoded = {c: any(read[i] for i in rows) for c, rows in members.items()}
+
+    blocks: dict[str, list[int]] = {}
+    for i in sorted(range(n), key=rank.__getitem__):
+        for key in sorted(neutral[i].keys()):
+            blocks.setdefault(key, []).append(i)
+    candidates: set[tuple[int, int]] = set()
+    for rows in blocks.values():
+        if not 2 <= len(rows) <= max_block:
+            continue
+        for x, a in enumerate(rows):
+            for b in rows[x + 1 :]:
+                if (read[a] and read[b]) or doc_keys[a] == doc_keys[b]:
+                    continue
+                candidates.add((a, b) if rank[a] < rank[b] else (b, a))
+    scored = [(score, a, b) for a, b in candidates if (score := _neutral_score(neutral[a], neutral[b])) > 0]
+    scored.sort(key=lambda t: (-t[0], rank[t[1]], rank[t[2]]))
+
+    def find(i: int) -> int:
+        while owner[i] != i:
+            owner[i] = owner[owner[i]]
+            i = owner[i]
+        return i
+
+    for _score, a, b in scored:
+        ca, cb = find(a), find(b)
+        if ca == cb or not docs[ca].isdisjoint(docs[cb]) or (encoded[ca] and encoded[cb]):
+            continue
+        keep, gone = (ca, cb) if rank[ca] < rank[cb] else (cb, ca)
+        owner[gone] = keep
+        members[keep] += members.pop(gone)
+        docs[keep] |= docs.pop(gone)
+        encoded[keep] = encoded[keep] or encoded.pop(gone)
+    return sorted(sorted(rows) for rows in members.values() if len(rows) > 1)
 
 
 # -- embedding cache ----------------------------------------------------------------------------------------------

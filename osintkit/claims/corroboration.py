@@ -330,7 +330,7 @@ def corroborate(
     """
     import numpy as np
 
-    from .cluster import embed_cached, group_claims
+    from .cluster import claim_language, embed_cached, group_claims, regroup_across_languages
 
     infos = _doc_infos(claims, documents)
     info_by_id = {d.id: d for d in infos}
@@ -366,6 +366,15 @@ def corroborate(
             bonus=lambda i, j: _bonus(features[i], features[j]),
             max_bonus=MAX_BONUS,
             block_keys=[_block_keys(c, origins[c.id]) for c in pool],
+        )
+        # The encoder reads English only: claims in other languages join on figures, speakers, places and dates.
+        listed = documents.values() if isinstance(documents, Mapping) else documents or []
+        declared = {d.id: d.language for d in listed}
+        clusters = regroup_across_languages(
+            clusters,
+            pool,
+            [claim_language(c, declared.get(c.doc_id)) for c in pool],
+            [origins[c.id].key if origins[c.id].key.startswith("speaker:entity:") else None for c in pool],
         )
         place = gazetteer_place if resolve_places else None
         for idx in clusters:
