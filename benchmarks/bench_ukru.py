@@ -13,6 +13,15 @@ sentences make one text to tag (tokens joined with spaces, sentences one to a li
 Each text is tagged as ``osintkit.tag()`` tags it, by :func:`osintkit.entities.slavic.slavic_mentions` merged with the
 rules and the gazetteer; the same texts through natasha alone are the baseline.
 
+English, paired: the news-like English test documents of benchmarks/bench_tagging.py (wikigold and re3d test,
+never trained on) tagged by ``tag_many`` twice on the same texts, with the Ukrainian/Russian layer (language
+identification, the routing of Cyrillic runs to natasha, the filter of other languages' non-Latin names) active,
+and bypassed by giving the same model no declared languages (as a Hugging Face model loaded by name has). The
+difference of micro-F1 has a paired 95% interval from resampling whole documents: the layer must not cost English.
+
+Language identification: :func:`osintkit.text.detect_language` on the short texts of benchmarks/langid_samples.py
+(one sentence each, 24 languages; the test list of tests/test_text.py), accuracy per language and time per text.
+
     python -m benchmarks.bench_ukru [--quick]
 """
 
@@ -130,7 +139,86 @@ def score(
     return gold, pred, doc_of, time.perf_counter() - t0
 
 
+def language_id_rows() -> list[dict[str, Any]]:
+    """Accuracy of :func:`osintkit.text.detect_language` per language on the shared short texts."""
+    from benchmarks.langid_samples import SAMPLES
+    from osintkit.text import detect_language
+
+    detect_language(SAMPLES[0][1])  # the model's load is not part of the speed
+    per: dict[str, list[int]] = {}
+    wrong: list[str] = []
+    t0 = time.perf_counter()
+    for lang, text in SAMPLES:
+        got = detect_language(text)
+        per.setdefault(lang, [0, 0])[0] += got == lang
+        per[lang][1] += 1
+        if got != lang:
+            wrong.append(f"{lang}->{got}")
+    ms = 1000 * (time.perf_counter() - t0) / len(SAMPLES)
+    right = sum(r for r, _ in per.values())
+    rows = [_row(f"language ID accuracy, {len(SAMPLES)} one-sentence texts in {len(per)} languages",
+                 f"{right}/{len(SAMPLES)}", ">= 15 languages")]  # fmt: skip
+    table = " ".join(f"{k}:{r}/{n}" for k, (r, n) in sorted(per.items()))
+    rows.append(_row("  language ID per language (right/texts)", table))
+    rows.append(_row("  language ID misread", ", ".join(wrong) or "none"))
+    rows.append(_row("  language ID ms per text", round(ms, 2)))
+    return rows
+
+
+def english_paired_rows(quick: bool = False) -> list[dict[str, Any]]:
+    """English entity F1 with the Ukrainian/Russian layer active and bypassed, on the same documents, paired."""
+    import copy
+
+    from osintkit.entities import default_model, tag_many
+    from osintkit.training.datasets import bootstrap_f1, data_root, load_corpus, resampling_unit, score_sets
+    from osintkit.training.evaluate import NEWS_LIKE, tag_sets
+
+    root = data_root()
+    if not (root / "ner").is_dir():
+        return [_row("English paired", "skipped: English test sets not found (set OSINTKIT_DATA)")]
+    active = default_model()
+    bypassed = copy.copy(active)
+    bypassed.languages = None  # no declared languages: no identification, no routing, no filtering
+    gold: set[tuple[int, int, int, str]] = set()
+    with_layer: set[tuple[int, int, int, str]] = set()
+    without: set[tuple[int, int, int, str]] = set()
+    doc_of: dict[int, str] = {}
+    seconds = {"active": 0.0, "bypassed": 0.0}
+    for k, name in enumerate(NEWS_LIKE):
+        sents = load_corpus(name, "test", root)
+        if quick:
+            sents = sents[:80]
+        doc_of.update({k * 10**6 + i: resampling_unit(s) for i, s in enumerate(sents)})
+        for label, em, into in (("active", active, with_layer), ("bypassed", bypassed, without)):
+            t0 = time.perf_counter()
+            g, p = tag_sets(lambda texts, em=em: tag_many(texts, model=em, batch_size=128), sents, k * 10**6)
+            seconds[label] += time.perf_counter() - t0
+            gold |= g
+            into |= p
+    f_on = score_sets(gold, with_layer)["micro"]["f1"]
+    f_off = score_sets(gold, without)["micro"]["f1"]
+    lo, hi = bootstrap_f1(gold, with_layer, doc_of, versus=without)
+    docs = len(set(doc_of.values()))
+    return [
+        _row("en micro-F1 PER/ORG/LOC, osintkit.tag, uk/ru layer active (wikigold+re3d test)", round(f_on, 3)),
+        _row("  en micro-F1, uk/ru layer bypassed (same documents)", round(f_off, 3)),
+        _row(
+            f"  en difference active - bypassed, paired 95% interval ({docs} documents)",
+            f"{lo:+.3f} to {hi:+.3f}",
+            ">= 0 (English not lower)",
+        ),
+        _row("  en spans that differ between the two", len(with_layer ^ without)),
+        _row("  en seconds, active / bypassed", f"{seconds['active']:.1f} / {seconds['bypassed']:.1f}"),
+    ]
+
+
 def run(quick: bool = False) -> list[dict[str, Any]]:
+    rows = language_id_rows()
+    rows += english_paired_rows(quick)
+    return rows + _slavic_rows(quick)
+
+
+def _slavic_rows(quick: bool = False) -> list[dict[str, Any]]:
     from osintkit.entities.slavic import slavic_mentions
     from osintkit.training.datasets import bootstrap_f1, data_root, score_sets
 
