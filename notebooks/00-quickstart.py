@@ -33,8 +33,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -45,9 +49,11 @@ print("osintkit", osintkit.__version__, "| case:", CASE)
 # `osintkit.run` ingests every source into the case (hashing the raw bytes first, so provenance is fixed before any
 # analysis touches the text), then tags, geoparses, extracts claims, corroborates them across sources, suggests
 # ratings, and writes the findings in every export format. Rerunning on the same case resumes: nothing is duplicated.
+# Progress bars show each stage while it runs, the loading of the entity model included (a few seconds, once per
+# kernel).
 
 # %%
-result = osintkit.run(SOURCES, out=OUT, case=CASE, quiet=True)
+result = osintkit.run(SOURCES, out=OUT, case=CASE)
 print(result)
 
 # %% [markdown]
@@ -77,14 +83,19 @@ interactive_map(case.places())
 # %% [markdown]
 # ## 4 · The report
 #
-# The Markdown report is one of several exports (HTML, JSON, CSV, GeoJSON, STIX 2.1; see notebook 06).
+# The Markdown report is one of several exports (HTML, JSON, CSV, GeoJSON, STIX 2.1; see notebook 06). Below is
+# its opening, up to the last whole paragraph that fits in 2,500 characters; the file holds the rest.
 
 # %%
 from IPython.display import Markdown
+from osintkit.tables import preview
 
 for fmt, path in sorted(result.outputs.items()):
     print(f"{fmt:8} {path}")
-Markdown(Path(result.outputs["md"]).read_text(encoding="utf-8")[:2500])
+report = Path(result.outputs["md"]).read_text(encoding="utf-8")
+opening = preview(report, 2500)
+print(f"\nthe first {len(opening):,} of {len(report):,} characters:")
+Markdown(opening)
 
 # %% [markdown]
 # ## 5 · Review and annotate

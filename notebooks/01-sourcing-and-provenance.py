@@ -30,8 +30,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -50,7 +54,9 @@ docs = load(*SOURCES)
 docs
 
 # %%
-docs.to_frame()[["id", "title", "source", "published", "loader", "sha256"]]
+from osintkit.tables import brief
+
+brief(docs.to_frame())  # docs.to_frame() has every field: ids, paths, retrieval times, the full text
 
 # %% [markdown]
 # A messy folder, as collections usually are: a binary file and an empty note sit next to a good article.
@@ -90,7 +96,8 @@ print(case.add_documents(docs, raw=docs.raw))  # again: all duplicates
 NOTE = "Publisher unknown; date inferred from the text (see the meta sidecar)."
 if NOTE not in {n["text"] for n in case.notes(seed.id)}:  # Run All twice must not log the same note twice
     case.add_note(seed.id, NOTE)
-case.custody_frame()[["seq", "time", "actor", "action", "object_id", "entry_hash"]].tail(8)
+# Each entry's hash (shortened here) covers the one before it.
+brief(case.custody_frame(), ["seq", "time", "actor", "action", "document", "entry_hash"], titles=case).tail(8)
 
 # %%
 print(case.verify())

@@ -21,7 +21,7 @@
 # request leaves the machine.
 
 # %% tags=["parameters"]
-SOURCES = ["../seeds"]
+SOURCES = ["../seeds", "data/corroboration/steppe_monitor.txt"]  # the seed article and a second report
 CASE = "out/03-places.sqlite"
 
 # %%
@@ -30,8 +30,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -54,54 +58,62 @@ for loc in geocoder.geocode("Kursk", exactly_one=False)[:5]:
 # ## 2 · Geoparse a document
 #
 # Toponyms in context are resolved together: the other places in the text vote for the region, which is how
-# "Kursk" next to "Ukraine" and "Russia" resolves to the Russian city rather than a namesake elsewhere.
+# "the Kursk region" next to "Ukraine" and "Russia" resolves to Kursk Oblast in Russia rather than a namesake
+# elsewhere. The pipeline geoparses every document it analyses and stores the places in the case; `geoparse(text)`
+# does the same for any text. On the seed article every place below resolves as it should, and each keeps its
+# runner-up.
 
 # %%
 from osintkit.geo import geoparse, places_frame
-from osintkit import load
-from osintkit.pipeline import ingest
+from osintkit.pipeline import analyse_case, ingest
+from osintkit.tables import brief
 
 case = Case(CASE)
-ingest(case, SOURCES, quiet=True)
-doc = case.documents()[0]
-places = geoparse(doc)
-case.replace_places(doc.id, places)
-places_frame(places)
+print(ingest(case, SOURCES))
+analyse_case(case)
+documents = case.documents()
+doc = next(d for d in documents if d.path and "seeds" in Path(d.path).parts)
+brief(places_frame(case.places(doc.id)))
 
 # %% [markdown]
-# ## 3 · Sources in Ukrainian or Russian
+# ## 3 · Place names in Ukrainian or Russian
 #
-# Much of this war is first reported in Ukrainian and Russian, where a place name changes with its case: "у
-# Харкові" (in Kharkiv), "під Суджею" (near Sudzha), "в Курській області". The gazetteer turns each form back into
-# the name it comes from. The entity model reads English only, so the tagger warns that people and organisations in
-# such a post will be missed instead of staying silent.
+# In Ukrainian and Russian a place name changes with its grammatical case: "у Харкові" (in Kharkiv), "під Суджею"
+# (near Sudzha), "в Курській області" (in Kursk Oblast). The gazetteer turns each form back into the name it comes
+# from. Notebook 02 takes such posts through the whole pipeline.
 
 # %%
-import warnings
-
 post = "У Харкові та Сумах лунали вибухи. Бої тривають під Суджею в Курській області, повідомили з Києва."
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    ukrainian_places = geoparse(post)
-for message in {str(w.message) for w in caught}:
-    print(message[:110] + "…")
-places_frame(ukrainian_places)[["text", "name", "country_code", "lat", "lon"]]
+brief(places_frame(geoparse(post)))
 
 # %% [markdown]
 # ## 4 · Disambiguation: the analyst decides
 #
-# When the gazetteer's choice is wrong, override it. The override is stored in the case, kept across pipeline
-# re-runs and logged in custody. The annotation panel offers the same choice from a dropdown of candidates.
+# The second report in the case, Steppe Monitor's, says the soldiers were captured "in Russia's Kursk region". Here
+# the geoparser sees only "Kursk" and picks the **city**, with the oblast as runner-up. That is wrong: the report
+# speaks of the region, as every other report of the event does, and a pin on the city would put the capture in a
+# town the report never names and skew every distance measured from it. The analyst overrides it with the
+# runner-up, Kursk Oblast. The override is stored in the case, kept across pipeline re-runs and logged in custody;
+# the annotation panel offers the same choice from a dropdown of candidates.
+#
+# A place with feature `focus` and confidence 0.15 is the document's main town standing in for a name the gazetteer
+# could not resolve. In this report such a row, if the tagger took a person's name for a place, is no location at
+# all: the map and the distances below leave focus rows out.
 
 # %%
 from osintkit.geo import override_place
 
-target = next((p for p in places if p.alternatives), places[0])
-print("was:", target.text, "->", target.name, target.country_code)
-choice = target.alternatives[0].get("geonameid") if target.alternatives else target.geonameid
-fixed = override_place(case, doc.id, target.start, target.end, int(choice) if choice else target.name)
-print("now:", fixed.text, "->", fixed.name, fixed.country_code, "(overridden)")
-case.custody_frame()[["seq", "action", "object_id"]].tail(2)
+report = next(d for d in documents if d.source == "Steppe Monitor")
+print(report.text[:report.text.index(".") + 1])
+wrong = [p for p in case.places(report.id) if p.text == "Kursk" and p.feature != "admin1" and not p.overridden]
+for place in wrong:
+    print("was:", place.text, "->", place.name, place.feature, place.country_code)
+    oblast = next((a["geonameid"] for a in place.alternatives if a.get("name") == "Kursk Oblast"), "Kursk Oblast")
+    place = override_place(case, report.id, place.start, place.end, oblast)
+    print("now:", place.text, "->", place.name, place.feature, "(overridden)")
+if not wrong:
+    print("nothing to override: 'Kursk' here is already the oblast (an earlier override, or a better geoparser)")
+brief(places_frame(case.places(report.id)))
 
 # %% [markdown]
 # ## 5 · Distances
@@ -112,9 +124,11 @@ case.custody_frame()[["seq", "action", "object_id"]].tail(2)
 # %%
 from osintkit.geo import distance_km, distance_matrix
 
-resolved = case.places(doc.id)
-unique = list({p.name: p for p in resolved}.values())
-print(f"Kyiv to Kursk: {distance_km(geocoder.geocode('Kyiv'), geocoder.geocode('Kursk')):.0f} km")
+resolved = [p for p in case.places() if p.feature != "focus"]
+# A country's centre is no place anything happened: distances between centroids mislead, so countries are left out.
+unique = list({p.name: p for p in resolved if p.feature != "country"}.values())
+oblast = geocoder.geocode("Kursk Oblast")
+print(f"Kyiv to the centre of Kursk Oblast: {distance_km(geocoder.geocode('Kyiv'), oblast):.0f} km")
 distance_matrix(unique).round(0)
 
 # %% [markdown]

@@ -30,8 +30,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -43,26 +47,28 @@ print("osintkit", osintkit.__version__, "| case:", CASE)
 # ("estimated", "reportedly"), the platform it was made on, and the quantities, places and dates it contains.
 
 # %%
-import pandas as pd
 from osintkit.pipeline import analyse_case, ingest
+from osintkit.tables import brief
 
 case = Case(CASE)
-print(ingest(case, SOURCES, quiet=True))
-analyse_case(case, quiet=True)
+print(ingest(case, SOURCES))
+analyse_case(case)
 docs = {d.id: d for d in case.documents()}
 claims = case.claims()
-pd.DataFrame(
-    [
-        {
-            "source": docs[c.doc_id].source,
-            "claimant": c.claimant,
-            "cue": c.cue,
-            "hedged": c.hedged,
-            "platform": c.platform,
-            "content": c.content[:90],
-        }
-        for c in claims
-    ]
+brief(
+    pd.DataFrame(
+        [
+            {
+                "source": docs[c.doc_id].source,
+                "claimant": c.claimant,
+                "cue": c.cue,
+                "hedged": c.hedged,
+                "platform": c.platform,
+                "claim": c.content,
+            }
+            for c in claims
+        ]
+    )
 )
 
 # %% [markdown]
@@ -87,7 +93,7 @@ views.styled_matrix(None, result)
 # not a failure: 11,000 versus 12,000 soldiers may be two agencies' estimates, and the reason says which.
 
 # %%
-views.contradictions_frame(result)
+brief(views.contradictions_frame(result))
 
 # %% [markdown]
 # ## 4 · Origins, not outlets
@@ -98,10 +104,10 @@ views.contradictions_frame(result)
 # wire credit, publication times, a trimmed copy inside its original), never by the order of the files.
 
 # %%
-views.copy_links_frame(result)
+brief(views.copy_links_frame(result))
 
 # %%
-views.origins_frame(result)
+brief(views.origins_frame(result))
 
 # %% [markdown]
 # ## 5 · Suggested grades and their evidence
@@ -113,7 +119,7 @@ views.origins_frame(result)
 # %%
 from osintkit.assess import suggest, suggestions_frame
 
-suggestions_frame(suggest(claims, result, list(docs.values())), result)
+brief(suggestions_frame(suggest(claims, result, list(docs.values())), result))
 
 # %%
-views.timeline(claims)
+brief(views.timeline(claims), titles=case)

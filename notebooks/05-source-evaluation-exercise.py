@@ -54,8 +54,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -68,11 +72,12 @@ print("osintkit", osintkit.__version__, "| case:", CASE)
 
 # %%
 from osintkit.pipeline import analyse_case, ingest
+from osintkit.tables import brief
 
 case = Case(CASE)
-ingest(case, SOURCES, quiet=True)
-analyse_case(case, quiet=True)
-case.to_frame()[["source", "author", "published", "title"]]
+ingest(case, SOURCES)
+analyse_case(case)
+brief(case.to_frame(), ["source", "author", "published", "title"])
 
 # %% [markdown]
 # ## Preparing the exercise (trainer, once)

@@ -31,8 +31,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -46,7 +50,7 @@ print("osintkit", osintkit.__version__, "| case:", CASE)
 # %%
 from osintkit.assess import rate_source
 
-result = osintkit.run(SOURCES, case=CASE, quiet=True)
+result = osintkit.run(SOURCES, case=CASE)
 case = Case(CASE)
 doc = case.documents()[0]
 # A repeated rating is not stored again, and the note is added once, so Run All twice leaves the same case.
@@ -91,8 +95,9 @@ print("findings.json sections:", sorted(data))
 
 # %%
 from IPython.display import Markdown
+from osintkit.tables import preview
 
-Markdown(Path(outputs["md"]).read_text(encoding="utf-8")[:3000])
+Markdown(preview(Path(outputs["md"]).read_text(encoding="utf-8"), 3000))  # up to the last whole paragraph that fits
 
 # %% [markdown]
 # ## 4 · Scaling out with Dask
@@ -111,7 +116,7 @@ if USE_DASK:
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, Client(cluster) as client:
         dask_result = osintkit.run(SOURCES, out=OUT + "-dask", case=CASE.replace(".sqlite", "-dask.sqlite"),
-                                   client=client, quiet=True)
+                                   client=client)
     print(dask_result)
 else:
     print("Dask section skipped (USE_DASK = False)")

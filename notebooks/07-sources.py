@@ -36,8 +36,12 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # model-loading progress bars are noise here
 
+import pandas as pd
+
 import osintkit
 from osintkit import Case
+
+pd.set_option("display.max_colwidth", None)  # whole sentences in table cells: brief() keeps the columns few
 
 Path(CASE).parent.mkdir(parents=True, exist_ok=True)
 print("osintkit", osintkit.__version__, "| case:", CASE)
@@ -67,17 +71,17 @@ for path in sorted(p for p in root.rglob("*") if p.is_file()):
 # not be read would be listed in `docs.skipped` with its reason.
 
 # %%
-from osintkit import load
-
 from collections import Counter
+
+from osintkit import load
+from osintkit.tables import brief
 
 docs = load(*SOURCES)
 print(len(docs), "documents", dict(Counter(d.loader for d in docs)), "|", len(docs.skipped), "skipped")
 names = {d.id: d.title or Path(d.path or d.id).name for d in docs}  # a readable label for every id below
 frame = docs.to_frame()
 frame["name"] = frame["id"].map(names)
-frame["sha256"] = frame["sha256"].str[:12] + "…"
-frame[["name", "loader", "source", "published", "retrieved", "sha256"]]
+brief(frame, ["name", "loader", "source", "published", "retrieved", "sha256"])  # digests shortened for the screen
 
 # %% [markdown]
 # ## 3 · Telegram: a forward is a copy link with a known direction
@@ -94,13 +98,14 @@ result = osintkit.run(SOURCES, case=CASE)
 print(result)
 forwards = [d for d in docs if d.meta.get("forwarded_from")]
 for d in forwards:
-    print(names[d.id], "forwarded from", d.meta["forwarded_from"])
+    original = d.meta["forwarded_from"]
+    print(f"{names[d.id]} forwards {original.get('name')}'s message of {original.get('date')}")
 links = result.corroboration.links
-pd.DataFrame(
+brief(pd.DataFrame(
     [(names.get(lk.original, lk.original), names.get(lk.copy, lk.copy), lk.relation, lk.direction, lk.evidence,
       lk.details) for lk in links if lk.relation == "forwarded"],
     columns=["original", "copy", "relation", "direction", "evidence", "details"],
-)
+))
 
 # %% [markdown]
 # ## 4 · The archived page: when it was captured, and whether it is what was captured
@@ -146,8 +151,8 @@ for d in docs:
     gps, exif = info.get("gps") or {}, info.get("exif") or {}
     rows.append((names[d.id], d.source, info["width"], info["height"], info.get("captured"), exif.get("software"),
                  gps.get("lat"), gps.get("lon"), info["exif_status"], "; ".join(info["flags"])))
-pd.DataFrame(rows, columns=["photo", "source", "width", "height", "captured", "software", "lat", "lon",
-                            "exif", "flags"])
+brief(pd.DataFrame(rows, columns=["photo", "source", "width", "height", "captured", "software", "lat", "lon",
+                                  "exif", "flags"]))
 
 # %% [markdown]
 # ## 6 · Image reuse: one picture, one origin
@@ -163,7 +168,7 @@ from osintkit.images import match_images, reuse_frame
 reuse = reuse_frame(match_images(docs), docs)
 reuse["first"] = reuse["first"].map(names)
 reuse["reuse"] = reuse["reuse"].map(names)
-reuse
+brief(reuse)
 
 # %% [markdown]
 # ## 7 · Where the photos were taken

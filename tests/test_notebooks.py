@@ -9,6 +9,7 @@ offline switch instead (osintkit's own and Hugging Face's).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -114,20 +115,17 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base / "notebooks"
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(300)
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_notebook_runs_offline(path: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _execute(
+    notebook: Path, workdir: Path, executed: Path, params: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> nbformat.NotebookNode:
+    """Run the notebook top to bottom in a fresh kernel, as Restart and Run All does; fail on any error output."""
     import papermill
 
     for key, value in OFFLINE_ENV.items():
         monkeypatch.setenv(key, value)
-    case = workdir / "out" / f"test-{path.stem}.sqlite"
-    params: dict[str, Any] = {"CASE": str(case)}
-    executed = workdir / "out" / f"{path.stem}.executed.ipynb"
-    executed.parent.mkdir(exist_ok=True)
+    executed.parent.mkdir(parents=True, exist_ok=True)
     papermill.execute_notebook(
-        str(workdir / path.name),
+        str(notebook),
         str(executed),
         parameters=params,
         kernel_name=KERNEL,
@@ -137,5 +135,92 @@ def test_notebook_runs_offline(path: Path, workdir: Path, monkeypatch: pytest.Mo
     )
     nb = nbformat.read(executed, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
+    assert not errors, f"{notebook.name}: {[(e.ename, e.evalue) for e in errors]}"
+    return nb
+
+
+def _texts(nb: nbformat.NotebookNode) -> list[str]:
+    """What a reader sees as plain text: printed streams and the text of displayed objects."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if o.output_type == "stream":
+                out.append(o.text)
+            elif "text/plain" in o.get("data", {}):
+                out.append(o.data["text/plain"])
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_runs_offline(path: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = workdir / "out" / f"test-{path.stem}.sqlite"
+    executed = workdir / "out" / f"{path.stem}.executed.ipynb"
+    nb = _execute(workdir / path.name, workdir, executed, {"CASE": str(case)}, monkeypatch)
     assert case.exists(), f"{path.name} did not write its case to the CASE parameter"
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "quiet=True" not in source, f"{path.name}: notebooks show progress (tqdm's bars), never pass quiet=True"
+    printed = [o.text for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+    markup = [t for t in printed if re.search(r"<(?:span|div|i|b|p|table|h\d)\b[^>]*>", t)]
+    assert not markup, f"{path.name} prints HTML markup as text (display it instead): {markup[0][:200]}"
+    if path.stem == "00-quickstart":
+        # tqdm.auto's notebook bars, the entity model's loading line among them, shown without asking.
+        assert any(t.startswith("loading the entity model") for t in _texts(nb)), _texts(nb)[:5]
+
+
+# Notebooks that write to the case or export; Run All twice must leave the same case and the same files.
+IDEMPOTENT = ["00-quickstart", "01-sourcing-and-provenance", "02-entities", "06-export"]
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def _case_state(path: Path) -> dict[str, Any]:
+    from osintkit import Case
+
+    with Case(path) as case:
+        assert case.verify().ok, f"{path.name}: the custody chain does not verify"
+        custody = case.custody_frame()
+        return {
+            "custody entries": len(custody),
+            "actions": custody["action"].value_counts().to_dict(),
+            "documents": len(case.documents()),
+            "mentions": len(case.mentions(include_rejected=True)),
+            "places": len(case.places()),
+            "claims": len(case.claims()),
+            "entities": len(case.entities()),
+        }
+
+
+def _exports(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its timestamps masked (a report says when it was written)."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): _TIMESTAMP.sub("<time>", p.read_bytes().decode("utf-8", "replace"))
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("stem", IDEMPOTENT)
+def test_run_all_twice_leaves_the_same_case_and_exports(
+    stem: str, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebook = workdir / f"{stem}.ipynb"
+    case = workdir / "out" / f"twice-{stem}.sqlite"
+    params: dict[str, Any] = {"CASE": str(case)}
+    out = workdir / "out" / f"twice-{stem}"
+    if "OUT =" in "".join(c.source for c in nbformat.read(notebook, as_version=4).cells[:3]):
+        params["OUT"] = str(out)
+    states, exports = [], []
+    for run in (1, 2):
+        _execute(notebook, workdir, workdir / "out" / f"twice-{stem}-{run}.ipynb", params, monkeypatch)
+        states.append(_case_state(case))
+        exports.append(_exports(out))
+    assert states[0] == states[1], f"{stem}: a second Run All changed the case: {states[0]} -> {states[1]}"
+    if "OUT" in params:
+        assert exports[0], f"{stem} wrote no exports to {out}"
+    for name in sorted(set(exports[0]) | set(exports[1])):
+        assert exports[0].get(name) == exports[1].get(name), f"{stem}: {name} differs after a second Run All"
