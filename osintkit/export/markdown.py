@@ -30,6 +30,7 @@ __all__ = ["md_escape", "to_markdown", "write_markdown"]
 # Backslash first, so the escapes added for the others are not escaped again.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 _WS = re.compile(r"\s+")
+MAX_TABLE_ROWS = 2000  # per table; the CSV files and findings.json hold every row
 
 
 def md_escape(value: Any) -> str:
@@ -44,9 +45,11 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _md(value: Any) -> Markup:
-    """A value escaped once: our macros' output (already Markdown) as it is, anything else through md_escape."""
-    return value if isinstance(value, Markup) else Markup(md_escape(value))
+def _cell(value: Any) -> Markup:
+    """A table cell: our own output (already Markdown) as it is, anything else through md_escape; an empty cell is
+    one space, so the row keeps its "|   |"."""
+    text = value if isinstance(value, Markup) else md_escape(value)
+    return Markup(text or " ")
 
 
 def _code(value: Any) -> Markup:
@@ -64,11 +67,11 @@ def _card_cell(value: Any) -> Markup:
 
 @cache
 def _environment() -> Environment:
-    return make_environment(md_escape, {"md": _md, "code": _code, "card_cell": _card_cell})
+    return make_environment(md_escape, {"cell": _cell, "code": _code, "card_cell": _card_cell})
 
 
 def _chunks(findings: Findings, title: str) -> Iterator[str]:
-    return render(_environment(), "report.md.j2", build_report(findings, title))
+    return render(_environment(), "report.md.j2", build_report(findings, title), row_limit=MAX_TABLE_ROWS)
 
 
 def to_markdown(findings: Findings, *, title: str = "osintkit findings report") -> str:
