@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CaseError, LanguageWarning, OsintkitError
-from .model import Claim, Document, Mention, Place
+from .model import Attachment, Claim, Document, Mention, Place
 from .store import Case, IngestReport
 
 if TYPE_CHECKING:
@@ -155,16 +155,24 @@ def ingest(
     for batch in _batched(_progress(stream, total=None, desc="ingest", quiet=_quiet(quiet)), batch_size):
         docs = [doc for doc, _raw in batch]
         raw = {doc.id: blob for doc, blob in batch}
-        part = _add_batch(case, docs, raw, skipped)
+        attached = {doc.id: stream.attachments.pop(doc.id) for doc in docs if doc.id in stream.attachments}
+        part = _add_batch(case, docs, raw, skipped, attached)
         report.added += part.added
         report.duplicates += part.duplicates
+        report.skipped += part.skipped
     report.skipped += [(str(s.where), s.reason) for s in skipped]
     if report.skipped:
         case.log("ingest-skipped", None, [list(s) for s in report.skipped], unless_repeated=True)
     return report
 
 
-def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped: list[Any]) -> IngestReport:
+def _add_batch(
+    case: Case,
+    docs: list[Document],
+    raw: dict[str, bytes],
+    skipped: list[Any],
+    attached: dict[str, list[Attachment]] | None = None,
+) -> IngestReport:
     """Store a batch in one transaction; should the case refuse it, store its documents one by one.
 
     A batch is one transaction, so a single document the store cannot hold would otherwise cost the whole batch.
@@ -174,7 +182,7 @@ def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped:
 
     refused = (OsintkitError, ValueError, RecursionError, sqlite3.InterfaceError)
     try:
-        return case.add_documents(docs, raw=raw)
+        return case.add_documents(docs, raw=raw, attachments=attached)
     except CaseError:
         raise
     except refused as batch_error:
@@ -183,7 +191,7 @@ def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped:
     failures: list[Skipped] = []
     for doc in docs:
         try:
-            part = case.add_documents([doc], raw={doc.id: raw[doc.id]} if doc.id in raw else None)
+            part = case.add_documents([doc], raw={doc.id: raw[doc.id]} if doc.id in raw else None, attachments=attached)
         except CaseError:
             raise
         except refused as exc:
@@ -192,6 +200,7 @@ def _add_batch(case: Case, docs: list[Document], raw: dict[str, bytes], skipped:
             continue
         report.added += part.added
         report.duplicates += part.duplicates
+        report.skipped += part.skipped
     if failures and len(failures) == len(docs) and len(docs) > 1:
         raise first_error
     skipped.extend(failures)
