@@ -338,3 +338,22 @@ def test_linking_across_scripts_ignores_input_order() -> None:
         random.Random(seed).shuffle(shuffled)
         assert [(e.id, e.aliases, e.merged) for e in link_entities(shuffled)] == first
     assert [e[0] for e in first] == ["ent-PERSON-volodymyr-zelenskyy"]
+
+
+def test_odd_cyrillic_and_digit_names_link_in_any_order() -> None:
+    # Stress and apostrophes, names of digits only, shared GeoNames ids: no error, and the same entities in any order.
+    alphabet = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэёъАБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ'’ʼ- .0123456789abcXYZ\u0301"
+    rng = random.Random(1)
+    for trial in range(100):
+        mentions = []
+        for k in range(rng.randint(1, 8)):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))).strip() or "А"
+            m = Mention(k * 20, k * 20 + len(text), text, rng.choice(["PERSON", "ORG", "LOC"]), 0.9, "model",
+                        doc_id=f"d{rng.randint(0, 3)}")  # fmt: skip
+            if rng.random() < 0.3:
+                m.norm = {"geonameid": rng.choice([1, 2, 3]), "language": rng.choice(["uk", "ru"])}
+            mentions.append(m)
+        mentions += [M("Zelensky", "PERSON", "e", 500), M("2024", "ORG", "e", 520)]
+        first = [(e.id, e.aliases) for e in link_entities(mentions)]
+        random.Random(trial).shuffle(mentions)
+        assert [(e.id, e.aliases) for e in link_entities(mentions)] == first

@@ -862,7 +862,8 @@ class _Linker:
                 if key[0] == "PERSON":
                     surface = _person_display(surface)
                 for words in _romanised(surface):
-                    found.add(words if key[0] == "PERSON" else (" ".join(words),))
+                    if words:  # a name of digits or signs only romanises to nothing
+                        found.add(words if key[0] == "PERSON" else (" ".join(words),))
             forms[key] = found
 
         def meet(a: Key, b: Key) -> bool:
