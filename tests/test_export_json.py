@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+import jsonschema
 from export_case import build_case, hostile_corroboration
 
 from osintkit.export import schema, write_json
 from osintkit.findings import Findings
-
-jsonschema = pytest.importorskip("jsonschema", reason="jsonschema validates the findings schema")
 
 
 def test_schema_is_valid_draft_2020_12() -> None:
