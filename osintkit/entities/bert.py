@@ -174,8 +174,8 @@ def _classifier_class() -> type:
             emb: Any = self.bert.embeddings
             positions = torch.arange(input_ids.shape[1], device=input_ids.device)
             types = torch.zeros_like(input_ids) if token_type_ids is None else token_type_ids
-            x = emb.word_embeddings(input_ids) + emb.token_type_embeddings(types) + emb.position_embeddings(positions)
-            x = emb.LayerNorm(x)
+            pieces = emb.word_embeddings(input_ids) + emb.token_type_embeddings(types)
+            x: torch.Tensor = emb.LayerNorm(pieces + emb.position_embeddings(positions))
             if attention_mask is None:
                 attention_mask = torch.ones_like(input_ids)
             # Additive mask over keys, as transformers builds it for SDPA: padding gets the dtype's minimum.

@@ -130,7 +130,7 @@ def highlight(
             f"highlight needs a str or a Document, not {type(text_or_document).__name__}", field="text_or_document"
         )
     if mentions is None:
-        from . import tag  # type: ignore[attr-defined]
+        from .tagger import tag
 
         mentions = tag(text_or_document)
     chosen = [m for m in mentions if labels is None or m.label in labels]

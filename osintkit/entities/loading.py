@@ -65,7 +65,7 @@ def seal_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
     out["base_files_sha256"] = dict(BASE_FILES_SHA256)
     # Round-trip first, so the digest is taken over exactly what json will read back (tuples become lists...).
-    out = json.loads(json.dumps(out, default=str))
+    out = dict(json.loads(json.dumps(out, default=str)))
     out["manifest_sha256"] = manifest_digest(out)
     return out
 

@@ -101,7 +101,7 @@ _DIRECTIONS = (
 )
 
 
-class NoNetworkAdapter(BaseSyncAdapter):
+class NoNetworkAdapter(BaseSyncAdapter):  # type: ignore[misc]  # geopy ships no type hints: Any to mypy
     """A geopy adapter that refuses every request: the offline geocoder never talks to the network."""
 
     def __init__(self, *, proxies: Any = None, ssl_context: Any = None) -> None:

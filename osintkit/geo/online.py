@@ -123,12 +123,12 @@ class CachedOnlineGeocoder:
         return self._load(dumped)
 
     def geocode(self, query: Any, **kwargs: Any) -> Location | list[Location] | None:
-        return self._call("geocode", query, kwargs)  # type: ignore[no-any-return]
+        return self._call("geocode", query, kwargs)
 
     def reverse(self, query: Any, **kwargs: Any) -> Location | list[Location] | None:
         if isinstance(query, list | tuple):
             query = list(query)
-        return self._call("reverse", query, kwargs)  # type: ignore[no-any-return]
+        return self._call("reverse", query, kwargs)
 
 
 def online_geocoder(

@@ -49,7 +49,8 @@ def _lora_linear_class() -> type:
             nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.base(x) + (x @ self.lora_A.t() @ self.lora_B.t()) * self.scale
+            y: torch.Tensor = self.base(x)
+            return y + (x @ self.lora_A.t() @ self.lora_B.t()) * self.scale
 
     return LoRALinear
 
