@@ -341,6 +341,6 @@ def test_a_streamed_archive_changed_before_storing_keeps_its_document_and_names_
         report = case.add_documents(docs, raw=docs.raw, attachments=docs.attachments)
         assert report.added and len(report.skipped) == 1
         where, why = report.skipped[0]
-        assert where.endswith(":urn:screenshot:" + URL) and "taken when loaded" in why
+        assert where.endswith(":urn:screenshot:" + URL) and "changed in the file while it was being read" in why
         assert [a.role for a in case.attachments()] == ["warc-media"]  # the photo, unchanged, is kept
         assert case.verify().ok

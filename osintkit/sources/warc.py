@@ -315,7 +315,13 @@ def _read_back(source: _Source, rec: _Record, max_bytes: int, path: str | None) 
         body = record.raw_stream.read(max_bytes + 1)
         if len(body) > max_bytes:
             raise InputTooLargeError(f"record {rec.index} is over the {max_bytes:,}-byte limit", path=path)
-        return _payload(body, record.http_headers if record.rec_type == "response" else None)
+        data = _payload(body, record.http_headers if record.rec_type == "response" else None)
+        # The first pass checked the record's digest; bytes that differ now were changed in the file since.
+        if hashlib.sha256(data).hexdigest() != rec.sha256:
+            raise MalformedInputError(
+                f"record {rec.index} ({rec.uri}) changed in the file while it was being read", path=path
+            )
+        return data
 
     try:
         with source.open() as fh:
