@@ -194,6 +194,7 @@ def build_report(findings: Findings, title: str = "osintkit findings report") ->
     """The report model of ``findings``; every format's template renders this one object."""
     f = findings
     c = f.custody
+    per_source = _source_docs(f)
     return Report(
         title=title,
         generated_at=f.generated_at,
@@ -205,35 +206,43 @@ def build_report(findings: Findings, title: str = "osintkit findings report") ->
         places=_places(f),
         claims=_claims(f),
         corroboration=corroboration_view(f),
-        sources=_sources(f),
-        other_cards=[CardField(_title(k), v) for k, v in f.source_cards.items() if k not in _source_docs(f)],
+        sources=_sources(f, per_source),
+        other_cards=[CardField(_title(k), v) for k, v in f.source_cards.items() if k not in per_source],
         notes=[NoteRow(n.get("object_id"), n.get("text"), n.get("actor"), n.get("time")) for n in f.notes],
-        languages=[
-            LanguageRow(
-                language=f"{lang.name} ({lang.code})",
-                documents=lang.documents,
-                read=lang.read,
-                models="; ".join(lang.models) if lang.read else "not read: stored and hashed only",
-            )
-            for lang in f.languages
-        ],
+        languages=_languages(f),
         custody=Custody(c.get("entries"), c.get("head"), bool(c.get("verified")), list(c.get("problems") or [])),
-        documents=[
-            DocumentRow(
-                id=r["id"],
-                title=r["title"] or r["id"],
-                location=r["url"] or r["path"] or "",
-                snippet=r["snippet"],
-                source=r["source"],
-                published=r["published"],
-                retrieved=r["retrieved"],
-                loader=r["loader"],
-                sha256=r["sha256"],
-            )
-            for r in table(f, "documents")
-        ],
+        documents=_documents(f),
         credits=[Credit(a.get("text", ""), _credit_extra(a)) for a in f.attribution],
     )
+
+
+def _languages(f: Findings) -> list[LanguageRow]:
+    return [
+        LanguageRow(
+            language=f"{lang.name} ({lang.code})",
+            documents=lang.documents,
+            read=lang.read,
+            models="; ".join(lang.models) if lang.read else "not read: stored and hashed only",
+        )
+        for lang in f.languages
+    ]
+
+
+def _documents(f: Findings) -> list[DocumentRow]:
+    return [
+        DocumentRow(
+            id=r["id"],
+            title=r["title"] or r["id"],
+            location=r["url"] or r["path"] or "",
+            snippet=r["snippet"],
+            source=r["source"],
+            published=r["published"],
+            retrieved=r["retrieved"],
+            loader=r["loader"],
+            sha256=r["sha256"],
+        )
+        for r in table(f, "documents")
+    ]
 
 
 def _entities(f: Findings) -> list[EntityRow]:
@@ -284,9 +293,9 @@ def _source_docs(f: Findings) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())))
 
 
-def _sources(f: Findings) -> list[SourceRow]:
+def _sources(f: Findings, per_source: dict[str, int]) -> list[SourceRow]:
     rows = []
-    for src, n in _source_docs(f).items():
+    for src, n in per_source.items():
         rating = f.ratings.get("sources", {}).get(src) or {}
         grade = str(rating.get("grade") or "")
         card = f.source_cards.get(src) or {}
