@@ -63,6 +63,7 @@ _SETTLEMENT_ABBREVIATIONS = frozenset({"м", "с", "смт", "сел"})
 _LEGAL_FORM = re.compile(r"[А-ЯІЇЄҐ][А-ЯІЇЄҐа-яіїєґ]{0,5}[А-ЯІЇЄҐ]")
 _ACRONYM = re.compile(r"[А-ЯІЇЄҐ]{2,7}")
 _OPEN = frozenset({"«", "„", "“", '"'})
+_SPEECH = frozenset({"!", "?", "…", "...", "..", "?!", "!!"})
 _CLOSE = frozenset({"»", "“", "”", '"'})
 
 
@@ -213,6 +214,7 @@ class _Scanner:
                 continue
             if w == "№" and self.word(end + 1)[:1].isdigit():
                 end += 2
+                lower = False
                 continue
             if w.lower() in ("ім", "імені"):
                 j = end + 1 + (self.word(end + 1) == ".")
@@ -227,6 +229,7 @@ class _Scanner:
                         break
                 if taken:
                     end = j
+                    lower = False  # "ім. О. Потебні минулого тижня": the name ends with the dedication
                     continue
                 break
             if _acronym(w) and not _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"}:
@@ -351,9 +354,9 @@ def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
 def _looks_like_a_name(words: Sequence[str]) -> bool:
     """A short quotation that names something rather than quotes speech: capitalised, no nested quotation, no verb,
     at most three words, or at most six when the first is no dictionary word ('«Кримзалізобетон»', '«Наші
-    гроші»'). Quoted speech is longer or has a verb; a quoted word in lower case is a term. Titles of books and films
-    also pass, and are the price of the rule."""
-    if not words or not _capitalised(words[0]) or any(w in _OPEN or w in _CLOSE for w in words):
+    гроші»'). Quoted speech is longer, has a verb or ends in "!", "?" or "…" ('«Так!»'); a quoted word in lower case
+    is a term. Titles of books and films also pass, and are the price of the rule."""
+    if not words or not _capitalised(words[0]) or any(w in _OPEN or w in _CLOSE or w in _SPEECH for w in words):
         return False
     known = bool(_analysis(words[0].lower())[1])
     if len(words) > (3 if known else 6):
@@ -414,7 +417,7 @@ _PLACE_ACRONYMS = frozenset(
 # Continents and parts of the world, which the gazetteer (countries and places within them) leaves out.
 _CONTINENTS = frozenset("європа азія африка америка австралія антарктида антарктика євразія океанія".split())
 # God named as a person, as the CoNLL and OntoNotes guidelines (and ner-uk's) mark it.
-_DEITIES = frozenset({"бог", "господь", "всевишній", "творець", "аллах", "ісус", "христос"})
+_DEITIES = frozenset({"бог", "господь", "господи", "боже", "всевишній", "аллах", "ісус", "христос"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -425,6 +428,36 @@ def _abbreviation(word: str) -> bool:
 
     parses = [p for p in _morph("uk").parse(word.lower()) if p.is_known]
     return not parses or any({"Abbr", "Fixd"} & p.tag.grammemes for p in parses)
+
+
+def _person_named(span: str) -> bool:
+    """Two or three capitalised words, a first name and then a surname (a patronymic between): "Олексія Журавка"."""
+    words = span.split(" ")
+    if not 2 <= len(words) <= 3 or not all(w.isalpha() and _capitalised(w) and not w.isupper() for w in words):
+        return False
+    first = _analysis_tags(words[0])
+    last = _analysis_tags(words[-1])
+    return "Name" in first and ("Surn" in last or not last) and not {"Geox", "Orgn"} & (first | last)
+
+
+@functools.lru_cache(maxsize=16384)
+def _analysis_tags(word: str) -> frozenset[str]:
+    """Every grammeme of every dictionary reading of ``word``."""
+    from osintkit.entities.slavic import _morph
+
+    return frozenset(g for p in _morph("uk").parse(word) if p.is_known for g in p.tag.grammemes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_name_opening(word: str) -> bool:
+    """A sentence's first word that reads as a first name in the nominative or vocative and as nothing else in those
+    cases: "Ігор" (else the genitive plural of гра), "Славко". A sentence opens with its subject or an address;
+    "Роза" (also a rose, in the nominative) stays out."""
+    from osintkit.entities.slavic import _morph
+
+    parses = [p for p in _morph("uk").parse(word) if p.is_known and p.tag.case in ("nomn", "voct")]
+    named = [p for p in parses if "Name" in p.tag.grammemes]
+    return bool(named) and all({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses)
 
 
 def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -439,6 +472,8 @@ def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
                 lab = "LOC"
             elif word in _COMMON_ABBREVIATIONS or not _abbreviation(word):
                 continue
+        elif lab != "PER" and _person_named(word):
+            lab = "PER"  # "Олексія Журавка", which natasha reads as a place in Ukrainian
         elif lab == "ORG" and word.isalpha() and _lemmas(word) & ORG_HEADS:
             if s in sc.starts:
                 continue  # "Суд встановив": a common noun capitalised because a sentence starts there
@@ -450,7 +485,9 @@ def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
         lemmas = _lemmas(tok.text)
         if lemmas & _CONTINENTS:
             out.append((tok.start, tok.stop, "LOC"))
-        elif lemmas & _DEITIES and tok.start not in sc.starts:
+        elif lemmas & _DEITIES or tok.text.lower() in _DEITIES:
+            out.append((tok.start, tok.stop, "PER"))  # written with a capital, God at a sentence's start too
+        elif tok.start in sc.starts and _first_name_opening(tok.text):
             out.append((tok.start, tok.stop, "PER"))
     return sorted(out)
 
