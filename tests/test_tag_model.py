@@ -741,3 +741,26 @@ def test_model_noise_in_an_unread_script_is_dropped_gazetteer_places_kept() -> N
     assert all(any("a" <= c.lower() <= "z" for c in text) for text in models)  # "Reuters" may stay, Cyrillic not
     assert "Reuters" in models
     assert {"Пхенян", "Курска област"} <= {m.text for m in mentions if m.label == "LOC"}
+
+
+def test_int8_quantisation_hides_only_torchs_two_deprecation_notices() -> None:
+    import re
+
+    import torch
+    from torch import nn
+
+    from osintkit.entities.quantise import _DEPRECATION_MESSAGES, quantize_linears
+
+    module = nn.Sequential(nn.Linear(4, 3))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        quantised = quantize_linears(module, {"0": (-1.0, 1.0)}, inplace=False)
+        warnings.warn("a later warning of the caller's own", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == ["a later warning of the caller's own"]
+    assert quantised(torch.zeros(2, 4)).shape == (2, 3)
+    # The filters match what torch says today; without them these notices reach every caller of tag().
+    with warnings.catch_warnings(record=True) as raw:
+        warnings.simplefilter("always")
+        torch.ao.quantization.quantize_dynamic(nn.Sequential(nn.Linear(4, 3)), {nn.Linear}, dtype=torch.qint8)
+    assert {type(w.message) for w in raw} <= {DeprecationWarning, UserWarning} and raw
+    assert all(any(re.match(m, str(w.message)) for _, m in _DEPRECATION_MESSAGES) for w in raw)
