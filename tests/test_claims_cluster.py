@@ -335,6 +335,18 @@ def test_english_groups_are_never_joined_through_another_language() -> None:
     assert group_across_languages([[0, 1]], neutral[:4], ["en"] * 4, list("abcd"), list("1234")) == [[0, 1]]
 
 
+def test_the_encoders_groups_of_text_it_cannot_read_are_undone() -> None:
+    from osintkit.claims.cluster import Neutral, group_across_languages
+
+    neutral = [
+        Neutral(figures=frozenset({"11000|"}), places=frozenset({KURSK})),  # en
+        Neutral(figures=frozenset({"11000|"}), places=frozenset({KURSK})),  # uk: 11 тисяч
+        Neutral(figures=frozenset({"3000|"}), places=frozenset({KURSK})),  # ru: 3 тысячи, which the encoder grouped
+    ]
+    groups = group_across_languages([[1, 2]], neutral, ["en", "uk", "ru"], list("abc"), list("123"))
+    assert groups == [[0, 1]]
+
+
 def test_one_row_per_document_across_languages() -> None:
     from osintkit.claims.cluster import Neutral, group_across_languages
 

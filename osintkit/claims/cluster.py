@@ -529,7 +529,8 @@ def group_across_languages(
 ) -> list[list[int]]:
     """:func:`group_claims`'s groups, joined where claims the encoder cannot compare share language-neutral parts.
 
-    A pair of rows is a candidate when at least one of them is in a language outside ``encoder_languages`` (a
+    Rows outside ``encoder_languages`` first leave the groups they were given (the encoder's cosines on text it
+    cannot read are noise). A pair of rows is a candidate when at least one of them is in such a language (a
     language of None counts as the encoder's, as its text was read as such) and they share a key of
     :class:`Neutral` held by at most ``max_block`` rows; it joins when :func:`_neutral_score` says one report.
     Joins run best score first (ties by ``order_keys``), keep one row per document, and never join two groups
@@ -544,6 +545,9 @@ def group_across_languages(
     read = [(lang or "en").split("-")[0].lower() in encoder_languages for lang in languages]
     owner = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    # The encoder's cosine says nothing of a row it cannot read (two Cyrillic sentences share word pieces, not
+    # meaning: "11 тисяч" and "3 тысячи" read alike), so only its groups' rows in its own languages are kept.
+    groups = [kept for g in groups if len(kept := [i for i in g if read[i]]) > 1]
     for g in groups:
         head = min(g, key=rank.__getitem__)
         for i in g:
