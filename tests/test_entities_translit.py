@@ -95,6 +95,7 @@ def test_letters_only_one_alphabet_has_tell_the_language() -> None:
         ("Yevgeny", "Evgenii", "Ievgenii"),
         ("Kravets", "Kravec", "Kravetz"),
         ("Klychko", "Klitschko"),
+        ("Zelenska", "Zelenskaya", "Zelenskaia"),
         ("Ivashchenko", "Ivaschenko"),
     ],
 )

@@ -304,11 +304,22 @@ def test_a_cyrillic_name_meeting_two_latin_people_joins_neither() -> None:
 @pytest.mark.parametrize(
     ("latin", "cyrillic", "language"),
     [("Olena Zelenska", "Володимир Зеленський", "uk"), ("Maria Ivanova", "Марина Иванова", "ru"),
-     ("Petro Kovalenko", "Петро Ковальчук", "uk")],
+     ("Petro Kovalenko", "Петро Ковальчук", "uk"), ("Ivanna Petrenko", "Іван Петренко", "uk"),
+     ("Oleksandra Petrenko", "Олександр Петренко", "uk")],
 )  # fmt: skip
 def test_different_people_stay_apart_across_scripts(latin: str, cyrillic: str, language: str) -> None:
     entities = link_entities([M(latin, "PERSON", "en-1"), C(cyrillic, "PERSON", "xx-1", language)])
     assert len(entities) == 2
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic", "language"),
+    [("Olena Zelenska", "Елена Зеленская", "ru"), ("Oleksandr Syrskyi", "Александр Сырский", "ru"),
+     ("Kirill Budanov", "Кирило Буданов", "uk"), ("Yulia Svyrydenko", "Юлія Свириденко", "uk")],
+)  # fmt: skip
+def test_one_person_across_scripts(latin: str, cyrillic: str, language: str) -> None:
+    (entity,) = link_entities([M(latin, "PERSON", "en-1"), C(cyrillic, "PERSON", "xx-1", language)])
+    assert entity.name == latin and entity.aliases == [cyrillic]
 
 
 def test_organisations_meet_through_their_romanised_names() -> None:

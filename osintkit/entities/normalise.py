@@ -202,15 +202,22 @@ _VOWELS = re.compile(r"[aeiouy]")
 def _given_names_meet(a: str, b: str) -> bool:
     """Whether two romanised given names can be one person's in Ukrainian, Russian and English: the same key, an
     initial, or the same consonants with the same first sound ("volodimir"/"vladimir", "oleksandr"/"aleksandr",
-    "sergi"/"sergei", "kirilo"/"kiril"), but never "maria"/"marina" or "anna"/"inna"."""
+    "olena"/"elena", "sergi"/"sergei", "kirilo"/"kiril"), but never "maria"/"marina" or "anna"/"inna", and never a
+    man's name and a woman's ("ivan"/"ivana", "oleksandr"/"oleksandra": the feminine ends in -a, and -enko
+    surnames do not say which)."""
     if a == b or ((len(a) == 1 or len(b) == 1) and a[0] == b[0]):
         return True
 
     def first(x: str) -> str:
-        return "a" if x[0] in "ao" else x[0]
+        return "a" if x[0] in "aeo" else x[0]  # Олена/Елена, Олександр/Александр
 
     skeleton_a, skeleton_b = _VOWELS.sub("", a), _VOWELS.sub("", b)
-    return first(a) == first(b) and len(skeleton_a) >= 2 and skeleton_a == skeleton_b
+    return (
+        first(a) == first(b)
+        and len(skeleton_a) >= 2
+        and skeleton_a == skeleton_b
+        and a.endswith("a") == b.endswith("a")
+    )
 
 
 def _names_meet(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

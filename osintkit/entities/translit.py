@@ -129,7 +129,8 @@ _NON_LETTER = re.compile(r"[^a-z]+")
 def latin_key(name: str) -> str:
     """A comparison key for one name in Latin letters that folds where romanisations and the press differ.
 
-    "Zelensky", "Zelenskyy", "Zelenskyi", "Zelenskiy" and "Zelenskii" share a key; so do "Kharkiv"/"Harkiv"
+    "Zelensky", "Zelenskyy", "Zelenskyi", "Zelenskiy" and "Zelenskii" share a key, and "Zelenska", "Zelenskaya"
+    and "Zelenskaia" (the Ukrainian and Russian feminine) another; so do "Kharkiv"/"Harkiv"
     (kh/h), "Kravets"/"Kravec" (ts/c), "Oleh"/"Oleg" (Ukrainian г is h, Russian g) and doubled letters
     ("Zakharchenko"/"Zaharchenko", "Savva"/"Sava"). It is deliberately no fuzzier: "Ivanov" and "Ivanova",
     "Kovalenko" and "Kovalchenko" keep different keys. Words are keyed one by one and joined by a space.
@@ -147,6 +148,8 @@ def latin_key(name: str) -> str:
         w = w.replace("sh", "\x04").replace("kh", "h").replace("tz", "c").replace("ts", "c").replace("x", "ks")
         w = w.replace("h", "g").replace("j", "i").replace("w", "v")
         w = _DOUBLE.sub(r"\1", w)
+        if len(w) > 5 and w.endswith(("aia", "aya")):
+            w = w[:-2]  # Russian -ая, Ukrainian -а: Zelenskaya / Zelenskaia / Zelenska
         if len(w) > 4:
             w = _FINAL_I.sub("i", w)  # -yi, -yy, -iy, -ii, -y: one ending (Zelenskyy / Zelensky / Zelenskii)
         w = _DOUBLE.sub(r"\1", w.replace("y", "i"))
