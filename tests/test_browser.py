@@ -249,12 +249,10 @@ _ANY_PROMPT_STARTED = """() => [...document.querySelectorAll('.jp-Notebook .jp-C
     .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
 # Run All is over when no cell is queued or running ([*]) and the kernel is idle. JupyterLab marks every queued
 # cell [*] at once, and clears the queue after an error, so this holds between cells only at the end.
-_RUN_ALL_OVER = """() => {
+_RUN_ALL_OVER = f"""() => {{
     const p = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-    if (p.some(e => /\\[\\*\\]/.test(e.textContent))) return false;
-    const s = document.querySelector('.jp-Notebook-ExecutionIndicator');
-    return !!s && s.getAttribute('data-status') === 'idle';
-}"""
+    return !p.some(e => /\\[\\*\\]/.test(e.textContent)) && ({_KERNEL_IDLE})();
+}}"""
 # Error outputs, two ways. JupyterLab 4 renders an `error` output through its stderr renderer (the bundle carries
 # both application/vnd.jupyter.error and .stderr; the stderr one is drawn), so the DOM alone cannot tell an error
 # from a warning: the notebook model can. The DOM adds tracebacks printed to stderr by code that caught them, and
@@ -280,8 +278,12 @@ _ERRORS = """() => {
         cell.querySelectorAll('.jp-OutputArea-output').forEach(out => {
             const t = out.textContent || '';
             const stderr = out.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr';
+            const last = t.trim().split('\\n').slice(-1)[0];
+            const known = found.some(f => f.cell === i && f.kind === 'error' && f.text === last.trim());
+            if (known) return;  // the model's error output, drawn by the stderr renderer
             if (stderr && /Traceback \\(most recent call last\\)|^\\s*[A-Za-z_.]*(Error|Exception)\\b.*:/m.test(t)) {
-                found.push({cell: i, kind: 'stderr', text: t.trim().split('\\n').slice(-1)[0], detail: t.slice(-2500)});
+                const named = t.split('\\n').filter(line => /^\\s*[A-Za-z_.]*(Error|Exception)\\b.*:/.test(line));
+                found.push({cell: i, kind: 'stderr', text: (named.pop() || last).trim(), detail: t.slice(-2500)});
             } else if (/Error displaying widget|Javascript Error/.test(t)) {
                 found.push({cell: i, kind: 'render', text: t.trim().slice(0, 300), detail: ''});
             }
@@ -649,3 +651,32 @@ def test_notebook_runs_all_in_jupyterlab(name: str, lab: Lab, browser: Any, timi
         timing.whole = time.monotonic() - started
         page.close()
         lab.shut_down_kernels()
+
+
+def test_the_checks_catch_a_broken_notebook(lab: Lab, browser: Any) -> None:
+    """The error checks themselves: an error output, a traceback printed to stderr, and the cells an error skips."""
+    sources = [
+        "import traceback, warnings\ntry:\n    {}['x']\nexcept KeyError:\n    traceback.print_exc()\n"
+        "warnings.warn('a warning is no error')",
+        "1 / 0",
+        "print('not reached')",
+    ]
+    cells: list[dict[str, Any]] = [
+        {"cell_type": "code", "id": f"c{i}", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+        for i, src in enumerate(sources)
+    ]
+    kernelspec = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": kernelspec}, "cells": cells}
+    (lab.nb_dir / "99-broken.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(120_000)
+    try:
+        _open(page, lab, "99-broken.ipynb")
+        _run_all(page)
+        found = sorted((e["cell"], e["kind"], e["text"]) for e in page.evaluate(_ERRORS))
+        ran = page.evaluate(_NUMBERED)
+    finally:
+        page.close()
+        lab.shut_down_kernels()
+    assert found == [(0, "stderr", "KeyError: 'x'"), (1, "error", "ZeroDivisionError: division by zero")]
+    assert ran == 2  # the queue stops at the error: a notebook whose last cells never ran does not pass
