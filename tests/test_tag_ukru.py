@@ -249,3 +249,91 @@ def test_natasha_mentions_carry_their_lemma() -> None:
     mentions = slavic_mentions("Об этом сообщил пресс-секретарь Дмитрий Песков в беседе с Зеленским.", "ru")
     lemmas = {m.text: m.norm["lemma"] for m in mentions}
     assert lemmas.get("Зеленским") == "Зеленский", lemmas
+
+
+# osintkit.entities.ukrainian: names of bodies, companies and places rebuilt around natasha's cores. Each case shows
+# what natasha gives alone (repair=False) and what the rules make of it.
+
+
+def _natasha_alone(text: str) -> set[tuple[str, str]]:
+    return _found(slavic_mentions(text, "uk", repair=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Adjectives, head, and the body and territory it belongs to, in the genitive.
+        ("Про це повідомило Головне управління Національної поліції у Київській області.",
+         "Головне управління Національної поліції у Київській області"),
+        ("Рішення ухвалив Господарський суд Кіровоградської області.", "Господарський суд Кіровоградської області"),
+        # Lower-case complements joined by "і", then the state.
+        ("Листа надіслали до Міністерства доходів і зборів України.", "Міністерства доходів і зборів України"),
+        # An acronym complement, and a dedication that ends the name.
+        ("Справу розслідує Головне слідче управління МВС.", "Головне слідче управління МВС"),
+        ("Лекцію прочитали в Інституті мовознавства ім. О. О. Потебні минулого тижня.",
+         "Інституті мовознавства ім. О. О. Потебні"),
+        # An acronym with its adjective.
+        ("Договір підписала Сокирянська РДА.", "Сокирянська РДА"),
+    ],
+)  # fmt: skip
+def test_a_body_is_its_head_noun_with_adjectives_and_complements(text: str, name: str) -> None:
+    assert (name, "ORG") not in _natasha_alone(text)
+    assert (name, "ORG") in _found(slavic_mentions(text, "uk"))
+    assert (name, "ORG") in _found(tag(text))  # longer than the gazetteer's place inside it, so it stays whole
+
+
+def test_a_person_after_a_body_is_not_part_of_it() -> None:
+    found = _found(slavic_mentions("Партії регіонів Олексія Журавка більше немає.", "uk"))
+    assert ("Партії регіонів", "ORG") in found and ("Олексія Журавка", "PERSON") in found
+    # natasha alone calls the man a place
+    assert ("Олексія Журавка", "LOC") in _natasha_alone("Партії регіонів Олексія Журавка більше немає.")
+
+
+def test_quoted_names_are_organisations_and_quoted_speech_is_not() -> None:
+    text = (
+        "Підряд отримало ТОВ «Будмонтаж», а фарбу постачало ПрАТ фірма «Київ».\n"
+        "Тепло постачає Комунальне підприємство «Київтеплоенерго».\n"
+        "Про це написали журналісти газети «Вечірній Київ».\n"
+        "Акції «Укрнафти» купив фонд.\n"
+        "Він крикнув: «Так!» — і вийшов, а вона відповіла: «Ми прийдемо завтра»."
+    )
+    found = _found(slavic_mentions(text, "uk"))
+    # A legal form, or a capitalised kind of organisation, before the quotation is part of the name.
+    assert {("ТОВ «Будмонтаж»", "ORG"), ("ПрАТ фірма «Київ»", "ORG")} <= found
+    assert ("Комунальне підприємство «Київтеплоенерго»", "ORG") in found
+    # A lower-case kind ("газети") is not; a short capitalised quotation with no verb names something.
+    assert {("Вечірній Київ", "ORG"), ("Укрнафти", "ORG")} <= found
+    assert not {text for text, _ in found} & {"Так", "Так!", "Ми прийдемо завтра"}
+    # Through tag(): the company «Київ» is not the city.
+    assert ("Київ", "LOC") not in _found(tag(text))
+
+
+def test_places_named_by_adjectives_and_a_geographic_noun_and_streets() -> None:
+    text = "Поселення стояло на Чорному морі в Російській імперії.\nОфіс розташований на вул. Хрещатик, 22 у Києві."
+    alone = _natasha_alone(text)
+    assert ("Чорному", "LOC") in alone and ("Хрещатик", "PERSON") in alone
+    found = _found(tag(text))
+    assert {("Чорному морі", "LOC"), ("Російській імперії", "LOC"), ("вул. Хрещатик, 22", "LOC")} <= found
+    assert ("Києві", "LOC") in found
+
+
+def test_abbreviations_of_common_nouns_and_states_acronyms() -> None:
+    text = "ЗМІ повідомили, що ПДВ зросте.\nДелегацію СРСР прийняли в Празі."
+    found = _found(slavic_mentions(text, "uk"))
+    assert ("СРСР", "LOC") in found
+    assert not {text for text, _ in found} & {"ЗМІ", "ПДВ"}
+
+
+def test_a_body_s_kind_opening_a_sentence_or_a_heading_is_not_a_name() -> None:
+    assert _found(slavic_mentions("Суд встановив, що договір недійсний.", "uk")) == set()
+    # natasha runs a heading into the next line; the line is a sentence of its own.
+    text = "Рішення\nСуд встановив порядок."
+    assert not any("Суд" in t for t, _ in _found(slavic_mentions(text, "uk")))
+
+
+def test_continents_god_and_a_first_name_opening_a_sentence() -> None:
+    text = "Лідери Європи зустрілися в Брюсселі.\nВін вірив, що Бог його почує.\nІгор і сам довго не вірив у це."
+    alone = _natasha_alone(text)
+    assert not {("Європи", "LOC"), ("Бог", "PERSON"), ("Ігор", "PERSON")} & alone
+    found = _found(slavic_mentions(text, "uk"))
+    assert {("Європи", "LOC"), ("Бог", "PERSON"), ("Ігор", "PERSON")} <= found

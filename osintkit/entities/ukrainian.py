@@ -435,17 +435,27 @@ def _person_named(span: str) -> bool:
     words = span.split(" ")
     if not 2 <= len(words) <= 3 or not all(w.isalpha() and _capitalised(w) and not w.isupper() for w in words):
         return False
-    first = _analysis_tags(words[0])
-    last = _analysis_tags(words[-1])
-    return "Name" in first and ("Surn" in last or not last) and not {"Geox", "Orgn"} & (first | last)
+    return bool(_name_cases(words[0]) & _surname_cases(words[-1]))
 
 
 @functools.lru_cache(maxsize=16384)
-def _analysis_tags(word: str) -> frozenset[str]:
-    """Every grammeme of every dictionary reading of ``word``."""
+def _name_cases(word: str) -> frozenset[str]:
+    """The cases in which ``word`` reads as a first name."""
     from osintkit.entities.slavic import _morph
 
-    return frozenset(g for p in _morph("uk").parse(word) if p.is_known for g in p.tag.grammemes)
+    return frozenset(str(p.tag.case) for p in _morph("uk").parse(word) if p.is_known and "Name" in p.tag.grammemes)
+
+
+@functools.lru_cache(maxsize=16384)
+def _surname_cases(word: str) -> frozenset[str]:
+    """The cases in which ``word`` can follow a first name as its surname: a surname's, or a noun's or an
+    adjective's that a surname may share ("Журавка", "Луцького"); every case for a word the dictionary lacks."""
+    from osintkit.entities.slavic import _morph
+
+    parses = [p for p in _morph("uk").parse(word) if p.is_known]
+    if not parses:
+        return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
+    return frozenset(str(p.tag.case) for p in parses if "Surn" in p.tag.grammemes or p.tag.POS in ("NOUN", "ADJF"))
 
 
 @functools.lru_cache(maxsize=4096)
