@@ -700,7 +700,7 @@ def file_origin(path: Path, data: bytes | None, *, with_sidecar: bool = True, sh
     meta: dict[str, Any] = {}
     warnings: list[str] = []
     if sha256 is None and data is None:
-        raise ValueError("file_origin needs the file's bytes or their sha256")
+        raise InputError("file_origin needs the file's bytes or their sha256", path=display_path(path), field="sha256")
     file_sha = sha256 if sha256 is not None else sha256_hex(data or b"")
     if with_sidecar:
         overrides, meta, warnings = read_sidecar(path)
