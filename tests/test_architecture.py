@@ -240,7 +240,7 @@ def test_the_checks_catch_a_planted_upward_import_and_cycle() -> None:
         "osintkit.entities.tagger": {"osintkit.geo.toponyms", "osintkit.model"},  # down to the gazetteer: fine
         "osintkit.geo.toponyms": {"osintkit.geo.gazetteer"},
         "osintkit.geo.gazetteer": set(),
-        "osintkit.geo.geoparse": {"osintkit.entities.tagger"},  # geo above entities: fine
+        "osintkit.geo._geoparse": {"osintkit.entities.tagger"},  # geo above entities: fine
         "osintkit.entities.model": {"osintkit.training.lora"},  # the runtime reaching training: upward
         "osintkit.training.lora": {"osintkit.entities.model"},
     }
@@ -253,6 +253,23 @@ def test_the_checks_catch_a_planted_upward_import_and_cycle() -> None:
         ["osintkit.sources.text", "osintkit.store"],
     ]
     # And the entities -> geo edge that used to run through strings would now be caught as a plain import.
-    assert upward_imports({"osintkit.entities.tagger": {"osintkit.geo.geoparse"}}) == {
-        ("osintkit.entities.tagger", "osintkit.geo.geoparse")
+    assert upward_imports({"osintkit.entities.tagger": {"osintkit.geo._geoparse"}}) == {
+        ("osintkit.entities.tagger", "osintkit.geo._geoparse")
     }
+
+
+def test_no_module_is_shadowed_by_a_same_named_attribute_of_its_package(graph: dict[str, set[str]]) -> None:
+    """``osintkit.geo.geoparse`` was the function, not the module, once the package had imported it: a submodule
+    and a public name of its package must not share a name (``osintkit.tag`` and ``osintkit.load`` had the same
+    trouble)."""
+    import importlib
+
+    clashes = []
+    for name in sorted(graph):
+        package, _, leaf = name.rpartition(".")
+        if not package:
+            continue
+        value = getattr(importlib.import_module(package), leaf, None)
+        if value is not None and not isinstance(value, type(importlib)):
+            clashes.append(f"{package}.{leaf} is a {type(value).__name__}, not the module {name}")
+    assert not clashes, "\n".join(clashes)

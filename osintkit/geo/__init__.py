@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._geoparse import find_toponyms, geoparse, override_place, places_frame
 from .geocoder import Candidate, Context, NoNetworkAdapter, OfflineGeocoder
-from .geoparse import find_toponyms, geoparse, override_place, places_frame
 
 if TYPE_CHECKING:
     from .distance import bearing, distance_km, distance_matrix

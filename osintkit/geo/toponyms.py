@@ -2,7 +2,7 @@
 
 This sits with the gazetteer beneath the entity tagger, which merges these mentions with its model's, and beneath
 geoparsing, which resolves every LOC mention; so :mod:`osintkit.entities` reads the gazetteer without importing
-:mod:`osintkit.geo.geoparse`, which itself calls the tagger.
+:func:`osintkit.geo.geoparse`, which itself calls the tagger.
 """
 
 from __future__ import annotations
