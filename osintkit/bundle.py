@@ -21,11 +21,14 @@ import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import CaseError, ExportError
-from .model import Attachment
+from .model import Attachment, ByteStream
 from .store import Case, VerifyReport, utcnow
 
 __all__ = ["BUNDLE_FORMAT", "verify_bundle", "write_bundle"]
@@ -35,7 +38,17 @@ CASE_MEMBER = "case.sqlite"
 FINDINGS_MEMBER = "findings.json"
 MANIFEST_MEMBER = "manifest.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_CHUNK = 1 << 20
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+
+
+def _info(name: str, size: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.create_system = 3
+    info.external_attr = 0o100644 << 16
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = size  # known before writing, so a member streamed in gets the headers writestr gives it
+    return info
 
 
 def _zip(members: list[tuple[str, bytes]]) -> bytes:
@@ -43,12 +56,40 @@ def _zip(members: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, data)
+            archive.writestr(_info(name, len(data)), data)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Member:
+    """A member to write, read in chunks when its turn comes (twice: once to hash it for the manifest)."""
+
+    name: str
+    open: Callable[[], ByteStream]
+
+    def digest(self) -> tuple[str, int]:
+        sha, size = hashlib.sha256(), 0
+        for chunk in self.chunks():
+            sha.update(chunk)
+            size += len(chunk)
+        return sha.hexdigest(), size
+
+    def chunks(self) -> Iterator[bytes]:
+        stream = self.open()
+        try:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+        finally:
+            stream.close()
+
+
+def _zip_to(target: Path, members: list[_Member], sizes: dict[str, int]) -> None:
+    """The same archive as :func:`_zip` gives, written to ``target`` one chunk at a time (members of any size)."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for member in members:
+            with archive.open(_info(member.name, sizes[member.name]), "w") as dest:
+                for chunk in member.chunks():
+                    dest.write(chunk)
 
 
 def _sha256(data: bytes) -> str:
@@ -63,26 +104,34 @@ def _attachment_member(att: Attachment) -> str:
     return f"attachments/{att.doc_id}/{att.id}{suffix}"
 
 
-def _evidence_members(snap: Case) -> list[tuple[str, bytes]]:
+def _evidence_members(snap: Case) -> list[_Member]:
     """Every document's raw bytes and every attachment's, under the names ``verify_bundle`` checks them by."""
-    members: list[tuple[str, bytes]] = []
-    for doc_id in snap.document_ids():
-        raw = snap.raw_bytes(doc_id)
-        if raw is not None:
-            members.append((f"raw/{doc_id}", raw))
-    members += [(_attachment_member(att), att.read()) for att in snap.attachments()]
+    held = snap.execute("SELECT id FROM documents WHERE raw IS NOT NULL ORDER BY seq").fetchall()
+    members = [_Member(f"raw/{doc_id}", partial(_raw_stream, snap, doc_id)) for (doc_id,) in held]
+    members += [_Member(_attachment_member(att), att.open) for att in snap.attachments()]
     return members
+
+
+def _raw_stream(snap: Case, doc_id: str) -> ByteStream:
+    return io.BytesIO(snap.raw_bytes(doc_id) or b"")
+
+
+def _file_stream(path: Path) -> ByteStream:
+    return path.open("rb")
 
 
 def write_bundle(case: Case, path: str | os.PathLike[str]) -> dict[str, Any]:
     """Write ``case`` as a bundle at ``path`` (atomically); returns the manifest.
 
-    A case that does not verify is refused: a bundle vouches for what it carries.
+    A case that does not verify is refused: a bundle vouches for what it carries. Members are hashed and written
+    one chunk at a time, so a case of large attachments is bundled without holding them in memory.
     """
     from .export.json import to_json
     from .findings import Findings
 
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = target.with_name(f".{target.name}.tmp")
     with tempfile.TemporaryDirectory(prefix="osintkit-bundle-") as tmp:
         snapshot = Path(tmp) / CASE_MEMBER
         head = case.snapshot(snapshot)
@@ -90,30 +139,30 @@ def write_bundle(case: Case, path: str | os.PathLike[str]) -> dict[str, Any]:
             report = snap.verify()
             if not report.ok:
                 raise ExportError(f"{case.path}: not bundled, the case does not verify: {report.first_problem}")
-            members = _evidence_members(snap)
             made = Findings.from_case(snap)
             made.case_path = str(case.path)  # the case it was made from, not the snapshot's temporary file
             findings = to_json(made).encode("utf-8")
-            entries = report.entries_checked
-        case_bytes = snapshot.read_bytes()
-    members = [(CASE_MEMBER, case_bytes), (FINDINGS_MEMBER, findings), *members]
-    manifest: dict[str, Any] = {
-        "format": BUNDLE_FORMAT,
-        "created": utcnow(),
-        "case": case.path.name,
-        "custody": {"head": head, "entries": entries},
-        "files": {name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in members},
-    }
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    data = _zip([(MANIFEST_MEMBER, manifest_bytes), *members])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp_path.write_bytes(data)
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        tmp_path.unlink(missing_ok=True)
-        raise ExportError(f"{target}: cannot write the bundle: {exc}") from exc
+            members = [
+                _Member(CASE_MEMBER, partial(_file_stream, snapshot)),
+                _Member(FINDINGS_MEMBER, partial(io.BytesIO, findings)),
+                *_evidence_members(snap),
+            ]
+            hashed = {m.name: m.digest() for m in members}
+            manifest: dict[str, Any] = {
+                "format": BUNDLE_FORMAT,
+                "created": utcnow(),
+                "case": case.path.name,
+                "custody": {"head": head, "entries": report.entries_checked},
+                "files": {name: {"sha256": sha, "bytes": size} for name, (sha, size) in hashed.items()},
+            }
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+            sizes = {name: size for name, (_sha, size) in hashed.items()} | {MANIFEST_MEMBER: len(manifest_bytes)}
+            try:
+                _zip_to(tmp_path, [_Member(MANIFEST_MEMBER, partial(io.BytesIO, manifest_bytes)), *members], sizes)
+                os.replace(tmp_path, target)
+            except OSError as exc:
+                tmp_path.unlink(missing_ok=True)
+                raise ExportError(f"{target}: cannot write the bundle: {exc}") from exc
     return manifest
 
 
