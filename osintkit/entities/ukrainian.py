@@ -92,7 +92,7 @@ def _is_adjective(word: str) -> bool:
 
 def _is_genitive_noun(word: str) -> bool:
     _, pos, cases, _ = _analysis(word.lower())
-    return "NOUN" in pos and "gent" in cases
+    return "NOUN" in pos and "gent" in cases and not pos & {"PREP", "CONJ", "PRCL"}  # not "про"
 
 
 def _is_genitive_adjective(word: str) -> bool:
@@ -142,8 +142,8 @@ class _Scanner:
         return 2 if self.word(i + 1) == "." and self.adjacent(i) else 1
 
     def quote_end(self, i: int) -> int:
-        """Index just past the quotation opening at ``i`` (one nested quotation allowed), or 0 when it does not
-        close on the same line within 15 tokens."""
+        """Index just past the quotation opening at ``i`` (one nested quotation allowed, closed by one mark or
+        two), or 0 when it does not close on the same line within 15 tokens."""
         if self.word(i) not in _OPEN:
             return 0
         depth = 0
@@ -155,7 +155,8 @@ class _Scanner:
                 depth += 1
             elif w in _CLOSE:
                 depth -= 1
-                if depth == 0:
+                # 'ТОВ «Керуюча компанія «Днепросервіс»': the inner and outer quotation often close with one mark.
+                if depth == 0 or (depth == 1 and self.word(j + 1) not in _CLOSE):
                     return j + 1 if j > i + 1 else 0
         return 0
 
@@ -179,7 +180,12 @@ class _Scanner:
             return i
         if not capitalised and not self.word(j).islower():
             return i
-        while j < len(self.words) and self.adjacent(j - 1) and _is_genitive_adjective(self.word(j)):
+        while (
+            j < len(self.words)
+            and self.adjacent(j - 1)
+            and _is_genitive_adjective(self.word(j))
+            and (capitalised or self.word(j).islower())
+        ):
             if (
                 not _is_genitive_noun(self.word(j))
                 or _is_genitive_adjective(self.word(j + 1))
@@ -189,6 +195,8 @@ class _Scanner:
             else:
                 break
         if not (self.adjacent(j - 1) and _is_genitive_noun(self.word(j))):
+            return i
+        if not capitalised and not self.word(j).islower():
             return i
         if (
             capitalised
@@ -203,15 +211,16 @@ class _Scanner:
         """Index past what follows a body's head at ``end``: its genitive complements, acronyms, seat, dedication,
         number and quoted name. ``lower``: lower-case genitive words may follow (after a head noun, not after a
         proper name)."""
+        first = end
         while end < len(self.words) and self.adjacent(end - 1):
             w = self.word(end)
             if w in _OPEN:
+                # Only right after the head ('аеропорту «Бориспіль»'); after a complement, a quotation names a
+                # body of its own ('Міністерства оборони «Укрвійськбуд»'). Either way the name ends there.
                 close = self.quote_end(end)
-                if not close:
-                    break
-                end = close
-                lower = False
-                continue
+                if close and end == first:
+                    end = close
+                break
             if w == "№" and self.word(end + 1)[:1].isdigit():
                 end += 2
                 lower = False
@@ -233,6 +242,8 @@ class _Scanner:
                     continue
                 break
             if _acronym(w) and not _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"}:
+                if self.word(end + 1) in _OPEN:
+                    break  # a legal form: 'Партією регіонів ТОВ «Альфа»' names two
                 end += 1
                 lower = False
                 continue
@@ -307,7 +318,7 @@ def _institutions(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple
             i += 1
             continue
         if acronym and not head:
-            if _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"}:
+            if _analysis(w.lower())[1] & {"NPRO", "PREP", "CONJ"} or sc.word(i + 1) in _OPEN:
                 i += 1
                 continue
             end = sc.complements(i + 1, lower=False)
@@ -340,7 +351,11 @@ def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
             start = before - 1 if kind_lower else before
             out.append((start, close, True))
         elif _capitalised(sc.word(before)) and _lemmas(sc.word(before)) & _ORG_KINDS:
-            out.append((sc.left_adjectives(before), close, True))
+            start = sc.left_adjectives(before)
+            if start < before:
+                out.append((start, close, True))  # 'Комунальне підприємство «Київтеплоенерго»'
+            else:
+                out.append((i + 1, close - 1, False))  # 'Фірма «Альфа» ...' opening a sentence: the name alone
         elif kind_lower or (sc.word(before) in ("і", "та", "й", ",") and previous_end == before):
             out.append((i + 1, close - 1, False))
         elif _looks_like_a_name(sc.words[i + 1 : close - 1]):
