@@ -92,9 +92,9 @@ brief(entities_frame(case))
 # becomes an entity of its own, a "Korean" group with no country beside the real North Korean one. The analyst
 # rejects it.
 #
-# The least confident model mention is worth a look too: *Pyongyang* in "Pyongyang deployed an estimated 11,000
-# soldiers". The capital stands for the North Korean state, which place-name guidelines still tag as a location, so
-# the tag is right: the analyst accepts it, and the case records that a person checked it.
+# A low-confidence mention is worth a look too: the model is least sure of *Pyongyang* in "Pyongyang deployed an
+# estimated 11,000 soldiers". The capital stands for the North Korean state, which place-name guidelines still tag
+# as a location, so the tag is right: the analyst accepts it, and the case records that a person checked it.
 #
 # Corrections are stored in the case (never by editing the model's output in place) and logged in custody. A
 # rejected mention disappears from the entity list and the exports, but stays in the case, marked, so the decision
@@ -110,11 +110,12 @@ if script is not None:
     print(f"rejected: {script.text!r} [{script.label}] at {script.start}: the signatures' script, not a group")
 else:
     print("no 'Korean' group to reject: already rejected, or the tagger no longer makes this mistake")
-model_mentions = [m for m in stored if m.source == "model"]
-checked = min(model_mentions, key=lambda m: m.score)
-if f"{doc.id}:{checked.start}-{checked.end}" not in reviewed:
+least = min((m for m in stored if m.source == "model"), key=lambda m: m.score)
+print(f"the model's least confident mention: {least.text!r} [{least.label}] ({least.score:.2f})")
+checked = next((m for m in stored if m.text == "Pyongyang"), None)
+if checked is not None and f"{doc.id}:{checked.start}-{checked.end}" not in reviewed:
     case.set_mention_status(doc.id, checked.start, checked.end, "accepted")
-print(f"accepted: {checked.text!r} [{checked.label}], the model's least confident mention ({checked.score:.2f})")
+    print(f"accepted: {checked.text!r} [{checked.label}], checked against the text")
 normalise_case(case)
 print("a 'Korean' group among the entities:", any(e.name == "Korean" for e in case.entities() if e.mention_count))
 brief(case.custody_frame(), ["seq", "action", "document"], titles=case).tail(3)

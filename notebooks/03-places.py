@@ -97,8 +97,9 @@ brief(places_frame(geoparse(post)))
 # the annotation panel offers the same choice from a dropdown of candidates.
 #
 # A place with feature `focus` and confidence 0.15 is the document's main town standing in for a name the gazetteer
-# could not resolve. In this report such a row, if the tagger took a person's name for a place, is no location at
-# all: the map and the distances below leave focus rows out.
+# could not resolve: check it against the text. When this notebook was written, this report had one, *Zelenskyy*, a
+# person's name the tagger took for a place and the geoparser then pinned on Kyiv: no location at all. The map and
+# the distances below leave focus rows out.
 
 # %%
 from osintkit.geo import override_place
