@@ -13,6 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from osintkit.errors import EmptyInputError, InputError, MalformedInputError, UnknownFieldError
@@ -164,28 +165,61 @@ def _scalar(value: Any) -> Any:
     return _as_text(value) if isinstance(value, list | Mapping) else str(value)
 
 
-def _record_document(
-    record: Any,
-    raw: bytes,
-    *,
-    root: Any,
-    resolved: dict[str, list[str]],
-    loader: str,
-    origin: Origin,
-    ctx: LoadContext,
-    where: str,
-    line: int,
-    extra_meta: dict[str, Any],
-    drop: frozenset[str] = frozenset(),
-) -> Item:
-    """One record's document, or a Skipped naming the file and line: a bad record never costs the records after it."""
-    try:
-        return _build_record(record, raw, root=root, resolved=resolved, loader=loader, origin=origin, ctx=ctx,
-                             where=where, line=line, extra_meta=extra_meta, drop=drop)  # fmt: skip
-    except InputError as err:
-        if err.line is None:
-            err = type(err)(err.reason, path=err.path, line=line, field=err.field)
-        return skip_or_raise(err, ctx, where=where, line=line)
+@dataclass(frozen=True)
+class _Records:
+    """What every record of one file shares: where its fields are, which loader read it, the metadata it adds."""
+
+    root: Any
+    resolved: dict[str, list[str]]
+    loader: str
+    origin: Origin
+    ctx: LoadContext
+    extra_meta: dict[str, Any] = field(default_factory=dict)
+    drop: frozenset[str] = frozenset()
+
+    def document(self, record: Any, raw: bytes, *, where: str, line: int, meta: dict[str, Any] | None = None) -> Item:
+        """One record's document, or a Skipped naming the file and line: a bad record never costs the ones after."""
+        try:
+            return self._build(record, raw, where=where, line=line, meta={**self.extra_meta, **(meta or {})})
+        except InputError as err:
+            if err.line is None:
+                err = type(err)(err.reason, path=err.path, line=line, field=err.field)
+            return skip_or_raise(err, self.ctx, where=where, line=line)
+
+    def _build(self, record: Any, raw: bytes, *, where: str, line: int, meta: dict[str, Any]) -> Item:
+        root, resolved, origin = self.root, self.resolved, self.origin
+        _check_depth(record, origin.path, line, raw)
+        text = _as_text(_pick(record, resolved["text"], root))
+        if not text.strip():
+            reason = f"empty text (field {resolved['text'][0]!r})"
+            return Skipped(where=where, reason=reason, path=origin.path, line=line)
+        fields = {t: _scalar(_pick(record, names, root)) for t, names in resolved.items() if t not in ("text", "id")}
+        meta["record"] = line
+        if "id" in resolved:
+            rid = _pick(record, resolved["id"], root)
+            if rid is not None:
+                meta["record_id"] = _scalar(rid)
+        if isinstance(record, Mapping):
+            used = {names[0].split(".")[0] for names in resolved.values()}
+            drop = self.drop
+            rest = {k: v for k, v in record.items() if k not in used and k not in drop and v not in (None, "", [], {})}
+            if rest:
+                meta["fields"] = rest
+        # A lone surrogate can only come from a JSON escape (\uD800-\uDFFF) in the record's own bytes: without
+        # one, and with the depth checked above, the metadata built from the record needs no second serialisation.
+        check_meta = _SURROGATE_ESCAPE.search(raw) is not None
+        doc = make_document(raw, text, loader=self.loader, origin=origin, ctx=self.ctx, fields=fields, meta=meta,
+                            check_meta=check_meta)  # fmt: skip
+        return Loaded(doc, raw)
+
+
+def _decode(data: bytes, origin: Origin) -> str:
+    """The file's text; how it was decoded goes on the origin (its warnings, and an encoding other than UTF-8)."""
+    text, encoding, warnings = decode_bytes(data, origin.path)
+    origin.warnings.extend(warnings)
+    if encoding != "utf-8":
+        origin.meta["encoding"] = encoding
+    return text
 
 
 def _check_depth(record: Any, path: str | None, line: int, raw: bytes | None = None) -> None:
@@ -194,44 +228,6 @@ def _check_depth(record: Any, path: str | None, line: int, raw: bytes | None = N
         return
     if exceeds_depth(record):
         raise MalformedInputError(f"record is nested more than {MAX_JSON_DEPTH} levels deep", path=path, line=line)
-
-
-def _build_record(
-    record: Any,
-    raw: bytes,
-    *,
-    root: Any,
-    resolved: dict[str, list[str]],
-    loader: str,
-    origin: Origin,
-    ctx: LoadContext,
-    where: str,
-    line: int,
-    extra_meta: dict[str, Any],
-    drop: frozenset[str],
-) -> Item:
-    _check_depth(record, origin.path, line, raw)
-    text = _as_text(_pick(record, resolved["text"], root))
-    if not text.strip():
-        return Skipped(where=where, reason=f"empty text (field {resolved['text'][0]!r})", path=origin.path, line=line)
-    fields = {t: _scalar(_pick(record, names, root)) for t, names in resolved.items() if t not in ("text", "id")}
-    meta = dict(extra_meta)
-    meta["record"] = line
-    if "id" in resolved:
-        rid = _pick(record, resolved["id"], root)
-        if rid is not None:
-            meta["record_id"] = _scalar(rid)
-    if isinstance(record, Mapping):
-        used = {names[0].split(".")[0] for names in resolved.values()}
-        rest = {k: v for k, v in record.items() if k not in used and k not in drop and v not in (None, "", [], {})}
-        if rest:
-            meta["fields"] = rest
-    # A lone surrogate can only come from a JSON escape (\uD800-\uDFFF) in the record's own bytes: without one,
-    # and with the depth checked above, the metadata built from the record needs no second serialisation.
-    check_meta = _SURROGATE_ESCAPE.search(raw) is not None
-    doc = make_document(raw, text, loader=loader, origin=origin, ctx=ctx, fields=fields, meta=meta,
-                        check_meta=check_meta)  # fmt: skip
-    return Loaded(doc, raw)
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------------
@@ -314,10 +310,7 @@ def _csv_rows(
 
 def load_csv(data: bytes, origin: Origin, ctx: LoadContext, *, delimiter: str | None = None) -> Iterator[Item]:
     path = origin.path
-    text, encoding, warnings = decode_bytes(data, path)
-    origin.warnings.extend(warnings)
-    if encoding != "utf-8":
-        origin.meta["encoding"] = encoding
+    text = _decode(data, origin)
     delim = delimiter or _sniff_delimiter(text, ",")
     rows = _csv_rows(text, path, delim)
     header: list[str] | None = None
@@ -330,7 +323,7 @@ def load_csv(data: bytes, origin: Origin, ctx: LoadContext, *, delimiter: str | 
             break
     if header is None:
         raise EmptyInputError("CSV has no header row", path=path)
-    resolved = _resolve_fields(ctx.mapping, header, path, "column")
+    docs = _Records(None, _resolve_fields(ctx.mapping, header, path, "column"), "csv", origin, ctx)
     index = {name: i for i, name in reversed(list(enumerate(header)))}
     count = 0
     for line, row, raw_text in rows:
@@ -349,18 +342,7 @@ def load_csv(data: bytes, origin: Origin, ctx: LoadContext, *, delimiter: str | 
         record = {name: row[i] if i < len(row) else "" for name, i in index.items() if name}
         raw = raw_text.rstrip("\r\n").encode("utf-8")
         count += 1
-        yield _record_document(
-            record,
-            raw,
-            root=None,
-            resolved=resolved,
-            loader="csv",
-            origin=origin,
-            ctx=ctx,
-            where=where,
-            line=line,
-            extra_meta={},
-        )
+        yield docs.document(record, raw, where=where, line=line)
     if count == 0:
         raise EmptyInputError(f"CSV has a header (line {header_line}) but no rows", path=path)
 
@@ -416,10 +398,7 @@ def _detect_preset(root: Any) -> str | None:
 
 def load_json(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
     path = origin.path
-    text, encoding, warnings = decode_bytes(data, path)
-    origin.warnings.extend(warnings)
-    if encoding != "utf-8":
-        origin.meta["encoding"] = encoding
+    text = _decode(data, origin)
     root = _parse_json(text, path)
     mapping, preset = ctx.mapping, ctx.preset
     if mapping is None:
@@ -455,6 +434,7 @@ def load_json(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
         resolved: dict[str, list[str]] = {"text": ["."]}
     else:
         resolved = _resolve_fields(mapping, _keys_of(records), path, "field")
+    docs = _Records(root, resolved, "json", origin, ctx, extra_meta, drop)
     for i, record in enumerate(records):
         where = f"{path}[{i}]"
         try:
@@ -471,29 +451,12 @@ def load_json(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
         except InputError as err:
             yield skip_or_raise(err, ctx, where=where, line=i)
             continue
-        meta = dict(extra_meta)
-        meta["record_index"] = i
-        yield _record_document(
-            record,
-            raw,
-            root=root,
-            resolved=resolved,
-            loader="json",
-            origin=origin,
-            ctx=ctx,
-            where=where,
-            line=i,
-            extra_meta=meta,
-            drop=drop,
-        )
+        yield docs.document(record, raw, where=where, line=i, meta={"record_index": i})
 
 
 def load_jsonl(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
     path = origin.path
-    text, encoding, warnings = decode_bytes(data, path)
-    origin.warnings.extend(warnings)
-    if encoding != "utf-8":
-        origin.meta["encoding"] = encoding
+    text = _decode(data, origin)
     # JSON strings cannot hold a raw newline, so every record is one line; str.splitlines() would also split on
     # U+2028 and friends, which JSON strings may contain.
     lines = [ln.removesuffix("\r") for ln in text.split("\n")]
@@ -521,6 +484,7 @@ def load_jsonl(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
             raise first_err
     resolved = _resolve_fields(ctx.mapping, _keys_of(sample), path, "field")
     extra_meta: dict[str, Any] = {"preset": ctx.preset} if ctx.preset else {}
+    docs = _Records(None, resolved, "jsonl", origin, ctx, extra_meta)
     for n, ln, record in parsed():
         where = f"{path}:{n}"
         if isinstance(record, MalformedInputError):
@@ -531,15 +495,4 @@ def load_jsonl(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
                 where=where, reason=f"line {n} holds a {type(record).__name__}, not an object", path=path, line=n
             )
             continue
-        yield _record_document(
-            record,
-            ln.encode("utf-8"),
-            root=None,
-            resolved=resolved,
-            loader="jsonl",
-            origin=origin,
-            ctx=ctx,
-            where=where,
-            line=n,
-            extra_meta=extra_meta,
-        )
+        yield docs.document(record, ln.encode("utf-8"), where=where, line=n)
