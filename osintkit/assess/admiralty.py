@@ -48,24 +48,24 @@ __all__ = [
 ]
 
 
-def normalise_reliability(grade: object) -> str:
+def _on_scale(grade: object, scale: dict[str, tuple[str, str]], what: str) -> str:
+    # upper() is harmless for the digits of the credibility scale: no character upper-cases to an ASCII digit.
     g = str(grade).strip().upper()
-    if g not in RELIABILITY:
+    if g not in scale:
+        first, *_, last = scale
         raise AssessmentError(
-            f"invalid source reliability grade {grade!r}: the Admiralty scale uses A–F "
-            f"({', '.join(f'{k} {v[0]}' for k, v in RELIABILITY.items())})"
+            f"invalid {what} grade {grade!r}: the Admiralty scale uses {first}–{last} "
+            f"({', '.join(f'{k} {v[0]}' for k, v in scale.items())})"
         )
     return g
+
+
+def normalise_reliability(grade: object) -> str:
+    return _on_scale(grade, RELIABILITY, "source reliability")
 
 
 def normalise_credibility(grade: object) -> str:
-    g = str(grade).strip()
-    if g not in CREDIBILITY:
-        raise AssessmentError(
-            f"invalid claim credibility grade {grade!r}: the Admiralty scale uses 1–6 "
-            f"({', '.join(f'{k} {v[0]}' for k, v in CREDIBILITY.items())})"
-        )
-    return g
+    return _on_scale(grade, CREDIBILITY, "claim credibility")
 
 
 def describe(code: str) -> str:
