@@ -78,7 +78,7 @@ highlight(doc, case.mentions(doc.id))
 # %%
 from osintkit.geo import interactive_map
 
-interactive_map(case.places())
+interactive_map(case)  # the case gives each popup its document title and context
 
 # %% [markdown]
 # ## 4 · The report

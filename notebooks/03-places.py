@@ -141,7 +141,7 @@ distance_matrix(unique).round(0)
 # %%
 from osintkit.geo import interactive_map
 
-interactive_map(resolved)
+interactive_map(resolved, documents=case)
 
 # %%
 from IPython.display import SVG
