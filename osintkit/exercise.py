@@ -764,12 +764,25 @@ class ClassSummary:
         return pd.DataFrame(rows, columns=["item", "answer", "learners", "key", "steps off"])
 
     def chart(self) -> Any:
-        """A matplotlib Figure: per item, the learners' grades as stacked bars, the key's share in green."""
+        """A matplotlib Figure: per item, the learners' grades as stacked bars, the key's share in green.
+
+        The figure draws itself as a PNG wherever it is displayed: a bare Figure shows only as
+        ``<Figure size ...>`` in JupyterLab unless ``%matplotlib inline`` ran first, which trainers should not need.
+        """
+        import io
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
+
+        class _ShownFigure(Figure):
+            def _repr_png_(self) -> bytes:
+                buf = io.BytesIO()
+                FigureCanvasAgg(self).print_png(buf)
+                return buf.getvalue()
 
         dist = self.distribution()
         items = self.exercise.items
-        fig = Figure(figsize=(8, 0.5 + 0.55 * len(items)))
+        fig = _ShownFigure(figsize=(8, 0.5 + 0.55 * len(items)))
         ax = fig.add_subplot(1, 1, 1)
         for row, item in enumerate(items):
             key = self.key.entries[item.id].grade
@@ -849,7 +862,9 @@ class ExerciseForm:
             self.rows[item.id] = {"grade": grade, "save": save, "reveal": reveal, "output": output}
             save.on_click(lambda _b, i=item.id: self._save(i))
             reveal.on_click(lambda _b, i=item.id: self._reveal(i))
-        self.reset_button = w.Button(description="Reset my answers", icon="undo", button_style="warning")
+        self.reset_button = w.Button(
+            description="Reset my answers", icon="undo", button_style="warning", layout=w.Layout(width="auto")
+        )
         self.reset_button.on_click(lambda _b: self._reset())
         self.status = w.HTML()
         self.widget = w.VBox([*boxes, w.HBox([self.reset_button]), self.status])

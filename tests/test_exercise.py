@@ -174,6 +174,7 @@ def test_class_summary_counts_match_the_answer_files(handed_out: tuple[Path, Pat
     wrong = sum(1 for a in on_disk.values() for item, g in a.items() if g != KEY[item]["grade"])
     assert mistakes["learners"].sum() == wrong == 5
     fig = summary.chart()
+    assert fig._repr_png_().startswith(b"\x89PNG")  # shows as an image in JupyterLab without %matplotlib
     bars = [p for p in fig.axes[0].patches]
     assert sum(int(b.get_width()) for b in bars) == sum(len(a) for a in given.values())
 
