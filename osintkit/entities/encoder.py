@@ -123,20 +123,15 @@ def hf_offline(offline: bool = True) -> Iterator[None]:
     saved_env = {name: os.environ.get(name) for name in _OFFLINE_VARS}
     for name in _OFFLINE_VARS:
         os.environ[name] = "1"
-    constants: Any = None
-    saved_flag: Any = None
-    try:
-        from huggingface_hub import constants
+    # A dependency of the pinned transformers, so always present where a hub model can be asked for.
+    from huggingface_hub import constants
 
-        saved_flag = constants.HF_HUB_OFFLINE
-        constants.HF_HUB_OFFLINE = True
-    except ImportError:  # no hub client installed: nothing that could reach the network
-        constants = None
+    saved_flag = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = True
     try:
         yield
     finally:
-        if constants is not None:
-            constants.HF_HUB_OFFLINE = saved_flag
+        constants.HF_HUB_OFFLINE = saved_flag
         for name, value in saved_env.items():
             if value is None:
                 os.environ.pop(name, None)

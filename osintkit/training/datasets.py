@@ -492,18 +492,15 @@ _DEMONYM_END = re.compile(r"(?:ian|ians|ese|ish|i|is|an|ans|ic|ch|ean|eans)$", r
 
 
 def _country_names() -> set[str]:
-    names = set()
-    try:
-        import pycountry
+    import pycountry
 
-        for c in pycountry.countries:
-            for attr in ("name", "common_name", "official_name"):
-                v = getattr(c, attr, None)
-                if v:
-                    names.add(v.lower())
-                    names.add(v.split(",")[0].lower())
-    except ImportError:  # pragma: no cover - pycountry is a pinned dependency
-        pass
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            v = getattr(c, attr, None)
+            if v:
+                names.add(v.lower())
+                names.add(v.split(",")[0].lower())
     names.update(
         ["iran", "russia", "syria", "south korea", "north korea", "vietnam", "venezuela", "bolivia", "taiwan",
          "tanzania", "laos", "moldova", "britain", "great britain", "u.s.", "us", "america", "u.s.a.", "u.k.",
