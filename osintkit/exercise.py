@@ -771,13 +771,12 @@ class ClassSummary:
         """
         import io
 
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         class _ShownFigure(Figure):
             def _repr_png_(self) -> bytes:
                 buf = io.BytesIO()
-                FigureCanvasAgg(self).print_png(buf)
+                self.savefig(buf, format="png")
                 return buf.getvalue()
 
         dist = self.distribution()
