@@ -358,6 +358,7 @@ def slavic_mentions(text: str, language: str, *, repair: bool = True) -> list[Me
     if repair and language == "uk":
         from osintkit.entities import ukrainian  # imports this module: loaded on first use
 
+        tokens, spans = ukrainian.joined_apostrophes(text, tokens, spans)
         starts = starts | ukrainian.line_starts(text, tokens)
         spans = _repair_ukrainian(text, tokens, spans, starts)
         spans = ukrainian.organisation_and_place_phrases(text, tokens, spans, starts)

@@ -27,9 +27,10 @@ import functools
 import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["line_starts", "organisation_and_place_phrases"]
+__all__ = ["Token", "joined_apostrophes", "line_starts", "organisation_and_place_phrases"]
 
 # Kinds of body whose names are built on them (lemmas). A name is only taken when it is capitalised, so the common
 # word alone ("суд вирішив") is never a name.
@@ -517,6 +518,140 @@ def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
     return sorted(out)
 
 
+_APOSTROPHES = frozenset({"’", "'", "ʼ"})
+# Forms of address and kinship before a name, not part of it ("Пан Геродот", "Бабця Варвара").
+_ADDRESS = frozenset("пан пані панна бабця баба дід дідусь тітка дядько отець".split())
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text: what the rules read of natasha's tokens."""
+
+    text: str
+    start: int
+    stop: int
+
+
+def joined_apostrophes(
+    text: str, tokens: Sequence[Any], spans: list[tuple[int, int, str]]
+) -> tuple[list[Token], list[tuple[int, int, str]]]:
+    """Tokens with a word split at its apostrophe made whole again ("Хом’яки", "П’ядицька", "Мар'яна": razdel
+    splits them in three), and spans that end or start inside such a word stretched over all of it."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        word = Token(tok.text, tok.start, tok.stop)
+        while (
+            i + 2 < len(tokens)
+            and tokens[i + 1].text in _APOSTROPHES
+            and tokens[i + 1].start == word.stop
+            and tokens[i + 2].start == tokens[i + 1].stop
+            and word.text[-1:].isalpha()
+            and tokens[i + 2].text[:1].isalpha()
+        ):
+            word = Token(text[word.start : tokens[i + 2].stop], word.start, tokens[i + 2].stop)
+            i += 2
+        out.append(word)
+        i += 1
+    if len(out) == len(tokens):
+        return out, spans
+    joined = [t for t in out if "’" in t.text or "'" in t.text or "ʼ" in t.text]
+    stretched = []
+    for s, e, lab in spans:
+        for t in joined:
+            if t.start < s < t.stop:
+                s = t.start
+            if t.start < e < t.stop:
+                e = t.stop
+        stretched.append((s, e, lab))
+    return out, stretched
+
+
+def _people(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """People's spans mended: initials before or after the surname joined ("О. В. Богатського", "Кузнєцов А. С."),
+    two people run together split where a first name follows a surname ("Івана Дзюби Михайлина Коцюбинська"), a
+    lone first name joined to the surname after it that no one tagged ("Юрій Ісиков"), a form of address before
+    the name and a capitalised common word after it left out ("Пан Геродот", "Людмила Беда Суд")."""
+    index = {t.start: i for i, t in enumerate(sc.tokens)}
+    ends = {t.stop: i for i, t in enumerate(sc.tokens)}
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    out: list[tuple[int, int, str]] = []
+    for s, e, lab in spans:
+        if lab != "PER" or s not in index or e not in ends:
+            out.append((s, e, lab))
+            continue
+        a, b = index[s], ends[e] + 1
+        while b - a > 1 and sc.word(a).lower() in _ADDRESS:
+            a += 1
+        while b - a > 1 and _common_word(sc.word(b - 1)):
+            b -= 1
+        # Initials: "О . В . Богатського" before, "Кузнєцов А. С." after.
+        while a >= 2 and sc.word(a - 1) == "." and _initial(sc.word(a - 2)) and sc.tokens[a - 2].start not in taken:
+            a -= 2
+        while _initial(sc.word(b)) and sc.word(b + 1) == "." and sc.tokens[b].start not in taken and b - a < 5:
+            b += 2
+        # A first name and the untagged capitalised word after it, a surname the dictionary lacks or knows.
+        if b - a == 1 and _analysis(sc.word(a).lower())[3] and sc.adjacent(a) and b < len(sc.words):
+            nxt = sc.word(b)
+            if (
+                sc.tokens[b].start not in taken
+                and _capitalised(nxt)
+                and nxt.replace("’", "").replace("'", "").replace("-", "").isalpha()
+                and not nxt.isupper()
+                and sc.tokens[b].start not in sc.starts
+                and _surname_like(nxt)
+            ):
+                b += 1
+        pieces = [a]
+        for k in range(a + 2, b):
+            if _name_reading(sc.word(k)) and not _name_reading(sc.word(k - 1)) and len(sc.word(k - 1)) > 1:
+                if _capitalised(sc.word(k - 1)) and sc.word(k - 1).isalpha():
+                    pieces.append(k)  # "... Дзюби | Михайлина Коцюбинська"
+        pieces.append(b)
+        for x, y in itertools.pairwise(pieces):
+            if y > x:
+                out.append((sc.tokens[x].start, sc.tokens[y - 1].stop, "PER"))
+    return out
+
+
+def _initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper() and word.isalpha()
+
+
+def _name_reading(word: str) -> bool:
+    return "Name" in _grammemes(word)
+
+
+def _surname_like(word: str) -> bool:
+    """A surname, or a word the dictionary lacks, that may follow a first name; not a common word."""
+    g = _grammemes(word)
+    return not g or "Surn" in g
+
+
+def _common_word(word: str) -> bool:
+    """A capitalised word that ends no name: an adjective, or a common noun with no personal reading ("Суд",
+    "Передмова", "Офіційною")."""
+    if not _capitalised(word) or word.isupper():
+        return False
+    g = _grammemes(word)
+    return (
+        bool(g)
+        and not {"Name", "Surn", "Patr"} & g
+        and bool({"ADJF", "NOUN"} & g)
+        and _analysis(word.lower())[1] <= {"ADJF", "NOUN", "PRTF"}
+        and (bool(_lemmas(word) & ORG_HEADS) or "NOUN" not in g)
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _grammemes(word: str) -> frozenset[str]:
+    """Every grammeme of the dictionary's readings of ``word`` (empty when it does not know the word)."""
+    from osintkit.entities.slavic import _morph
+
+    return frozenset(g for p in _morph("uk").parse(word) if p.is_known for g in p.tag.grammemes)
+
+
 def organisation_and_place_phrases(
     text: str, tokens: Sequence[Any], spans: list[tuple[int, int, str]], starts: set[int]
 ) -> list[tuple[int, int, str]]:
@@ -544,4 +679,4 @@ def organisation_and_place_phrases(
         if not any(s < pe and ps < e and not s <= ps < pe <= e for ps, pe, _ in people)
     ]
     rest = [x for x in spans if not any(x[0] < e and s < x[1] for s, e, _ in kept)]
-    return _tidy(sc, sorted(rest + kept))
+    return _people(sc, _tidy(sc, sorted(rest + kept)))
