@@ -19,7 +19,7 @@ from typing import Any
 from osintkit.claims import Corroboration, Member, Origin, Proposition
 from osintkit.export import FORMATS, write_all
 from osintkit.findings import Findings
-from osintkit.model import Claim, Document, Entity, Mention, Place
+from osintkit.model import Claim, Document, Entity, Mention, Place, Quantity
 
 CITIES = [
     ("Kyiv", 50.45466, 30.5238, 703448, "UA"),
@@ -58,7 +58,7 @@ def synthetic(n_docs: int) -> Findings:
                     id=f"c-{i}-{j}", doc_id=doc.id, sentence=content, sentence_start=s, sentence_end=s + len(content),
                     content=content, content_start=s, content_end=s + len(content), claimant=claimant,
                     claimant_type="person", cue="said", direct=False, hedged=bool(j),
-                    quantities=[{"value": 11000, "text": "11,000", "counted": "troops"}] if j else [],
+                    quantities=[Quantity(value=11000, text="11,000", counted="troops")] if j else [],
                 )
             )  # fmt: skip
     groups = [

@@ -309,6 +309,7 @@ class Findings:
 
     def claim_record(self, claim: Claim, docs: dict[str, Document]) -> dict[str, Any]:
         rec = claim.to_dict()
+        rec["quantities"] = [q.published() for q in claim.quantities]
         grade = self.claim_grade(claim.id)
         rec["credibility"] = credibility_digit(grade)
         rec["source_reliability"] = _letter(self.source_grade(docs.get(claim.doc_id)))

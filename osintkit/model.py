@@ -10,9 +10,11 @@ import copy
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
+
+from .errors import InputError
 
 __all__ = [
     "ATTACHMENT_ROLES",
@@ -291,7 +293,13 @@ PLACE_COLUMNS: tuple[str, ...] = (
 
 @dataclass
 class Quantity(Record):
-    """A number and what it counts, e.g. 11,000 soldiers deployed."""
+    """A number and what it counts, e.g. 11,000 soldiers deployed: a claim's figure, read from a QUANTITY mention.
+
+    ``text`` is the number as written ("11,000", "4 тис."), without its hedge; the hedge is in ``modifiers`` ("more
+    than", "an estimated"; "понад", "около"), and ``bound`` says what it does to the number: ``"lower"`` for "more
+    than"/"понад"/"свыше", ``"upper"`` for "up to"/"до"/"почти", None where it only makes it approximate. A range
+    ("2,000-3,000") has its high end in ``value_max``.
+    """
 
     value: float
     text: str
@@ -300,6 +308,31 @@ class Quantity(Record):
     start: int | None = None
     end: int | None = None
     approximate: bool = False
+    modifiers: list[str] = field(default_factory=list)
+    bound: Literal["lower", "upper"] | None = None
+    value_max: float | None = None
+
+    # The keys findings.json, the CSV table and STIX publish for a figure, as they have since before the hedges
+    # were typed: exports stay comparable across versions. The case store keeps every field.
+    PUBLISHED_FIELDS: ClassVar[tuple[str, ...]] = ("value", "text", "unit", "counted", "start", "end", "approximate")
+
+    def published(self) -> dict[str, Any]:
+        """The figure as exports write it (:attr:`PUBLISHED_FIELDS`)."""
+        return {name: getattr(self, name) for name in self.PUBLISHED_FIELDS}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field by name, for code written when figures were dicts (``q.get("value")``); new code reads the
+        attribute."""
+        return getattr(self, key, default) if key in _field_names(Quantity) else default
+
+    @classmethod
+    def coerce(cls, value: Quantity | Mapping[str, Any]) -> Quantity:
+        """A figure from a claim as built by hand or stored in a case written before figures were typed (a dict)."""
+        if isinstance(value, Quantity):
+            return value
+        if not isinstance(value, Mapping) or "value" not in value or "text" not in value:
+            raise InputError(f"expected a figure with 'value' and 'text', got {value!r}", field="quantities")
+        return cls.from_dict(dict(value))
 
 
 @dataclass
@@ -323,7 +356,7 @@ class Claim(Record):
     negated: bool = False
     claimant_entity_id: str | None = None
     platform: str | None = None
-    quantities: list[dict[str, Any]] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     dates: list[dict[str, Any]] = field(default_factory=list)
     # Added for claims (issue 5): False when the sentence speaks in the publication's own voice.
@@ -336,3 +369,7 @@ class Claim(Record):
     # The carriers the sentence names between the claimant and this document, nearest first: "per the AP" gives
     # ["AP"]; "Yonhap reported, citing the NIS" gives claimant "the NIS" and via ["Yonhap"].
     via: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Cases written before figures were typed store them as dicts, and claims built by hand may pass dicts.
+        self.quantities = [Quantity.coerce(q) for q in self.quantities]

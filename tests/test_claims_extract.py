@@ -14,6 +14,7 @@ from osintkit.claims.extract import claim_id
 from osintkit.entities import tag
 from osintkit.entities.normalise import link_entities
 from osintkit.entities.rules import rule_mentions
+from osintkit.errors import InputError
 from osintkit.model import Claim, Document
 
 # Each gold claim: a phrase that starts its content, the claimant (a substring of the extracted claimant), the
@@ -90,7 +91,7 @@ def _check(gold: dict[str, Any], claim: Claim | None) -> None:
     assert claim.claimant and gold["claimant"].lower() in claim.claimant.lower(), (where, claim.claimant)
     assert claim.cue in gold["cue"], (where, claim.cue)
     if "quantities" in gold:
-        got = {(round(q["value"]), q["counted"]) for q in claim.quantities if q.get("counted")}
+        got = {(round(q.value), q.counted) for q in claim.quantities if q.counted}
         assert got == gold["quantities"], (where, claim.quantities)
     assert claim.hedged is gold["hedged"], (where, claim.hedges)
     assert set(gold.get("hedges", ())) <= set(claim.hedges), (where, claim.hedges)
@@ -229,6 +230,29 @@ def test_to_dict_has_the_cli_keys(seed_claims: list[Claim]) -> None:
         assert {"claimant", "cue", "content", "direct", "hedged", "quantities"} <= set(d)
         assert json.loads(json.dumps(d)) == d
         assert Claim.from_dict(d) == c
+
+
+def test_figures_carry_the_readers_hedges_and_bounds() -> None:
+    text = "Officials said that up to an estimated 11,000 soldiers and 2,000-3,000 drones were sent."
+    (claim,) = extract_claims(text, mentions=rule_mentions(text, published="2025-01-12"))
+    soldiers, drones = claim.quantities
+    assert (soldiers.value, soldiers.modifiers, soldiers.bound, soldiers.approximate) == (
+        11000,
+        ["up to", "an estimated"],
+        "upper",
+        True,
+    )
+    assert (drones.value, drones.value_max, drones.bound, drones.modifiers) == (2000, 3000, None, [])
+    # Exports publish the seven keys they always have; the bounds stay in the case.
+    assert soldiers.published() == {
+        "value": 11000.0, "text": "11,000", "unit": None, "counted": "soldiers", "start": soldiers.start,
+        "end": soldiers.end, "approximate": True,
+    }  # fmt: skip
+
+
+def test_a_figure_that_is_not_one_is_named() -> None:
+    with pytest.raises(InputError, match="quantities"):
+        Claim.from_dict({**extract_claims("He said so.", mentions=[])[0].to_dict(), "quantities": [{"value": 3}]})
 
 
 def test_no_sentence_no_claim() -> None:

@@ -163,3 +163,125 @@ def test_slots_read_qualifiers_scopes_and_roles() -> None:
     assert roles == {"11 March": "report", "9 March": "event"}
     born = date_slots(claim("The soldier, born in 1999, was captured on 9 March, the ministry said."))
     assert {d.role for d in born if "1999" in d.text} <= {"other"}
+
+
+# -- Ukrainian and Russian against English -------------------------------------------------------------------------
+
+KILLED_EN = "The General Staff said that {} Russian soldiers were killed in the fighting."
+
+
+@pytest.mark.parametrize(
+    ("slavic", "english", "expected"),
+    [
+        # "понад" is "more than": a lower bound, whatever the language
+        ("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях.", "more than 4,000", "agrees"),
+        ("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях.", "6,000", "agrees"),
+        ("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях.", "2,000", "contradicts"),
+        # "до" is "up to": an upper bound
+        ("Речник заявив, що до 5 тис. російських військових загинули.", "3,000", "agrees"),
+        ("Речник заявив, що до 5 тис. російських військових загинули.", "6,000", "contradicts"),
+        # "около" is "about": within five per cent either way
+        ("Минобороны сообщило, что около 12 тыс. российских военных убиты.", "about 12,000", "agrees"),
+        ("Минобороны сообщило, что около 12 тыс. российских военных убиты.", "about 9,000", "contradicts"),
+        # "майже"/"nearly": reports round, so as approximate as "nearly 4,000" is in English
+        ("Речник заявив, що майже 4 тис. російських військових загинули.", "4,100", "agrees"),
+        # "свыше" is "more than" in Russian
+        ("Минобороны сообщило, что свыше 4 тыс. российских военных погибли.", "2,000", "contradicts"),
+    ],
+)
+def test_a_slavic_figure_compares_as_its_english_rendering(slavic: str, english: str, expected: str) -> None:
+    result = compare_claims(claim(slavic), claim(KILLED_EN.format(english)))
+    assert result.stance == expected, result.reason
+    if expected == "contradicts":
+        (conflict,) = result.conflicts
+        assert conflict.slot == "quantity" and conflict.reason.endswith("(soldiers killed)")
+
+
+def test_the_hedge_of_a_slavic_figure_is_named_in_the_reason() -> None:
+    result = compare_claims(
+        claim("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях."),
+        claim(KILLED_EN.format("2,000")),
+    )
+    assert result.reason == "понад 4 тис. vs 2,000 (soldiers killed)"
+    english = compare_claims(claim(KILLED_EN.format("more than 4,000")), claim(KILLED_EN.format("2,000")))
+    assert english.reason == "more than 4,000 vs 2,000 (soldiers killed)"
+
+
+def test_the_bound_comes_from_the_typed_figure() -> None:
+    (q,) = claim("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях.").quantities
+    assert (q.value, q.text, q.modifiers, q.bound, q.counted) == (4000, "4 тис.", ["понад"], "lower", "військових")
+    (slot,) = quantity_slots(claim("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях."))
+    assert (slot.low, slot.high, slot.qualifier, slot.counted, slot.action) == (
+        4000,
+        float("inf"),
+        "понад",
+        "soldiers",
+        "killed",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted", "action"),
+    [
+        ("Генштаб повідомив, що загинули 300 російських військових.", "soldiers", "killed"),
+        ("Генштаб повідомив, що вбито 300 окупантів.", "soldiers", "killed"),
+        ("Генштаб повідомив, що ліквідовано 300 окупантів.", "soldiers", "killed"),
+        ("Генштаб повідомив, що поранено 300 російських військових.", "soldiers", "wounded"),
+        ("Генштаб повідомив, що полонено 300 російських військових.", "soldiers", "captured"),
+        ("Генштаб повідомив, що 300 військових потрапили в полон.", "soldiers", "captured"),
+        ("Минобороны сообщило, что убиты 300 военнослужащих.", "soldiers", "killed"),
+        ("Минобороны сообщило, что ранены 300 военных.", "soldiers", "wounded"),
+        ("Минобороны сообщило, что 300 военных взяты в плен.", "soldiers", "captured"),
+        ("Минобороны сообщило, что сбиты 30 беспилотников.", "drones", "intercepted"),
+        ("Повітряні сили повідомили, що збито 30 дронів.", "drones", "intercepted"),
+        ("Голова ОВА повідомив, що евакуйовано 300 мирних жителів.", "people", "displaced"),
+        ("Минобороны сообщило, что 300 военных убиты и ранены.", "soldiers", "casualties"),
+    ],
+)
+def test_slavic_action_words_and_counted_nouns(sentence: str, counted: str, action: str) -> None:
+    (slot,) = quantity_slots(claim(sentence))
+    assert (slot.counted, slot.action) == (counted, action)
+
+
+def test_different_actions_across_languages_are_not_compared() -> None:
+    killed = claim("Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях.")
+    wounded = claim("The General Staff said that 2,000 Russian soldiers were wounded in the fighting.")
+    assert not compare_claims(killed, wounded).contradicts
+
+
+def test_a_slavic_daily_figure_is_not_a_total() -> None:
+    (day,) = quantity_slots(claim("Генштаб повідомив, що за минулу добу загинули 1 200 окупантів."))
+    (total,) = quantity_slots(claim("Минобороны сообщило, что всего погибли 30 тыс. военных."))
+    assert (day.scope, total.scope) == ("day", "total")
+    english_total = claim("The General Staff said that 40,000 Russian soldiers were killed in total.")
+    daily = claim("Генштаб повідомив, що за минулу добу загинули 1 200 окупантів.")
+    assert not compare_claims(daily, english_total).contradicts
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Кремль спростував, що російські війська вдарили по складу.",
+        "В Кремле опровергли, что российские войска нанесли удар по складу.",
+    ],
+)
+def test_a_slavic_denial_against_an_english_affirmation(denial: str) -> None:
+    result = compare_claims(claim("Ukraine's army said that Russian forces struck the depot."), claim(denial))
+    assert result.stance == "contradicts" and [c.slot for c in result.conflicts] == ["denial"]
+    # a second denial does not contradict the first
+    assert not compare_claims(claim("The Kremlin denied that its forces struck the depot."), claim(denial)).contradicts
+
+
+def test_first_and_not_the_first_across_languages() -> None:
+    first = claim("Міноборони заявило, що це вперше такий удар по складу.")
+    not_first = claim("Officials said it was not the first time the depot had been hit.")
+    assert [c.slot for c in compare_claims(first, not_first).conflicts] == ["first"]
+    assert not compare_claims(claim("Минобороны заявило, что такой удар нанесен впервые."), first).conflicts
+
+
+def test_opposed_attributes_across_languages_but_not_a_rank() -> None:
+    older = claim("Поліція повідомила, що старший чоловік вижив.")
+    younger = claim("Police said that the younger man survived.")
+    assert [c.slot for c in compare_claims(older, younger).conflicts] == ["attribute"]
+    rank = claim("Поліція повідомила, що старший лейтенант вижив.")
+    assert not compare_claims(rank, younger).conflicts

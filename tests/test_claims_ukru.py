@@ -52,7 +52,7 @@ def _starting(claims: list[Claim], content: str) -> Claim:
 
 
 def _figures(claim: Claim) -> set[tuple[int, str | None, bool]]:
-    return {(round(q["value"]), q["counted"], q["approximate"]) for q in claim.quantities}
+    return {(round(q.value), q.counted, q.approximate) for q in claim.quantities}
 
 
 def _dates(claim: Claim) -> list[tuple[str, str]]:
@@ -129,7 +129,7 @@ def test_offsets_index_the_posts(uk_claims: list[Claim], ru_claims: list[Claim])
             assert text[c.content_start : c.content_end] == c.content
             assert text[c.sentence_start : c.sentence_end] == c.sentence
             for q in c.quantities:
-                assert text[q["start"] : q["end"]] == q["text"]
+                assert text[q.start : q.end] == q.text
 
 
 def test_a_mixed_post_is_read_line_by_line() -> None:

@@ -73,6 +73,36 @@ def test_annotations_round_trip(case: Case) -> None:
     assert case.verify().ok
 
 
+def test_typed_figures_round_trip_and_figures_stored_as_dicts_still_read(tmp_path: Path) -> None:
+    import json
+
+    from osintkit.claims import extract_claims
+    from osintkit.entities.rules import rule_mentions
+    from osintkit.model import Quantity
+
+    text = "Генштаб ЗСУ повідомив, що понад 4 тис. російських військових загинули в боях."
+    doc = make_doc(text)
+    (claim,) = extract_claims(text, mentions=rule_mentions(text, published="2025-03-12"), doc_id=doc.id)
+    with Case(tmp_path / "case.sqlite", actor="tester") as case:
+        case.add_documents([doc])
+        case.replace_claims(doc.id, [claim])
+    with Case(tmp_path / "case.sqlite", actor="tester") as case:
+        (stored,) = case.claims(doc.id)
+    assert stored == claim
+    (q,) = stored.quantities
+    assert isinstance(q, Quantity) and (q.bound, q.modifiers, q.text) == ("lower", ["понад"], "4 тис.")
+    # A case written when figures were plain dicts of the seven published keys.
+    legacy = claim.to_dict()
+    legacy["quantities"] = [{"value": 4000.0, "text": "4 тис.", "unit": None, "counted": "військових",
+                             "start": q.start, "end": q.end, "approximate": True}]  # fmt: skip
+    with sqlite3.connect(tmp_path / "case.sqlite") as conn:
+        conn.execute("UPDATE claims SET data = ? WHERE id = ?", (json.dumps(legacy, ensure_ascii=False), claim.id))
+    with Case(tmp_path / "case.sqlite", actor="tester") as case:
+        (old,) = case.claims(doc.id)
+    assert old.quantities == [Quantity(4000.0, "4 тис.", None, "військових", q.start, q.end, True)]
+    assert old.quantities[0].published() == legacy["quantities"][0]
+
+
 def test_analyst_rating_beats_suggestion(case: Case) -> None:
     case.add_rating("source", "Example News", "C", origin="analyst")
     case.add_rating("source", "Example News", "B", origin="suggested")

@@ -1429,19 +1429,16 @@ def _claimant_type(
 # -- quantities and places --------------------------------------------------------------------------------------
 
 
-def _quantities(in_content: Sequence[Mention]) -> list[dict[str, Any]]:
-    """The content's QUANTITY mentions with a value, as the claim's figures."""
+def _quantities(in_content: Sequence[Mention]) -> list[Quantity]:
+    """The content's QUANTITY mentions with a value, as the claim's figures, with the hedges the reader found."""
     out = []
     for m in in_content:
         if m.label != "QUANTITY":
             continue
-        value = m.norm.get("value")
-        if value is None:
+        number = _number(m.norm.get("value"))
+        if number is None:
             continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            continue
+        bound = m.norm.get("bound")
         out.append(
             Quantity(
                 value=number,
@@ -1451,9 +1448,21 @@ def _quantities(in_content: Sequence[Mention]) -> list[dict[str, Any]]:
                 start=m.start,
                 end=m.end,
                 approximate=bool(m.norm.get("approximate", False)),
-            ).to_dict()
+                modifiers=[str(h) for h in m.norm.get("modifiers") or ()],
+                bound="lower" if bound == "lower" else "upper" if bound == "upper" else None,
+                value_max=_number(m.norm.get("value_max")),
+            )
         )
     return out
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _places(sent_mentions: Sequence[Mention]) -> list[str]:

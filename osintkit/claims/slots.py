@@ -26,7 +26,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from osintkit.model import Claim
+from osintkit.entities.quantities import CYR_HEDGES, HEDGES
+from osintkit.model import Claim, Quantity
+
+from .ukru import denial_cue
 
 _T = TypeVar("_T")
 _MEMO_LIMIT = 200_000
@@ -79,19 +82,42 @@ _COUNTED_SYNONYMS = {
     "drones": "drones", "drone": "drones", "missiles": "missiles", "missile": "missiles", "rockets": "missiles",
     "children": "children", "child": "children", "residents": "people", "migrants": "people",
 }  # fmt: skip
-# Action words near a figure, mapped to what is counted. Order matters: "killed or injured" before "killed".
+# What is counted, by the stem of a Ukrainian or Russian head noun in any case, as the English words above:
+# "військових", "военнослужащих" and "soldiers" count the same thing. First matching stem wins.
+_CYR_COUNTED_STEMS: tuple[tuple[str, str], ...] = (
+    ("військовополонен", "soldiers"), ("военнопленн", "soldiers"), ("полонен", "soldiers"), ("пленн", "soldiers"),
+    ("військов", "soldiers"), ("военн", "soldiers"), ("солдат", "soldiers"), ("бійц", "soldiers"),
+    ("бійці", "soldiers"), ("боєць", "soldiers"), ("бойц", "soldiers"), ("боец", "soldiers"),
+    ("окупант", "soldiers"), ("оккупант", "soldiers"), ("вояк", "soldiers"), ("мирн", "civilians"),
+    ("цивільн", "civilians"), ("гражданск", "civilians"), ("жител", "people"), ("мешканц", "people"),
+    ("люд", "people"), ("осіб", "people"), ("особи", "people"), ("человек", "people"), ("діт", "children"),
+    ("дит", "children"), ("дет", "children"), ("ребен", "children"), ("ребён", "children"), ("дрон", "drones"),
+    ("безпілотник", "drones"), ("беспилотник", "drones"), ("бпла", "drones"), ("шахед", "drones"),
+    ("ракет", "missiles"),
+)  # fmt: skip
+# Action words near a figure, mapped to what is counted, in English, Ukrainian and Russian (stems take every
+# ending: "загинули", "загиблих"; "ранены", "раненых"). Order matters: "killed or injured" before "killed".
 _ACTIONS: tuple[tuple[str, str], ...] = (
-    (r"(?:killed|dead)\s+(?:or|and)\s+(?:injured|wounded)|casualties|losses", "casualties"),
+    (r"(?:killed|dead)\s+(?:or|and)\s+(?:injured|wounded)|casualties|losses"
+     r"|(?:вбит|убит|загибл|загинул|погибш|погибл)\w*\s+(?:та|і|й|або|и|или)\s+(?:по)?ранен\w*"
+     r"|втрат\w*|потер(?:ь|и|ями|ях)", "casualties"),
     (r"had\s+(?:a|an)\s+\w*\s*(?:wound|injury|fracture)|(?:broken|fractured)\s+\w+", "injury detail"),
-    (r"killed|dead|died|deaths?|death\s+toll|fatalities|lost\s+their\s+lives", "killed"),
-    (r"wounded|injured|hurt", "wounded"),
-    (r"captured|taken\s+prisoner|detained|seized|held\s+captive|prisoners|surrendered", "captured"),
-    (r"deployed|sent|dispatched|stationed|arrived|transferred", "deployed"),
-    (r"missing", "missing"),
-    (r"evacuated|displaced|fled", "displaced"),
-    (r"arrested", "arrested"),
-    (r"launched|fired", "launched"),
-    (r"shot\s+down|intercepted|downed|destroyed", "intercepted"),
+    (r"killed|dead|died|deaths?|death\s+toll|fatalities|lost\s+their\s+lives"
+     r"|загин\w*|загибл\w*|вбит\w*|вбиван\w*|убит\w*|погиб\w*|ліквідован\w*|ликвидирован\w*"
+     r"|помер\w*|умер\w*|смерт\w*", "killed"),
+    (r"wounded|injured|hurt|(?:по)?ранен\w*|травмован\w*|травмирован\w*|постражда\w*|пострада\w*", "wounded"),
+    (r"captured|taken\s+prisoner|detained|seized|held\s+captive|prisoners|surrendered"
+     r"|(?:військово)?полонен\w*|(?:военно)?пленн\w*|взят\w*\s+(?:у\s+|в\s+)?(?:полон|плен)\w*"
+     r"|(?:потрапил|попал)\w*\s+(?:у|в)\s+(?:полон|плен)|затриман\w*|задержан\w*|(?:з|с)дал\w*ся", "captured"),
+    (r"deployed|sent|dispatched|stationed|arrived|transferred"
+     r"|розгорну\w*|направ\w*|відправ\w*|перекину\w*|переки(?:нуто|дають)|переброс\w*|переброш\w*"
+     r"|прибу\w*|прибы\w*|розміщен\w*|размещен\w*", "deployed"),
+    (r"missing|зник\w*\s+безвісти|безвісти|пропа\w*\s+без\s+вести|без\s+вести", "missing"),
+    (r"evacuated|displaced|fled|евакуйован\w*|эвакуирован\w*|переселен\w*|втекл\w*|бежал\w*", "displaced"),
+    (r"arrested|(?:за)?арештован\w*|арестован\w*", "arrested"),
+    (r"launched|fired|запусти\w*|запущен\w*|випусти\w*|випущен\w*|выпусти\w*|выпущен\w*", "launched"),
+    (r"shot\s+down|intercepted|downed|destroyed|збит\w*|сбит\w*|знищен\w*|знищи\w*|уничтож\w*"
+     r"|перехопл\w*|перехоп\w*|перехвач\w*|перехвати\w*", "intercepted"),
 )  # fmt: skip
 _ACTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.I), name) for p, name in _ACTIONS]
 _PERIOD_RE = re.compile(
@@ -99,7 +125,18 @@ _PERIOD_RE = re.compile(
     r"|(?:last|this|past)\s+(day|week|month|year)|(daily|weekly|monthly|overnight)|on\s+(?:one|a\s+single)\s+(day))\b",
     re.I,
 )
-_TOTAL_RE = re.compile(r"\b(?:in\s+total|so\s+far|overall|total|to\s+date|cumulative|since\s+the\s+start)\b", re.I)
+# The same periods in Ukrainian and Russian: "за добу", "за минулу добу", "за сутки", "минулої ночі", "щодня".
+_CYR_PERIOD_RE = re.compile(
+    r"(?<![\w-])(?:за\s+(?:\w+\s+)?(?P<day>добу|сутки|ніч|ночь)|(?P<day2>щодня|щоденно|ежедневно|щоночі|вночі"
+    r"|уночі|ночью)|(?:минулої|цієї|прошлой|этой)\s+(?P<day3>ночі|ночью|доби)|за\s+(?:\w+\s+)?(?P<week>тиждень"
+    r"|неделю)|за\s+(?:\w+\s+)?(?P<month>місяць|месяц)|за\s+(?:\w+\s+)?(?P<year>рік|год))(?![\w-])",
+    re.I,
+)
+_TOTAL_RE = re.compile(
+    r"\b(?:in\s+total|so\s+far|overall|total|to\s+date|cumulative|since\s+the\s+start"
+    r"|загалом|всього|усього|всего|в\s+общей\s+сложности|итого|з\s+початку|с\s+начала)\b",
+    re.I,
+)
 _LOWER_RE = re.compile(
     r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|exceeding|above|no\s+fewer\s+than)\s*$", re.I
 )
@@ -110,14 +147,21 @@ _APPROX_RE = re.compile(
     r"(?:about|around|approximately|roughly|some|an\s+estimated|estimated|nearly|almost|close\s+to|around\s+)\s*$",
     re.I,
 )
-_SUBSET_RE = re.compile(r"\b(?:including|among\s+them|of\s+whom|of\s+which|incl\.)\s*$", re.I)
+_SUBSET_RE = re.compile(
+    r"\b(?:including|among\s+them|of\s+whom|of\s+which|incl\.|(?:у|в)\s+тому\s+числі|в\s+том\s+числе"
+    r"|серед\s+них|среди\s+них|з\s+них|із\s+них|из\s+них)\s*$",
+    re.I,
+)
 # A place right after a figure and its noun phrase scopes it: "17 [drones] over the Bryansk region".
 _LOCATIVE_RE = re.compile(
     r"^\s*(?:[\w-]+\s+){0,3}?(?:over|in|across|near|above|around)\s+(?:the\s+)?((?:[A-Z][\w’'-]+\s*){1,3})"
 )
-_PARTITIVE_RE = re.compile(r"^\s*(?:of\s+(?:them|those|the|these|whom)\b)", re.I)
+_PARTITIVE_RE = re.compile(r"^\s*(?:of\s+(?:them|those|the|these|whom)\b|(?:з|із|из)\s+(?:них|яких|которых)\b)", re.I)
 _VAGUE = {24.0: (24.0, 99.0), 200.0: (200.0, 999.0), 2000.0: (2000.0, 9999.0)}  # dozens, hundreds, thousands
 _APPROX_SPREAD = 0.05  # "about 11,000" reaches 10,450-11,550: "about 11,000" and "12,000" still differ
+# The quantity reader calls "nearly" an upper bound; reports round ("nearly 11,000" beside "11,200"), so a figure
+# hedged so is compared as approximate, as English figures always have been here.
+_NEAR_HEDGES = frozenset({"nearly", "almost", "close to", "майже", "почти"})
 
 
 @dataclass(frozen=True)
@@ -134,13 +178,40 @@ class QuantitySlot:
         return self.low <= other.high and other.low <= self.high
 
 
-def _counted_key(q: Mapping[str, Any]) -> str | None:
-    c = q.get("counted")
-    if not c:
-        unit = q.get("unit")
-        return str(unit) if unit else None
-    word = str(c).lower().split()[-1].strip("’'")
-    return _COUNTED_SYNONYMS.get(word, word)
+def _counted_key(q: Quantity) -> str | None:
+    if not q.counted:
+        return q.unit or None
+    word = q.counted.lower().split()[-1].strip("’'")
+    if word in _COUNTED_SYNONYMS:
+        return _COUNTED_SYNONYMS[word]
+    return next((key for stem, key in _CYR_COUNTED_STEMS if word.startswith(stem)), word)
+
+
+def _bound_hedge(q: Quantity) -> str:
+    """The hedge that set the figure's bound ("up to" in "up to an estimated 11,000")."""
+    for hedge in q.modifiers:
+        if (HEDGES.get(hedge) or CYR_HEDGES.get(hedge)) == q.bound:
+            return hedge
+    return q.modifiers[0] if q.modifiers else ""
+
+
+def _written_hedge(hedge: str, before: str) -> str:
+    """The hedge as the sentence writes it ("More than" opening a sentence), or as the reader gives it."""
+    written = re.search(re.escape(hedge) + r"\s*$", before, re.I) if hedge else None
+    return written.group().strip() if written else hedge
+
+
+def _typed_interval(q: Quantity, v: float, before: str) -> tuple[float, float, str] | None:
+    """The interval the quantity reader's bound gives, with the hedge as the sentence writes it; None without one."""
+    if q.bound is None:
+        return None
+    hedge = _bound_hedge(q)
+    qualifier = _written_hedge(hedge, before)
+    if hedge in _NEAR_HEDGES:
+        return v * (1 - _APPROX_SPREAD), v * (1 + _APPROX_SPREAD), qualifier
+    if q.bound == "lower":
+        return v, math.inf, qualifier
+    return 0.0, v, qualifier
 
 
 def _words(text: str) -> list[str]:
@@ -155,17 +226,16 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
     base = claim.content_start
     for q in claim.quantities:
         counted = _counted_key(q)
-        value = q.get("value")
-        if counted is None or value is None:
+        if counted is None:
             continue
-        v = float(value)
-        start = int(q["start"]) - base if q.get("start") is not None else content.find(str(q.get("text", "")))
-        end = int(q["end"]) - base if q.get("end") is not None else start + len(str(q.get("text", "")))
+        v = float(q.value)
+        start = q.start - base if q.start is not None else content.find(q.text)
+        end = q.end - base if q.end is not None else start + len(q.text)
         if start < 0 or end > len(content) + 1:
             start, end = 0, 0
         before = content[max(0, start - 40) : start]
         after = content[end : end + 80]
-        text = str(q.get("text") or content[start:end])
+        text = q.text or content[start:end]
         if (
             _PARTITIVE_RE.match(after)
             or re.match(r"^\s*\w+\s+of\s+(?:them|the\s+two|those)\b", text + after, re.I)
@@ -174,7 +244,11 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
             continue  # "one of them", "including 17": a part of a figure given elsewhere, not a figure of its own
         head = " ".join(_words(text)[:4]) + " "
         low, high, qualifier = v, v, ""
-        if m := _LOWER_RE.search(before):
+        # The reader's bound comes first: it holds for every language it reads ("понад 4 тис." is "more than
+        # 4,000"); the words before the figure serve figures stored without one and the hedges it has no bound for.
+        if typed := _typed_interval(q, v, before):
+            low, high, qualifier = typed
+        elif m := _LOWER_RE.search(before):
             low, high, qualifier = v, math.inf, m.group().strip()
         elif re.search(r"\+\s*$", text.split()[0] if text.split() else ""):
             low, high = v, math.inf
@@ -184,11 +258,15 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
             low, high = _VAGUE[v]
         elif m := _APPROX_RE.search(before):
             low, high, qualifier = v * (1 - _APPROX_SPREAD), v * (1 + _APPROX_SPREAD), m.group().strip()
-        elif q.get("approximate") or re.match(r"(?:about|around|some|nearly)\b", head):
+        elif q.approximate or re.match(r"(?:about|around|some|nearly)\b", head):
             low, high = v * (1 - _APPROX_SPREAD), v * (1 + _APPROX_SPREAD)
+            qualifier = _written_hedge(q.modifiers[-1], before) if q.modifiers else ""
+        if q.value_max is not None and q.value_max > high and not qualifier:
+            high = float(q.value_max)  # "2,000-3,000"
         after_noun = after[:60]
         action = _action(after_noun) or _action(before[-30:]) or _action(text)
         period = _PERIOD_RE.search(after) or _PERIOD_RE.search(before)
+        cyr_period = _CYR_PERIOD_RE.search(after) or _CYR_PERIOD_RE.search(before)
         where = _LOCATIVE_RE.match(after)
         if where:
             # "17 over the Bryansk region" counts one place's share, not the night's total.
@@ -196,6 +274,9 @@ def quantity_slots(claim: Claim) -> list[QuantitySlot]:
         elif period:
             scope = next(g for g in period.groups() if g).lower()
             scope = {"daily": "day", "weekly": "week", "monthly": "month", "overnight": "day"}.get(scope, scope)
+        elif cyr_period:
+            found = next(name for name, g in cyr_period.groupdict().items() if g)
+            scope = "day" if found.startswith("day") else found
         elif _TOTAL_RE.search(after) or _TOTAL_RE.search(before):
             scope = "total"
         else:
@@ -392,7 +473,12 @@ def platforms_in(claim: Claim) -> frozenset[str]:
 
 _DENIAL_RE = re.compile(
     r"\b(?:denied|denies|deny|denial|rejected|rejects|refuted|dismissed|false|fake|untrue|fabricat\w*|baseless|"
-    r"groundless|lies)\b",
+    r"groundless|lies"
+    # Ukrainian and Russian: "спростував", "заперечує", "відкинули", "фейк", "неправда", "не відповідає дійсності";
+    # "опроверг", "отрицает", "отвергли", "ложь", "вымысел", "не соответствует действительности".
+    r"|спростов\w*|спростува\w*|запереч\w*|відкину\w*|відкида\w*|фейк\w*|неправд\w*|брехн\w*|вигадк\w*"
+    r"|безпідставн\w*|дезінформаці\w*|опроверг\w*|отрица\w*|отверг\w*|отверга\w*|лож(?:ь|ью)|лжив\w*"
+    r"|вымыс\w*|беспочвенн\w*|дезинформаци\w*|не\s+відповіда\w*\s+дійсності|не\s+соответству\w*\s+действительности)\b",
     re.I,
 )
 _DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "refuted", "dismissed"}
@@ -400,6 +486,13 @@ _DENIAL_CUES = {"denied", "denies", "deny", "denial", "rejected", "rejects", "re
 _FIRST_RE = re.compile(
     r"\b(?:(not|n[’']t|never)\s+(?:be\s+|been\s+|was\s+|is\s+)?(?:the\s+)?|the\s+|its\s+|a\s+)first\b"
     r"(?!\s+(?:lady|minister|deputy|secretary|vice|name|half|quarter|day|week|round|phase|batch|group|of\b))",
+    re.I,
+)
+# "вперше", "впервые", "перший такий", "первый раз"; with "не" before: "не вперше", "не первый раз". The ordinal
+# alone is not read: "перший заступник" is a first deputy.
+_CYR_FIRST_RE = re.compile(
+    r"(?<![\w-])(не\s+(?:в\s+|у\s+)?)?(?:вперше|впервые|перш(?:ий|а|е|у|ого|ої)\s+(?:так\w*|раз)"
+    r"|перв(?:ый|ая|ое|ую|ого|ой)\s+(?:так\w*|раз))(?![\w-])",
     re.I,
 )
 _ANTONYMS = {
@@ -412,6 +505,32 @@ for _a, _b in _ANTONYMS.items():
     _OPPOSITE.setdefault(_a, set()).add(_b)
     _OPPOSITE.setdefault(_b, set()).add(_a)
 _ATTRIBUTE_WORDS = frozenset(_OPPOSITE) - {"first", "day", "after", "before"}
+# Ukrainian and Russian words for the attributes above, read as the English word so that "the older man" and
+# "молодший чоловік" are opposed across languages. Stems for adjectives that take every ending; whole words for the
+# rest.
+_CYR_ATTRIBUTE_STEMS: tuple[tuple[str, str], ...] = (
+    ("старш", "older"), ("молодш", "younger"), ("младш", "younger"), ("північн", "northern"),
+    ("северн", "northern"), ("південн", "southern"), ("южн", "southern"), ("східн", "eastern"),
+    ("восточн", "eastern"), ("західн", "western"), ("западн", "western"), ("верхн", "upper"), ("нижн", "lower"),
+)  # fmt: skip
+_CYR_ATTRIBUTE_WORDS: dict[str, str] = {
+    **dict.fromkeys("вранці зранку уранці утром утра".split(), "morning"),
+    **dict.fromkeys("ввечері увечері вечером вечера".split(), "evening"),
+    **dict.fromkeys("вижив вижила вижили выжил выжила выжили".split(), "survived"),
+    **dict.fromkeys("загинув загинула помер померла погиб погибла умер умерла".split(), "died"),
+    **dict.fromkeys("живий живим живого жива живой живым живая".split(), "alive"),
+    **dict.fromkeys("мертвий мертвим мертвого мертва мертвый мертвым мертвая".split(), "dead"),
+    **dict.fromkeys("зріс зросла зросло зросли збільшився збільшилася збільшилось збільшилися вырос выросла выросло "
+                    "выросли увеличился увеличилась увеличилось увеличились".split(), "increased"),
+    **dict.fromkeys("зменшився зменшилася зменшилось зменшилися скоротився скоротилася скоротилось скоротилися "
+                    "уменьшился уменьшилась уменьшилось уменьшились сократился сократилась сократилось "
+                    "сократились".split(), "decreased"),
+}  # fmt: skip
+# "старший лейтенант", "молодший сержант", "младший научный сотрудник": a rank or title, not an age.
+_RANK_AFTER = re.compile(
+    r"^(?:лейтенант|сержант|прапорщик|матрос|солдат|мічман|мичман|науков|научн|офіцер|офицер|радник|советник|"
+    r"інспектор|инспектор|слідч|следовател|викладач|преподавател|співробітник|сотрудник|помічник|помощник)",
+)
 
 
 @dataclass
@@ -443,7 +562,7 @@ class Comparison:
 @_per_claim
 def first_claim(claim: Claim) -> bool | None:
     """True for "the first such...", False for "not the first time", None when the sentence says neither."""
-    m = _FIRST_RE.search(claim.sentence)
+    m = _FIRST_RE.search(claim.sentence) or _CYR_FIRST_RE.search(claim.sentence)
     if m is None:
         return None
     return m.group(1) is None
@@ -480,8 +599,8 @@ def reports_denial(claim: Claim) -> bool:
 
 
 def denies(claim: Claim) -> bool:
-    """The claim is a denial: its cue is "denied", "rejected", "dismissed"..."""
-    return (claim.cue or "").lower() in _DENIAL_CUES
+    """The claim is a denial: its cue is "denied", "rejected", "dismissed"... or "спростував", "опровергла"."""
+    return (claim.cue or "").lower() in _DENIAL_CUES or denial_cue(claim.cue)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -525,7 +644,18 @@ def _swapped_attributes(a: Claim, b: Claim) -> str | None:
 
 @_per_claim
 def _attribute_words(claim: Claim) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", claim.content.lower()) if w in _ATTRIBUTE_WORDS}
+    content = claim.content.lower()
+    found = {w for w in re.findall(r"[a-z]+", content) if w in _ATTRIBUTE_WORDS}
+    words = re.findall(r"[а-яіїєґё]+", content)
+    for i, w in enumerate(words):
+        attribute = _CYR_ATTRIBUTE_WORDS.get(w)
+        if attribute is None:
+            attribute = next((a for stem, a in _CYR_ATTRIBUTE_STEMS if w.startswith(stem)), None)
+            if attribute is not None and i + 1 < len(words) and _RANK_AFTER.match(words[i + 1]):
+                continue
+        if attribute is not None:
+            found.add(attribute)
+    return found
 
 
 def compare_claims(
@@ -633,10 +763,17 @@ def compare_claims(
     if conflicts:
         return Comparison("discrepancy", conflicts, details)
     new_words = content_words(other.content) - content_words(ref.content)
-    if len(new_words) >= 5 and len(other.content) > 1.2 * len(ref.content):
+    if (
+        len(new_words) >= 5
+        and len(other.content) > 1.2 * len(ref.content)
+        # English words against a Ukrainian or Russian report are all "new": no sign of added specifics.
+        and bool(_CYRILLIC_RE.search(ref.content)) == bool(_CYRILLIC_RE.search(other.content))
+    ):
         details.append("specifics: " + ", ".join(sorted(new_words)[:6]))
     return Comparison("adds detail" if details else "agrees", conflicts, details)
 
+
+_CYRILLIC_RE = re.compile(r"[а-яіїєґё]", re.I)
 
 _STOPWORDS = frozenset(
     "the a an and or of to in on at by for with from that this these those is are was were be been has have had "

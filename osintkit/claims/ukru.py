@@ -28,6 +28,7 @@ __all__ = [
     "SLAVIC_PRONOUNS",
     "attribute",
     "claimant_type",
+    "denial_cue",
     "hedges",
     "is_person",
     "link_claimant",
@@ -346,7 +347,12 @@ def hedges(sentence: str, claimant_span: tuple[int | None, int | None], cue: str
 
 
 def negated(sentence: str, cue: str | None) -> bool:
-    return bool(_NEGATION_RE.search(sentence)) or (cue is not None and bool(_DENIALS.match(cue)))
+    return bool(_NEGATION_RE.search(sentence)) or denial_cue(cue)
+
+
+def denial_cue(cue: str | None) -> bool:
+    """The cue denies: "спростував", "заперечує", "опровергла", "отрицает"."""
+    return cue is not None and bool(_DENIALS.match(cue))
 
 
 _PLATFORMS = (

@@ -61,10 +61,10 @@ def group_places(places: Iterable[Place]) -> list[PlaceGroup]:
     return sorted(groups.values(), key=lambda g: (-len(g.places), g.name.casefold(), g.key))
 
 
-def fmt_quantities(quantities: list[dict[str, Any]]) -> str:
+def fmt_quantities(quantities: Iterable[Quantity]) -> str:
     """A claim's figures as written, each with what it counts where the words do not say it: "11,000 (soldiers)"."""
     parts = []
-    for q in map(Quantity.from_dict, quantities):
+    for q in quantities:
         parts.append(f"{q.text} ({q.counted})" if q.counted and q.counted not in q.text else q.text)
     return "; ".join(p for p in parts if p)
 

@@ -279,7 +279,7 @@ def _claim_note(b: _Bundle, claim: Claim, digit: int | None) -> str:
         "x_osintkit_sentence": claim.sentence,
     }
     if claim.quantities:
-        kwargs["x_osintkit_quantities"] = claim.quantities
+        kwargs["x_osintkit_quantities"] = [q.published() for q in claim.quantities]
         kwargs["content"] += "\n\nQuantities: " + fmt_quantities(claim.quantities)
     if combined:
         kwargs["x_admiralty_rating"] = combined
