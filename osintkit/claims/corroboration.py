@@ -300,7 +300,7 @@ def _counted(claim: Claim) -> set[str]:
 
 
 def _block_keys(claim: Claim, origin: Origin) -> set[str]:
-    keys = {f"n:{float(q['value']):g}" for q in claim.quantities if q.get("value") is not None}
+    keys = {f"n:{q.value:g}" for q in claim.quantities}
     keys |= {f"p:{w}" for w in _place_words(claim.places)}
     keys |= {f"d:{str(d.get('value') or d.get('start'))[:10]}" for d in claim.dates if d.get("value") or d.get("start")}
     if origin.kind == "speaker":
