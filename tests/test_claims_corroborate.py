@@ -182,3 +182,44 @@ def test_claims_alone_still_detect_copies(corpus_claims: list[Claim]) -> None:
     # Without the documents, the claims' sentences stand in for the texts.
     result = corroborate(corpus_claims)
     assert any(lk.relation == "copy" for lk in result.independence)
+
+
+def _doc(text: str, source: str, language: str) -> Document:
+    import hashlib
+
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    return Document(
+        id=Document.make_id(sha), text=text, sha256=sha, loader="test", retrieved="2025-03-12T00:00:00Z",
+        source=source, language=language, published="2025-03-12",
+    )  # fmt: skip
+
+
+def test_a_ukrainian_post_contradicts_a_figure_as_the_english_report_of_it_does() -> None:
+    docs = [
+        _doc(
+            "Генштаб ЗСУ повідомив, що 11 березня понад 4 тис. російських військових загинули в Курській області.",
+            "Генштаб ЗСУ (Telegram)",
+            "uk",
+        ),
+        _doc(
+            "Ukraine's General Staff said that more than 4,000 Russian soldiers were killed in the Kursk region on "
+            "11 March.",
+            "Kyiv Wire",
+            "en",
+        ),
+        _doc(
+            "Russia's defence ministry said that only 2,000 Russian soldiers were killed in the Kursk region on "
+            "11 March.",
+            "Moscow Daily",
+            "en",
+        ),
+    ]
+    result = corroborate([c for d in docs for c in extract_claims(d)], docs)
+    (group,) = [g for g in result.groups if len(g.members) > 1]
+    stances = {m.source: (m.stance, m.reason) for m in group.members}
+    assert stances["Генштаб ЗСУ (Telegram)"] == ("contradicts", "2,000 vs понад 4 тис. (soldiers killed)")
+    assert stances["Kyiv Wire"] == ("contradicts", "2,000 vs more than 4,000 (soldiers killed)")
+    # the Ukrainian and the English "more than 4,000" agree with each other: no contradiction between them
+    doc_of = {cid: c.doc_id for cid, c in result.claims.items()}
+    pairs = {frozenset({doc_of[c.claim_a], doc_of[c.claim_b]}) for c in result.contradictions}
+    assert frozenset({docs[0].id, docs[1].id}) not in pairs and len(pairs) == 2
