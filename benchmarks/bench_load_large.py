@@ -166,7 +166,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 {"benchmark": "load_large", "metric": f"{label}: verify seconds", "value": got["verify_seconds"],
                  "note": "every document and attachment re-hashed" + ("" if got["verified"] else "; FAILED")},
                 {"benchmark": "load_large", "metric": f"{label}: verify peak RSS (MB)", "value": got["verify_peak_mb"],
-                 "note": "Case.verify holds each custody entry and its rows' product: grows with entries, not bytes"},
+                 "note": "after Case.verify too (it walks the log, holding a set of entry numbers)"},
             ]  # fmt: skip
     return rows
 
