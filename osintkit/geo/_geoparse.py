@@ -12,10 +12,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GeocodingError, InputError
 from ..model import PLACE_COLUMNS, Document, Mention, Place
+from .gazetteer import Record
 from .geocoder import Candidate, Context, OfflineGeocoder
 from .normalise import name_key, strip_article
 from .toponyms import find_toponyms
@@ -150,22 +151,41 @@ def _context(votes: dict[str, list[Candidate]], leave_out: str | None) -> Contex
     return ctx
 
 
-def _place(span: _Span, cands: list[Candidate], doc_id: str | None) -> Place:
-    best = cands[0]
-    rec = best.record
+def _place_of(
+    rec: Record,
+    text: str,
+    start: int,
+    end: int,
+    *,
+    confidence: float,
+    doc_id: str | None,
+    alternatives: list[dict[str, Any]] | None = None,
+    overridden: bool = False,
+) -> Place:
+    """The span ``text[start:end]`` read as the gazetteer record ``rec``."""
     return Place(
-        text=span.text,
-        start=span.start,
-        end=span.end,
+        text=text,
+        start=start,
+        end=end,
         name=rec.name,
         lat=rec.lat,
         lon=rec.lng,
         geonameid=rec.geonameid,
         country_code=rec.country_code or None,
         feature=rec.type,
-        confidence=round(best.probability, 4),
+        confidence=confidence,
         doc_id=doc_id,
-        alternatives=[c.summary() for c in cands[1 : 1 + _MAX_ALTERNATIVES]],
+        alternatives=alternatives or [],
+        overridden=overridden,
+    )
+
+
+def _place(span: _Span, cands: list[Candidate], doc_id: str | None) -> Place:
+    best = cands[0]
+    alternatives = [c.summary() for c in cands[1 : 1 + _MAX_ALTERNATIVES]]
+    confidence = round(best.probability, 4)
+    return _place_of(
+        best.record, span.text, span.start, span.end, confidence=confidence, doc_id=doc_id, alternatives=alternatives
     )
 
 
@@ -336,19 +356,6 @@ def override_place(
         rec = cands[0].record
     else:
         raise InputError("override needs a geonameid (int) or a place query (str)", field="geonameid_or_query")
-    place = Place(
-        text=doc.text[start:end],
-        start=start,
-        end=end,
-        name=rec.name,
-        lat=rec.lat,
-        lon=rec.lng,
-        geonameid=rec.geonameid,
-        country_code=rec.country_code or None,
-        feature=rec.type,
-        confidence=1.0,
-        doc_id=doc_id,
-        overridden=True,
-    )
+    place = _place_of(rec, doc.text[start:end], start, end, confidence=1.0, doc_id=doc_id, overridden=True)
     case.override_place(place)
     return place
