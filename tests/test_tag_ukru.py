@@ -337,3 +337,32 @@ def test_continents_god_and_a_first_name_opening_a_sentence() -> None:
     assert not {("Європи", "LOC"), ("Бог", "PERSON"), ("Ігор", "PERSON")} & alone
     found = _found(slavic_mentions(text, "uk"))
     assert {("Європи", "LOC"), ("Бог", "PERSON"), ("Ігор", "PERSON")} <= found
+
+
+def test_people_s_spans_are_mended() -> None:
+    text = (
+        "Доповідь зробив О. В. Богатський, а відповів йому Кузнєцов А. С. на засіданні.\n"
+        "На вечорі виступили Івана Дзюби Михайлина Коцюбинська та інші.\n"
+        "Вчора Юрій Ісиков приїхав до міста.\n"
+        "Пан Геродот довго мовчав.\n"
+        "Справу вела суддя Людмила Беда Суд відмовив у позові."
+    )
+    alone = _natasha_alone(text)
+    assert {("Дзюби Михайлина", "PERSON"), ("Вчора Юрій", "PERSON"), ("Пан Геродот", "PERSON")} <= alone
+    found = _found(slavic_mentions(text, "uk"))
+    assert {
+        ("О. В. Богатський", "PERSON"),  # initials before the surname
+        ("Кузнєцов А. С.", "PERSON"),  # and after it
+        ("Івана Дзюби", "PERSON"),  # two people run together, split where a first name follows a surname
+        ("Михайлина Коцюбинська", "PERSON"),
+        ("Юрій Ісиков", "PERSON"),  # a first name and the surname no one tagged
+        ("Геродот", "PERSON"),  # a form of address is not part of the name
+        ("Людмила Беда", "PERSON"),  # nor the next sentence's first word, its full stop lost
+    } <= found
+
+
+def test_a_word_split_at_its_apostrophe_is_one_word() -> None:
+    text = "Вчора Володимир Хом’як приїхав до Мар’їнки."
+    assert ("Вчора Володимир Хом", "PERSON") in _natasha_alone(text)  # razdel splits "Хом’як" in three
+    assert ("Володимир Хом’як", "PERSON") in _found(slavic_mentions(text, "uk"))
+    assert {("Володимир Хом’як", "PERSON"), ("Мар’їнки", "LOC")} <= _found(tag(text))

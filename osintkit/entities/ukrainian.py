@@ -73,13 +73,18 @@ def _analysis(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
     """(lemmas, parts of speech, cases, personal): what the Ukrainian dictionary says of ``word``."""
     from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(word) if p.is_known]
+    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known]
     return (
         frozenset(p.normal_form for p in parses),
         frozenset(str(p.tag.POS) for p in parses),
         frozenset(str(p.tag.case) for p in parses if p.tag.case),
         any({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses),
     )
+
+
+def _dictionary_form(word: str) -> str:
+    """``word`` with the apostrophe pymorphy3's Ukrainian dictionary spells: "Мар’їнки" is found as "Мар'їнки"."""
+    return word.replace("’", "'").replace("ʼ", "'")
 
 
 def _lemmas(word: str) -> frozenset[str]:
@@ -442,7 +447,7 @@ def _abbreviation(word: str) -> bool:
     does not know it: not a word of the language in capitals ("МІСТАХ", "БУЛО", "СОН")."""
     from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(word.lower()) if p.is_known]
+    parses = [p for p in _morph("uk").parse(_dictionary_form(word.lower())) if p.is_known]
     return not parses or any({"Abbr", "Fixd"} & p.tag.grammemes for p in parses)
 
 
@@ -459,7 +464,9 @@ def _name_cases(word: str) -> frozenset[str]:
     """The cases in which ``word`` reads as a first name."""
     from osintkit.entities.slavic import _morph
 
-    return frozenset(str(p.tag.case) for p in _morph("uk").parse(word) if p.is_known and "Name" in p.tag.grammemes)
+    return frozenset(
+        str(p.tag.case) for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known and "Name" in p.tag.grammemes
+    )
 
 
 @functools.lru_cache(maxsize=16384)
@@ -468,7 +475,7 @@ def _surname_cases(word: str) -> frozenset[str]:
     adjective's that a surname may share ("Журавка", "Луцького"); every case for a word the dictionary lacks."""
     from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(word) if p.is_known]
+    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known]
     if not parses:
         return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
     return frozenset(str(p.tag.case) for p in parses if "Surn" in p.tag.grammemes or p.tag.POS in ("NOUN", "ADJF"))
@@ -481,7 +488,7 @@ def _first_name_opening(word: str) -> bool:
     "Роза" (also a rose, in the nominative) stays out."""
     from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(word) if p.is_known and p.tag.case in ("nomn", "voct")]
+    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known and p.tag.case in ("nomn", "voct")]
     named = [p for p in parses if "Name" in p.tag.grammemes]
     return bool(named) and all({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses)
 
@@ -575,6 +582,8 @@ def _people(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     the name and a capitalised common word after it left out ("Пан Геродот", "Людмила Беда Суд")."""
     index = {t.start: i for i, t in enumerate(sc.tokens)}
     ends = {t.stop: i for i, t in enumerate(sc.tokens)}
+    # A lone initial is no name; the initials rule below gives it to the surname beside it.
+    spans = [(s, e, lab) for s, e, lab in spans if not (lab == "PER" and _initial(sc.text[s:e]))]
     taken = {i for s, e, _ in spans for i in range(s, e)}
     out: list[tuple[int, int, str]] = []
     for s, e, lab in spans:
@@ -649,7 +658,7 @@ def _grammemes(word: str) -> frozenset[str]:
     """Every grammeme of the dictionary's readings of ``word`` (empty when it does not know the word)."""
     from osintkit.entities.slavic import _morph
 
-    return frozenset(g for p in _morph("uk").parse(word) if p.is_known for g in p.tag.grammemes)
+    return frozenset(g for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known for g in p.tag.grammemes)
 
 
 def organisation_and_place_phrases(
