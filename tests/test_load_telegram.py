@@ -328,7 +328,8 @@ def test_a_full_export_streams_every_chat(tmp_path: Path) -> None:
         "personal_information": {"first_name": "Analyst", "user_id": 7},
         "contacts": {"list": [{"first_name": "A", "messages": "not a chat"}]},
         "chats": {"about": "...", "list": [_channel(), group, {"name": "Nothing", "type": "saved", "id": 43,
-                                                                "messages": []}]},
+                                                                "messages": []},
+                                           {"name": "No type", "messages": [{"id": 1, "text": "Still read."}]}]},
         "left_chats": {"about": "...", "list": [{"name": "Gone", "type": "public_channel", "id": 44, "messages": [
             {"id": 1, "type": "message", "date": "2024-01-01T00:00:00", "date_unixtime": "1704067200",
              "text": "Last post before leaving."}]}]},
@@ -336,7 +337,7 @@ def test_a_full_export_streams_every_chat(tmp_path: Path) -> None:
     p = _write(tmp_path, export)
     _same(load(p), load(p, max_bytes=2000))
     streamed = load(p, max_bytes=2000)
-    assert {d.source for d in streamed} == {"Example Channel", "Volunteers", "Gone"}
+    assert {d.source for d in streamed} == {"Example Channel", "Volunteers", "Gone", "No type"}
     assert any("chat 'Nothing' holds no messages" in s.reason for s in streamed.skipped)
 
 

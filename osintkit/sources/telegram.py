@@ -300,7 +300,7 @@ def load_telegram_file(path: Path, origin: Origin, ctx: LoadContext) -> Iterator
             for kind, value in events:
                 if kind == "chat":
                     chats += 1
-                    chat, count = _stream_chat(value, origin, ctx), 0
+                    chat, count = _stream_chat(*value, origin, ctx), 0
                     if isinstance(chat, Skipped):
                         yield chat
                 elif kind == "message" and isinstance(chat, _Chat):
@@ -322,8 +322,10 @@ def load_telegram_file(path: Path, origin: Origin, ctx: LoadContext) -> Iterator
         )
 
 
-def _stream_chat(header: dict[str, Any], origin: Origin, ctx: LoadContext) -> _Chat | Skipped:
-    if not isinstance(header.get("type"), str) or "id" not in header:
+def _stream_chat(base: str, header: dict[str, Any], origin: Origin, ctx: LoadContext) -> _Chat | Skipped:
+    # The file itself is one chat only when it says what chat (as is_telegram_export asks); a full export's chat
+    # lists are read whatever their items hold, as they are when read whole.
+    if base == "" and (not isinstance(header.get("type"), str) or "id" not in header):
         raise UnsupportedFormatError(
             "not a Telegram Desktop export: a 'messages' list whose chat has no type and id before it",
             path=origin.path,
@@ -332,8 +334,8 @@ def _stream_chat(header: dict[str, Any], origin: Origin, ctx: LoadContext) -> _C
 
 
 def _events(fh: IO[bytes]) -> Iterator[tuple[str, Any]]:
-    """("chat", its name, type, id and username) as a chat's messages begin, ("message", one message) for each,
-    ("end", None) as they end; one message in memory at a time."""
+    """("chat", (where it sits, its name, type, id and username)) as a chat's messages begin, ("message", one
+    message) for each, ("end", None) as they end; one message in memory at a time."""
     import ijson
 
     # ijson's pure-Python parser, not its C one: the C parser turns a lone surrogate escape ("\ud800") into "?", a
@@ -366,7 +368,7 @@ def _events(fh: IO[bytes]) -> Iterator[tuple[str, Any]]:
         elif event in _SCALARS and key in _HEADER_KEYS and base in headers:
             headers[base][key] = value
         elif key == "messages" and base in _CHAT_BASES and event in ("start_array", "end_array"):
-            yield ("chat", headers.get(base, {})) if event == "start_array" else ("end", None)
+            yield ("chat", (base, headers.get(base, {}))) if event == "start_array" else ("end", None)
 
 
 def _username(chat: Mapping[str, Any], origin: Origin) -> str | None:
