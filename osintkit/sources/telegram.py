@@ -300,7 +300,8 @@ def load_telegram_file(path: Path, origin: Origin, ctx: LoadContext) -> Iterator
             for kind, value in events:
                 if kind == "chat":
                     chats += 1
-                    chat, count = _stream_chat(*value, origin, ctx), 0
+                    base, header = value
+                    chat, count = _stream_chat(base, header, origin, ctx), 0
                     if isinstance(chat, Skipped):
                         yield chat
                 elif kind == "message" and isinstance(chat, _Chat):
