@@ -366,3 +366,9 @@ def test_a_word_split_at_its_apostrophe_is_one_word() -> None:
     assert ("Вчора Володимир Хом", "PERSON") in _natasha_alone(text)  # razdel splits "Хом’як" in three
     assert ("Володимир Хом’як", "PERSON") in _found(slavic_mentions(text, "uk"))
     assert {("Володимир Хом’як", "PERSON"), ("Мар’їнки", "LOC")} <= _found(tag(text))
+
+
+def test_a_region_named_with_a_compass_adjective_is_a_place() -> None:
+    text = "Унаслідок наступу було звільнено значну частину Західної України."
+    assert ("Західної України", "PERSON") in _natasha_alone(text)
+    assert _found(slavic_mentions(text, "uk")) == {("Західної України", "LOC")}

@@ -493,6 +493,22 @@ def _first_name_opening(word: str) -> bool:
     return bool(named) and all({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses)
 
 
+# Adjectives of the compass and of union that make a region or a state of a name: "Західна Україна", "Близький
+# Схід", "Сполучені Штати".
+_REGION_ADJECTIVES = frozenset("західний східний південний північний центральний близький далекий сполучений".split())
+
+
+def _region(span: str) -> bool:
+    """Capitalised words, no body's kind among them, that open with a compass adjective or end in a geographic kind
+    ("Автономної Республіки Крим"): a region or a state, which natasha sometimes calls an organisation."""
+    words = span.split(" ")
+    if not 2 <= len(words) <= 4 or not all(_capitalised(w) for w in words):
+        return False
+    if any(_lemmas(w) & ORG_HEADS for w in words):
+        return False
+    return bool(_lemmas(words[0]) & _REGION_ADJECTIVES) or any(_lemmas(w) & _GEO_HEADS for w in words[1:])
+
+
 def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """One-word spans put right: abbreviations of common nouns and words in capitals dropped, states' acronyms
     made places, a body's kind alone opening a sentence ("Суд встановив") dropped; continents and God added.
@@ -507,6 +523,8 @@ def _tidy(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple[int, in
                 continue
         elif lab != "PER" and _person_named(word):
             lab = "PER"  # "Олексія Журавка", which natasha reads as a place in Ukrainian
+        elif lab == "ORG" and _region(word):
+            lab = "LOC"  # "Західної України", "Близькому Сході", "Автономної Республіки Крим"
         elif lab == "ORG" and word.isalpha() and _lemmas(word) & ORG_HEADS:
             if s in sc.starts:
                 continue  # "Суд встановив": a common noun capitalised because a sentence starts there
