@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -60,11 +61,23 @@ def main() -> None:
     warnings.showwarning = _show_warning
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _folder_globs(command: F) -> F:
+    """The ``--include``/``--exclude`` options of every command that loads sources (ingest, run)."""
+    command = click.option(
+        "--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable)."
+    )(command)
+    return click.option(
+        "--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable)."
+    )(command)
+
+
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--case", "case_path", required=True, type=click.Path(dir_okay=False), help="The case file (SQLite).")
-@click.option("--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable).")
-@click.option("--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable).")
+@_folder_globs
 @click.option("--actor", default=None, help="Who is acting, for the custody log (default: the OS user).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def ingest(
@@ -170,8 +183,7 @@ def export(case_path: str, bundle_path: str) -> None:
 @click.option(
     "--format", "formats", multiple=True, help="Export only these formats (json, md, html, csv, geojson, stix)."
 )
-@click.option("--include", multiple=True, help="Glob of files to include when a source is a folder (repeatable).")
-@click.option("--exclude", multiple=True, help="Glob of files to exclude when a source is a folder (repeatable).")
+@_folder_globs
 @click.option("--actor", default=None, help="Who is acting, for the custody log (default: the OS user).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(
