@@ -304,6 +304,10 @@ def test_quoted_names_are_organisations_and_quoted_speech_is_not() -> None:
     # A lower-case kind ("газети") is not; a short capitalised quotation with no verb names something.
     assert {("Вечірній Київ", "ORG"), ("Укрнафти", "ORG")} <= found
     assert not {text for text, _ in found} & {"Так", "Так!", "Ми прийдемо завтра"}
+    # A quotation after a kind of work or law is a title, not an organisation (the short-quotation rule would take it).
+    titles = "Учні вивчили пісню «Щедрик» і вірш «Заповіт».\nДепутати ухвалили закон «Про освіту»."
+    assert _found(slavic_mentions(titles, "uk")) == set()
+    assert ("Щедрик", "ORG") in _found(slavic_mentions("Учні вивчили «Щедрик».", "uk"))
     # Through tag(): the company «Київ» is not the city.
     assert ("Київ", "LOC") not in _found(tag(text))
 

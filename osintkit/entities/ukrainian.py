@@ -342,7 +342,7 @@ def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
     """(first, past last, whole) for quoted organisation names; ``whole``: the legal form or capitalised kind
     before the quote is part of the name."""
     out: list[tuple[int, int, bool]] = []
-    previous_end = -10
+    previous_end = previous_work = -10
     for i, w in enumerate(sc.words):
         if w not in _OPEN or sc.word(i - 1) in _OPEN:
             continue
@@ -364,12 +364,37 @@ def _quoted_names(sc: _Scanner) -> list[tuple[int, int, bool]]:
                 out.append((i + 1, close - 1, False))  # 'Фірма «Альфа» ...' opening a sentence: the name alone
         elif kind_lower or (sc.word(before) in ("і", "та", "й", ",") and previous_end == before):
             out.append((i + 1, close - 1, False))
+        elif _work_named(sc, before) or (sc.word(before) in ("і", "та", "й", ",") and previous_work == before):
+            previous_work = close  # a list of titles: 'пісні «Весна», «Танці» і «Відпустка»'
+            continue
         elif _looks_like_a_name(sc.words[i + 1 : close - 1]):
             out.append((i + 1, close - 1, False))
         else:
             continue
         previous_end = close
     return out
+
+
+# Kinds of work, law, award and product whose titles are quoted like a company's name: 'роман «Чорна рада»',
+# 'закону «Про публічні закупівлі»', 'медаль «За відвагу»', 'препарату «Корвалол»'.
+_WORK_KINDS = frozenset(
+    """пісня вірш роман повість оповідання новела казка книга книжка збірка збірник поема п'єса п’єса вистава
+    опера балет фільм кінофільм серіал мультфільм альбом сингл композиція картина полотно твір стаття нарис
+    посібник підручник словник енциклопедія рубрика передача телепередача програма проект проєкт закон кодекс
+    постанова указ розпорядження наказ рішення гасло девіз напис слоган премія орден медаль відзнака знак нагорода
+    звання номінація препарат ліки таблетки торт цукерки сорт марка бренд""".split()
+)
+
+
+def _work_named(sc: _Scanner, before: int) -> bool:
+    """The quotation at ``before + 1`` is the title of a work, a law, an award or a product: a kind of them comes
+    right before it, or one adjective before it ('пісню «Щедрик»', 'нагрудний знак «За доблесть»')."""
+    for k in (before, before - 1):
+        if k >= 0 and _lemmas(sc.word(k)) & _WORK_KINDS:
+            return True
+        if not _is_adjective(sc.word(k)):
+            break
+    return False
 
 
 def _looks_like_a_name(words: Sequence[str]) -> bool:
