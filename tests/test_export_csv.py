@@ -72,3 +72,14 @@ def test_numbers_stay_numeric(tables: dict[str, Path]) -> None:
 def test_unknown_table(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="unknown CSV table"):
         write_csv(Findings(), tmp_path, tables=["nope"])
+
+
+def test_documents_columns_follow_the_data_model(tables: dict[str, Path]) -> None:
+    # Pinned on purpose: the columns derive from Document.FRAME_COLUMNS (less the text, which stays in the case), so
+    # a change to the model's list is a change to the CSV that readers' spreadsheets rely on, and should be seen here.
+    with tables["documents"].open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header == [
+        "id", "title", "source", "author", "url", "published", "retrieved", "language", "loader", "path", "sha256",
+        "text_sha256", "chars", "source_reliability", "snippet",
+    ]  # fmt: skip

@@ -151,18 +151,9 @@ def _caveat(claim: Claim) -> str:
 
 
 TABLES: dict[str, list[str]] = {
+    # The data model's document columns but the full text (it stays in the case), then what findings add.
     "documents": [
-        "id",
-        "title",
-        "source",
-        "author",
-        "url",
-        "published",
-        "retrieved",
-        "language",
-        "loader",
-        "path",
-        "sha256",
+        *(name for name in Document.FRAME_COLUMNS if name != "text"),
         "text_sha256",
         "chars",
         "source_reliability",
