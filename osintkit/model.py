@@ -320,11 +320,6 @@ class Quantity(Record):
         """The figure as exports write it (:attr:`PUBLISHED_FIELDS`)."""
         return {name: getattr(self, name) for name in self.PUBLISHED_FIELDS}
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """A field by name, for code written when figures were dicts (``q.get("value")``); new code reads the
-        attribute."""
-        return getattr(self, key, default) if key in _field_names(Quantity) else default
-
     @classmethod
     def coerce(cls, value: Quantity | Mapping[str, Any]) -> Quantity:
         """A figure from a claim as built by hand or stored in a case written before figures were typed (a dict)."""

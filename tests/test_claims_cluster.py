@@ -404,8 +404,8 @@ def test_corroborate_groups_a_ukrainian_post_with_an_english_article(tmp_path: P
     docs = {d.language: d for d in ok.load(tmp_path)}
     assert set(docs) == {"en", "uk"}
     english = extract_claims(docs["en"])
-    troops = next(c for c in english if any(q.get("value") == 11000 for q in c.quantities))
-    assert any(q.get("value") == 3000 for c in english for q in c.quantities)
+    troops = next(c for c in english if any(q.value == 11000 for q in c.quantities))
+    assert any(q.value == 3000 for c in english for q in c.quantities)
     sentence = docs["uk"].text.strip().splitlines()[-1]
     start = docs["uk"].text.index(sentence)
     # The Ukrainian claim as the claim extractor gives it (figures are read to values and places kept as written).

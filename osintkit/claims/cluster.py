@@ -427,19 +427,16 @@ def neutral_parts(
     the offline gazetteer, reading Cyrillic names in any grammatical case)."""
     figures = set()
     for q in claim.quantities:
-        value = q.get("value")
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            continue
-        unit = str(q.get("unit") or "")
-        if unit or abs(value) >= _SMALL_FIGURE:
-            figures.add(f"{float(value):g}|{unit}")
+        unit = q.unit or ""
+        if unit or abs(q.value) >= _SMALL_FIGURE:
+            figures.add(f"{float(q.value):g}|{unit}")
     resolve = place_id or gazetteer_place_id
     places = {gid for gid in (resolve(p) for p in claim.places) if gid is not None}
     dates = set()
     for d in claim.dates:
-        value = str(d.get("value") or "")
-        if d.get("resolved", True) and len(value) >= 10 and d.get("granularity", "day") == "day":
-            dates.add(value[:10])
+        day = str(d.get("value") or "")
+        if d.get("resolved", True) and len(day) >= 10 and d.get("granularity", "day") == "day":
+            dates.add(day[:10])
     return Neutral(frozenset(figures), frozenset({speaker} if speaker else ()), frozenset(places), frozenset(dates))
 
 
