@@ -91,8 +91,8 @@ print("file on disk matches:", hashlib.sha256(Path(seed.path).read_bytes()).hexd
 
 # %%
 case = Case(CASE)
-print(case.add_documents(docs, raw=docs.raw))
-print(case.add_documents(docs, raw=docs.raw))  # again: all duplicates
+print(case.add_documents(docs))
+print(case.add_documents(docs))  # again: all duplicates
 NOTE = "Publisher unknown; date inferred from the text (see the meta sidecar)."
 if NOTE not in {n["text"] for n in case.notes(seed.id)}:  # Run All twice must not log the same note twice
     case.add_note(seed.id, NOTE)

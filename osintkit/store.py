@@ -755,10 +755,16 @@ class Case:
     ) -> IngestReport:
         """Store documents, and the attachments that came with them (by document id, as ``load()`` gives them).
 
-        The same bytes twice are reported as duplicates, never stored twice. An attachment whose bytes cannot be
-        read, or no longer match the hash the loader took, is reported in ``skipped`` and not stored; its document
-        is.
+        ``case.add_documents(osintkit.load(...))`` keeps everything the load read: a load result's raw bytes and
+        attachments are taken from it unless ``raw`` or ``attachments`` are given, since storing the text without
+        the evidentiary bytes by omission is the mistake this spares. The same bytes twice are reported as
+        duplicates, never stored twice. An attachment whose bytes cannot be read, or no longer match the hash the
+        loader took, is reported in ``skipped`` and not stored; its document is.
         """
+        if raw is None:
+            raw = getattr(docs, "raw", None)
+        if attachments is None:
+            attachments = getattr(docs, "attachments", None)
         report = IngestReport()
         with self.transaction() as conn:
             for doc in docs:

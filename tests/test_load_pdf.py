@@ -211,6 +211,13 @@ def test_mentions_of_a_pdf_name_their_page_in_the_case_findings_and_json(tmp_pat
     assert all(m.page == page_of(doc, m.start) for m in stored)
     rows = json.loads(to_json(findings))["mentions"]
     assert {r["text"]: r["page"] for r in rows} == by_text
+    from osintkit.export.csv import write_csv
+
+    written = write_csv(findings, tmp_path / "csv")
+    with written["mentions"].open(encoding="utf-8", newline="") as fh:
+        import csv
+
+        assert {r["text"]: int(r["page"]) for r in csv.DictReader(fh)} == by_text
 
 
 def test_mentions_outside_a_paged_document_have_no_page(tmp_path: Path) -> None:

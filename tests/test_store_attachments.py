@@ -120,6 +120,18 @@ def test_loaded_attachments_are_stored_and_verified(sources: Path, tmp_path: Pat
         assert check.attachments_checked == 3 and "3 attachments re-hashed" in str(check)
 
 
+def test_a_load_result_alone_carries_its_raw_bytes_and_attachments(sources: Path, tmp_path: Path) -> None:
+    docs = load(sources, on_error="raise")
+    with Case(tmp_path / "case.sqlite") as case:
+        case.add_documents(docs)  # no raw= or attachments=: the load result's own are stored
+        assert len(case.attachments()) == 3
+        assert all(case.raw_bytes(d.id) is not None for d in docs)
+        assert case.verify().ok
+    with Case(tmp_path / "bare.sqlite") as bare:
+        bare.add_documents(list(docs))  # a plain list of documents has neither
+        assert bare.attachments() == []
+
+
 def test_ingest_stores_attachments_and_a_second_ingest_adds_none(sources: Path, tmp_path: Path) -> None:
     with Case(tmp_path / "case.sqlite") as case:
         first = ingest(case, [sources])

@@ -160,7 +160,7 @@ TABLES: dict[str, list[str]] = {
         "snippet",
     ],
     "entities": ["id", "label", "name", "aliases", "mention_count", "documents", "doc_ids"],
-    "mentions": ["doc_id", "start", "end", "text", "label", "score", "source", "entity_id"],
+    "mentions": ["doc_id", "start", "end", "page", "text", "label", "score", "source", "entity_id"],
     "places": list(PLACE_COLUMNS),
     "claims": [
         "id",
