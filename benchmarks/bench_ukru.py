@@ -22,7 +22,12 @@ difference of micro-F1 has a paired 95% interval from resampling whole documents
 Language identification: :func:`osintkit.text.detect_language` on the short texts of benchmarks/langid_samples.py
 (one sentence each, 24 languages; the test list of tests/test_text.py), accuracy per language and time per text.
 
-    python -m benchmarks.bench_ukru [--quick]
+Ukrainian is also scored on its two halves: the even-numbered 30-sentence blocks, on which the errors were read to
+choose the rules of osintkit/entities/ukrainian.py, and the odd-numbered ones, held out. ``--errors PATH`` writes
+every missed and every spurious span with its context, one to a line (FN/FP, type, span, the other side's
+overlapping spans), for reading errors; the file quotes the corpora, so keep it out of the repository.
+
+    python -m benchmarks.bench_ukru [--quick] [--errors PATH]
 """
 
 from __future__ import annotations
@@ -212,13 +217,41 @@ def english_paired_rows(quick: bool = False) -> list[dict[str, Any]]:
     ]
 
 
-def run(quick: bool = False) -> list[dict[str, Any]]:
+def run(quick: bool = False, errors: str | None = None) -> list[dict[str, Any]]:
     rows = language_id_rows()
     rows += english_paired_rows(quick)
-    return rows + _slavic_rows(quick)
+    return rows + _slavic_rows(quick, errors)
 
 
-def _slavic_rows(quick: bool = False) -> list[dict[str, Any]]:
+def _half_rows(
+    lang: str, gold: set[tuple[int, int, int, str]], pred: set[tuple[int, int, int, str]]
+) -> list[dict[str, Any]]:
+    """micro-F1 and per-type F1 on the even-numbered texts (where errors were read) and the odd ones (held out)."""
+    from osintkit.training.datasets import score_sets
+
+    rows = []
+    for name, parity in (("even texts (rules chosen on them)", 0), ("odd texts (held out)", 1)):
+        sc = score_sets({g for g in gold if g[0] % 2 == parity}, {p for p in pred if p[0] % 2 == parity})
+        per_type = " ".join(f"{typ} {sc[typ]['f1']:.3f}" for typ in ("PER", "ORG", "LOC"))
+        rows.append(_row(f"  {lang} {name}: micro-F1, {per_type}", round(sc["micro"]["f1"], 3)))
+    return rows
+
+
+def write_errors(
+    path: Path, texts: Sequence[GoldText], gold: set[tuple[int, int, int, str]], pred: set[tuple[int, int, int, str]]
+) -> None:
+    """Missed (FN) and spurious (FP) spans, each with the other side's overlapping spans and its context."""
+    lines = []
+    for kind, mine, other in (("FN", gold - pred, pred), ("FP", pred - gold, gold)):
+        for i, s, e, typ in sorted(mine):
+            text = texts[i].text
+            near = [(text[os:oe], ot) for oi, os, oe, ot in other if oi == i and os < e and s < oe]
+            context = text[max(0, s - 50) : e + 30].replace("\n", " / ")
+            lines.append(f"{kind} {typ} {texts[i].id} [{text[s:e]}] other={near} :: {context}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _slavic_rows(quick: bool = False, errors: str | None = None) -> list[dict[str, Any]]:
     from osintkit.entities.slavic import slavic_mentions
     from osintkit.training.datasets import bootstrap_f1, data_root, score_sets
 
@@ -257,6 +290,10 @@ def _slavic_rows(quick: bool = False) -> list[dict[str, Any]]:
         for typ in ("PER", "ORG", "LOC"):
             t = sc[typ]
             rows.append(_row(f"  {lang} {typ} P/R/F1", f"{t['precision']:.3f}/{t['recall']:.3f}/{t['f1']:.3f}"))
+        if lang == "uk":
+            rows += _half_rows(lang, gold, pred)
+        if errors:
+            write_errors(Path(f"{errors}.{lang}"), texts, gold, pred)
         rows.append(_row(f"  {lang} sentences/s, osintkit.tag (1 text at a time)", round(n_sentences / seconds, 1)))
         bgold, bpred, _, bseconds = score(texts, alone)
         base = score_sets(bgold, bpred)["micro"]["f1"]
@@ -268,7 +305,8 @@ def _slavic_rows(quick: bool = False) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    rows = run(quick="--quick" in sys.argv)
+    errors = sys.argv[sys.argv.index("--errors") + 1] if "--errors" in sys.argv[:-1] else None
+    rows = run(quick="--quick" in sys.argv, errors=errors)
     width = max(len(r["metric"]) for r in rows)
     for r in rows:
         print(f"{r['benchmark']:<6} {r['metric']:<{width}}  {r['value']!s:>18}  target {r['target']}")
