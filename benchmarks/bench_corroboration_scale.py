@@ -64,7 +64,8 @@ def measure(n: int, timeout: float = 3600) -> dict[str, Any] | None:
         return None
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:

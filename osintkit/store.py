@@ -1401,7 +1401,7 @@ class _Verifier:
         self._guard("custody entries", self._removals)
         self._guard("documents", self._documents)
         for table, _key in TRACKED:
-            self._guard(table, lambda t=table: self._rows(t))  # type: ignore[misc]
+            self._guard(table, lambda t=table: self._rows(t))
         self._guard("custody entries", self._entry_totals)
         self._guard("attachments", self._attachment_bytes)
         return VerifyReport(

@@ -141,7 +141,7 @@ def _renormalise(case: Case) -> None:
     normalise_case(case)
 
 
-class AnnotationPanel(w.VBox):
+class AnnotationPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints: VBox is Any to mypy
     """Review one document of a case: mentions, entities, places, source and claim ratings, notes.
 
     ``case`` is a :class:`Case` or a path to a case file. Child widgets are attributes so code and tests can

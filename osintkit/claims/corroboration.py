@@ -205,7 +205,7 @@ class Corroboration:
             group = next((g for g in self.groups if g.id == group_or_claim), None)
             if group is not None:
                 return list(group.independent_origins)
-        member = self.member_of(group_or_claim)  # type: ignore[arg-type]
+        member = self.member_of(group_or_claim)
         if member is None:
             return []
         return sorted({self.origin_name(k) for k in member.support if k != member.origin})

@@ -17,7 +17,7 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,9 @@ def _unwrap(ring: Ring) -> Ring:
 def _clip_strip(ring: Ring, lo: float, hi: float) -> Ring:
     """Sutherland–Hodgman clipping of a closed ring to lo <= x <= hi (a convex strip, so one pass per side)."""
     pts = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-    for edge, inside in ((lo, lambda x: x >= lo), (hi, lambda x: x <= hi)):
+    keep_above: Callable[[float], bool] = lambda x: x >= lo  # noqa: E731 - a pair of named sides reads clearer
+    keep_below: Callable[[float], bool] = lambda x: x <= hi  # noqa: E731
+    for edge, inside in ((lo, keep_above), (hi, keep_below)):
         if not pts:
             break
         out: Ring = []

@@ -368,7 +368,7 @@ def _degrees(dms: Any, ref: Any, positive: str, negative: str) -> float | None:
     parts = [_clean(v) for v in dms]
     if not all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts):
         return None
-    value = sum(float(p) / 60**i for i, p in enumerate(parts))
+    value: float = sum(float(p) / 60**i for i, p in enumerate(parts))
     sign = str(_clean(ref) or positive).upper()[:1]
     if sign not in (positive, negative):
         return None
