@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,11 @@ import numpy as np
 from osintkit.errors import InputError
 from osintkit.model import Document, Place, Record
 
-if TYPE_CHECKING:
-    from PIL import Image
+# Hashing belongs to reading an image (a source), matching to corroboration: the hash functions live with the
+# loader, below this module, and are re-exported here beside the matching that compares them.
+from osintkit.sources.image import hamming, perceptual_hash
 
+if TYPE_CHECKING:
     from osintkit.claims.links import CopyLink
 
 __all__ = [
@@ -58,20 +61,6 @@ _METRES_PER_DOP = 5.0
 _UNKNOWN_ACCURACY_CONFIDENCE = 0.5
 
 
-def perceptual_hash(image: Image.Image) -> str:
-    """pHash of an image as 16 hex digits: imagehash's DCT hash (8x8 low frequencies of a 32x32 grey image)."""
-    import imagehash
-
-    return str(imagehash.phash(image, hash_size=8))
-
-
-def hamming(a: str, b: str) -> int:
-    """Bits that differ between two hex hashes of the same length."""
-    if len(a) != len(b):
-        raise InputError(f"hashes of different lengths ({len(a)} and {len(b)} hex digits) cannot be compared")
-    return (int(a, 16) ^ int(b, 16)).bit_count()
-
-
 def image_info(doc: Document) -> dict[str, Any] | None:
     """The image metadata the loader recorded (``meta["image"]``), or None for a document that is not an image."""
     info = doc.meta.get("image") if isinstance(doc.meta, dict) else None
@@ -86,7 +75,9 @@ class ImageMatch(Record):
     which case the two ends are in a fixed but meaningless order. ``distance`` is the pHash Hamming distance
     between the two (0 for exact duplicates); ``exact`` is set when the files or their decoded pixels are identical.
     ``via`` names the images a chained match passed through (a crop of a resize of the first). ``notes`` say where
-    the two files' metadata disagree: EXIF stripped from one, capture times or GPS positions that differ.
+    the two files' metadata disagree: EXIF stripped from one, capture times or GPS positions that differ. ``why``
+    and ``notes`` are read by people (reports, notebooks): they name each image by its title or file name, never
+    by the document id that ``first``, ``reuse`` and ``via`` hold.
     """
 
     first: str
@@ -128,6 +119,11 @@ class _Seen:
     @property
     def id(self) -> str:
         return self.doc.id
+
+    @property
+    def name(self) -> str:
+        """How a reason names the image: a reader knows a title or a file name, not a document id."""
+        return self.doc.title or (self.doc.path or self.doc.id).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -267,12 +263,12 @@ def _match(
 ) -> ImageMatch:
     a, b = seen[i], seen[j]
     direct = pairs.get((min(i, j), max(i, j)))
+    chain = [i, j] if direct is not None else _path(i, j, edges)
+    name = _names([seen[k] for k in chain])
+    via = [seen[k].id for k in chain[1:-1]]
     if direct is not None:
         distance, exact = direct
-        via: list[str] = []
     else:
-        chain = _path(i, j, edges)
-        via = [seen[k].id for k in chain[1:-1]]
         distance, exact = hamming(a.info["phash"], b.info["phash"]), False
     if exact:
         same = "identical file" if a.info.get("sha256") == b.info.get("sha256") else "identical pixels"
@@ -280,36 +276,44 @@ def _match(
     else:
         how = f"pHash {distance} of {HASH_BITS} bits apart"
     if via:
-        how += " through " + ", ".join(via)
+        how += " through " + ", ".join(name[v] for v in via)
     if a.when is not None and b.when is not None and a.when < b.when:
         # A capture time on either side makes the order rest on it, the weaker evidence.
         direction = "publication time" if a.basis == b.basis == "published" else "capture time"
-        order = f"{a.id} {a.label}, before {b.id} {b.label}"
+        order = f"{name[a.id]} {a.label}, before {name[b.id]} {b.label}"
     else:
         direction = "undetermined"
         if a.when is not None and b.when is not None:
             order = f"both at the same time ({a.label}; {b.label}): which came first is undetermined"
         else:
-            order = f"{a.id}: {a.label}; {b.id}: {b.label}: which came first is undetermined"
-    notes = _metadata_notes(a, b)
+            order = f"{name[a.id]}: {a.label}; {name[b.id]}: {b.label}: which came first is undetermined"
+    notes = _metadata_notes(a, b, name)
     why = "; ".join([how, order, *notes])
     return ImageMatch(a.id, b.id, distance, why, direction, exact, via, notes)
+
+
+def _names(images: Sequence[_Seen]) -> dict[str, str]:
+    """Each image's name for a reason; two images that share a title or file name are told apart by their ids."""
+    count = Counter(s.name for s in images)
+    return {s.id: s.name if count[s.name] == 1 else f"{s.name} ({s.id})" for s in images}
 
 
 # Positions further apart than this, beyond both fixes' recorded accuracy, cannot be one camera's one shot.
 _SAME_PLACE_M = 200.0
 
 
-def _metadata_notes(a: _Seen, b: _Seen) -> list[str]:
+def _metadata_notes(a: _Seen, b: _Seen, name: Mapping[str, str]) -> list[str]:
     """Where two copies of one picture disagree about its metadata: evidence of stripping or editing."""
     notes = []
     status = {a.id: a.info.get("exif_status"), b.id: b.info.get("exif_status")}
     for one, other in ((a, b), (b, a)):
         if status[one.id] == "absent" and status[other.id] in ("present", "edited"):
-            notes.append(f"EXIF stripped: {one.id} has none while {other.id} keeps its camera metadata")
+            notes.append(f"EXIF stripped: {name[one.id]} has none while {name[other.id]} keeps its camera metadata")
     ta, tb = _parse_time(a.info.get("captured")), _parse_time(b.info.get("captured"))
     if ta is not None and tb is not None and abs((ta - tb).total_seconds()) > 60:
-        notes.append(f"capture times differ: {a.info['captured']} ({a.id}) and {b.info['captured']} ({b.id})")
+        notes.append(
+            f"capture times differ: {a.info['captured']} ({name[a.id]}) and {b.info['captured']} ({name[b.id]})"
+        )
     ga, gb = a.info.get("gps") or {}, b.info.get("gps") or {}
     if all(isinstance(g.get(k), float) for g in (ga, gb) for k in ("lat", "lon")):
         from osintkit.geo.distance import distance_km
@@ -317,7 +321,7 @@ def _metadata_notes(a: _Seen, b: _Seen) -> list[str]:
         metres = distance_km((ga["lat"], ga["lon"]), (gb["lat"], gb["lon"])) * 1000
         slack = _SAME_PLACE_M + (_accuracy_m(ga) or 0.0) + (_accuracy_m(gb) or 0.0)
         if metres > slack:
-            notes.append(f"GPS positions differ by {metres / 1000:.1f} km between {a.id} and {b.id}")
+            notes.append(f"GPS positions differ by {metres / 1000:.1f} km between {name[a.id]} and {name[b.id]}")
     return notes
 
 

@@ -155,7 +155,6 @@ def test_matrix_and_styles(result: Corroboration, corpus_claims: list[Claim]) ->
 
 
 def test_timeline_sorted_by_resolved_date(corpus_claims: list[Claim], seed_text: str) -> None:
-    pytest.importorskip("osintkit.entities.rules", reason="the rule tagger resolves dates")
     claims = extract_claims(seed_text, published="2025-01-12T00:00:00Z")
     frame = timeline(claims)
     assert len(frame) >= 4

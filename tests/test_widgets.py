@@ -137,7 +137,6 @@ def test_choose_place_candidate_overrides_and_logs(case: Case) -> None:
 
 
 def test_rate_source_and_claim(case: Case) -> None:
-    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
     panel = AnnotationPanel(case)
     panel.source_grade.value = "B"
     panel.source_rationale.value = "long record, named sources"
@@ -156,7 +155,6 @@ def test_rate_source_and_claim(case: Case) -> None:
 
 
 def test_uncorroborated_credibility_1_shows_the_error_instead_of_raising(case: Case) -> None:
-    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
     panel = AnnotationPanel(case)
     before = len(case.custody())
     panel.claim_grade.value = "1"
@@ -253,7 +251,6 @@ def test_accept_all_shown_accepts_only_the_filtered_mentions(case: Case) -> None
 
 
 def test_feedback_shows_beside_the_control_that_acted(case: Case) -> None:
-    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
     panel = AnnotationPanel(case)
     pairs = [
         (panel.accept_button, panel.mention_feedback),
@@ -275,7 +272,6 @@ def test_feedback_shows_beside_the_control_that_acted(case: Case) -> None:
 
 
 def test_claim_grade_shows_current_and_suggested(case: Case) -> None:
-    pytest.importorskip("osintkit.assess", reason="osintkit.assess not available")
     case.add_rating("claim", "claim-1", "3", origin="suggested", rationale="a single origin, hedged: estimated")
     panel = AnnotationPanel(case)
     shown = panel.claim_grades.value

@@ -606,7 +606,7 @@ class EmbeddingCache:
 
     def __init__(self, path: str | Path | None = None, *, model: str | None = None) -> None:
         if path is None:
-            from osintkit.geo.gazetteer import cache_dir
+            from osintkit.paths import cache_dir
 
             path = cache_dir() / "embeddings.sqlite"
         if model is None:

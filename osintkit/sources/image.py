@@ -39,11 +39,14 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from osintkit.errors import InputTooLargeError, MalformedInputError, UnsupportedFormatError
+from osintkit.errors import InputError, InputTooLargeError, MalformedInputError, UnsupportedFormatError
 from osintkit.sources._budget import within_budget
 from osintkit.sources._common import Item, LoadContext, Loaded, Origin, make_document
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["IMAGE_FORMATS", "IMAGE_SUFFIXES", "is_image", "load_image", "read_image"]
 
@@ -158,8 +161,6 @@ def load_image(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
 def read_image(data: bytes, path: str | None = None) -> ImageData:
     """Decode an image and read its metadata; MalformedInputError when its pixels cannot be decoded."""
     from PIL import Image, ImageOps, UnidentifiedImageError
-
-    from osintkit.images import perceptual_hash
 
     heif = _register_heif()
     formats = IMAGE_FORMATS if heif else IMAGE_FORMATS[:-1]
@@ -416,8 +417,6 @@ def _check_thumbnail(img: Any, exif: Any, info: dict[str, Any], flags: list[str]
     """Compare the EXIF thumbnail with the image: editors often leave the camera's thumbnail of the original."""
     from PIL import Image
 
-    from osintkit.images import hamming, perceptual_hash
-
     raw = img.info.get("exif")
     if not isinstance(raw, bytes):
         return
@@ -538,3 +537,17 @@ def _captions(exif: dict[str, Any], xmp: dict[str, str]) -> list[str]:
             if text not in found:
                 found.append(text)
     return found
+
+
+def perceptual_hash(image: Image.Image) -> str:
+    """pHash of an image as 16 hex digits: imagehash's DCT hash (8x8 low frequencies of a 32x32 grey image)."""
+    import imagehash
+
+    return str(imagehash.phash(image, hash_size=8))
+
+
+def hamming(a: str, b: str) -> int:
+    """Bits that differ between two hex hashes of the same length."""
+    if len(a) != len(b):
+        raise InputError(f"hashes of different lengths ({len(a)} and {len(b)} hex digits) cannot be compared")
+    return (int(a, 16) ^ int(b, 16)).bit_count()
