@@ -57,7 +57,10 @@ def test_variants_match_their_original_and_unrelated_photos_do_not(photos: tuple
         assert m.distance <= DEFAULT_THRESHOLD and not m.exact and not m.via
         # The original alone has a time (its EXIF capture), so it is first, but nothing says the copies came later.
         assert m.direction == "undetermined" and "which came first is undetermined" in m.why
-        assert m.notes == [f"EXIF stripped: {m.reuse} has none while {original.id} keeps its camera metadata"]
+        # Reasons are read by people: each image by its file name, never by its document id.
+        reused = next(Path(d.path or "").name for d in docs if d.id == m.reuse)
+        assert m.notes == [f"EXIF stripped: {reused} has none while original.jpg keeps its camera metadata"]
+        assert "doc-" not in m.why
     others = [names[f"other-{s}"] for s in range(100, 105)]
     for a, b in itertools.combinations([original, *others], 2):
         assert hamming(a.meta["image"]["phash"], b.meta["image"]["phash"]) > DEFAULT_THRESHOLD
@@ -125,8 +128,23 @@ def test_a_chain_of_matches_is_one_origin_and_names_the_link_between() -> None:
         ("doc-a", "doc-b", 10, []),
         ("doc-a", "doc-c", 20, ["doc-b"]),
     ]
-    assert "through doc-b" in matches[1].why
+    assert "through doc-b" in matches[1].why  # untitled and with no file: the id is all there is to name it by
     assert match_images([a, b, c], threshold=9) == []
+    titled = [Document.from_dict({**d.to_dict(), "title": f"Post {d.id[-1].upper()}"}) for d in (a, b, c)]
+    why = match_images(titled)[1].why
+    assert "through Post B" in why and "Post A published" in why and "doc-" not in why
+
+
+def test_photos_that_share_a_file_name_are_told_apart_in_the_reason(tmp_path: Path) -> None:
+    img = photo(4, (320, 240))
+    for folder, when, quality in (("channel", "2024-05-01T08:00:00Z", 90), ("outlet", "2024-05-01T09:00:00Z", 70)):
+        (tmp_path / folder).mkdir()
+        img.save(tmp_path / folder / "photo_1.jpg", quality=quality)  # re-encoded: another file, another id
+        _publish(tmp_path / folder, "photo_1.jpg", when, folder.title())
+    docs = load(tmp_path)
+    (m,) = match_images(docs)
+    assert m.why.count("photo_1.jpg") == 2
+    assert f"photo_1.jpg ({m.first}) published 2024-05-01T08:00:00Z, before photo_1.jpg ({m.reuse})" in m.why
 
 
 def test_identical_pixels_in_different_files_are_an_exact_match(tmp_path: Path) -> None:
