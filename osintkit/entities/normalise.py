@@ -179,6 +179,20 @@ def _dictionary_form(text: str, label: str, language: str) -> str:
     return name_lemma(text, label, language) if language in SLAVIC_LANGUAGES else text
 
 
+def _script_forms(key: Key, mentions: Sequence[Mention]) -> set[tuple[str, ...]]:
+    """The romanised forms of an entity's dictionary names: words for a person (surname last), one string for an
+    organisation."""
+    found: set[tuple[str, ...]] = set()
+    for m in mentions:
+        surface = _surface(_lemma(m))
+        if key[0] == "PERSON":
+            surface = _person_display(surface)
+        for words in _romanised(surface):
+            if words:  # a name of digits or signs only romanises to nothing
+                found.add(words if key[0] == "PERSON" else (" ".join(words),))
+    return found
+
+
 @lru_cache(maxsize=1 << 14)
 def _romanised(text: str) -> tuple[tuple[str, ...], ...]:
     """The name's words as :func:`~osintkit.entities.translit.latin_key` keys, once per romanisation that may
@@ -861,17 +875,7 @@ class _Linker:
         if not cyrillic:
             return
         latin = {k for k in written if k not in set(cyrillic)}
-        forms: dict[Key, set[tuple[str, ...]]] = {}
-        for key, ms in written.items():
-            found: set[tuple[str, ...]] = set()
-            for m in ms:
-                surface = _surface(_lemma(m))
-                if key[0] == "PERSON":
-                    surface = _person_display(surface)
-                for words in _romanised(surface):
-                    if words:  # a name of digits or signs only romanises to nothing
-                        found.add(words if key[0] == "PERSON" else (" ".join(words),))
-            forms[key] = found
+        forms = {key: _script_forms(key, ms) for key, ms in written.items()}
 
         def meet(a: Key, b: Key) -> bool:
             if a[0] != b[0]:
