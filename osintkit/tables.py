@@ -12,7 +12,7 @@ them; :func:`brief` only chooses and cleans what a notebook shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -56,8 +56,12 @@ _RENAME = {
     "places": {"country_code": "country", "alternatives": "runner-up"},
 }
 _ID_COLUMN = re.compile(r"^(?:id|.*_ids?|geonameid|start|end|content_hash|prev_hash|entry_hash|row_table|path)$")
+# "start" and "end" are character offsets in the kit's frames, but a timeline's are dates a reader needs.
+_OFFSET_COLUMN = re.compile(r"^(?:start|end)$")
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{40,}$")
 _DOC_ID_COLUMNS = ("doc_id", "object_id")
+# A word that may be a document id (the kit's are "doc-" and hex digits); looked up, never guessed from its shape.
+_WORD = re.compile(r"(?<![\w-])[\w-]+(?![\w-])")
 
 
 def _kind(frame: pd.DataFrame) -> str | None:
@@ -85,6 +89,24 @@ def _title_of(object_id: Any, titles: Mapping[str, str]) -> str:
         return ""
     key = str(object_id)
     return titles.get(key) or titles.get(key.split(":", 1)[0], "")
+
+
+def _hidden(frame: pd.DataFrame, column: Any) -> bool:
+    name = str(column)
+    if _OFFSET_COLUMN.match(name) and pd.api.types.is_datetime64_any_dtype(frame[column]):
+        return False
+    return bool(_ID_COLUMN.match(name))
+
+
+def _named(titles: Mapping[str, str]) -> Callable[[Any], Any]:
+    """A function that puts each document's title in place of its id inside a cell's text ("… doc-… published …")."""
+
+    def named(value: Any) -> Any:
+        if not titles or not isinstance(value, str) or not value:
+            return value
+        return _WORD.sub(lambda m: titles.get(m.group()) or m.group(), value)
+
+    return named
 
 
 def _blank(value: Any) -> bool:
@@ -128,7 +150,8 @@ def brief(
     offsets and hashes of the custody chain are left out, as are dict columns and columns with nothing in them;
     lists are joined, blanks (None, NaN) shown empty, numbers rounded to two places and digests shortened.
     ``titles`` (a case, documents, or a mapping of document id to title) adds a ``document`` column with the
-    source's title in place of its id.
+    source's title in place of its id, and puts titles in place of the ids written in any other cell (a reason
+    that names two documents, a column of ids). Dates in ``start``/``end`` columns are kept: only offsets go.
     """
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"brief() takes a pandas DataFrame, not {type(frame).__name__}")
@@ -146,10 +169,11 @@ def brief(
         keep = list(columns)
     else:
         preferred = BRIEF_COLUMNS[kind][1] if kind else tuple(out.columns)
-        keep = [c for c in preferred if c in out.columns and not _ID_COLUMN.match(str(c))]
+        keep = [c for c in preferred if c in out.columns and not _hidden(out, c)]
     out = out[keep]
     drop = [c for c in out.columns if out[c].map(_blank).all() or out[c].map(_nested).any()]
-    out = out.drop(columns=drop).astype(object).apply(lambda col: col.map(_cell))
+    named = _named(names)
+    out = out.drop(columns=drop).astype(object).apply(lambda col: col.map(lambda v: named(_cell(v))))
     if kind in _RENAME:
         out = out.rename(columns=_RENAME[kind])
     return out.reset_index(drop=True)

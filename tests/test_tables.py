@@ -104,6 +104,23 @@ def test_brief_keeps_any_frame_and_refuses_unknown_columns() -> None:
         brief([1, 2])  # type: ignore[arg-type]
 
 
+def test_brief_puts_titles_in_place_of_ids_written_in_any_cell(case: Case) -> None:
+    doc = case.documents()[0]
+    other = f"{doc.id}-copy"  # an id that merely starts like a known one is another word, left alone
+    frame = pd.DataFrame({"first": [doc.id], "why": [f"{doc.id} published first, before {other}; see {doc.id}."]})
+    assert brief(frame).iloc[0]["why"].startswith(doc.id)  # no titles given: nothing to name them by
+    shown = brief(frame, titles=case).iloc[0]
+    assert shown["first"] == doc.title
+    assert shown["why"] == f"{doc.title} published first, before {other}; see {doc.title}."
+
+
+def test_brief_keeps_dates_in_start_and_end_but_not_offsets() -> None:
+    dates = pd.DataFrame({"start": pd.to_datetime(["2025-01-11"]), "end": pd.to_datetime(["2025-01-17"]), "n": [1]})
+    assert list(brief(dates).columns) == ["start", "end", "n"]  # a week in a timeline: its end is news
+    offsets = pd.DataFrame({"text": ["Kyiv"], "start": [10], "end": [14]})
+    assert list(brief(offsets).columns) == ["text"]
+
+
 def test_preview_ends_at_a_sentence_not_inside_a_word() -> None:
     text = (SEEDS / "000_c49a4c7627602ff6.txt").read_text(encoding="utf-8")
     for limit in (250, 333, 700, 1500):
