@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from osintkit.model import Claim
+from osintkit.text import split_sentences
 
-    from .corroboration import Corroboration
+if TYPE_CHECKING:
+    from osintkit.model import Claim, Document
+
+    from .corroboration import Corroboration, Proposition
 
 __all__ = [
     "CELL_COLOURS",
+    "LABEL_LIMIT",
     "contradictions_frame",
     "copy_links_frame",
     "corroboration_matrix",
@@ -28,6 +31,33 @@ CELL_COLOURS = {
     "echo": "background-color:#eeeeee;color:#777",
 }
 _CELL = {"agrees": "agrees", "adds detail": "adds", "contradicts": "contradicts", "discrepancy": "discrepancy"}
+# Long enough for most claims to show whole; a longer one ends at a sentence or a word (Proposition.label is cut at
+# a fixed width, mid-word, which reads as a typo in a table).
+LABEL_LIMIT = 160
+
+
+def _shorten(text: str, limit: int = LABEL_LIMIT) -> str:
+    """``text`` on one line, whole if it fits in ``limit`` characters, else ended at a sentence or, failing that, a
+    word, with " …" to say it goes on."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [end for _, end in split_sentences(text) if end <= limit]
+    if ends:
+        return text[: ends[-1]]
+    space = text.rfind(" ", 0, limit - 1)  # room for the " …"
+    return text[: space if space > 0 else limit - 2].rstrip(" ,;:–—-") + " …"
+
+
+def _proposition_label(corroboration: Corroboration, group: Proposition) -> str:
+    """What a group is about, for a table: its anchor claim, with the claimant when attributed, shortened."""
+    anchor = corroboration.claims.get(group.anchor)
+    if anchor is None:
+        return _shorten(group.label)
+    text = anchor.content.strip()
+    if anchor.attributed and anchor.claimant:
+        text = f"{anchor.claimant}: {text}"
+    return _shorten(text)
 
 
 def corroboration_matrix(claims: Sequence[Claim] | None, corroboration: Corroboration) -> Any:
@@ -53,7 +83,7 @@ def corroboration_matrix(claims: Sequence[Claim] | None, corroboration: Corrobor
                 row[m.source] = cell
         row["independent sources"] = len(corroboration.independent_sources(g))
         rows.append(row)
-        index.append(g.label)
+        index.append(_proposition_label(corroboration, g))
     frame = pd.DataFrame(rows, index=pd.Index(index, name="proposition"), columns=[*sources, "independent sources"])
     return frame
 
@@ -75,32 +105,45 @@ def _date_key(d: dict[str, Any]) -> str | None:
     return None
 
 
-def timeline(claims: Sequence[Claim]) -> Any:
-    """Dated claims sorted by resolved date: one row per (claim, date). Dates without a resolved value are left out."""
+def timeline(claims: Sequence[Claim], documents: Iterable[Document] | None = None) -> Any:
+    """Dated claims sorted by resolved date: one row per (claim, date). Dates without a resolved value are left out.
+
+    With ``documents`` each row also names its document's publisher (``source``) and title (``document``, the file's
+    name where it has no title), so a reader never meets a ``doc_id``; the ids stay for code.
+    """
     import pandas as pd
 
+    docs = {d.id: d for d in documents} if documents is not None else None
     rows = []
     for c in claims:
         for d in c.dates:
             key = _date_key(d)
             if key is None:
                 continue
-            rows.append(
-                {
-                    "date": pd.Timestamp(key),
-                    "end": pd.Timestamp(str(d["end"])[:10]) if d.get("end") else pd.Timestamp(key),
-                    "date_text": d.get("text"),
-                    "claimant": c.claimant,
-                    "cue": c.cue,
-                    "content": c.content,
-                    "hedged": c.hedged,
-                    "doc_id": c.doc_id,
-                    "claim_id": c.id,
-                }
-            )
-    cols = ["date", "end", "date_text", "claimant", "cue", "content", "hedged", "doc_id", "claim_id"]
+            row = {
+                "date": pd.Timestamp(key),
+                "end": pd.Timestamp(str(d["end"])[:10]) if d.get("end") else pd.Timestamp(key),
+                "date_text": d.get("text"),
+                "claimant": c.claimant,
+                "cue": c.cue,
+                "content": c.content,
+                "hedged": c.hedged,
+                "doc_id": c.doc_id,
+                "claim_id": c.id,
+            }
+            if docs is not None:
+                doc = docs.get(c.doc_id)
+                row["source"] = doc.source if doc is not None else None
+                row["document"] = _title(doc) if doc is not None else None
+            rows.append(row)
+    cols = ["date", "end", "date_text", "claimant", "cue", "content", "hedged"]
+    cols += ["source", "document", "doc_id", "claim_id"] if docs is not None else ["doc_id", "claim_id"]
     frame = pd.DataFrame(rows, columns=cols)
     return frame.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def _title(doc: Document) -> str:
+    return doc.title or (doc.path or doc.id).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def contradictions_frame(corroboration: Corroboration) -> Any:
@@ -108,7 +151,7 @@ def contradictions_frame(corroboration: Corroboration) -> Any:
     import pandas as pd
 
     co = corroboration
-    labels = {g.id: g.label for g in co.groups}
+    labels = {g.id: _proposition_label(co, g) for g in co.groups}
     rows = [
         {
             "kind": x.kind,
@@ -152,10 +195,11 @@ def origins_frame(corroboration: Corroboration) -> Any:
     co = corroboration
     rows = []
     for g in co.groups:
+        label = _proposition_label(co, g)
         for m in g.members:
             rows.append(
                 {
-                    "proposition": g.label,
+                    "proposition": label,
                     "independent origins": len(g.independent_origins),
                     "source": m.source,
                     "stance": m.stance,
