@@ -95,9 +95,19 @@ def test_the_timeline_names_each_claims_publisher_and_title(
     assert list(full["document"]) == [titles[i] for i in full["doc_id"]]
     assert list(timeline(claims).columns) == [c for c in full.columns if c not in ("source", "document")]
     shown = brief(full)
-    assert list(shown.columns) == ["date", "end", "date_text", "claimant", "cue", "content", "hedged", "source",
-                                   "document"]  # fmt: skip
+    # Every date in the corpus is one day: no end to show.
+    assert list(shown.columns) == ["date", "date_text", "claimant", "cue", "content", "hedged", "source", "document"]
     cells = shown.astype(str).to_numpy().ravel()
     assert not any("doc-" in cell or "clm-" in cell or cell in ("None", "nan", "NaT") for cell in cells)
     assert {"The Kyiv Ledger", "Steppe Monitor"} <= set(shown["source"])
     assert list(shown["date"]) == sorted(pd.Timestamp(d) for d in shown["date"])
+
+
+def test_the_timeline_shows_an_end_only_for_a_span() -> None:
+    text = "The ministry said that 200 soldiers were captured in December. The mayor said a bridge was hit on Monday."
+    frame = timeline(extract_claims(text, published="2025-01-12T00:00:00Z"))
+    month = frame[frame["date_text"] == "December"].iloc[0]
+    assert (month["date"], month["end"]) == (pd.Timestamp("2024-12-01"), pd.Timestamp("2024-12-31"))
+    assert pd.isna(frame[frame["date_text"] == "Monday"].iloc[0]["end"])
+    shown = brief(frame)
+    assert "end" in shown.columns and list(shown["end"]) == [pd.Timestamp("2024-12-31"), ""]

@@ -108,6 +108,9 @@ def _date_key(d: dict[str, Any]) -> str | None:
 def timeline(claims: Sequence[Claim], documents: Iterable[Document] | None = None) -> Any:
     """Dated claims sorted by resolved date: one row per (claim, date). Dates without a resolved value are left out.
 
+    ``end`` is the last day of a span ("in December", "last week") and empty (NaT) for a single day, so a table
+    shows it only where it says something.
+
     With ``documents`` each row also names its document's publisher (``source``) and title (``document``, the file's
     name where it has no title), so a reader never meets a ``doc_id``; the ids stay for code.
     """
@@ -122,7 +125,7 @@ def timeline(claims: Sequence[Claim], documents: Iterable[Document] | None = Non
                 continue
             row = {
                 "date": pd.Timestamp(key),
-                "end": pd.Timestamp(str(d["end"])[:10]) if d.get("end") else pd.Timestamp(key),
+                "end": _end(d, key),
                 "date_text": d.get("text"),
                 "claimant": c.claimant,
                 "cue": c.cue,
@@ -140,6 +143,13 @@ def timeline(claims: Sequence[Claim], documents: Iterable[Document] | None = Non
     cols += ["source", "document", "doc_id", "claim_id"] if docs is not None else ["doc_id", "claim_id"]
     frame = pd.DataFrame(rows, columns=cols)
     return frame.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def _end(date: dict[str, Any], start: str) -> Any:
+    import pandas as pd
+
+    end = str(date.get("end") or "")[:10]
+    return pd.Timestamp(end) if end and end != start else pd.NaT
 
 
 def _title(doc: Document) -> str:
