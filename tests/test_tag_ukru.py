@@ -308,6 +308,9 @@ def test_quoted_names_are_organisations_and_quoted_speech_is_not() -> None:
     titles = "Учні вивчили пісню «Щедрик» і вірш «Заповіт».\nДепутати ухвалили закон «Про освіту»."
     assert _found(slavic_mentions(titles, "uk")) == set()
     assert ("Щедрик", "ORG") in _found(slavic_mentions("Учні вивчили «Щедрик».", "uk"))
+    # A body's kind before a quotation: with an adjective it is part of the name, bare it only describes it.
+    kinds = "Літак сів у Міжнародному аеропорту «Бориспіль».\nДоговір уклали з Компанією «Некст»."
+    assert _found(slavic_mentions(kinds, "uk")) == {("Міжнародному аеропорту «Бориспіль»", "ORG"), ("Некст", "ORG")}
     # Through tag(): the company «Київ» is not the city.
     assert ("Київ", "LOC") not in _found(tag(text))
 

@@ -213,10 +213,10 @@ class _Scanner:
             return i  # "Олексія" is a person after the body, not its complement
         return j + 1
 
-    def complements(self, end: int, *, lower: bool) -> int:
+    def complements(self, end: int, *, lower: bool, quote: bool = True) -> int:
         """Index past what follows a body's head at ``end``: its genitive complements, acronyms, seat, dedication,
         number and quoted name. ``lower``: lower-case genitive words may follow (after a head noun, not after a
-        proper name)."""
+        proper name). ``quote``: a quotation right after the head is part of the name."""
         first = end
         while end < len(self.words) and self.adjacent(end - 1):
             w = self.word(end)
@@ -224,7 +224,7 @@ class _Scanner:
                 # Only right after the head ('аеропорту «Бориспіль»'); after a complement, a quotation names a
                 # body of its own ('Міністерства оборони «Укрвійськбуд»'). Either way the name ends there.
                 close = self.quote_end(end)
-                if close and end == first:
+                if close and end == first and quote:
                     end = close
                 break
             if w == "№" and self.word(end + 1)[:1].isdigit():
@@ -329,7 +329,9 @@ def _institutions(sc: _Scanner, spans: list[tuple[int, int, str]]) -> list[tuple
                 continue
             end = sc.complements(i + 1, lower=False)
         else:
-            end = sc.complements(i + 1, lower=True)
+            # A bare kind before a quotation is the quoted name's descriptor ('Компанією «Некст»' is Некст); with
+            # adjectives it is part of the name ('Київський велотрек «Авангард»').
+            end = sc.complements(i + 1, lower=True, quote=start < i)
         if end - start < 2 or (start == i and sc.tokens[start].start in sc.starts and end - start < 2):
             i += 1
             continue
@@ -716,9 +718,13 @@ def organisation_and_place_phrases(
         found.append((tokens[a].start, tokens[b - 1].stop, "LOC"))
     for a, b in _institutions(sc, spans):
         found.append((tokens[a].start, tokens[b - 1].stop, "ORG"))
-    for a, b, _whole in _quoted_names(sc):
+    descriptors = []
+    for a, b, whole in _quoted_names(sc):
         if b > a:
             found.append((tokens[a].start, tokens[b - 1].stop, "ORG"))
+        if not whole and a >= 2 and _lemmas(sc.word(a - 2)) & _ORG_KINDS:
+            descriptors.append((tokens[a - 2].start, tokens[a - 2].stop))  # "Компанією" of 'Компанією «Некст»'
+
     # Longer first; a later one that overlaps a kept one is dropped.
     kept: list[tuple[int, int, str]] = []
     for s, e, lab in sorted(found, key=lambda x: (-(x[1] - x[0]), x[0])):
@@ -731,4 +737,5 @@ def organisation_and_place_phrases(
         if not any(s < pe and ps < e and not s <= ps < pe <= e for ps, pe, _ in people)
     ]
     rest = [x for x in spans if not any(x[0] < e and s < x[1] for s, e, _ in kept)]
+    rest = [x for x in rest if (x[0], x[1]) not in descriptors]
     return _people(sc, _tidy(sc, sorted(rest + kept)))
