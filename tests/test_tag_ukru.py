@@ -272,8 +272,9 @@ def _natasha_alone(text: str) -> set[tuple[str, str]]:
         ("Справу розслідує Головне слідче управління МВС.", "Головне слідче управління МВС"),
         ("Лекцію прочитали в Інституті мовознавства ім. О. О. Потебні минулого тижня.",
          "Інституті мовознавства ім. О. О. Потебні"),
-        # An acronym with its adjective.
+        # An acronym with its adjective, and with adjectives coordinated before it.
         ("Договір підписала Сокирянська РДА.", "Сокирянська РДА"),
+        ("Нафту переробляють Дрогобицький і Надвірнянський НПЗ.", "Дрогобицький і Надвірнянський НПЗ"),
     ],
 )  # fmt: skip
 def test_a_body_is_its_head_noun_with_adjectives_and_complements(text: str, name: str) -> None:

@@ -173,6 +173,16 @@ class _Scanner:
             if self.word(start - 1).isupper() and len(self.word(start - 1)) > 1:
                 break
             start -= 1
+            # Capitalised adjectives coordinated before one head: "Дрогобицький і Надвірнянський НПЗ".
+            if (
+                _capitalised(self.word(start))
+                and self.word(start - 1) in ("і", "та", "й", ",")
+                and start >= 2
+                and _capitalised(self.word(start - 2))
+                and _is_adjective(self.word(start - 2))
+                and not self.word(start - 2).isupper()
+            ):
+                start -= 1
         # The name starts at its first capital: "управлінням економіки" has none, "обласного Київського" one.
         while start < head and not _capitalised(self.word(start)):
             start += 1
