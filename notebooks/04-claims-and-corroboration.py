@@ -121,5 +121,11 @@ from osintkit.assess import suggest, suggestions_frame
 
 brief(suggestions_frame(suggest(claims, result, list(docs.values())), result))
 
+# %% [markdown]
+# ## 6 · Timeline
+#
+# Every dated claim on the date it resolves to ("Saturday" is read against the report's publication date), with the
+# publisher and the title of the report that carries it.
+
 # %%
-brief(views.timeline(claims), titles=case)
+brief(views.timeline(claims, docs.values()))
