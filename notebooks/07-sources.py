@@ -166,9 +166,7 @@ brief(pd.DataFrame(rows, columns=["photo", "source", "width", "height", "capture
 from osintkit.images import match_images, reuse_frame
 
 reuse = reuse_frame(match_images(docs), docs)
-reuse["first"] = reuse["first"].map(names)
-reuse["reuse"] = reuse["reuse"].map(names)
-brief(reuse)
+brief(reuse, titles=names)  # ids in the table and its reasons shown as titles or file names
 
 # %% [markdown]
 # ## 7 · Where the photos were taken

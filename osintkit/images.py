@@ -76,8 +76,9 @@ class ImageMatch(Record):
     between the two (0 for exact duplicates); ``exact`` is set when the files or their decoded pixels are identical.
     ``via`` names the images a chained match passed through (a crop of a resize of the first). ``notes`` say where
     the two files' metadata disagree: EXIF stripped from one, capture times or GPS positions that differ. ``why``
-    and ``notes`` are read by people (reports, notebooks): they name each image by its title or file name, never
-    by the document id that ``first``, ``reuse`` and ``via`` hold.
+    and ``notes`` are read by people: they name each image by its title, and an untitled one by its document id
+    (as ``first``, ``reuse`` and ``via`` do), never by its file name, since renaming files must change no finding;
+    tables and reports show such ids as titles or file names (:func:`osintkit.tables.brief` with ``titles=``).
     """
 
     first: str
@@ -122,8 +123,9 @@ class _Seen:
 
     @property
     def name(self) -> str:
-        """How a reason names the image: a reader knows a title or a file name, not a document id."""
-        return self.doc.title or (self.doc.path or self.doc.id).replace("\\", "/").rsplit("/", 1)[-1]
+        """How a reason names the image: its title, else its document id (a file name would make findings depend on
+        how files were named)."""
+        return self.doc.title or self.doc.id
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
