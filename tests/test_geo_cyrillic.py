@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from osintkit.geo import OfflineGeocoder, geoparse
-from osintkit.geo.cyrillic import find_cyrillic_toponyms, nominative_forms
+from osintkit.geo.cyrillic import find_cyrillic_toponyms, name_like, nominative_forms
 
 UK_POST = (
     "Президент Володимир Зеленський заявив агенції Reuters, що українські військові взяли в полон двох солдатів "
@@ -111,3 +111,30 @@ def test_nominative_forms_come_from_the_dictionaries_first() -> None:
 def test_pronouns_and_first_names_are_not_towns(geocoder: OfflineGeocoder) -> None:
     # Мена, Уси and Yuriy are towns; "Мені" is "to me", "Усе" "everything", Юрій a man.
     assert _found("Мені сказали. Усе гаразд. Юрій мовчав.", geocoder) == {}
+
+
+def test_a_town_after_a_capitalised_common_noun(geocoder: OfflineGeocoder) -> None:
+    # Two capitalised words side by side were read as a person's names, and a town inside a name is no town: but
+    # "Обстрел", "Жителей", "Мер" and "Жителька" are common nouns capitalised as a sentence's first word.
+    text = "Обстрел Белгорода продолжался всю ночь. Жителей Белгорода эвакуировали. Мер Сум заявив про вибухи."
+    assert _found(text, geocoder) == {"Белгорода": ("Belgorod", "RU"), "Сум": ("Sumy", "UA")}
+    assert _found("Жителька Сум розповіла про вибухи.", geocoder) == {"Сум": ("Sumy", "UA")}
+    assert _found("Марія Захарова і Володимир Зеленський.", geocoder) == {}  # names beside names stay names
+
+
+def test_name_like_words() -> None:
+    assert name_like("Ірина") and name_like("Савчук") and name_like("Андрей") and name_like("Володимир")
+    assert not any(name_like(w) for w in ("Жителька", "Обстрел", "Мер", "Жителей"))
+
+
+def test_a_resident_of_sumy_is_no_person_and_sumy_a_place() -> None:
+    from osintkit.entities import tag
+
+    # natasha reads "Жителька Сум" ("a resident of Sumy") as one person, which hid the town.
+    text = "Жителька Сум Ірина Савчук розповіла, що вночі у Сумах та під Конотопом лунали вибухи."
+    mentions = {m.text: m for m in tag(text)}
+    assert mentions["Сум"].label == "LOC" and mentions["Сум"].norm["lemma"] == "Суми"
+    assert mentions["Ірина Савчук"].label == "PERSON"
+    assert not any("Сум" in m.text and m.label == "PERSON" for m in mentions.values())
+    places = {p.text: p.name for p in geoparse(text)}
+    assert places["Сум"] == "Sumy" and places["Сумах"] == "Sumy" and places["Конотопом"] == "Konotop"

@@ -18,11 +18,14 @@ from collections.abc import Iterable, Sequence
 from geopy.location import Location
 
 from osintkit.entities.model import EntityModel, default_model
+from osintkit.entities.normalise import _person_tokens, _reads_as_person
 from osintkit.entities.rules import rule_mentions
 from osintkit.entities.slavic import NER_MODEL, SLAVIC_LANGUAGES, slavic_mentions
 from osintkit.entities.spans import merge_mentions
 from osintkit.errors import LanguageWarning
+from osintkit.geo.cyrillic import name_like
 from osintkit.geo.geocoder import OfflineGeocoder
+from osintkit.geo.normalise import name_key
 from osintkit.geo.toponyms import find_toponyms
 from osintkit.model import Document, Mention
 from osintkit.text import detect_language, language_spans
@@ -66,6 +69,63 @@ def _relabel_metonyms(mentions: list[Mention]) -> None:
         if raw.get("type") in _METONYM_TYPES and str(raw.get("name", "")).casefold() == m.text.casefold():
             m.label = "LOC"
             m.norm = {**m.norm, "relabelled_from": "ORG", "why": f"gazetteer {raw.get('type')}"}
+
+
+def _places_read_as_people(ms: list[Mention], extra: list[Mention]) -> list[Mention]:
+    """natasha's PERSON spans that are a common noun and a place the gazetteer found, left out for the place.
+
+    Why: natasha reads "Жителька Сум" ("a resident of Sumy") as one person, and the longer span then hides the town
+    from the merge. A person's name is made of names, so a span whose words beside the place are all words the
+    dictionaries know only as common words names no one. Organisations are left alone: "Уряд України" is a body.
+    """
+    places = [g for g in extra if g.source == "gazetteer" and g.label == "LOC"]
+    kept = []
+    for m in ms:
+        if m.label == "PERSON" and m.norm.get("model") == NER_MODEL:
+            inside = [g for g in places if m.start <= g.start and g.end <= m.end and g.end - g.start < len(m.text)]
+            rest = m.text
+            for g in sorted(inside, key=lambda g: -g.start):
+                rest = rest[: g.start - m.start] + " " + rest[g.end - m.start :]
+            words = _CYRILLIC_WORD.findall(rest)
+            if inside and words and len(words) == len(rest.split()) and not any(name_like(w) for w in words):
+                continue
+        kept.append(m)
+    return kept
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff][\u0400-\u04ff'’ʼ-]*")
+# A place the gazetteer knows as a country or capital stands for its government when it acts ("Pyongyang said").
+_ACTING_PLACES = frozenset({"country", "capital"})
+
+
+def _people_tagged_as_places(text: str, mentions: list[Mention]) -> None:
+    """The model's LOC mentions that name a person, relabelled PERSON in place.
+
+    Why: the model sometimes reads a surname standing alone as a place ("Zelenskyy announced on Saturday"), and the
+    geoparser then pins it on the document's main town. A name becomes PERSON when the gazetteer knows no place by
+    it and either the text names a person by it (the whole name, or the surname of a fuller PERSON mention) or the
+    words around it read as a person's (a title before it, a speech verb after it: ``normalise``'s own reading).
+    A name the gazetteer does know changes only with both; a country or capital never ("Moscow said").
+    """
+    people = [_person_tokens(m.text) for m in mentions if m.label == "PERSON"]
+    full = {p for p in people if p}
+    surnames = {p[-1] for p in full if len(p) >= 2}
+    gz = _shared_geocoder().gazetteer
+    for m in mentions:
+        if m.label != "LOC" or m.source != "model" or not _LATIN_LETTER.search(m.text):
+            continue
+        tokens = _person_tokens(m.text)
+        if not tokens:
+            continue
+        named = tokens in full or (len(tokens) == 1 and tokens[0] in surnames)
+        records = gz.records([gid for gid, _ in gz.lookup(name_key(m.text))])
+        if any(r.type in _ACTING_PLACES for r in records):
+            continue
+        context = _reads_as_person(m, text)
+        if (named and context) or (not records and (named or context)):
+            why = context or "the text names a person by it"
+            m.label = "PERSON"
+            m.norm = {**m.norm, "relabelled_from": "LOC", "why": why}
 
 
 @functools.lru_cache(maxsize=1)
@@ -195,6 +255,9 @@ def tag_many(
             extra = [m for m in extra if m.source != "gazetteer" or (m.start, m.end) not in people]
         if gazetteer:
             _relabel_metonyms(ms)
+            _people_tagged_as_places(text, ms)
+            if parts:
+                ms = _places_read_as_people(ms, extra)
         merged = merge_mentions(ms, extra)
         for m in merged:
             if doc_id is not None:

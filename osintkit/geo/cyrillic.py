@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .gazetteer import Record
     from .geocoder import Candidate, OfflineGeocoder
 
-__all__ = ["find_cyrillic_toponyms", "nominative_forms"]
+__all__ = ["find_cyrillic_toponyms", "name_like", "nominative_forms"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UPPER = "А-ЯІЇЄҐЁ"
@@ -106,6 +106,18 @@ def _dictionary_forms(word: str) -> tuple[tuple[str, ...], bool]:
         )
     )
     return tuple(dict.fromkeys(known + guessed)), not_a_place
+
+
+_NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+
+
+@functools.lru_cache(maxsize=65536)
+def name_like(word: str) -> bool:
+    """Whether a capitalised word could be part of a person's name: a dictionary reading as a first name, surname
+    or patronymic ("Володимир", "Савчук"), or no dictionary reading at all (a surname the dictionaries lack). A word
+    the dictionaries know only as common words ("Жителька", "Обстрел", "Мер") is no one's name."""
+    known = [p.tag for language in ("uk", "ru") for p in _morph(language).parse(word) if p.is_known]
+    return not known or any(_NAME_GRAMMEMES & t.grammemes for t in known)
 
 
 def nominative_forms(word: str) -> list[str]:
@@ -202,7 +214,14 @@ def find_cyrillic_toponyms(text: str, geocoder: OfflineGeocoder) -> list[Mention
     # Two capitalised words side by side that are not a place together may be a person's names: "Володимир
     # Зеленський" is a man, though Volodymyr is also a town; "Марія Захарова" is not Zakharovo. Such a word may still
     # name a country or a region ("Минобороны России", "Слава Україні"), which no one is named after.
-    in_name = {w.start() for pair in itertools.pairwise(words) if _adjacent(text, *pair) for w in pair}
+    # Only words that could be a name count: "Обстрел Белгорода", "Жителька Сум", "Мер Сум" open with a common noun,
+    # capitalised as the sentence's first word, and the town beside it is still a town.
+    in_name = {
+        w.start()
+        for pair in itertools.pairwise(words)
+        if _adjacent(text, *pair) and all(name_like(w.group()) for w in pair)
+        for w in pair
+    }
     for m in words:
         if m.start() not in taken and not _dictionary_forms(m.group())[1]:
             match(m.start(), m.end(), nominative_forms(m.group()), towns=m.start() not in in_name)

@@ -37,8 +37,11 @@ def shared_geocoder(geocoder: OfflineGeocoder | None = None) -> OfflineGeocoder:
 
 
 _REGION_WORDS = r"(?i:region|oblast|province|krai|governorate|federal district|district|republic)"
+# A name's words may hold an apostrophe (Kam'yanets) but never end in a possessive: in "Russia's Kursk region" the
+# region is "Kursk region", and a match that swallowed "Russia's" failed the gazetteer and hid the region behind it.
+_NAME_WORD = r"[A-Z](?:[\w-]|[’'](?![sS]\b))+"
 _ADMIN_PATTERN = re.compile(
-    r"\b(?:the\s+)?((?:[A-Z][\w’'-]+\s+){1,2}" + _REGION_WORDS + r")\b|\b(Russia[’']s\s+Far\s+East)\b"
+    r"\b(?:the\s+)?((?:" + _NAME_WORD + r"\s+){1,2}" + _REGION_WORDS + r")\b|\b(Russia[’']s\s+Far\s+East)\b"
 )
 _CURATED_PHRASES: tuple[str, ...] = (
     "Russia's Far East",
