@@ -235,6 +235,21 @@ class _Scanner:
             return i  # "Олексія" is a person after the body, not its complement
         return j + 1
 
+    def dedication(self, end: int) -> int:
+        """Index past a dedication at ``end`` ("ім. О. Потебні", "імені Тараса Шевченка"): up to three capitalised
+        names, initials skipped; 0 when no name follows."""
+        j = end + 1 + (self.word(end + 1) == ".")
+        taken = 0
+        while taken < 3 and _capitalised(self.word(j)):
+            if len(self.word(j)) == 1 and self.word(j + 1) == ".":
+                j += 2  # an initial
+                continue
+            j += 1
+            taken += 1
+            if not _analysis(self.word(j - 1).lower())[3] or not _analysis(self.word(j).lower())[3]:
+                break
+        return j if taken else 0
+
     def complements(self, end: int, *, lower: bool, quote: bool = True) -> int:
         """Index past what follows a body's head at ``end``: its genitive complements, acronyms, seat, dedication,
         number and quoted name. ``lower``: lower-case genitive words may follow (after a head noun, not after a
@@ -254,18 +269,9 @@ class _Scanner:
                 lower = False
                 continue
             if w.lower() in ("ім", "імені"):
-                j = end + 1 + (self.word(end + 1) == ".")
-                taken = 0
-                while taken < 3 and _capitalised(self.word(j)):
-                    if len(self.word(j)) == 1 and self.word(j + 1) == ".":
-                        j += 2  # an initial
-                        continue
-                    j += 1
-                    taken += 1
-                    if not _analysis(self.word(j - 1).lower())[3] or not _analysis(self.word(j).lower())[3]:
-                        break
-                if taken:
-                    end = j
+                past = self.dedication(end)
+                if past:
+                    end = past
                     lower = False  # "ім. О. Потебні минулого тижня": the name ends with the dedication
                     continue
                 break
