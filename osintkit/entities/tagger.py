@@ -3,7 +3,9 @@
 :func:`tag` and :func:`tag_many` run the model (:mod:`osintkit.entities.model`) on a text's English runs and natasha
 (:mod:`osintkit.entities.slavic`) on its Russian and Ukrainian runs, add rule mentions (:mod:`osintkit.entities.rules`)
 and gazetteer regions (:func:`osintkit.geo.toponyms.find_toponyms`), and resolve overlaps with
-:func:`osintkit.entities.spans.merge_mentions`.
+:func:`osintkit.entities.spans.merge_mentions`. Before the merge, the gazetteer checks the models' people and places:
+a surname the model read as a place becomes PERSON, and natasha's "person" made of a common noun and a town gives
+way to the town.
 """
 
 from __future__ import annotations
