@@ -89,31 +89,38 @@ brief(places_frame(geoparse(post)))
 # %% [markdown]
 # ## 4 · Disambiguation: the analyst decides
 #
-# The second report in the case, Steppe Monitor's, says the soldiers were captured "in Russia's Kursk region". Here
-# the geoparser sees only "Kursk" and picks the **city**, with the oblast as runner-up. That is wrong: the report
-# speaks of the region, as every other report of the event does, and a pin on the city would put the capture in a
-# town the report never names and skew every distance measured from it. The analyst overrides it with the
-# runner-up, Kursk Oblast. The override is stored in the case, kept across pipeline re-runs and logged in custody;
-# the annotation panel offers the same choice from a dropdown of candidates.
+# The seed and Steppe Monitor's report resolve as they should ("in Russia's Kursk region" included). Here is a place
+# the kit does get wrong. The post below is **invented** for this notebook; the towns are real. It says missiles hit
+# "Alexandria in the Kirovohrad region". The town is Oleksandriia in Ukraine's Kirovohrad Oblast, but the gazetteer
+# knows it only as "Oleksandriya", so no candidate named "Alexandria" lies in that oblast and the geoparser picks
+# Alexandria in Egypt, with a confidence of 0.4 that flags it. The analyst overrides it with a query in the
+# gazetteer's spelling. The override is stored in the case, kept across pipeline re-runs and logged in custody; the
+# annotation panel offers the same choice from a dropdown of candidates.
 #
 # A place with feature `focus` and confidence 0.15 is the document's main town standing in for a name the gazetteer
-# could not resolve: check it against the text. When this notebook was written, this report had one, *Zelenskyy*, a
-# person's name the tagger took for a place and the geoparser then pinned on Kyiv: no location at all. The map and
-# the distances below leave focus rows out.
+# could not resolve: check such rows against the text. The map and the distances below leave them out.
 
 # %%
 from osintkit.geo import override_place
 
-report = next(d for d in documents if d.source == "Steppe Monitor")
-print(report.text[:report.text.index(".") + 1])
-wrong = [p for p in case.places(report.id) if p.text == "Kursk" and p.feature != "admin1" and not p.overridden]
+posts = Path(CASE).parent / "03-posts"
+posts.mkdir(parents=True, exist_ok=True)
+(posts / "oleksandriia.txt").write_text(
+    "Publisher: Field Notes\nPublished: 2025-01-14\n\n"
+    "Russian missiles hit Alexandria in the Kirovohrad region overnight, Ukraine's air force said. "
+    "Two people were wounded, the regional governor said.\n",
+    encoding="utf-8",
+)
+print(ingest(case, [posts]))
+analyse_case(case)
+report = next(d for d in case.documents() if d.path and Path(d.path).name == "oleksandriia.txt")
+wrong = [p for p in case.places(report.id) if p.text == "Alexandria" and p.country_code != "UA" and not p.overridden]
 for place in wrong:
-    print("was:", place.text, "->", place.name, place.feature, place.country_code)
-    oblast = next((a["geonameid"] for a in place.alternatives if a.get("name") == "Kursk Oblast"), "Kursk Oblast")
-    place = override_place(case, report.id, place.start, place.end, oblast)
-    print("now:", place.text, "->", place.name, place.feature, "(overridden)")
+    print("was:", place.text, "->", place.name, place.country_code, f"confidence {place.confidence:.2f}")
+    place = override_place(case, report.id, place.start, place.end, "Oleksandriya")
+    print("now:", place.text, "->", place.name, place.country_code, "(overridden)")
 if not wrong:
-    print("nothing to override: 'Kursk' here is already the oblast (an earlier override, or a better geoparser)")
+    print("nothing to override: 'Alexandria' here is already the Ukrainian town (an earlier run's override)")
 brief(places_frame(case.places(report.id)))
 
 # %% [markdown]
