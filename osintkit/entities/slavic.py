@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from osintkit.entities import ukrainian
+from osintkit.geo.cyrillic import morph_analyser
 from osintkit.model import Mention
 
 __all__ = ["NER_MODEL", "SLAVIC_LANGUAGES", "name_lemma", "slavic_mentions"]
@@ -93,17 +95,9 @@ class _Word:
     verb: bool  # a verb or function-word reading and no noun or adjective one: "каже", "співає", "з"
 
 
-@functools.lru_cache(maxsize=2)
-def _morph(language: str) -> Any:
-    """pymorphy3's analyser with the language's dictionary (OpenCorpora for Russian, VESUM for Ukrainian)."""
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=language)
-
-
 @functools.lru_cache(maxsize=65536)
 def _word(text: str, language: str) -> _Word:
-    parses = _morph(language).parse(text)
+    parses = morph_analyser(language).parse(text)
     known = any(p.is_known for p in parses)
     tags = [p.tag for p in parses] if known else []
     names = [t for t in tags if _NAME_GRAMMEMES & t.grammemes or "Surn" in t.grammemes]
@@ -209,7 +203,7 @@ def _places_after_prepositions(
 
 @functools.lru_cache(maxsize=65536)
 def _lemmas(text: str) -> frozenset[str]:
-    return frozenset(p.normal_form for p in _morph("uk").parse(text))
+    return frozenset(p.normal_form for p in morph_analyser("uk").parse(text))
 
 
 def _with_institutions(tokens: list[Any], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -361,8 +355,6 @@ def slavic_mentions(text: str, language: str, *, repair: bool = True) -> list[Me
     """
     tokens, spans, starts = _natasha_spans(text)
     if repair and language == "uk":
-        from osintkit.entities import ukrainian  # imports this module: loaded on first use
-
         tokens, spans = ukrainian.joined_apostrophes(text, tokens, spans)
         starts = starts | ukrainian.line_starts(text, tokens)
         spans = _repair_ukrainian(text, tokens, spans, starts)
@@ -408,7 +400,7 @@ def name_lemma(text: str, label: str, language: str) -> str:
     if lang not in SLAVIC_LANGUAGES or not _CYRILLIC_WORD.search(text):
         return text
     words = list(_CYRILLIC_WORD.finditer(text))
-    morph = _morph(lang)
+    morph = morph_analyser(lang)
     parses = [[] if w.group().isupper() and len(w.group()) > 1 else morph.parse(w.group()) for w in words]
     lemmas = (_person_lemmas if label == "PERSON" else _phrase_lemmas)(words, parses)
     out, last = [], 0

@@ -42,6 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from osintkit.geo.cyrillic import morph_analyser
+
 __all__ = ["Token", "joined_apostrophes", "line_starts", "organisation_and_place_phrases"]
 
 # Kinds of body whose names are built on them (lemmas). A name is only taken when it is capitalised, so the common
@@ -83,9 +85,8 @@ _CLOSE = frozenset({"»", "“", "”", '"'})
 @functools.lru_cache(maxsize=65536)
 def _analysis(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
     """(lemmas, parts of speech, cases, personal): what the Ukrainian dictionary says of ``word``."""
-    from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known]
+    parses = [p for p in morph_analyser("uk").parse(_dictionary_form(word)) if p.is_known]
     return (
         frozenset(p.normal_form for p in parses),
         frozenset(str(p.tag.POS) for p in parses),
@@ -500,9 +501,8 @@ _DEITIES = frozenset({"бог", "господь", "господи", "боже", 
 def _abbreviation(word: str) -> bool:
     """The dictionary reads ``word`` (in capitals) as an abbreviation or an indeclinable noun ("США", "ДТЕК"), or
     does not know it: not a word of the language in capitals ("МІСТАХ", "БУЛО", "СОН")."""
-    from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(_dictionary_form(word.lower())) if p.is_known]
+    parses = [p for p in morph_analyser("uk").parse(_dictionary_form(word.lower())) if p.is_known]
     return not parses or any({"Abbr", "Fixd"} & p.tag.grammemes for p in parses)
 
 
@@ -517,10 +517,11 @@ def _person_named(span: str) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _name_cases(word: str) -> frozenset[str]:
     """The cases in which ``word`` reads as a first name."""
-    from osintkit.entities.slavic import _morph
 
     return frozenset(
-        str(p.tag.case) for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known and "Name" in p.tag.grammemes
+        str(p.tag.case)
+        for p in morph_analyser("uk").parse(_dictionary_form(word))
+        if p.is_known and "Name" in p.tag.grammemes
     )
 
 
@@ -528,9 +529,8 @@ def _name_cases(word: str) -> frozenset[str]:
 def _surname_cases(word: str) -> frozenset[str]:
     """The cases in which ``word`` can follow a first name as its surname: a surname's, or a noun's or an
     adjective's that a surname may share ("Журавка", "Луцького"); every case for a word the dictionary lacks."""
-    from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known]
+    parses = [p for p in morph_analyser("uk").parse(_dictionary_form(word)) if p.is_known]
     if not parses:
         return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
     return frozenset(str(p.tag.case) for p in parses if "Surn" in p.tag.grammemes or p.tag.POS in ("NOUN", "ADJF"))
@@ -541,9 +541,10 @@ def _first_name_opening(word: str) -> bool:
     """A sentence's first word that reads as a first name in the nominative or vocative and as nothing else in those
     cases: "Ігор" (else the genitive plural of гра), "Славко". A sentence opens with its subject or an address;
     "Роза" (also a rose, in the nominative) stays out."""
-    from osintkit.entities.slavic import _morph
 
-    parses = [p for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known and p.tag.case in ("nomn", "voct")]
+    parses = [
+        p for p in morph_analyser("uk").parse(_dictionary_form(word)) if p.is_known and p.tag.case in ("nomn", "voct")
+    ]
     named = [p for p in parses if "Name" in p.tag.grammemes]
     return bool(named) and all({"Name", "Surn", "Patr"} & p.tag.grammemes for p in parses)
 
@@ -729,9 +730,10 @@ def _common_word(word: str) -> bool:
 @functools.lru_cache(maxsize=16384)
 def _grammemes(word: str) -> frozenset[str]:
     """Every grammeme of the dictionary's readings of ``word`` (empty when it does not know the word)."""
-    from osintkit.entities.slavic import _morph
 
-    return frozenset(g for p in _morph("uk").parse(_dictionary_form(word)) if p.is_known for g in p.tag.grammemes)
+    return frozenset(
+        g for p in morph_analyser("uk").parse(_dictionary_form(word)) if p.is_known for g in p.tag.grammemes
+    )
 
 
 def organisation_and_place_phrases(

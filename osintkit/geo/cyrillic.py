@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .gazetteer import Record
     from .geocoder import Candidate, OfflineGeocoder
 
-__all__ = ["find_cyrillic_toponyms", "name_like", "nominative_forms"]
+__all__ = ["find_cyrillic_toponyms", "morph_analyser", "name_like", "nominative_forms"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UPPER = "А-ЯІЇЄҐЁ"
@@ -70,8 +70,9 @@ _MIN_TOWN = 5_000
 
 
 @functools.lru_cache(maxsize=2)
-def _morph(language: str) -> Any:
-    """pymorphy3's analyser with its Ukrainian (VESUM) or Russian (OpenCorpora) dictionary, loaded once."""
+def morph_analyser(language: str) -> Any:
+    """pymorphy3's analyser with its Ukrainian (VESUM) or Russian (OpenCorpora) dictionary, loaded once a process
+    and shared with the entity tagger's Slavic rules (each analyser holds its dictionary in memory)."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=language)
@@ -94,7 +95,7 @@ def _dictionary_forms(word: str) -> tuple[tuple[str, ...], bool]:
     guessed: list[str] = []
     readings = []
     for language in ("uk", "ru"):
-        for p in _morph(language).parse(word):
+        for p in morph_analyser(language).parse(word):
             (known if p.is_known else guessed).append(_cased_like(p.normal_form, word))
             if p.is_known:
                 readings.append(p.tag)
@@ -116,7 +117,7 @@ def name_like(word: str) -> bool:
     """Whether a capitalised word could be part of a person's name: a dictionary reading as a first name, surname
     or patronymic ("Володимир", "Савчук"), or no dictionary reading at all (a surname the dictionaries lack). A word
     the dictionaries know only as common words ("Жителька", "Обстрел", "Мер") is no one's name."""
-    known = [p.tag for language in ("uk", "ru") for p in _morph(language).parse(word) if p.is_known]
+    known = [p.tag for language in ("uk", "ru") for p in morph_analyser(language).parse(word) if p.is_known]
     return not known or any(_NAME_GRAMMEMES & t.grammemes for t in known)
 
 
