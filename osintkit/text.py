@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["detect_language", "language_spans", "sentence_at", "split_sentences"]
+__all__ = ["detect_language", "language_spans", "one_line", "sentence_at", "split_sentences"]
 
 # Abbreviations that end in a period but do not end a sentence in news text.
 _ABBREVIATIONS = {
@@ -88,6 +88,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if e - trail > s + lead:
                 out.append((base + s + lead, base + e - trail))
     return out
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line, whole if it fits in ``limit`` characters, else ended at a sentence or, failing that, a
+    word, with " …" to say it goes on: labels in tables and reports never stop mid-word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [end for _, end in split_sentences(text) if end <= limit]
+    if ends:
+        return text[: ends[-1]]
+    space = text.rfind(" ", 0, limit - 1)  # room for the " …"
+    return text[: space if space > 0 else limit - 2].rstrip(" ,;:–—-") + " …"
 
 
 def sentence_at(text: str, offset: int) -> tuple[int, int]:

@@ -72,3 +72,15 @@ def test_spans_index_the_text_exactly(text: str) -> None:
     # Every non-space character is in exactly one sentence: nothing lost between spans.
     covered = sum(len("".join(text[s:e].split())) for s, e in spans)
     assert covered == len("".join(text.split()))
+
+
+def test_one_line_ends_at_a_sentence_or_a_word_never_mid_word() -> None:
+    from osintkit.text import one_line
+
+    assert one_line("Short\nlabel.", 100) == "Short label."
+    two = "North Korea sent troops to Kursk. " + "They fought alongside Russian units near Sudzha for weeks."
+    assert one_line(two, 60) == "North Korea sent troops to Kursk."
+    long_one = "Zelenskyy: the two soldiers were captured in the Kursk region and taken to Kyiv for questioning"
+    cut = one_line(long_one, 50)
+    assert cut.endswith(" …") and len(cut) <= 50
+    assert long_one.startswith(cut[:-2]) and long_one[len(cut) - 2] == " "  # the cut falls between words

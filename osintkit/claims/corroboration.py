@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from osintkit.model import Claim, Document, Entity, Record
+from osintkit.text import one_line
 
 from .links import CopyLink, DocInfo, echo_chains, find_links, parent_links
 from .origins import Origin, OriginResolver, outlet_of_root
@@ -849,4 +850,4 @@ def _label(claim: Claim) -> str:
     text = claim.content.strip()
     if claim.attributed and claim.claimant:
         text = f"{claim.claimant}: {text}"
-    return text if len(text) <= 100 else text[:99].rstrip() + "…"
+    return one_line(text, 100)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from osintkit.text import split_sentences
+from osintkit.text import one_line
 
 if TYPE_CHECKING:
     from osintkit.model import Claim, Document
@@ -37,16 +37,7 @@ LABEL_LIMIT = 160
 
 
 def _shorten(text: str, limit: int = LABEL_LIMIT) -> str:
-    """``text`` on one line, whole if it fits in ``limit`` characters, else ended at a sentence or, failing that, a
-    word, with " …" to say it goes on."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    ends = [end for _, end in split_sentences(text) if end <= limit]
-    if ends:
-        return text[: ends[-1]]
-    space = text.rfind(" ", 0, limit - 1)  # room for the " …"
-    return text[: space if space > 0 else limit - 2].rstrip(" ,;:–—-") + " …"
+    return one_line(text, limit)
 
 
 def _proposition_label(corroboration: Corroboration, group: Proposition) -> str:
