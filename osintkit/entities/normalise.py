@@ -82,6 +82,8 @@ __all__ = [
     "name_key",
     "normalise_case",
     "parse_acronyms",
+    "person_tokens",
+    "reads_as_person",
     "relabel_entity",
     "split_entity",
 ]
@@ -135,7 +137,7 @@ def _translit(token: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _person_tokens(surface: str) -> tuple[str, ...]:
+def person_tokens(surface: str) -> tuple[str, ...]:
     tokens = name_key(surface).split()
     while len(tokens) > 1 and tokens[0] in TITLES:
         tokens = tokens[1:]
@@ -544,7 +546,7 @@ def _in_text(m: Mention, text: str | None) -> bool:
     return text is not None and text[m.start : m.end] == m.text
 
 
-def _reads_as_person(m: Mention, text: str) -> str | None:
+def reads_as_person(m: Mention, text: str) -> str | None:
     """Why the words around a name read as a person's ("a title before it"), or None."""
     before, after = text[max(0, m.start - 60) : m.start], text[m.end : m.end + 60]
     word = _WORD_BEFORE.search(before)
@@ -660,7 +662,7 @@ def _mention_key(m: Mention) -> Key:
     surface = _surface(_lemma(m))
     label = m.label
     if label == "PERSON":
-        return label, _person_tokens(surface)
+        return label, person_tokens(surface)
     if label in PLACE_LABELS:
         return label, _place_key(surface)[0]
     if label == "NORP":
@@ -734,7 +736,7 @@ class _Linker:
 
     def relabel_surnames(self, reviewed: set[tuple[str, int, int]]) -> list[tuple[Mention, str]]:
         """LOC mentions that name a person of the case in a person's context become PERSON."""
-        people = [_person_tokens(_surface(m.text)) for m in self.mentions if m.label == "PERSON"]
+        people = [person_tokens(_surface(m.text)) for m in self.mentions if m.label == "PERSON"]
         full = {p for p in people if len(p) >= 2}
         # from full names only: a place the model once called a person ("Bryansk") must not make itself one
         surnames = {p[-1] for p in full}
@@ -747,11 +749,11 @@ class _Linker:
                 continue
             if (_doc(m), m.start, m.end) in reviewed:
                 continue
-            tokens = _person_tokens(_surface(m.text))
+            tokens = person_tokens(_surface(m.text))
             if not (tokens in full or (len(tokens) == 1 and tokens[0] in surnames)):
                 continue
             text = self.text_of(m)
-            why = _reads_as_person(m, text) if text else None
+            why = reads_as_person(m, text) if text else None
             if why:
                 out.append((m, why))
         return out
@@ -1079,7 +1081,7 @@ def link_entities(
         old = (m.norm or {}).get("relabelled_from")
         if old and m.label == "PERSON":
             text = linker.text_of(m)
-            why = (_reads_as_person(m, text) if text else None) or "the words around it"
+            why = (reads_as_person(m, text) if text else None) or "the words around it"
             linker.special[i] = ("surname-not-place", f"tagged {old}, but a person of the case, with {why}")
     linker.link_people()
     linker.link_organisations()

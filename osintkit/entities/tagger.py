@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from geopy.location import Location
 
 from osintkit.entities.model import EntityModel, default_model
-from osintkit.entities.normalise import _person_tokens, _reads_as_person
+from osintkit.entities.normalise import person_tokens, reads_as_person
 from osintkit.entities.rules import rule_mentions
 from osintkit.entities.slavic import NER_MODEL, SLAVIC_LANGUAGES, slavic_mentions
 from osintkit.entities.spans import merge_mentions
@@ -109,21 +109,21 @@ def _people_tagged_as_places(text: str, mentions: list[Mention]) -> None:
     words around it read as a person's (a title before it, a speech verb after it: ``normalise``'s own reading).
     A name the gazetteer does know changes only with both; a country or capital never ("Moscow said").
     """
-    people = [_person_tokens(m.text) for m in mentions if m.label == "PERSON"]
+    people = [person_tokens(m.text) for m in mentions if m.label == "PERSON"]
     full = {p for p in people if p}
     surnames = {p[-1] for p in full if len(p) >= 2}
     gz = _shared_geocoder().gazetteer
     for m in mentions:
         if m.label != "LOC" or m.source != "model" or not _LATIN_LETTER.search(m.text):
             continue
-        tokens = _person_tokens(m.text)
+        tokens = person_tokens(m.text)
         if not tokens:
             continue
         named = tokens in full or (len(tokens) == 1 and tokens[0] in surnames)
         records = gz.records([gid for gid, _ in gz.lookup(name_key(m.text))])
         if any(r.type in _ACTING_PLACES for r in records):
             continue
-        context = _reads_as_person(m, text)
+        context = reads_as_person(m, text)
         if (named and context) or (not records and (named or context)):
             why = context or "the text names a person by it"
             m.label = "PERSON"
