@@ -179,8 +179,7 @@ class OriginResolver:
         return found
 
     def _name_key(self, claimant: str) -> str:
-        from osintkit.entities.demonyms import _pattern as demonym_pattern
-        from osintkit.entities.demonyms import demonym_country
+        from osintkit.entities.demonyms import demonym_country, demonym_pattern
 
         # "South Korean" and "South Korea's" name one country: demonyms become the country's name first.
         def country(m: re.Match[str]) -> str:

@@ -581,8 +581,7 @@ _CALENDAR = frozenset(
 def proper_names(text: str) -> set[str]:
     """Specific names in a sentence (not its first word, a month, a country or a nationality): what two sentences
     must share to be about the same thing when their wording differs."""
-    from osintkit.entities.demonyms import _pattern as demonym_pattern
-    from osintkit.entities.demonyms import demonym_country
+    from osintkit.entities.demonyms import demonym_country, demonym_pattern
 
     text = demonym_pattern().sub(lambda m: " " * len(m.group()), text)  # "North Korean" names no one thing
     out = set()
