@@ -380,3 +380,85 @@ def test_a_region_named_with_a_compass_adjective_is_a_place() -> None:
     text = "Унаслідок наступу було звільнено значну частину Західної України."
     assert ("Західної України", "PERSON") in _natasha_alone(text)
     assert _found(slavic_mentions(text, "uk")) == {("Західної України", "LOC")}
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_factru_objects_sharing_a_name_span_give_one_gold_type_whatever_their_order(
+    tmp_path: Path, reverse: bool
+) -> None:
+    # The Org "мэрии Москвы" (descriptor dropped) and the LocOrg "Москвы" share the span "Москвы"; the Location
+    # "памятника Юрию Долгорукому" and the Person share "Юрию Долгорукому". The object without a descriptor owns it.
+    text = "У мэрии Москвы стоит памятник Юрию Долгорукому."
+    (tmp_path / "book_1.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "book_1.spans").write_text(
+        "1 loc_name 8 6 0 1  # Москвы\n2 org_descr 2 5 0 1  # мэрии\n3 name 30 4 0 1  # Юрию\n"
+        "4 surname 35 11 0 1  # Долгорукому\n5 loc_descr 21 8 0 1  # памятник\n",
+        encoding="utf-8",
+    )
+    objects = ["10 Org 1 2 # Москвы мэрии", "11 LocOrg 1 # Москвы", "12 Location 3 4 5 # памятник", "13 Person 3 4 #"]
+    (tmp_path / "book_1.objects").write_text("\n".join(objects[::-1] if reverse else objects), encoding="utf-8")
+    [gold] = load_factru(tmp_path)
+    assert {(text[s:e], typ) for s, e, typ in gold.spans} == {("Москвы", "LOC"), ("Юрию Долгорукому", "PER")}
+
+
+def _ru(text: str, *, repair: bool = True) -> set[tuple[str, str]]:
+    return _found(slavic_mentions(text, "ru", repair=repair))
+
+
+def test_russian_legal_form_is_outside_the_company_s_name() -> None:
+    text = "Об этом сообщил глава ОАО «Северсталь» Алексей Мордашов. Сделку одобрило ООО «Ромашка»."
+    assert ("ОАО «Северсталь»", "ORG") in _ru(text, repair=False)  # what the rule mends
+    assert {("Северсталь", "ORG"), ("Ромашка", "ORG"), ("Алексей Мордашов", "PERSON")} <= _ru(text)
+    assert not any(t.startswith(("ОАО", "ООО")) for t, _ in _ru(text))
+    latin = _ru("Как передает ИА Regnum, сделку заключила компания Blue Harbor Systems.")
+    assert {("Regnum", "ORG"), ("Blue Harbor Systems", "ORG")} <= latin
+
+
+def test_russian_name_and_its_other_spelling_in_parentheses_are_two_mentions() -> None:
+    text = "Доклад подготовил Комитет защиты журналистов (КЗЖ). На вопросы ответил Джон Смит (John Smith)."
+    assert ("Джон Смит (John Smith)", "PERSON") in _ru(text, repair=False)
+    assert {
+        ("Комитет защиты журналистов", "ORG"),
+        ("КЗЖ", "ORG"),
+        ("Джон Смит", "PERSON"),
+        ("John Smith", "PERSON"),
+    } <= _ru(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Заявление сделал представитель Палаты представителей Конгресса США.", "Палаты представителей Конгресса США"),
+        ("Пресс-служба ГУ МЧС России по Санкт-Петербургу сообщила о пожаре.", "ГУ МЧС России по Санкт-Петербургу"),
+        (
+            "Экологи подали жалобу в Совет при Президенте РФ по правам человека.",
+            "Совет при Президенте РФ по правам человека",
+        ),
+    ],
+)
+def test_russian_body_joins_the_body_or_place_it_belongs_to(text: str, name: str) -> None:
+    assert (name, "ORG") not in _ru(text, repair=False)
+    assert (name, "ORG") in _ru(text)
+
+
+def test_russian_descriptor_before_a_place_and_the_european_union() -> None:
+    places = _ru("Рыбу нашли в устье реки Славянки, а туристы отдыхали на Острове Уайт.")
+    assert ("Уайт", "LOC") in places and not any("Остров" in t for t, _ in places)
+    # After an adjective the geographic noun is part of the name.
+    assert ("Курильские острова", "LOC") in _ru("Президент прилетел на Курильские острова.")
+    union = _ru("Евросоюз и Еврокомиссия обсудили санкции. Эксперты ЕС согласились.")
+    assert {("Евросоюз", "ORG"), ("Еврокомиссия", "ORG"), ("ЕС", "ORG")} <= union
+    assert ("Москвы", "LOC") in _ru("Эксперты из Москвы согласились.")
+
+
+def test_russian_rules_are_not_applied_to_ukrainian(monkeypatch: pytest.MonkeyPatch) -> None:
+    from osintkit.entities import russian
+
+    def refuse(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        raise AssertionError("Russian rules called")
+
+    monkeypatch.setattr(russian, "repair_russian", refuse)
+    text = "Комітет захисту журналістів (КЗЖ) повідомив, що ТОВ «Ромашка» закрито."
+    assert slavic_mentions(text, "uk")
+    with pytest.raises(AssertionError, match="Russian rules"):
+        slavic_mentions("Комитет защиты журналистов (КЗЖ) сообщил об этом.", "ru")

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from osintkit.entities import ukrainian
+from osintkit.entities import russian, ukrainian
 from osintkit.geo.cyrillic import morph_analyser
 from osintkit.model import Mention
 
@@ -359,6 +359,8 @@ def slavic_mentions(text: str, language: str, *, repair: bool = True) -> list[Me
         starts = starts | ukrainian.line_starts(text, tokens)
         spans = _repair_ukrainian(text, tokens, spans, starts)
         spans = ukrainian.organisation_and_place_phrases(text, tokens, spans, starts)
+    if repair and language == "ru":
+        spans = russian.repair_russian(text, spans)
     if repair:
         spans = _with_seat(text, spans)
     out = [
