@@ -462,3 +462,26 @@ def test_russian_rules_are_not_applied_to_ukrainian(monkeypatch: pytest.MonkeyPa
     assert slavic_mentions(text, "uk")
     with pytest.raises(AssertionError, match="Russian rules"):
         slavic_mentions("Комитет защиты журналистов (КЗЖ) сообщил об этом.", "ru")
+
+
+def test_russian_adjective_of_belonging_and_a_place_s_part() -> None:
+    text = "Глава японского МИДа выразил сожаление."
+    assert ("МИДа", "ORG") in _ru(text, repair=False)
+    assert ("японского МИДа", "ORG") in _ru(text)
+    # An adjective of quality or order stays outside.
+    assert ("нового МИДа", "ORG") not in _ru("Глава нового МИДа выразил сожаление.")
+    district = _ru("Суд Южного округа Нью-Йорка вынес приговор.")
+    assert ("Южного округа Нью-Йорка", "LOC") in district
+    # natasha sometimes gives a descriptor alone, in lower case, as a place of its own.
+    from osintkit.entities.russian import repair_russian
+
+    text = "Шаттл приземлился на мысе Канаверал."
+    spans = [(text.index("мысе"), text.index("мысе") + 4, "LOC"), (text.index("Канаверал"), len(text) - 1, "LOC")]
+    assert [text[s:e] for s, e, _ in repair_russian(text, spans)] == ["Канаверал"]
+
+
+def test_russian_latin_spelling_in_parentheses_takes_the_name_s_label() -> None:
+    text = "Об этом сообщает Комитет защиты журналистов (КЗЖ) (Committee to Protect Journalists)."
+    assert ("Committee to Protect Journalists", "ORG") in _ru(text)
+    # Latin words elsewhere are as often products as companies: left to the model.
+    assert not any(t == "Windows" for t, _ in _ru("Программа работает под Windows и Linux."))

@@ -12,7 +12,12 @@ starts and stops, and those follow a few regular patterns of Russian news writin
 - a river, island or street named before its proper name is not part of it: "реки Славянки" names Славянка,
   "Острова Уайт" Уайт (after an adjective it is: "Курильские острова"; and a region, "Свердловской области",
   keeps its noun, as the annotators of Russian news did);
-- the European Union and its bodies are organisations, not places.
+- the European Union and its bodies are organisations, not places;
+- an organisation named with the adjective of its country or owner in lower case, "японского МИДа", includes it
+  (adjectives of belonging in -ский/-цкий only), and a part of a place named by a common noun joins the place it
+  is part of, "Южного округа Нью-Йорка";
+- a Latin spelling in parentheses right after a name is that name again. Latin words elsewhere are left alone:
+  in Russian news they are as often products, software or space missions as companies.
 
 Every word a rule needs is read from pymorphy3's Russian dictionary (lemmas), not matched on its written form. The
 rules were chosen reading the errors on the even-numbered factRuEval devset texts only; the odd ones are held out
@@ -40,7 +45,20 @@ _LEGAL_NAME = re.compile(
 )
 # Descriptors of a place that factRuEval leaves outside the name ("реки Славянки" names Славянка).
 _PLACE_DESCRIPTORS = frozenset(
-    {"площадь", "улица", "проспект", "переулок", "бульвар", "шоссе", "набережная", "остров", "река", "озеро", "город"}
+    {
+        "площадь",
+        "улица",
+        "проспект",
+        "переулок",
+        "бульвар",
+        "шоссе",
+        "набережная",
+        "остров",
+        "река",
+        "озеро",
+        "город",
+        "мыс",
+    }
 )
 # Lemmas of the European Union's names and bodies: organisations, though natasha calls them places.
 _UNION_BODIES = frozenset({"евросоюз", "еврокомиссия", "ес", "европарламент"})
@@ -57,8 +75,65 @@ def repair_russian(text: str, spans: list[Span]) -> list[Span]:
     out = _split_parentheses(text, spans)
     out = _names_after_legal_forms(text, out)
     out = [_without_place_descriptor(text, s) for s in out]
+    # A descriptor alone in lower case ("на мысе Канаверал" gives "мысе" and "Канаверал") is no name.
+    out = [(s, e, lab) for s, e, lab in out if not (text[s:e].islower() and _lemmas(text[s:e]) & _PLACE_DESCRIPTORS)]
     out = [_union_body(text, s) for s in out]
-    return _joined_bodies(text, sorted(out))
+    out = _joined_bodies(text, sorted(out))
+    out = _with_relative_adjective(text, out)
+    return _with_latin_names(text, out)
+
+
+def _with_relative_adjective(text: str, spans: list[Span]) -> list[Span]:
+    """An organisation named with the adjective of its country, city or owner before it, in lower case and in
+    the same case: "японского МИДа", "мюнхенской Баварии", "президентского совета". Only adjectives of
+    belonging (-ский, -цкий: made from a noun), never one of quality or order ("нового", "бывшего", "первого")."""
+    out: list[Span] = []
+    for s, e, label in spans:
+        before = re.search(r"(?<!\w)([а-яё]+)\s$", text[max(0, s - 40) : s])
+        first = re.match(r"\w+", text[s:e])
+        if label == "ORG" and before and first:
+            cases = {p.tag.case for p in morph_analyser("ru").parse(first.group()) if p.tag.POS == "NOUN"}
+            adjective = [
+                p
+                for p in morph_analyser("ru").parse(before.group(1))
+                if p.tag.POS == "ADJF" and p.normal_form.endswith(("ский", "цкий")) and "Qual" not in p.tag.grammemes
+            ]
+            if any(p.tag.case in cases for p in adjective):
+                s -= len(before.group(0))
+        out.append((s, e, label))
+    return out
+
+
+def _with_latin_names(text: str, spans: list[Span]) -> list[Span]:
+    """A name in Latin letters in parentheses right after a name is that name's spelling and takes its label:
+    "Комитет защиты журналистов (КЗЖ) (Committee to Protect Journalists)"."""
+    taken = [(s, e) for s, e, _ in spans]
+    out = list(spans)
+    for m in re.finditer(r"(?<![\w.@/:-])[A-Za-z0-9][A-Za-z0-9&'-]*(?: [A-Za-z0-9][A-Za-z0-9&'-]*)*(?![\w])", text):
+        words = m.group().split()
+        while words and not _latin_name_word(words[-1]):
+            words.pop()
+        while words and not _latin_name_word(words[0]):
+            words.pop(0)
+        if not words or not any(c.isalpha() and c.isascii() for c in "".join(words)):
+            continue
+        start = m.start() + m.group().index(words[0])
+        end = start + len(" ".join(words))
+        if text[start:end] != " ".join(words) or any(s < end and start < e for s, e in taken):
+            continue
+        # Only in parentheses right after a name: elsewhere Latin words in Russian news are as often products,
+        # software or missions ("Windows", "STS-124", "Angry Birds") as companies.
+        previous = [x for x in spans if re.fullmatch(r"\)?\s*\(", text[x[1] : start])]
+        if previous and text[end : end + 1] == ")":
+            out.append((start, end, previous[-1][2]))
+    return sorted(out)
+
+
+def _latin_name_word(word: str) -> bool:
+    """A word that can start or end a Latin name: with a capital or a digit and a letter ("3Com", "comScore")."""
+    return (word[:1].isupper() or word[:1].isdigit() or any(c.isupper() for c in word[1:])) and any(
+        c.isalpha() for c in word
+    )
 
 
 def _split_parentheses(text: str, spans: list[Span]) -> list[Span]:
@@ -139,6 +214,13 @@ def _joined_bodies(text: str, spans: list[Span]) -> list[Span]:
                 joined = bool(re.search(r" по \S+$", text[out[-1][0] : out[-1][1]]))
             if joined:
                 out[-1] = (out[-1][0], span[1], "ORG")
+                continue
+        if out and out[-1][2] == span[2] == "LOC" and text[out[-1][1] : span[0]] == " ":
+            # "Южного округа Нью-Йорка", "Гагаузской автономии Молдавской республики": a part of a place, named
+            # by a common noun, and the place it is part of, in the genitive, are one name.
+            words = text[out[-1][0] : out[-1][1]].split()
+            if len(words) > 1 and words[-1].islower():
+                out[-1] = (out[-1][0], span[1], "LOC")
                 continue
         out.append(span)
     return out
