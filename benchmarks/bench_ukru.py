@@ -22,8 +22,9 @@ difference of micro-F1 has a paired 95% interval from resampling whole documents
 Language identification: :func:`osintkit.text.detect_language` on the short texts of benchmarks/langid_samples.py
 (one sentence each, 24 languages; the test list of tests/test_text.py), accuracy per language and time per text.
 
-Ukrainian is also scored on its two halves: the even-numbered 30-sentence blocks, on which the errors were read to
-choose the rules of osintkit/entities/ukrainian.py, and the odd-numbered ones, held out. ``--errors PATH`` writes
+Both languages are also scored on their two halves: the even-numbered texts (30-sentence blocks for Ukrainian), on
+which the errors were read to choose the rules of osintkit/entities/ukrainian.py and osintkit/entities/russian.py,
+and the odd-numbered ones, held out. ``--errors PATH`` writes
 every missed and every spurious span with its context, one to a line (FN/FP, type, span, the other side's
 overlapping spans), for reading errors; the file quotes the corpora, so keep it out of the repository.
 
@@ -296,8 +297,7 @@ def _slavic_rows(quick: bool = False, errors: str | None = None) -> list[dict[st
         for typ in ("PER", "ORG", "LOC"):
             t = sc[typ]
             rows.append(_row(f"  {lang} {typ} P/R/F1", f"{t['precision']:.3f}/{t['recall']:.3f}/{t['f1']:.3f}"))
-        if lang == "uk":
-            rows += _half_rows(lang, gold, pred)
+        rows += _half_rows(lang, gold, pred)
         if errors:
             write_errors(Path(f"{errors}.{lang}"), texts, gold, pred)
         rows.append(_row(f"  {lang} sentences/s, osintkit.tag (1 text at a time)", round(n_sentences / seconds, 1)))
