@@ -593,7 +593,8 @@ def _check_exercise(page: Any, lab: Lab, name: str) -> None:
         lambda: not (json.loads(path.read_text(encoding="utf-8")).get("answers") or {}),
         "the reset to clear the learner's answers file",
     )
-    assert why not in _norm(row.inner_text()), "the reveal stays on screen after a reset"
+    # The file is cleared by the kernel before the widget's new state reaches the page: wait for the page too.
+    _wait_for(lambda: why not in _norm(row.inner_text()), "the reveal to leave the screen after a reset", 30.0)
     # Last, so that the steps above are checked whatever the chart does.
     assert chart >= 1, f"the class summary draws no chart, only: {summary_outputs[-1][:200]!r}"
 
