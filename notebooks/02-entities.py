@@ -146,10 +146,11 @@ case.custody_frame()["action"].value_counts()
 # Shebekino). The two posts below are **invented** for this notebook (the people and the events); the towns are
 # real. They go through the same steps as the seed article: into the case, tagged, geoparsed, claims extracted.
 #
-# Read the tables against the text, as for the English article. Claim extraction in these languages is still
-# growing, so what it returns here (speakers, cues) may be thin. A place with feature `focus` and confidence 0.15
-# is the document's main town standing in for a name the gazetteer could not resolve: treat it as unresolved, not
-# as a location.
+# Read the tables against the text, as for the English article. Claims are read in both languages: the speaker
+# ("Ірина Савчук розповіла, що…", "По словам главы районной администрации…", "За даними ДСНС…"), the cue, the
+# figures ("дванадцять", "два") and the places, in the same claim table as the English ones. A place with
+# feature `focus` and confidence 0.15 is the document's main town standing in for a name the gazetteer could not
+# resolve: treat it as unresolved, not as a location.
 
 # %%
 posts = Path(CASE).parent / "02-posts"
