@@ -174,6 +174,8 @@ def _slavic_models(code: str) -> tuple[str, ...]:
         f"natasha {_package_version('natasha')} (slovnet_ner_news_v1, navec news embeddings; slovnet "
         f"{_package_version('slovnet')})",
         f"pymorphy3 {_package_version('pymorphy3')} with {dicts} {_package_version(dicts)}",
+        f"osintkit rules ({'Ukrainian' if code == 'uk' else 'Russian'} names, places in any case; claim cues, "
+        "figures and dates)",
     )
 
 

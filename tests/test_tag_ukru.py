@@ -208,6 +208,7 @@ def test_findings_say_which_languages_were_read_and_with_what(tmp_path: Path) ->
     assert any(m.startswith("natasha 1.") for m in langs["uk"].models)
     assert any("pymorphy3-dicts-uk 2." in m for m in langs["uk"].models)
     assert any("pymorphy3-dicts-ru 2." in m for m in langs["ru"].models)
+    assert any(m.startswith("osintkit rules (Ukrainian") and "claim cues" in m for m in langs["uk"].models)
     # The shipped English model is named by the SHA-256 of its weights, as its manifest records it.
     assert any("delta sha256 b47a73b31987" in m for m in langs["en"].models)
 
