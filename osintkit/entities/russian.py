@@ -26,10 +26,9 @@ rules were chosen reading the errors on the even-numbered factRuEval devset text
 
 from __future__ import annotations
 
-import functools
 import re
 
-from osintkit.geo.cyrillic import morph_analyser
+from osintkit.geo.cyrillic import lemmas, morph_analyser
 
 __all__ = ["repair_russian"]
 
@@ -65,9 +64,8 @@ _UNION_BODIES = frozenset({"евросоюз", "еврокомиссия", "ес
 _PARENTHESISED = re.compile(r"^(?P<outer>[^()]*\S)\s*\((?P<inner>[^()]+)\)$")
 
 
-@functools.lru_cache(maxsize=65536)
 def _lemmas(word: str) -> frozenset[str]:
-    return frozenset(p.normal_form for p in morph_analyser("ru").parse(word.lower()))
+    return lemmas(word.lower(), "ru")
 
 
 def repair_russian(text: str, spans: list[Span]) -> list[Span]:

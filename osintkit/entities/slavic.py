@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from osintkit.entities import russian, ukrainian
-from osintkit.geo.cyrillic import morph_analyser
+from osintkit.geo.cyrillic import lemmas, morph_analyser
 from osintkit.model import Mention
 
 __all__ = ["NER_MODEL", "SLAVIC_LANGUAGES", "name_lemma", "slavic_mentions"]
@@ -207,11 +207,6 @@ def _places_after_prepositions(
     return out
 
 
-@functools.lru_cache(maxsize=65536)
-def _lemmas(text: str) -> frozenset[str]:
-    return frozenset(p.normal_form for p in morph_analyser("uk").parse(text))
-
-
 def _with_institutions(tokens: list[Any], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Institutions named in words of the language: a capitalised word, the adjectives after it and the noun they
     qualify when that noun is a kind of body ("Луцької міської ради", "Вищий господарський суд", "Партії
@@ -227,11 +222,11 @@ def _with_institutions(tokens: list[Any], spans: list[tuple[int, int, str]]) -> 
         j = i
         while (
             j < len(tokens) - 1
-            and not _lemmas(tokens[j].text.lower()) & _INSTITUTIONS
+            and not lemmas(tokens[j].text.lower(), "uk") & _INSTITUTIONS
             and _word(tokens[j].text, "uk").adjective
         ):
             j += 1  # "раді" is also "glad", so the body's noun ends the run
-        if not _lemmas(tokens[j].text.lower()) & _INSTITUTIONS:
+        if not lemmas(tokens[j].text.lower(), "uk") & _INSTITUTIONS:
             i += 1
             continue
         end = j

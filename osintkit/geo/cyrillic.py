@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .gazetteer import Record
     from .geocoder import Candidate, OfflineGeocoder
 
-__all__ = ["find_cyrillic_toponyms", "morph_analyser", "name_like", "nominative_forms"]
+__all__ = ["find_cyrillic_toponyms", "lemmas", "morph_analyser", "name_like", "nominative_forms"]
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UPPER = "А-ЯІЇЄҐЁ"
@@ -76,6 +76,13 @@ def morph_analyser(language: str) -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=language)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def lemmas(word: str, language: str) -> frozenset[str]:
+    """Every dictionary form the language's dictionary gives ``word`` as written (known or guessed readings alike);
+    one cache for the entity rules of both languages."""
+    return frozenset(p.normal_form for p in morph_analyser(language).parse(word))
 
 
 def _cased_like(form: str, word: str) -> str:
