@@ -32,6 +32,7 @@ wheels carry libheif, so they work offline like the rest.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import math
@@ -41,7 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from osintkit.errors import InputError, InputTooLargeError, MalformedInputError, UnsupportedFormatError
+from osintkit.errors import InputError, InputTooLargeError, MalformedInputError
 from osintkit.sources._budget import within_budget
 from osintkit.sources._common import Item, LoadContext, Loaded, Origin, make_document
 
@@ -125,20 +126,12 @@ def is_image(data: bytes) -> bool:
     )
 
 
-_heif_ready: bool | None = None
+@functools.cache
+def _register_heif() -> None:
+    """HEIC/HEIF decoding through pillow-heif, a pinned dependency: registered with Pillow once a process."""
+    import pillow_heif
 
-
-def _register_heif() -> bool:
-    global _heif_ready
-    if _heif_ready is None:
-        try:
-            import pillow_heif
-
-            pillow_heif.register_heif_opener()
-            _heif_ready = True
-        except ImportError:
-            _heif_ready = False
-    return _heif_ready
+    pillow_heif.register_heif_opener()
 
 
 def load_image(data: bytes, origin: Origin, ctx: LoadContext) -> Iterator[Item]:
@@ -162,18 +155,15 @@ def read_image(data: bytes, path: str | None = None) -> ImageData:
     """Decode an image and read its metadata; MalformedInputError when its pixels cannot be decoded."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    heif = _register_heif()
-    formats = IMAGE_FORMATS if heif else IMAGE_FORMATS[:-1]
+    _register_heif()
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         try:
-            img = Image.open(io.BytesIO(data), formats=formats)
+            img = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
         except Image.DecompressionBombError as exc:
             raise InputTooLargeError(f"image refused as a decompression bomb: {exc}", path=path) from None
         except UnidentifiedImageError:
-            if not heif and data[4:8] == b"ftyp":
-                raise UnsupportedFormatError("HEIC/HEIF image, but pillow-heif is not installed", path=path) from None
             raise MalformedInputError(
                 "not a JPEG, PNG, WebP or HEIC image that can be decoded (damaged header or another format)", path=path
             ) from None
