@@ -77,9 +77,14 @@ def within_budget(work: Callable[[], T], seconds: float | None, *, what: str, pa
     try:
         try:
             dog.start()
-            return work()
+            result = work()
         finally:
             dog.stop()
+        # The stop can land where Python swallows it (a weakref or __del__ callback run by the garbage collector
+        # mid-parse), and the work then finishes late: the deadline, not where the exception fell, decides.
+        if dog.fired:
+            raise _Expired
+        return result
     except _Expired:
         elapsed = time.perf_counter() - started
         raise InputTimeoutError(
